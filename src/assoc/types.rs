@@ -1,0 +1,287 @@
+//! Public value types of the protocol core. CONTRACT shared by `assoc/` and `stack/`: add
+//! fields and variants freely, but do not rename or remove without updating both sides.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Association id, `sctp_assoc_t` on Linux. Allocated by the caller (the runtime) so that ids
+/// are unique across all endpoints of the process, as Linux ids are system-wide.
+pub type AssocId = i32;
+
+/// Randomness injected by the caller: the runtime uses the OS CSPRNG, tests a seeded PRNG.
+pub trait Rng: Send {
+    fn fill(&mut self, buf: &mut [u8]);
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        self.fill(&mut b);
+        u32::from_ne_bytes(b)
+    }
+}
+
+/// Protocol parameters of an association; defaults are Linux's `net.sctp.*` defaults.
+#[derive(Debug, Clone)]
+pub struct AssocConfig {
+    pub rto_initial: Duration,
+    pub rto_min: Duration,
+    pub rto_max: Duration,
+    /// RFC 9260 15: Max.Init.Retransmits (Linux `max_init_retransmits`, 8).
+    pub max_init_retransmits: u32,
+    /// Association.Max.Retrans (Linux 10).
+    pub assoc_max_retrans: u32,
+    /// Path.Max.Retrans (Linux 5).
+    pub path_max_retrans: u32,
+    /// Potentially-failed threshold (RFC 7829; Linux `pf_retrans` 0 = off).
+    pub pf_retrans: u32,
+    /// Heartbeat interval (Linux 30 s); zero disables heartbeats.
+    pub hb_interval: Duration,
+    /// Delayed SACK timeout (Linux 200 ms) and frequency (2 packets).
+    pub sack_delay: Duration,
+    pub sack_freq: u32,
+    pub valid_cookie_life: Duration,
+    /// Streams we ask for / accept (Linux defaults 10 out, 65535 max in).
+    pub outbound_streams: u16,
+    pub max_inbound_streams: u16,
+    /// Receive buffer in bytes: the advertised window (a_rwnd) is derived from it.
+    pub rcvbuf: u32,
+    /// Send buffer in bytes: `Association::send` fails with `SendError::WouldBlock` beyond it.
+    pub sndbuf: u32,
+    pub max_burst: u32,
+    /// Nagle off when true (SCTP_NODELAY).
+    pub nodelay: bool,
+    /// User cap on DATA payload per chunk (SCTP_MAXSEG; 0 = from the path MTU).
+    pub maxseg: u32,
+    /// Fragmentation disabled (SCTP_DISABLE_FRAGMENTS): oversize sends fail.
+    pub disable_fragments: bool,
+    /// Path MTU for new paths (the runtime sets it from the interface MTU minus IP/UDP).
+    pub pmtu: u32,
+    pub pr_supported: bool,
+    pub reconfig_supported: bool,
+    pub intl_supported: bool,
+    pub asconf_supported: bool,
+    pub auth_supported: bool,
+    pub ecn_supported: bool,
+    /// Adaptation layer indication to send in INIT/INIT ACK (SCTP_ADAPTATION_LAYER).
+    pub adaptation_indication: Option<u32>,
+    /// UDP encapsulation port to send to when none was learned (RFC 6951 5.1).
+    pub remote_udp_port: u16,
+}
+
+impl Default for AssocConfig {
+    fn default() -> Self {
+        AssocConfig {
+            rto_initial: Duration::from_millis(3000),
+            rto_min: Duration::from_millis(1000),
+            rto_max: Duration::from_millis(60000),
+            max_init_retransmits: 8,
+            assoc_max_retrans: 10,
+            path_max_retrans: 5,
+            pf_retrans: 0,
+            hb_interval: Duration::from_millis(30000),
+            sack_delay: Duration::from_millis(200),
+            sack_freq: 2,
+            valid_cookie_life: Duration::from_millis(60000),
+            outbound_streams: 10,
+            max_inbound_streams: 65535,
+            rcvbuf: 212992,
+            sndbuf: 212992,
+            max_burst: 4,
+            nodelay: false,
+            maxseg: 0,
+            disable_fragments: false,
+            pmtu: 1500 - 20 - 8,
+            pr_supported: true,
+            reconfig_supported: false,
+            intl_supported: false,
+            asconf_supported: false,
+            auth_supported: false,
+            ecn_supported: false,
+            adaptation_indication: None,
+            remote_udp_port: 9899,
+        }
+    }
+}
+
+/// Where a packet from `poll_transmit` goes: `len` bytes were written to the caller's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmit {
+    pub remote: IpAddr,
+    /// UDP destination port (RFC 6951 5.3): learned per peer address, else the configured one.
+    pub remote_udp_port: u16,
+    /// Source address to use, when the path has one.
+    pub local: Option<IpAddr>,
+    pub len: usize,
+}
+
+/// PR-SCTP policy of one message (RFC 3758, RFC 7496; Linux SCTP_PR_SCTP_*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrPolicy {
+    #[default]
+    Reliable,
+    /// Abandon when not fully sent and acknowledged within this lifetime.
+    Ttl(Duration),
+    /// Abandon after this many retransmissions.
+    Rtx(u32),
+    /// Priority policy: lower value first abandoned when the buffer is full.
+    Prio(u32),
+}
+
+/// A message the user sends.
+#[derive(Debug, Clone, Default)]
+pub struct OutgoingMessage {
+    pub stream_id: u16,
+    pub ppid: u32,
+    pub unordered: bool,
+    pub sack_immediately: bool,
+    pub pr: PrPolicy,
+    /// Opaque value returned in SendFailed (sinfo_context).
+    pub context: u32,
+    /// SCTP_ADDR_OVER: send to this peer address instead of the primary.
+    pub dest: Option<IpAddr>,
+    pub payload: Vec<u8>,
+}
+
+/// A whole message delivered to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub stream_id: u16,
+    /// SSN (DATA) or MID (I-DATA).
+    pub ssn: u32,
+    pub ppid: u32,
+    pub unordered: bool,
+    /// TSN of the first fragment, and the cumulative TSN ack at delivery (sinfo_tsn/cumtsn).
+    pub tsn: u32,
+    pub cum_tsn: u32,
+    /// Peer address the last fragment arrived from.
+    pub from: IpAddr,
+    pub payload: Vec<u8>,
+}
+
+/// Why a send was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendError {
+    /// The send buffer is full; retry after acknowledgements (POLLOUT low).
+    WouldBlock,
+    /// Larger than the path allows with fragmentation disabled, or than the send buffer (EMSGSIZE).
+    TooLarge,
+    /// Stream id not below the negotiated outbound stream count (EINVAL).
+    InvalidStream,
+    /// Shutdown started or association closed (EPIPE).
+    Closed,
+    /// Association not established yet and the message cannot be queued (ENOTCONN).
+    NotConnected,
+}
+
+/// Association state (RFC 9260 4), as reported by SCTP_STATUS (`sstat_state`, Linux numbering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssocState {
+    Closed,
+    CookieWait,
+    CookieEchoed,
+    Established,
+    ShutdownPending,
+    ShutdownSent,
+    ShutdownReceived,
+    ShutdownAckSent,
+}
+
+/// State of one peer address (Linux `SCTP_INACTIVE 0, SCTP_PF 1, SCTP_ACTIVE 2, SCTP_UNCONFIRMED 3`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathState {
+    Inactive,
+    PotentiallyFailed,
+    Active,
+    Unconfirmed,
+}
+
+/// What changed on a peer address (SCTP_PEER_ADDR_CHANGE `spc_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathChange {
+    Available,
+    Unreachable,
+    Removed,
+    Added,
+    MadePrimary,
+    Confirmed,
+    PotentiallyFailed,
+}
+
+/// Snapshot of one path (SCTP_GET_PEER_ADDR_INFO, SCTP_STATUS primary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathInfo {
+    pub addr: IpAddr,
+    pub udp_port: u16,
+    pub state: PathState,
+    pub cwnd: u32,
+    pub srtt_ms: u32,
+    pub rto_ms: u32,
+    pub mtu: u32,
+    pub error_count: u32,
+    pub primary: bool,
+}
+
+/// Snapshot for SCTP_STATUS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssocStatus {
+    pub state: AssocState,
+    /// Peer's current receive window.
+    pub peer_rwnd: u32,
+    /// Our advertised receive window.
+    pub local_rwnd: u32,
+    pub unacked_chunks: u32,
+    pub pending_chunks: u32,
+    pub inbound_streams: u16,
+    pub outbound_streams: u16,
+    pub fragmentation_point: u32,
+    pub peer_port: u16,
+    pub primary: Option<PathInfo>,
+}
+
+/// Fragment flags of a SendFailed event (`sinfo_flags` on Linux: SCTP_DATA_FIRST_FRAG 2,
+/// SCTP_DATA_LAST_FRAG 1, SCTP_DATA_NOT_FRAG 3, SCTP_DATA_MIDDLE_FRAG 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FragFlags {
+    pub first: bool,
+    pub last: bool,
+}
+
+/// What the association tells the user (Linux notifications and state changes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// SCTP_COMM_UP.
+    Connected { outbound_streams: u16, inbound_streams: u16 },
+    /// SCTP_RESTART: the peer restarted (RFC 9260 5.2.4 case A).
+    Restarted { outbound_streams: u16, inbound_streams: u16 },
+    /// SCTP_COMM_LOST: ABORT received (its raw cause TLVs) or a retransmission limit reached.
+    Lost { error: u16, causes: Vec<u8> },
+    /// SCTP_CANT_STR_ASSOC: setup failed (INIT retransmits exhausted or ABORT during setup).
+    CantStart { error: u16, causes: Vec<u8> },
+    /// SCTP_SHUTDOWN_COMP.
+    ShutdownComplete,
+    /// SCTP_SHUTDOWN_EVENT: the peer sent SHUTDOWN; no more data will come.
+    PeerShutdown,
+    /// SCTP_PEER_ADDR_CHANGE.
+    PeerAddrChange { addr: IpAddr, change: PathChange, error: u32 },
+    /// SCTP_SEND_FAILED: one per DATA chunk (fragment) not delivered, carrying its payload.
+    SendFailed {
+        sent: bool,
+        error: u32,
+        stream_id: u16,
+        ppid: u32,
+        context: u32,
+        unordered: bool,
+        frag: FragFlags,
+        payload: Vec<u8>,
+    },
+    /// SCTP_REMOTE_ERROR: one cause of a received ERROR chunk (code and the cause's value).
+    RemoteError { code: u16, data: Vec<u8> },
+    /// SCTP_ADAPTATION_INDICATION.
+    AdaptationIndication(u32),
+    /// SCTP_SENDER_DRY_EVENT: nothing queued or in flight any more.
+    SenderDry,
+    /// SCTP_PARTIAL_DELIVERY_EVENT (aborted).
+    PartialDeliveryAborted { stream_id: u16, ssn: u32 },
+    /// A message can be taken with `Association::recv`.
+    Readable,
+    /// The send buffer gained room (POLLOUT can rise).
+    Writable,
+}

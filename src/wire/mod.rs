@@ -1,0 +1,25 @@
+//! The SCTP wire codec: the common header, every chunk, parameter and error cause the stack
+//! speaks, and CRC32c. No state, no clock, no I/O.
+//!
+//! Rules (after smoltcp's `wire` module):
+//! - Parsing borrows the packet bytes (`Chunk<'a>`), checks every length and padding rule and
+//!   never panics or reads out of bounds, whatever the input.
+//! - Emitting is a size query (`encoded_len`) followed by `encode` into a caller's buffer of at
+//!   least that size; the packet writer ([`packet::PacketWriter`]) bundles chunks up to a limit.
+//! - Unknown chunk and parameter types are kept with their bytes so the association can apply the
+//!   action bits of RFC 9260 sections 3.2 and 3.2.1.
+//!
+//! Layout: `chunk/` one file per chunk type, `param/` one per parameter, `cause/` one per error
+//! cause, each with its RFC diagram and its own round-trip tests.
+
+pub mod cause;
+pub mod chunk;
+pub mod error;
+pub mod packet;
+pub mod param;
+
+pub use cause::ErrorCause;
+pub use chunk::Chunk;
+pub use error::ParseError;
+pub use packet::{CommonHeader, Packet, PacketWriter};
+pub use param::Param;
