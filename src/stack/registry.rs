@@ -19,6 +19,8 @@ pub struct Entry {
     pub ty: i32,
     /// AF_INET or AF_INET6.
     pub family: i32,
+    /// A one-to-one listener: its app fd is an AF_UNIX listener the engine holds no end of.
+    pub listener: bool,
 }
 
 /// Key of an open file.

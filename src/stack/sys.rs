@@ -124,6 +124,7 @@ real_fns! {
     fn close(fd: c_int) -> c_int = sc!(c_int; libc::SYS_close, fd);
     fn close_range(first: c_uint, last: c_uint, flags: c_int) -> c_int =
         sc!(c_int; libc::SYS_close_range, first, last, flags);
+    fn dup(fd: c_int) -> c_int = sc!(c_int; libc::SYS_dup, fd);
     fn dup2(old: c_int, new: c_int) -> c_int = sc!(c_int; libc::SYS_dup3, old, new, 0);
     fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int = sc!(c_int; libc::SYS_dup3, old, new, flags);
     fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int =
