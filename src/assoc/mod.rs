@@ -12,6 +12,8 @@
 //! Submodules: `types` (the public value types below), `endpoint`, `association`, and the
 //! procedures (handshake, cookie, shutdown, paths, heartbeat, timer, tx/, rx/).
 
+pub mod rx;
+pub mod tx;
 mod types;
 
 pub use types::*;
