@@ -19,6 +19,8 @@ mod ordered;
 mod range_set;
 mod reassembly;
 pub mod serial;
+#[cfg(test)]
+mod tests;
 mod tsn_fragments;
 
 pub use data_tracker::{DataTracker, Observed, MAX_DUP_TSNS, MAX_TSN_AHEAD};
@@ -36,9 +38,9 @@ pub enum RxError {
     /// ask [`ReassemblyQueue::admit`] first).
     NoRoom,
     /// The fragment contradicts what is held (fragment flags, FSNs or stream/SSN not
-    /// matching, an FSN or TSN already taken) or belongs to a message already delivered or
-    /// skipped: it was dropped, with any fragments it proved unusable. The TSN stays
-    /// acknowledged; this is a peer bug or attack worth logging, not a reason to abort.
+    /// matching, an FSN or TSN already taken): it was dropped, with any fragments it proved
+    /// unusable. The TSN stays acknowledged; this is a peer bug or attack worth logging, not
+    /// a reason to abort.
     Discarded,
 }
 
