@@ -9,8 +9,14 @@
 //! 3. `reassembly.add(&chunk, from)` (see [`RxError`] for what errors mean);
 //!
 //! then once per packet `tracker.on_data_packet(...)`, and whenever `tracker.sack_due(now)`
-//! `tracker.build_sack(reassembly.a_rwnd(), room)` + `tracker.on_sack_sent()`. Messages come
-//! out of `reassembly.pop(tracker.cum_tsn_ack())`.
+//! `tracker.build_sack(reassembly.a_rwnd(), room)` + `tracker.on_sack_sent()`; the delayed
+//! SACK timer is `tracker.sack_deadline()`. Messages come out of
+//! `reassembly.pop(tracker.cum_tsn_ack())`; after the application reads, a SACK announcing
+//! the reopened window is worth sending when `tracker.window_update_due(a_rwnd, threshold)`.
+//!
+//! FORWARD TSN / I-FORWARD TSN: if `tracker.handle_forward_tsn(new_cum)` returns true, call
+//! `reassembly.handle_forward_tsn(new_cum, &streams)` (a stale one must not drop fragments of
+//! live messages); either way `tracker.request_sack(now)`.
 
 mod data_tracker;
 mod delayed_sack;
