@@ -476,6 +476,10 @@ mod tests {
         q.add(&chunk(2, 0, 0, 0, "UE", b"y"), PEER).unwrap();
         q.add(&chunk(1, 0, 0, 0, "UB", b"x"), PEER).unwrap();
         assert_eq!(drain(&mut q), vec![(0, 0, b"xy".to_vec())]);
+        // The SSN of unordered DATA means nothing, even if it differs between fragments.
+        q.add(&chunk(3, 0, 7, 0, "UB", b"p"), PEER).unwrap();
+        q.add(&chunk(4, 0, 9, 0, "UE", b"q"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 7, b"pq".to_vec())]);
     }
 
     #[test]

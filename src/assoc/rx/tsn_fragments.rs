@@ -24,8 +24,11 @@ struct Piece {
 }
 
 impl Piece {
+    /// Both fragments can belong to one message: same stream and U flag, and for ordered
+    /// messages the same SSN (unordered DATA leaves the SSN unused, RFC 9260 3.3.1).
     fn same_message(&self, other: &Piece) -> bool {
-        (self.stream_id, self.ssn, self.unordered) == (other.stream_id, other.ssn, other.unordered)
+        (self.stream_id, self.unordered) == (other.stream_id, other.unordered)
+            && (self.unordered || self.ssn == other.ssn)
     }
 }
 
