@@ -14,9 +14,12 @@
 //! `reassembly.pop(tracker.cum_tsn_ack())`; after the application reads, a SACK announcing
 //! the reopened window is worth sending when `tracker.window_update_due(a_rwnd, threshold)`.
 //!
-//! FORWARD TSN / I-FORWARD TSN: if `tracker.handle_forward_tsn(new_cum)` returns true, call
-//! `reassembly.handle_forward_tsn(new_cum, &streams)` (a stale one must not drop fragments of
-//! live messages); either way `tracker.request_sack(now)`.
+//! FORWARD TSN / I-FORWARD TSN: `tracker.handle_forward_tsn(new_cum)` (false: out of date,
+//! the cum ack stays) and `reassembly.handle_forward_tsn(new_cum, &streams)` in any case: the
+//! latter is harmless for an out-of-date chunk (it only drops fragments of abandoned
+//! messages and never moves a stream backwards) and still needed when the peer abandoned the
+//! unsent tail of a message whose sent fragments we all have. Then `tracker.request_sack(now)`
+//! or feed the delayed-SACK policy as for a DATA packet (RFC 3758 3.6).
 
 mod data_tracker;
 mod delayed_sack;

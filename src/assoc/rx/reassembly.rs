@@ -581,6 +581,30 @@ mod tests {
     }
 
     #[test]
+    fn forward_tsn_at_cum_ack_abandons_unsent_tail() {
+        // SSN 0 had fragments at TSN 1 and 2 (both here); its unsent tail was abandoned, so
+        // the FORWARD TSN is not ahead of our cum ack, yet its stream entry matters.
+        let mut tracker = DataTracker::new(1);
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        for (tsn, flags) in [(1, "B"), (2, "")] {
+            assert_eq!(tracker.observe(tsn), super::super::Observed::New);
+            q.add(&chunk(tsn, 0, 0, 0, flags, b"part"), PEER).unwrap();
+        }
+        assert!(!tracker.handle_forward_tsn(2));
+        q.handle_forward_tsn(
+            2,
+            &[SkippedStream {
+                stream_id: 0,
+                unordered: false,
+                mid: 0,
+            }],
+        );
+        assert_eq!((q.held_fragments(), q.buffered_bytes()), (0, 0));
+        q.add(&chunk(3, 0, 1, 0, "BE", b"next"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 1, b"next".to_vec())]);
+    }
+
+    #[test]
     fn i_forward_tsn_drops_by_mid() {
         let mut q = ReassemblyQueue::new(10_000, 1, true);
         q.add(&chunk(1, 0, 0, 0, "B", b"a"), PEER).unwrap();
