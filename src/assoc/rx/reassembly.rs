@@ -372,6 +372,7 @@ fn whole_message(chunk: &DataChunk<'_>, from: IpAddr) -> Message {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Observed;
     use super::*;
     use std::net::Ipv4Addr;
 
@@ -587,7 +588,7 @@ mod tests {
         let mut tracker = DataTracker::new(1);
         let mut q = ReassemblyQueue::new(10_000, 1, false);
         for (tsn, flags) in [(1, "B"), (2, "")] {
-            assert_eq!(tracker.observe(tsn), super::super::Observed::New);
+            assert_eq!(tracker.observe(tsn), Observed::New);
             q.add(&chunk(tsn, 0, 0, 0, flags, b"part"), PEER).unwrap();
         }
         assert!(!tracker.handle_forward_tsn(2));
