@@ -12,6 +12,7 @@
 //! Submodules: `types` (the public value types below), `endpoint`, `association`, and the
 //! procedures (handshake, cookie, shutdown, paths, heartbeat, timer, tx/, rx/).
 
+pub mod tx;
 mod types;
 
 pub use types::*;
