@@ -5,12 +5,14 @@
 
 mod congestion;
 mod outstanding;
+mod prune;
 mod rto;
 mod send_queue;
 pub(crate) mod serial;
 
 pub use congestion::Congestion;
 pub use outstanding::{OutstandingData, PathAck, SackError, SackResult};
+pub use prune::{pr_level, prune_for};
 pub use rto::RtoEstimator;
 pub use send_queue::{OutChunk, Scheduler, SendQueue};
 

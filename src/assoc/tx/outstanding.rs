@@ -265,7 +265,7 @@ impl OutstandingData {
             self.highest_gap_acked = None;
         }
 
-        // Gap blocks, sanitized and sorted.
+        // Gap blocks: invalid ones ignored.
         let mut blocks = std::mem::take(&mut self.blocks);
         blocks.clear();
         let next = self.next_ext();
@@ -276,8 +276,20 @@ impl OutstandingData {
             }
             blocks.push((start, end));
         }
+        // Sorted and merged, so each TSN is visited once however the blocks overlap.
         blocks.sort_unstable();
-        let highest_in_sack = blocks.iter().map(|b| b.1).max();
+        let mut merged = 0;
+        for i in 0..blocks.len() {
+            let (start, end) = blocks[i];
+            if merged > 0 && start <= blocks[merged - 1].1 + 1 {
+                blocks[merged - 1].1 = blocks[merged - 1].1.max(end);
+            } else {
+                blocks[merged] = (start, end);
+                merged += 1;
+            }
+        }
+        blocks.truncate(merged);
+        let highest_in_sack = blocks.last().map(|b| b.1);
         for &(start, end) in &blocks {
             for tsn in start.max(self.first)..=end {
                 let idx = (tsn - self.first) as usize;
@@ -502,6 +514,34 @@ impl OutstandingData {
         }
         self.next_expiry = next_expiry;
         abandoned
+    }
+
+    /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_sent`: abandons held
+    /// messages whose PRIO value is above `level` (less important), lowest TSN first, until
+    /// `needed` bytes are freed. Acknowledged chunks are not touched. Returns the bytes freed
+    /// and the abandoned messages (for `SendQueue::abandon_message`).
+    pub fn prune_priority(
+        &mut self,
+        needed: usize,
+        level: u32,
+        events: &mut Vec<Event>,
+    ) -> (usize, Vec<(u16, u64)>) {
+        let before = self.freed;
+        let mut abandoned = Vec::new();
+        for idx in 0..self.entries.len() {
+            if self.freed - before >= needed {
+                break;
+            }
+            let entry = &self.entries[idx];
+            let eligible = matches!(entry.state, State::InFlight | State::Retransmit { .. })
+                && matches!(entry.chunk.pr, PrPolicy::Prio(v) if v > level);
+            if eligible {
+                let (stream, message) = (entry.chunk.stream_id, entry.chunk.message_id);
+                self.abandon_message_from(idx, message, events);
+                abandoned.push((stream, message));
+            }
+        }
+        (self.freed - before, abandoned)
     }
 
     /// RFC 3758 3.5 C2/C3 (and RFC 8260 2.3 for I-FORWARD-TSN): the FORWARD TSN to send when
@@ -892,6 +932,14 @@ mod tests {
             .collect();
         let r = o.handle_sack(t0, &sack(999, &many)).unwrap();
         assert!(r.paths.iter().all(|p| p.bytes_acked <= 500));
+        check(&o);
+
+        // Thousands of overlapping valid blocks are merged: each TSN visited once.
+        let mut o = filled(7, 3000, 1, t0);
+        let same = vec![(2, 2999); 16_000];
+        let r = o.handle_sack(t0, &sack(6, &same)).unwrap();
+        assert_eq!(r.paths[0].bytes_acked, 2998);
+        assert_eq!(o.bytes_in_flight(), 2);
         check(&o);
     }
 

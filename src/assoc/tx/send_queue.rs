@@ -144,7 +144,8 @@ impl QueuedMessage {
             unordered: self.unordered,
             begin,
             end,
-            immediate: self.immediate,
+            // RFC 7053 4.1 / Linux: the I bit goes on the message's last fragment.
+            immediate: self.immediate && end,
             payload,
             pr: self.pr,
             context: self.context,
@@ -388,6 +389,29 @@ impl SendQueue {
         self.remove_message(stream_id, message_id, error, events);
     }
 
+    /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_unsent`: drops unsent
+    /// messages whose PRIO value is above `level` (less important), newest first, until
+    /// `needed` bytes are freed; each fragment is reported unsent. Messages already partly
+    /// sent are left alone. Returns the bytes freed.
+    pub fn prune_priority(&mut self, needed: usize, level: u32, events: &mut Vec<Event>) -> usize {
+        let mut victims: Vec<(u64, u16)> = self
+            .streams
+            .iter()
+            .flat_map(|(&sid, st)| st.messages.iter().map(move |m| (sid, m)))
+            .filter(|(_, m)| m.offset == 0 && matches!(m.pr, PrPolicy::Prio(v) if v > level))
+            .map(|(sid, m)| (m.id, sid))
+            .collect();
+        victims.sort_unstable_by(|a, b| b.cmp(a));
+        let before = self.queued_bytes;
+        for (id, sid) in victims {
+            if before - self.queued_bytes >= needed {
+                break;
+            }
+            self.remove_message(sid, id, 0, events);
+        }
+        before - self.queued_bytes
+    }
+
     /// Association ended: every queued message fails as unsent (SCTP_DATA_UNSENT).
     pub fn drain_failed(&mut self, error: u32, events: &mut Vec<Event>) {
         let mut ids: Vec<u16> = self.streams.keys().copied().collect();
@@ -585,6 +609,7 @@ mod tests {
         let mut q = SendQueue::new(100_000, 10, false);
         let mut m = msg(3, 1201, 0);
         m.payload = (0..1201u32).map(|i| i as u8).collect();
+        m.sack_immediately = true;
         q.enqueue(now, m.clone(), 500).unwrap();
         assert_eq!(q.queued_bytes(), 1201);
         assert_eq!(q.queued_chunks(), 3);
@@ -593,6 +618,8 @@ mod tests {
         assert_eq!(lens, [500, 500, 201]);
         let flags: Vec<(bool, bool)> = chunks.iter().map(|c| (c.begin, c.end)).collect();
         assert_eq!(flags, [(true, false), (false, false), (false, true)]);
+        let imm: Vec<bool> = chunks.iter().map(|c| c.immediate).collect();
+        assert_eq!(imm, [false, false, true]);
         assert!(chunks
             .iter()
             .all(|c| c.mid == 0 && c.fsn == 0 && c.stream_id == 3));
