@@ -372,7 +372,7 @@ impl OutstandingData {
         self.peer_rwnd = sack.a_rwnd.saturating_sub(self.outstanding as u32);
         res.peer_rwnd = self.peer_rwnd;
         // RFC 3758 3.5 C1-C3.
-        res.send_forward_tsn = self.advanced_peer_ack_point() > self.first - 1;
+        res.send_forward_tsn = self.has_forward_tsn();
         Ok(res)
     }
 
@@ -514,6 +514,11 @@ impl OutstandingData {
         }
         self.next_expiry = next_expiry;
         abandoned
+    }
+
+    /// Whether a FORWARD TSN is due (RFC 3758 3.5 C3), without building it.
+    pub fn has_forward_tsn(&self) -> bool {
+        self.advanced_peer_ack_point() >= self.first
     }
 
     /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_sent`: abandons held
@@ -1148,7 +1153,9 @@ mod tests {
         assert!(o.abandon_expired(t0 + ms(99), &mut ev).is_empty());
         assert!(ev.is_empty());
         assert!(o.forward_tsn(false).is_none());
+        assert!(!o.has_forward_tsn());
         let gone = o.abandon_expired(t0 + ms(100), &mut ev);
+        assert!(o.has_forward_tsn());
         assert_eq!(gone, [(4, 1)]);
         let got: Vec<_> = ev.iter().map(failed).collect();
         assert_eq!(
