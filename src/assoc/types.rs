@@ -248,9 +248,15 @@ pub struct FragFlags {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// SCTP_COMM_UP.
-    Connected { outbound_streams: u16, inbound_streams: u16 },
+    Connected {
+        outbound_streams: u16,
+        inbound_streams: u16,
+    },
     /// SCTP_RESTART: the peer restarted (RFC 9260 5.2.4 case A).
-    Restarted { outbound_streams: u16, inbound_streams: u16 },
+    Restarted {
+        outbound_streams: u16,
+        inbound_streams: u16,
+    },
     /// SCTP_COMM_LOST: ABORT received (its raw cause TLVs) or a retransmission limit reached.
     Lost { error: u16, causes: Vec<u8> },
     /// SCTP_CANT_STR_ASSOC: setup failed (INIT retransmits exhausted or ABORT during setup).
@@ -260,7 +266,11 @@ pub enum Event {
     /// SCTP_SHUTDOWN_EVENT: the peer sent SHUTDOWN; no more data will come.
     PeerShutdown,
     /// SCTP_PEER_ADDR_CHANGE.
-    PeerAddrChange { addr: IpAddr, change: PathChange, error: u32 },
+    PeerAddrChange {
+        addr: IpAddr,
+        change: PathChange,
+        error: u32,
+    },
     /// SCTP_SEND_FAILED: one per DATA chunk (fragment) not delivered, carrying its payload.
     SendFailed {
         sent: bool,
