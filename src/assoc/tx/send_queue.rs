@@ -317,6 +317,11 @@ impl SendQueue {
             return None;
         }
         if msg.mid.is_none() {
+            // Once transmission starts the lifetime is the outstanding queue's to enforce
+            // (as Linux: unsent non-first fragments are only dropped with their message).
+            if let Some(at) = msg.expiry {
+                self.expiries.remove(&(at, msg.id));
+            }
             msg.mid = Some(if msg.unordered {
                 if i_data {
                     let mid = stream.next_unordered;
@@ -341,11 +346,7 @@ impl SendQueue {
         self.queued_fragments -= 1;
         self.outstanding_bytes += chunk.payload.len();
         if done {
-            if let Some(finished) = stream.messages.pop_front() {
-                if let Some(at) = finished.expiry {
-                    self.expiries.remove(&(at, finished.id));
-                }
-            }
+            stream.messages.pop_front();
             self.current = None;
             self.reschedule(stream_id, true);
         } else {
@@ -358,10 +359,12 @@ impl SendQueue {
         Some(chunk)
     }
 
-    /// PR-SCTP lifetime (RFC 3758 3.1 and RFC 9260 lifetime): drops unsent messages whose TTL
-    /// passed, one `SendFailed { sent: false }` per fragment with that fragment's payload.
-    /// Fragments of a partially sent message that were already produced are the
-    /// outstanding queue's to abandon.
+    /// PR-SCTP lifetime (RFC 3758 3.1 and RFC 9260 lifetime): drops messages not started
+    /// whose TTL passed, one `SendFailed { sent: false }` per fragment with that fragment's
+    /// payload. A message partly sent is not cut here: a receiver holding its first
+    /// fragments would wait for the rest forever. The outstanding queue abandons its sent
+    /// fragments (with a FORWARD TSN) and the caller then drops the rest with
+    /// [`abandon_message`](Self::abandon_message).
     pub fn expire(&mut self, now: Instant, events: &mut Vec<Event>) {
         while let Some((&(at, id), &stream_id)) = self.expiries.first_key_value() {
             if at > now {
@@ -378,7 +381,7 @@ impl SendQueue {
     }
 
     /// Drops the unsent rest of a message whose sent fragments were abandoned (RFC 7496
-    /// RTX policy, or TTL noticed by the outstanding queue).
+    /// RTX policy, TTL, priority): each remaining fragment reported unsent.
     pub fn abandon_message(
         &mut self,
         stream_id: u16,
@@ -927,8 +930,14 @@ mod tests {
         q.enqueue(now, msg(2, 10, 9), 500).unwrap();
         let first = q.produce(usize::MAX).unwrap();
         assert_eq!(first.expiry, Some(now + Duration::from_millis(10)));
+        assert_eq!(q.next_expiry(), None);
+        // Started: not cut by the lifetime here.
         let mut ev = Vec::new();
         q.expire(now + Duration::from_millis(10), &mut ev);
+        assert!(ev.is_empty());
+        assert_eq!(q.queued_bytes(), 710);
+        // Its sent fragment was abandoned by the outstanding queue: the rest goes too.
+        q.abandon_message(1, first.message_id, 0, &mut ev);
         let got: Vec<_> = ev.iter().map(frag).collect();
         assert_eq!(got, [(false, false, false, 500), (false, false, true, 200)]);
         let c = drain(&mut q);
