@@ -18,9 +18,17 @@
 //! cause, each with its RFC diagram and its own round-trip tests.
 
 pub(crate) mod bytes;
+#[cfg(test)]
+mod captures;
+#[cfg(test)]
+use captures::seeds as captures_seeds;
 pub mod cause;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod check;
 pub mod chunk;
 pub mod error;
+#[cfg(test)]
+mod mutation_tests;
 pub mod packet;
 pub mod param;
 mod unrecognized;

@@ -100,7 +100,8 @@ impl DataTracker {
     /// FORWARD TSN / I-FORWARD TSN (RFC 3758 3.6, RFC 8260 2.3): treat every TSN up to
     /// `new_cum_tsn` as received and forget what was tracked below it. Returns false (and does
     /// nothing) when `new_cum_tsn` is not ahead of the current cumulative ack; the core should
-    /// still SACK then (the peer may have missed our ack).
+    /// still SACK then (the peer may have missed our ack). Any jump ahead is taken: it only
+    /// shrinks the state, and skipping its own data is the peer's business.
     pub fn handle_forward_tsn(&mut self, new_cum_tsn: u32) -> bool {
         let t = unwrap_tsn(self.cum, new_cum_tsn);
         if t <= self.cum {

@@ -165,6 +165,16 @@ impl MidPartials {
         freed
     }
 
+    /// Payload bytes held (accounting checks in tests).
+    #[cfg(test)]
+    pub(super) fn held_bytes(&self) -> usize {
+        let pieces = self.ordered.values().chain(self.unordered.values());
+        pieces
+            .flat_map(|p| p.pieces.values())
+            .map(|p| p.payload.len())
+            .sum()
+    }
+
     /// Number of held fragments.
     pub(super) fn len(&self) -> usize {
         self.ordered

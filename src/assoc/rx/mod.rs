@@ -9,8 +9,17 @@
 //! 3. `reassembly.add(&chunk, from)` (see [`RxError`] for what errors mean);
 //!
 //! then once per packet `tracker.on_data_packet(...)`, and whenever `tracker.sack_due(now)`
-//! `tracker.build_sack(reassembly.a_rwnd(), room)` + `tracker.on_sack_sent()`. Messages come
-//! out of `reassembly.pop(tracker.cum_tsn_ack())`.
+//! `tracker.build_sack(reassembly.a_rwnd(), room)` + `tracker.on_sack_sent()`; the delayed
+//! SACK timer is `tracker.sack_deadline()`. Messages come out of
+//! `reassembly.pop(tracker.cum_tsn_ack())`; after the application reads, a SACK announcing
+//! the reopened window is worth sending when `tracker.window_update_due(a_rwnd, threshold)`.
+//!
+//! FORWARD TSN / I-FORWARD TSN: `tracker.handle_forward_tsn(new_cum)` (false: out of date,
+//! the cum ack stays) and `reassembly.handle_forward_tsn(new_cum, &streams)` in any case: the
+//! latter is harmless for an out-of-date chunk (it only drops fragments of abandoned
+//! messages and never moves a stream backwards) and still needed when the peer abandoned the
+//! unsent tail of a message whose sent fragments we all have. Then `tracker.request_sack(now)`
+//! or feed the delayed-SACK policy as for a DATA packet (RFC 3758 3.6).
 
 mod data_tracker;
 mod delayed_sack;
@@ -19,6 +28,8 @@ mod ordered;
 mod range_set;
 mod reassembly;
 pub mod serial;
+#[cfg(test)]
+mod tests;
 mod tsn_fragments;
 
 pub use data_tracker::{DataTracker, Observed, MAX_DUP_TSNS, MAX_TSN_AHEAD};
@@ -36,9 +47,9 @@ pub enum RxError {
     /// ask [`ReassemblyQueue::admit`] first).
     NoRoom,
     /// The fragment contradicts what is held (fragment flags, FSNs or stream/SSN not
-    /// matching, an FSN or TSN already taken) or belongs to a message already delivered or
-    /// skipped: it was dropped, with any fragments it proved unusable. The TSN stays
-    /// acknowledged; this is a peer bug or attack worth logging, not a reason to abort.
+    /// matching, an FSN or TSN already taken): it was dropped, with any fragments it proved
+    /// unusable. The TSN stays acknowledged; this is a peer bug or attack worth logging, not
+    /// a reason to abort.
     Discarded,
 }
 

@@ -91,6 +91,12 @@ impl OrderedStream {
         self.drain(ready);
     }
 
+    /// Payload bytes of the waiting messages (accounting checks in tests).
+    #[cfg(test)]
+    pub(super) fn held_bytes(&self) -> usize {
+        self.waiting.values().map(|m| m.payload.len()).sum()
+    }
+
     /// Stream reset (RFC 6525 5.2.2): the next expected SSN/MID becomes 0. Waiting messages
     /// (already of the new numbering) are re-keyed; those now due are delivered.
     pub(super) fn reset(&mut self, space: SeqSpace, ready: &mut VecDeque<Message>) {

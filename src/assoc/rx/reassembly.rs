@@ -8,10 +8,14 @@
 //! [`DataTracker::observe`]). A chunk is admitted when
 //! 1. the advertised window is open (a_rwnd > 0) and the chunk exceeds it by at most the
 //!    overflow allowance (one maximum-size chunk, Linux's `rwnd + frag_point` rule), or
-//! 2. it is the TSN right after the cumulative ack while gaps are open above it: without it
-//!    the held out-of-order data could never be delivered or freed (Linux reneges in that
-//!    case; we over-commit instead, up to the hard cap of twice the largest window ever
-//!    offered plus the allowance, which a peer respecting our window never reaches).
+//! 2. it is the TSN right after the cumulative ack while gaps are open above it, or while no
+//!    message is deliverable: without it the held data (out-of-order chunks, or partial
+//!    messages filling the whole window, e.g. interleaved I-DATA) could never be delivered or
+//!    freed. Linux reneges or starts partial delivery there; we over-commit instead, up to
+//!    the hard cap of twice the largest window ever offered plus the allowance.
+//!
+//! Without partial delivery a message larger than about the hard cap can never be received;
+//! the sender's zero-window probes are what advance the stalled message under rule 2.
 //!
 //! [`ReassemblyQueue::add`] itself enforces the hard cap, so memory stays bounded even if
 //! the caller skips `admit`.
@@ -112,9 +116,11 @@ impl ReassemblyQueue {
         if window > 0 && len <= window as usize + self.overflow as usize {
             return true;
         }
-        let fills_hole =
-            chunk.tsn == tracker.cum_tsn_ack().wrapping_add(1) && !tracker.is_in_sequence();
-        fills_hole && self.buffered + len <= self.hard_cap()
+        // The next TSN unblocks held data when gaps are open above it, or when nothing is
+        // deliverable (the window is full of partial messages).
+        let unblocks = chunk.tsn == tracker.cum_tsn_ack().wrapping_add(1)
+            && (!tracker.is_in_sequence() || self.ready.is_empty());
+        unblocks && self.buffered + len <= self.hard_cap()
     }
 
     fn hard_cap(&self) -> usize {
@@ -129,6 +135,8 @@ impl ReassemblyQueue {
     /// - `NoUserData`: empty payload; the core aborts (RFC 9260 6.2);
     /// - `NoRoom`: above the hard memory cap (only if `admit` was not consulted);
     /// - `Discarded`: unusable fragment (see [`RxError::Discarded`]).
+    ///
+    /// A chunk of a message already delivered or skipped (FORWARD TSN) is dropped with `Ok`.
     pub fn add(&mut self, chunk: &DataChunk<'_>, from: IpAddr) -> Result<(), RxError> {
         if chunk.stream_id >= self.num_streams {
             return Err(RxError::InvalidStream);
@@ -181,10 +189,10 @@ impl ReassemblyQueue {
         } else {
             let key = stream.order.key(SeqSpace::Mid32, chunk.mid);
             if key < stream.order.next() {
-                // Delivered or skipped already (a late fragment of an abandoned message).
-                return Err(Discarded {
-                    freed: chunk.payload.len(),
-                });
+                // Delivered or skipped already (a late fragment of an abandoned message):
+                // dropped without complaint, as DATA messages completing late are.
+                self.release(chunk.payload.len());
+                return Ok(None);
             }
             key
         };
@@ -256,6 +264,23 @@ impl ReassemblyQueue {
                 .values()
                 .map(|s| s.partials.len())
                 .sum::<usize>()
+    }
+
+    /// Recounts the bytes held from the structures themselves (accounting checks in tests).
+    #[cfg(test)]
+    pub(super) fn recount(&self) -> usize {
+        let streams = self.streams.values();
+        let in_streams: usize = streams
+            .map(|s| s.order.held_bytes() + s.partials.held_bytes())
+            .sum();
+        let ready: usize = self.ready.iter().map(|m| m.payload.len()).sum();
+        in_streams + ready + self.tsn_fragments.held_bytes()
+    }
+
+    /// Memory cap enforced by `add` (tests).
+    #[cfg(test)]
+    pub(super) fn memory_cap(&self) -> usize {
+        self.hard_cap()
     }
 
     /// Changes the receive buffer (SO_RCVBUF); held data is kept even above a smaller buffer.
@@ -342,5 +367,454 @@ fn whole_message(chunk: &DataChunk<'_>, from: IpAddr) -> Message {
         cum_tsn: 0,
         from,
         payload: chunk.payload.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Observed;
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    const PEER: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    /// A DATA/I-DATA chunk; `flags` is "B", "E", "BE" or "" (middle), plus "U" for unordered.
+    fn chunk<'a>(
+        tsn: u32,
+        sid: u16,
+        mid: u32,
+        fsn: u32,
+        flags: &str,
+        payload: &'a [u8],
+    ) -> DataChunk<'a> {
+        DataChunk {
+            tsn,
+            stream_id: sid,
+            mid,
+            fsn,
+            ppid: 42,
+            unordered: flags.contains('U'),
+            begin: flags.contains('B'),
+            end: flags.contains('E'),
+            immediate: false,
+            payload,
+        }
+    }
+
+    fn drain(q: &mut ReassemblyQueue) -> Vec<(u16, u32, Vec<u8>)> {
+        std::iter::from_fn(|| q.pop(0))
+            .map(|m| (m.stream_id, m.ssn, m.payload))
+            .collect()
+    }
+
+    #[test]
+    fn in_order_messages_and_window() {
+        let mut q = ReassemblyQueue::new(1000, 4, false);
+        assert_eq!(q.a_rwnd(), 1000);
+        q.add(&chunk(10, 0, 0, 0, "BE", b"hello"), PEER).unwrap();
+        q.add(&chunk(11, 0, 1, 0, "BE", b"world!"), PEER).unwrap();
+        assert!(q.has_message());
+        assert_eq!((q.buffered_bytes(), q.a_rwnd()), (11, 989));
+        assert_eq!(q.peek().map(|m| m.tsn), Some(10));
+        let m = q.pop(11).unwrap();
+        assert_eq!(
+            (m.ssn, m.tsn, m.cum_tsn, m.ppid, m.from),
+            (0, 10, 11, 42, PEER)
+        );
+        assert_eq!(m.payload, b"hello");
+        assert_eq!(q.a_rwnd(), 994);
+        assert_eq!(q.pop(11).unwrap().payload, b"world!");
+        assert!(q.pop(11).is_none() && !q.has_message());
+        assert_eq!(q.a_rwnd(), 1000);
+    }
+
+    #[test]
+    fn ordered_waits_for_missing_ssn_unordered_does_not() {
+        let mut q = ReassemblyQueue::new(10_000, 4, false);
+        q.add(&chunk(2, 1, 1, 0, "BE", b"s1"), PEER).unwrap();
+        q.add(&chunk(3, 1, 2, 0, "BE", b"s2"), PEER).unwrap();
+        assert!(!q.has_message());
+        assert_eq!(
+            q.buffered_bytes(),
+            4,
+            "waiting messages count against the window"
+        );
+        q.add(&chunk(4, 1, 0, 0, "BEU", b"u"), PEER).unwrap();
+        // Another stream is not blocked by stream 1's gap.
+        q.add(&chunk(5, 2, 0, 0, "BE", b"t0"), PEER).unwrap();
+        assert_eq!(
+            drain(&mut q),
+            vec![(1, 0, b"u".to_vec()), (2, 0, b"t0".to_vec())]
+        );
+        q.add(&chunk(1, 1, 0, 0, "BE", b"s0"), PEER).unwrap();
+        let got: Vec<u32> = drain(&mut q).into_iter().map(|(_, ssn, _)| ssn).collect();
+        assert_eq!(got, vec![0, 1, 2]);
+        assert_eq!(q.buffered_bytes(), 0);
+    }
+
+    #[test]
+    fn data_fragments_any_order() {
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        q.add(&chunk(7, 0, 0, 0, "E", b"ghi"), PEER).unwrap();
+        q.add(&chunk(5, 0, 0, 0, "B", b"abc"), PEER).unwrap();
+        assert!(!q.has_message());
+        assert_eq!(q.held_fragments(), 2);
+        q.add(&chunk(6, 0, 0, 0, "", b"def"), PEER).unwrap();
+        let m = q.pop(7).unwrap();
+        assert_eq!((m.tsn, m.payload.as_slice()), (5, &b"abcdefghi"[..]));
+        assert_eq!((q.held_fragments(), q.buffered_bytes()), (0, 0));
+    }
+
+    #[test]
+    fn fragments_across_tsn_wrap() {
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        q.add(&chunk(u32::MAX - 1, 0, 0, 0, "B", b"a"), PEER)
+            .unwrap();
+        q.add(&chunk(0, 0, 0, 0, "E", b"c"), PEER).unwrap();
+        q.add(&chunk(u32::MAX, 0, 0, 0, "", b"b"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 0, b"abc".to_vec())]);
+        // Unordered fragments wrap the same way.
+        q.add(&chunk(2, 0, 0, 0, "UE", b"y"), PEER).unwrap();
+        q.add(&chunk(1, 0, 0, 0, "UB", b"x"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 0, b"xy".to_vec())]);
+        // The SSN of unordered DATA means nothing, even if it differs between fragments.
+        q.add(&chunk(3, 0, 7, 0, "UB", b"p"), PEER).unwrap();
+        q.add(&chunk(4, 0, 9, 0, "UE", b"q"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 7, b"pq".to_vec())]);
+    }
+
+    #[test]
+    fn ssn_wraps_at_2_pow_16() {
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        // Walk the stream's next SSN to 65534 with FORWARD TSNs (less than half a space each).
+        for ssn in [30_000u32, 60_000, 65_533] {
+            q.handle_forward_tsn(
+                0,
+                &[SkippedStream {
+                    stream_id: 0,
+                    unordered: false,
+                    mid: ssn,
+                }],
+            );
+        }
+        for (tsn, ssn) in [(3, 1u32), (1, 65_535), (2, 0), (0, 65_534)] {
+            q.add(&chunk(tsn, 0, ssn, 0, "BE", &[ssn as u8]), PEER)
+                .unwrap();
+        }
+        let got: Vec<u32> = drain(&mut q).into_iter().map(|(_, ssn, _)| ssn).collect();
+        assert_eq!(got, vec![65_534, 65_535, 0, 1]);
+    }
+
+    #[test]
+    fn i_data_interleaved_messages_of_one_stream() {
+        let mut q = ReassemblyQueue::new(10_000, 2, true);
+        // MID 0 (3 fragments) and MID 1 (2 fragments) interleaved by TSN; MID 1 completes first.
+        q.add(&chunk(1, 0, 0, 0, "B", b"A0"), PEER).unwrap();
+        q.add(&chunk(2, 0, 1, 0, "B", b"B0"), PEER).unwrap();
+        q.add(&chunk(4, 0, 1, 1, "E", b"B1"), PEER).unwrap();
+        assert!(!q.has_message(), "MID 1 waits for MID 0");
+        q.add(&chunk(5, 0, 0, 2, "E", b"A2"), PEER).unwrap();
+        assert!(!q.has_message());
+        q.add(&chunk(3, 0, 0, 1, "", b"A1"), PEER).unwrap();
+        let msgs: Vec<Message> = std::iter::from_fn(|| q.pop(5)).collect();
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(
+            (msgs[0].ssn, msgs[0].tsn, msgs[0].payload.as_slice()),
+            (0, 1, &b"A0A1A2"[..])
+        );
+        assert_eq!(
+            (msgs[1].ssn, msgs[1].tsn, msgs[1].payload.as_slice()),
+            (1, 2, &b"B0B1"[..])
+        );
+        // Unordered MIDs are their own numbering: MID 0 unordered is not "already delivered".
+        q.add(&chunk(7, 0, 0, 1, "UE", b"y"), PEER).unwrap();
+        q.add(&chunk(6, 0, 0, 0, "UB", b"x"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 0, b"xy".to_vec())]);
+        assert_eq!((q.buffered_bytes(), q.held_fragments()), (0, 0));
+    }
+
+    #[test]
+    fn forward_tsn_skips_ordered_and_unordered_data() {
+        let mut q = ReassemblyQueue::new(10_000, 2, false);
+        // SSN 0 on stream 0: only its first fragment arrived (TSN 1); SSN 1 is complete.
+        q.add(&chunk(1, 0, 0, 0, "B", b"lost"), PEER).unwrap();
+        q.add(&chunk(4, 0, 1, 0, "BE", b"next"), PEER).unwrap();
+        // An unordered message whose tail was abandoned.
+        q.add(&chunk(3, 1, 0, 0, "UB", b"gone"), PEER).unwrap();
+        // A fragment above the new cum TSN stays.
+        q.add(&chunk(6, 1, 0, 0, "B", b"keep"), PEER).unwrap();
+        assert_eq!(q.buffered_bytes(), 16);
+        q.handle_forward_tsn(
+            3,
+            &[SkippedStream {
+                stream_id: 0,
+                unordered: false,
+                mid: 0,
+            }],
+        );
+        assert_eq!(drain(&mut q), vec![(0, 1, b"next".to_vec())]);
+        assert_eq!((q.held_fragments(), q.buffered_bytes()), (1, 4));
+        q.add(&chunk(7, 1, 0, 0, "E", b"!"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(1, 0, b"keep!".to_vec())]);
+    }
+
+    #[test]
+    fn forward_tsn_delivers_complete_messages_it_passes() {
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        for (tsn, ssn) in [(3, 1), (4, 2), (6, 4)] {
+            q.add(&chunk(tsn, 0, ssn, 0, "BE", b"m"), PEER).unwrap();
+        }
+        // SSN 0 and 3 abandoned: RFC 3758 3.6 delivers 1 and 2 (waiting, <= 3) then 4.
+        q.handle_forward_tsn(
+            5,
+            &[SkippedStream {
+                stream_id: 0,
+                unordered: false,
+                mid: 3,
+            }],
+        );
+        let got: Vec<u32> = drain(&mut q).into_iter().map(|(_, ssn, _)| ssn).collect();
+        assert_eq!(got, vec![1, 2, 4]);
+        // A late message with a skipped SSN is dropped, not delivered.
+        assert_eq!(q.add(&chunk(2, 0, 0, 0, "BE", b"old"), PEER), Ok(()));
+        assert!(!q.has_message());
+        assert_eq!(q.buffered_bytes(), 0);
+    }
+
+    #[test]
+    fn forward_tsn_at_cum_ack_abandons_unsent_tail() {
+        // SSN 0 had fragments at TSN 1 and 2 (both here); its unsent tail was abandoned, so
+        // the FORWARD TSN is not ahead of our cum ack, yet its stream entry matters.
+        let mut tracker = DataTracker::new(1);
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        for (tsn, flags) in [(1, "B"), (2, "")] {
+            assert_eq!(tracker.observe(tsn), Observed::New);
+            q.add(&chunk(tsn, 0, 0, 0, flags, b"part"), PEER).unwrap();
+        }
+        assert!(!tracker.handle_forward_tsn(2));
+        q.handle_forward_tsn(
+            2,
+            &[SkippedStream {
+                stream_id: 0,
+                unordered: false,
+                mid: 0,
+            }],
+        );
+        assert_eq!((q.held_fragments(), q.buffered_bytes()), (0, 0));
+        q.add(&chunk(3, 0, 1, 0, "BE", b"next"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 1, b"next".to_vec())]);
+    }
+
+    #[test]
+    fn i_forward_tsn_drops_by_mid() {
+        let mut q = ReassemblyQueue::new(10_000, 1, true);
+        q.add(&chunk(1, 0, 0, 0, "B", b"a"), PEER).unwrap();
+        q.add(&chunk(2, 0, 1, 0, "BE", b"b"), PEER).unwrap();
+        q.add(&chunk(3, 0, 5, 0, "UB", b"u"), PEER).unwrap();
+        q.add(&chunk(4, 0, 2, 0, "B", b"c"), PEER).unwrap();
+        q.handle_forward_tsn(
+            3,
+            &[
+                SkippedStream {
+                    stream_id: 0,
+                    unordered: false,
+                    mid: 0,
+                },
+                SkippedStream {
+                    stream_id: 0,
+                    unordered: true,
+                    mid: 5,
+                },
+            ],
+        );
+        assert_eq!(drain(&mut q), vec![(0, 1, b"b".to_vec())]);
+        // MID 2's first fragment (TSN 4) is kept: I-FORWARD TSN drops by MID, not by TSN.
+        assert_eq!((q.held_fragments(), q.buffered_bytes()), (1, 1));
+        q.add(&chunk(5, 0, 2, 1, "E", b"d"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 2, b"cd".to_vec())]);
+        // A late fragment of skipped MID 0 is dropped.
+        assert_eq!(q.add(&chunk(6, 0, 0, 1, "E", b"z"), PEER), Ok(()));
+        assert_eq!(q.buffered_bytes(), 0);
+    }
+
+    #[test]
+    fn admission_rule() {
+        let mut tracker = DataTracker::new(1);
+        let mut q = ReassemblyQueue::new(1000, 1, false);
+        q.set_overflow_allowance(100);
+        let big = [0u8; 1100];
+        assert!(q.admit(&chunk(1, 0, 0, 0, "BE", &big), &tracker));
+        assert!(!q.admit(&chunk(5, 0, 0, 0, "BE", &[0; 1101]), &tracker));
+        // The next TSN while nothing is deliverable may overrun (up to the hard cap).
+        assert!(q.admit(&chunk(1, 0, 0, 0, "BE", &[0; 1101]), &tracker));
+        assert!(!q.admit(&chunk(1, 0, 0, 0, "BE", &[0; 2201]), &tracker));
+        // Fill the window with in-order data the application does not read.
+        tracker.observe(1);
+        q.add(&chunk(1, 0, 0, 0, "BE", &big[..1000]), PEER).unwrap();
+        assert_eq!(q.a_rwnd(), 0);
+        assert!(
+            !q.admit(&chunk(2, 0, 1, 0, "BE", b"x"), &tracker),
+            "closed window"
+        );
+        // Out-of-order data held: the hole filler (cum + 1) is still admitted.
+        tracker.observe(3);
+        assert!(q.admit(&chunk(2, 0, 1, 0, "BE", b"x"), &tracker));
+        assert!(!q.admit(&chunk(4, 0, 1, 0, "BE", b"x"), &tracker));
+        // ... but not beyond the hard cap.
+        assert!(!q.admit(&chunk(2, 0, 1, 0, "BE", &[0; 1300]), &tracker));
+        q.pop(1);
+        assert!(q.admit(&chunk(4, 0, 1, 0, "BE", b"x"), &tracker));
+        q.set_rcvbuf(10);
+        assert_eq!(q.a_rwnd(), 10);
+    }
+
+    #[test]
+    fn hard_cap_bounds_memory() {
+        let mut q = ReassemblyQueue::new(1000, 1, false);
+        q.set_overflow_allowance(0);
+        let payload = [7u8; 100];
+        let mut refused = 0;
+        // B fragments that never complete, as a hostile peer ignoring our window would send.
+        for tsn in 0..1000u32 {
+            match q.add(&chunk(tsn * 2, 0, tsn, 0, "B", &payload), PEER) {
+                Ok(()) => {}
+                Err(RxError::NoRoom) => refused += 1,
+                Err(e) => panic!("unexpected {e}"),
+            }
+        }
+        assert_eq!(q.buffered_bytes(), 2000);
+        assert_eq!(refused, 980);
+        assert_eq!(q.a_rwnd(), 0);
+    }
+
+    #[test]
+    fn hostile_inputs_are_refused_without_state() {
+        let mut q = ReassemblyQueue::new(10_000, 2, false);
+        assert_eq!(
+            q.add(&chunk(1, 2, 0, 0, "BE", b"x"), PEER),
+            Err(RxError::InvalidStream)
+        );
+        assert_eq!(
+            q.add(&chunk(1, u16::MAX, 0, 0, "BE", b"x"), PEER),
+            Err(RxError::InvalidStream)
+        );
+        assert_eq!(
+            q.add(&chunk(1, 0, 0, 0, "BE", b""), PEER),
+            Err(RxError::NoUserData)
+        );
+        assert_eq!(q.buffered_bytes(), 0);
+        // Fragment run mixing two SSNs: discarded entirely.
+        q.add(&chunk(10, 0, 0, 0, "B", b"aa"), PEER).unwrap();
+        assert_eq!(
+            q.add(&chunk(11, 0, 5, 0, "E", b"bb"), PEER),
+            Err(RxError::Discarded)
+        );
+        // Ordered and unordered flags mixed in one run.
+        q.add(&chunk(12, 1, 0, 0, "B", b"aa"), PEER).unwrap();
+        assert_eq!(
+            q.add(&chunk(13, 1, 0, 0, "UE", b"bb"), PEER),
+            Err(RxError::Discarded)
+        );
+        assert_eq!((q.buffered_bytes(), q.held_fragments()), (0, 0));
+        // Same TSN twice (the tracker normally filters it): the first copy stays.
+        q.add(&chunk(20, 0, 0, 0, "B", b"first"), PEER).unwrap();
+        assert_eq!(
+            q.add(&chunk(20, 0, 0, 0, "B", b"other"), PEER),
+            Err(RxError::Discarded)
+        );
+        q.add(&chunk(21, 0, 0, 0, "E", b"!"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 0, b"first!".to_vec())]);
+        // Two B fragments then an E: the later B starts the message, the first never completes.
+        q.add(&chunk(30, 0, 1, 0, "B", b"x"), PEER).unwrap();
+        q.add(&chunk(31, 0, 1, 0, "B", b"y"), PEER).unwrap();
+        q.add(&chunk(32, 0, 1, 0, "E", b"z"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 1, b"yz".to_vec())]);
+        assert_eq!(q.held_fragments(), 1);
+        // E before B in TSN order is never a message.
+        q.add(&chunk(40, 0, 2, 0, "E", b"e"), PEER).unwrap();
+        q.add(&chunk(41, 0, 2, 0, "B", b"b"), PEER).unwrap();
+        assert!(!q.has_message());
+        assert_eq!(q.buffered_bytes(), 3);
+    }
+
+    #[test]
+    fn hostile_i_data_fragments() {
+        let mut q = ReassemblyQueue::new(10_000, 1, true);
+        q.add(&chunk(1, 0, 0, 0, "B", b"a"), PEER).unwrap();
+        // Middle fragment duplicated under another TSN with other bytes: the first copy wins.
+        q.add(&chunk(2, 0, 0, 1, "", b"b"), PEER).unwrap();
+        assert_eq!(
+            q.add(&chunk(3, 0, 0, 1, "", b"X"), PEER),
+            Err(RxError::Discarded)
+        );
+        // FSN 0 without B, an E contradicting a held FSN, and a second E all are refused.
+        assert_eq!(
+            q.add(&chunk(4, 0, 0, 0, "", b"X"), PEER),
+            Err(RxError::Discarded)
+        );
+        assert_eq!(
+            q.add(&chunk(5, 0, 0, 1, "E", b"X"), PEER),
+            Err(RxError::Discarded)
+        );
+        q.add(&chunk(6, 0, 0, 3, "E", b"d"), PEER).unwrap();
+        assert_eq!(
+            q.add(&chunk(7, 0, 0, 4, "", b"X"), PEER),
+            Err(RxError::Discarded)
+        );
+        assert_eq!(
+            q.add(&chunk(8, 0, 0, 2, "E", b"X"), PEER),
+            Err(RxError::Discarded)
+        );
+        assert_eq!(q.buffered_bytes(), 3);
+        q.add(&chunk(9, 0, 0, 2, "", b"c"), PEER).unwrap();
+        assert_eq!(drain(&mut q), vec![(0, 0, b"abcd".to_vec())]);
+        // A huge FSN as E just waits (bounded by the byte accounting).
+        q.add(&chunk(10, 0, 1, u32::MAX, "E", b"e"), PEER).unwrap();
+        q.add(&chunk(11, 0, 1, 0, "B", b"b"), PEER).unwrap();
+        assert!(!q.has_message());
+        assert_eq!(q.buffered_bytes(), 2);
+        // The stream moving past MID 1 frees it.
+        q.add(&chunk(12, 0, 2, 0, "BE", b"m"), PEER).unwrap();
+        q.handle_forward_tsn(
+            11,
+            &[SkippedStream {
+                stream_id: 0,
+                unordered: false,
+                mid: 1,
+            }],
+        );
+        assert_eq!(drain(&mut q), vec![(0, 2, b"m".to_vec())]);
+        assert_eq!((q.buffered_bytes(), q.held_fragments()), (0, 0));
+    }
+
+    #[test]
+    fn stream_reset_restarts_numbering() {
+        for i_data in [false, true] {
+            let mut q = ReassemblyQueue::new(10_000, 3, i_data);
+            for (tsn, sid) in [(1, 0), (2, 1), (3, 2)] {
+                q.add(&chunk(tsn, sid, 0, 0, "BE", b"m"), PEER).unwrap();
+            }
+            q.add(&chunk(4, 0, 1, 0, "BE", b"m"), PEER).unwrap();
+            drain(&mut q);
+            q.reset_streams(&[0]);
+            q.add(&chunk(5, 0, 0, 0, "BE", b"again"), PEER).unwrap();
+            q.add(&chunk(6, 1, 0, 0, "BE", b"stale"), PEER).unwrap();
+            assert_eq!(drain(&mut q), vec![(0, 0, b"again".to_vec())]);
+            q.reset_streams(&[]);
+            q.add(&chunk(7, 1, 0, 0, "BE", b"s1"), PEER).unwrap();
+            q.add(&chunk(8, 2, 0, 0, "BE", b"s2"), PEER).unwrap();
+            assert_eq!(drain(&mut q).len(), 2);
+            assert_eq!(q.buffered_bytes(), 0);
+        }
+    }
+
+    #[test]
+    fn lone_fragment_buffer_is_moved() {
+        let part = vec![1u8, 2, 3];
+        let ptr = part.as_ptr();
+        let joined = concat(3, [part]);
+        assert_eq!(joined.as_ptr(), ptr);
+        assert_eq!(concat(4, [vec![1u8, 2], vec![3, 4]]), vec![1, 2, 3, 4]);
+        assert!(concat(0, Vec::<Vec<u8>>::new()).is_empty());
     }
 }

@@ -24,8 +24,11 @@ struct Piece {
 }
 
 impl Piece {
+    /// Both fragments can belong to one message: same stream and U flag, and for ordered
+    /// messages the same SSN (unordered DATA leaves the SSN unused, RFC 9260 3.3.1).
     fn same_message(&self, other: &Piece) -> bool {
-        (self.stream_id, self.ssn, self.unordered) == (other.stream_id, other.ssn, other.unordered)
+        (self.stream_id, self.unordered) == (other.stream_id, other.unordered)
+            && (self.unordered || self.ssn == other.ssn)
     }
 }
 
@@ -99,7 +102,7 @@ impl TsnFragments {
         let b = *self.begins.range(run_start..=t).next_back()?;
         let e = *self.ends.range(t..=run_end).next()?;
         let e_before_t = self.ends.range(b..t).next().is_some();
-        let b_after_t = self.begins.range(t + 1..=e).next().is_some();
+        let b_after_t = e > t && self.begins.range(t + 1..=e).next().is_some();
         (!e_before_t && !b_after_t).then_some((b, e))
     }
 
@@ -148,6 +151,12 @@ impl TsnFragments {
         self.begins = self.begins.split_off(&(t + 1));
         self.ends = self.ends.split_off(&(t + 1));
         dropped.values().map(|p| p.payload.len()).sum()
+    }
+
+    /// Payload bytes held (accounting checks in tests).
+    #[cfg(test)]
+    pub(super) fn held_bytes(&self) -> usize {
+        self.pieces.values().map(|p| p.payload.len()).sum()
     }
 
     /// Number of held fragments.

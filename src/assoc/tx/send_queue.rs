@@ -144,7 +144,8 @@ impl QueuedMessage {
             unordered: self.unordered,
             begin,
             end,
-            immediate: self.immediate,
+            // RFC 7053 4.1 / Linux: the I bit goes on the message's last fragment.
+            immediate: self.immediate && end,
             payload,
             pr: self.pr,
             context: self.context,
@@ -316,6 +317,11 @@ impl SendQueue {
             return None;
         }
         if msg.mid.is_none() {
+            // Once transmission starts the lifetime is the outstanding queue's to enforce
+            // (as Linux: unsent non-first fragments are only dropped with their message).
+            if let Some(at) = msg.expiry {
+                self.expiries.remove(&(at, msg.id));
+            }
             msg.mid = Some(if msg.unordered {
                 if i_data {
                     let mid = stream.next_unordered;
@@ -340,11 +346,7 @@ impl SendQueue {
         self.queued_fragments -= 1;
         self.outstanding_bytes += chunk.payload.len();
         if done {
-            if let Some(finished) = stream.messages.pop_front() {
-                if let Some(at) = finished.expiry {
-                    self.expiries.remove(&(at, finished.id));
-                }
-            }
+            stream.messages.pop_front();
             self.current = None;
             self.reschedule(stream_id, true);
         } else {
@@ -357,10 +359,12 @@ impl SendQueue {
         Some(chunk)
     }
 
-    /// PR-SCTP lifetime (RFC 3758 3.1 and RFC 9260 lifetime): drops unsent messages whose TTL
-    /// passed, one `SendFailed { sent: false }` per fragment with that fragment's payload.
-    /// Fragments of a partially sent message that were already produced are the
-    /// outstanding queue's to abandon.
+    /// PR-SCTP lifetime (RFC 3758 3.1 and RFC 9260 lifetime): drops messages not started
+    /// whose TTL passed, one `SendFailed { sent: false }` per fragment with that fragment's
+    /// payload. A message partly sent is not cut here: a receiver holding its first
+    /// fragments would wait for the rest forever. The outstanding queue abandons its sent
+    /// fragments (with a FORWARD TSN) and the caller then drops the rest with
+    /// [`abandon_message`](Self::abandon_message).
     pub fn expire(&mut self, now: Instant, events: &mut Vec<Event>) {
         while let Some((&(at, id), &stream_id)) = self.expiries.first_key_value() {
             if at > now {
@@ -377,7 +381,7 @@ impl SendQueue {
     }
 
     /// Drops the unsent rest of a message whose sent fragments were abandoned (RFC 7496
-    /// RTX policy, or TTL noticed by the outstanding queue).
+    /// RTX policy, TTL, priority): each remaining fragment reported unsent.
     pub fn abandon_message(
         &mut self,
         stream_id: u16,
@@ -386,6 +390,29 @@ impl SendQueue {
         events: &mut Vec<Event>,
     ) {
         self.remove_message(stream_id, message_id, error, events);
+    }
+
+    /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_unsent`: drops unsent
+    /// messages whose PRIO value is above `level` (less important), newest first, until
+    /// `needed` bytes are freed; each fragment is reported unsent. Messages already partly
+    /// sent are left alone. Returns the bytes freed.
+    pub fn prune_priority(&mut self, needed: usize, level: u32, events: &mut Vec<Event>) -> usize {
+        let mut victims: Vec<(u64, u16)> = self
+            .streams
+            .iter()
+            .flat_map(|(&sid, st)| st.messages.iter().map(move |m| (sid, m)))
+            .filter(|(_, m)| m.offset == 0 && matches!(m.pr, PrPolicy::Prio(v) if v > level))
+            .map(|(sid, m)| (m.id, sid))
+            .collect();
+        victims.sort_unstable_by(|a, b| b.cmp(a));
+        let before = self.queued_bytes;
+        for (id, sid) in victims {
+            if before - self.queued_bytes >= needed {
+                break;
+            }
+            self.remove_message(sid, id, 0, events);
+        }
+        before - self.queued_bytes
     }
 
     /// Association ended: every queued message fails as unsent (SCTP_DATA_UNSENT).
@@ -585,6 +612,7 @@ mod tests {
         let mut q = SendQueue::new(100_000, 10, false);
         let mut m = msg(3, 1201, 0);
         m.payload = (0..1201u32).map(|i| i as u8).collect();
+        m.sack_immediately = true;
         q.enqueue(now, m.clone(), 500).unwrap();
         assert_eq!(q.queued_bytes(), 1201);
         assert_eq!(q.queued_chunks(), 3);
@@ -593,6 +621,8 @@ mod tests {
         assert_eq!(lens, [500, 500, 201]);
         let flags: Vec<(bool, bool)> = chunks.iter().map(|c| (c.begin, c.end)).collect();
         assert_eq!(flags, [(true, false), (false, false), (false, true)]);
+        let imm: Vec<bool> = chunks.iter().map(|c| c.immediate).collect();
+        assert_eq!(imm, [false, false, true]);
         assert!(chunks
             .iter()
             .all(|c| c.mid == 0 && c.fsn == 0 && c.stream_id == 3));
@@ -900,8 +930,14 @@ mod tests {
         q.enqueue(now, msg(2, 10, 9), 500).unwrap();
         let first = q.produce(usize::MAX).unwrap();
         assert_eq!(first.expiry, Some(now + Duration::from_millis(10)));
+        assert_eq!(q.next_expiry(), None);
+        // Started: not cut by the lifetime here.
         let mut ev = Vec::new();
         q.expire(now + Duration::from_millis(10), &mut ev);
+        assert!(ev.is_empty());
+        assert_eq!(q.queued_bytes(), 710);
+        // Its sent fragment was abandoned by the outstanding queue: the rest goes too.
+        q.abandon_message(1, first.message_id, 0, &mut ev);
         let got: Vec<_> = ev.iter().map(frag).collect();
         assert_eq!(got, [(false, false, false, 500), (false, false, true, 200)]);
         let c = drain(&mut q);
