@@ -123,7 +123,10 @@ impl Association {
             local_tsn,
             paths,
             hs: Handshake::default(),
-            neg: Negotiated { outbound_streams: cfg.outbound_streams, ..Negotiated::default() },
+            neg: Negotiated {
+                outbound_streams: cfg.outbound_streams,
+                ..Negotiated::default()
+            },
             tracker: DataTracker::new(0),
             reassembly: ReassemblyQueue::new(cfg.rcvbuf, cfg.max_inbound_streams, false),
             send_queue: SendQueue::new(cfg.sndbuf, cfg.outbound_streams, false),
@@ -165,7 +168,11 @@ impl Association {
     }
 
     pub fn paths(&self) -> Vec<PathInfo> {
-        self.paths.iter().enumerate().map(|(i, p)| p.info(i == self.paths.primary)).collect()
+        self.paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| p.info(i == self.paths.primary))
+            .collect()
     }
 
     pub fn path_info(&self, addr: IpAddr) -> Option<PathInfo> {
@@ -200,7 +207,13 @@ impl Association {
     /// (RFC 9260 6.9): path MTU minus the common header and the DATA or I-DATA chunk header,
     /// capped by SCTP_MAXSEG.
     pub fn fragmentation_point(&self) -> usize {
-        let mtu = self.paths.list.iter().map(|p| p.pmtu).min().unwrap_or(self.cfg.pmtu) as usize;
+        let mtu = self
+            .paths
+            .list
+            .iter()
+            .map(|p| p.pmtu)
+            .min()
+            .unwrap_or(self.cfg.pmtu) as usize;
         let header = if self.neg.intl { 20 } else { 16 };
         let fp = mtu.saturating_sub(12 + header).max(1);
         match self.cfg.maxseg as usize {
@@ -210,7 +223,11 @@ impl Association {
     }
 
     pub fn status(&self) -> AssocStatus {
-        let primary = self.paths.list.get(self.paths.primary).map(|p| p.info(true));
+        let primary = self
+            .paths
+            .list
+            .get(self.paths.primary)
+            .map(|p| p.info(true));
         AssocStatus {
             state: self.state,
             peer_rwnd: self.outstanding.peer_rwnd(),
@@ -269,7 +286,10 @@ impl Association {
         if self.state != AssocState::CookieWait {
             self.pending.abort = Some(vec![cause]);
         }
-        self.fail(Event::Lost { error: code::USER_INITIATED_ABORT, causes: raw });
+        self.fail(Event::Lost {
+            error: code::USER_INITIATED_ABORT,
+            causes: raw,
+        });
     }
 
     /// SCTP_RTOINFO.
@@ -287,7 +307,12 @@ impl Association {
         if addr.is_none() {
             self.cfg.path_max_retrans = n;
         }
-        for p in self.paths.list.iter_mut().filter(|p| addr.is_none_or(|a| a == p.addr)) {
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
             p.max_retrans = n;
         }
     }
@@ -302,7 +327,12 @@ impl Association {
         if addr.is_none() {
             self.cfg.hb_interval = interval;
         }
-        for p in self.paths.list.iter_mut().filter(|p| addr.is_none_or(|a| a == p.addr)) {
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
             p.hb_interval = interval;
             let jitter = self.rng.next_u32();
             if self.state != AssocState::Closed {
@@ -317,7 +347,12 @@ impl Association {
         if addr.is_none() {
             self.cfg.pmtu = mtu;
         }
-        for p in self.paths.list.iter_mut().filter(|p| addr.is_none_or(|a| a == p.addr)) {
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
             p.pmtu = mtu;
             p.cc.set_mtu(mtu as usize);
         }
@@ -447,7 +482,10 @@ impl Association {
     pub(crate) fn fail(&mut self, event: Event) {
         let event = match event {
             Event::Lost { error, causes }
-                if matches!(self.state, AssocState::CookieWait | AssocState::CookieEchoed) =>
+                if matches!(
+                    self.state,
+                    AssocState::CookieWait | AssocState::CookieEchoed
+                ) =>
             {
                 Event::CantStart { error, causes }
             }

@@ -60,7 +60,13 @@ impl Association {
             Err(InitReject::Discard) => return,
             Err(InitReject::Abort(cause)) => {
                 let causes: Vec<OwnedCause> = cause.into_iter().collect();
-                let pkt = abort_packet(self.local.port, self.peer_port, init.initiate_tag, false, &causes);
+                let pkt = abort_packet(
+                    self.local.port,
+                    self.peer_port,
+                    init.initiate_tag,
+                    false,
+                    &causes,
+                );
                 self.pending.push_raw(from, pkt);
                 return;
             }
@@ -93,7 +99,13 @@ impl Association {
                 if let Some(a) = new_addr {
                     // 5.2.2: an INIT adding addresses to a live association is refused.
                     let cause = OwnedCause::RestartWithNewAddresses(address_tlv(a));
-                    let pkt = abort_packet(self.local.port, self.peer_port, init.initiate_tag, false, &[cause]);
+                    let pkt = abort_packet(
+                        self.local.port,
+                        self.peer_port,
+                        init.initiate_tag,
+                        false,
+                        &[cause],
+                    );
                     self.pending.push_raw(from, pkt);
                     return;
                 }
@@ -141,13 +153,19 @@ impl Association {
                 self.hs.t1.stop();
                 self.pending.init = false;
                 self.pending.cookie_echo = false;
-                if matches!(self.state, AssocState::CookieWait | AssocState::CookieEchoed) {
+                if matches!(
+                    self.state,
+                    AssocState::CookieWait | AssocState::CookieEchoed
+                ) {
                     self.enter_established(now);
                 }
                 self.pending.cookie_ack = true;
             }
             CookieCase::D => {
-                if matches!(self.state, AssocState::CookieWait | AssocState::CookieEchoed) {
+                if matches!(
+                    self.state,
+                    AssocState::CookieWait | AssocState::CookieEchoed
+                ) {
                     self.hs.t1.stop();
                     self.pending.init = false;
                     self.pending.cookie_echo = false;
@@ -168,7 +186,12 @@ impl Association {
             self.queue_error(OwnedCause::CookieWhileShuttingDown);
             return;
         }
-        if let Some(a) = c.peer_addrs.iter().copied().find(|a| self.paths.find(*a).is_none()) {
+        if let Some(a) = c
+            .peer_addrs
+            .iter()
+            .copied()
+            .find(|a| self.paths.find(*a).is_none())
+        {
             let cause = OwnedCause::RestartWithNewAddresses(address_tlv(a));
             let pkt = abort_packet(self.local.port, self.peer_port, c.peer_tag, false, &[cause]);
             let to = c.peer_addrs.first().copied().unwrap_or(a);
@@ -247,7 +270,13 @@ mod tests {
         assert_eq!(classify(&cookie(10, 21, 10, 0), 10, 20), CookieCase::B);
         assert_eq!(classify(&cookie(11, 20, 0, 0), 10, 20), CookieCase::C);
         assert_eq!(classify(&cookie(10, 20, 0, 0), 10, 20), CookieCase::D);
-        assert_eq!(classify(&cookie(11, 21, 12, 20), 10, 20), CookieCase::Discard);
-        assert_eq!(classify(&cookie(11, 20, 10, 20), 10, 20), CookieCase::Discard);
+        assert_eq!(
+            classify(&cookie(11, 21, 12, 20), 10, 20),
+            CookieCase::Discard
+        );
+        assert_eq!(
+            classify(&cookie(11, 20, 10, 20), 10, 20),
+            CookieCase::Discard
+        );
     }
 }

@@ -83,7 +83,10 @@ impl CookieSigner {
         let mut secret = [0u8; 32];
         rng.fill(&mut secret);
         CookieSigner {
-            current: Key { generation: 0, secret },
+            current: Key {
+                generation: 0,
+                secret,
+            },
             previous: None,
             rotated_at: None,
             epoch: None,
@@ -133,7 +136,13 @@ impl CookieSigner {
         out.extend_from_slice(&self.current.generation.to_be_bytes());
         out.extend_from_slice(&created.to_be_bytes());
         out.extend_from_slice(&lifetime.to_be_bytes());
-        for v in [c.local_tag, c.peer_tag, c.local_tsn, c.peer_tsn, c.peer_rwnd] {
+        for v in [
+            c.local_tag,
+            c.peer_tag,
+            c.local_tsn,
+            c.peer_tsn,
+            c.peer_rwnd,
+        ] {
             out.extend_from_slice(&v.to_be_bytes());
         }
         out.extend_from_slice(&c.outbound_streams.to_be_bytes());
@@ -234,7 +243,10 @@ impl CookieSigner {
         let expiry = created.saturating_add(lifetime);
         let stale_us =
             (age > expiry).then(|| (age - expiry).saturating_mul(1000).min(u32::MAX as u64) as u32);
-        Ok(Verified { contents: c, stale_us })
+        Ok(Verified {
+            contents: c,
+            stale_us,
+        })
     }
 }
 
@@ -305,8 +317,20 @@ mod tests {
         let mut s = CookieSigner::new(&mut rng, Duration::from_secs(600));
         let now = Instant::now();
         let mut buf = Vec::new();
-        s.sign(now, &mut rng, &contents(), Duration::from_secs(60), &mut buf);
-        assert_eq!(s.verify(now + Duration::from_secs(59), &buf), Ok(Verified { contents: contents(), stale_us: None }));
+        s.sign(
+            now,
+            &mut rng,
+            &contents(),
+            Duration::from_secs(60),
+            &mut buf,
+        );
+        assert_eq!(
+            s.verify(now + Duration::from_secs(59), &buf),
+            Ok(Verified {
+                contents: contents(),
+                stale_us: None
+            })
+        );
         for i in 0..buf.len() {
             let mut bad = buf.clone();
             bad[i] ^= 0x10;
@@ -322,9 +346,21 @@ mod tests {
         let mut s = CookieSigner::new(&mut rng, Duration::from_secs(600));
         let now = Instant::now();
         let mut buf = Vec::new();
-        s.sign(now, &mut rng, &contents(), Duration::from_secs(60), &mut buf);
+        s.sign(
+            now,
+            &mut rng,
+            &contents(),
+            Duration::from_secs(60),
+            &mut buf,
+        );
         let r = s.verify(now + Duration::from_millis(60_250), &buf);
-        assert_eq!(r, Ok(Verified { contents: contents(), stale_us: Some(250_000) }));
+        assert_eq!(
+            r,
+            Ok(Verified {
+                contents: contents(),
+                stale_us: Some(250_000)
+            })
+        );
     }
 
     #[test]
@@ -336,13 +372,43 @@ mod tests {
         let mut old = Vec::new();
         s.sign(t0, &mut rng, &contents(), Duration::from_secs(60), &mut old);
         let mut fresh = Vec::new();
-        s.sign(t0 + Duration::from_secs(11), &mut rng, &contents(), life, &mut fresh);
+        s.sign(
+            t0 + Duration::from_secs(11),
+            &mut rng,
+            &contents(),
+            life,
+            &mut fresh,
+        );
         // The first cookie's lifetime was capped to the secret lifetime: 10 s.
-        assert!(s.verify(t0 + Duration::from_secs(11), &old).unwrap().stale_us.is_some());
-        s.sign(t0 + Duration::from_secs(21), &mut rng, &contents(), life, &mut Vec::new());
+        assert!(s
+            .verify(t0 + Duration::from_secs(11), &old)
+            .unwrap()
+            .stale_us
+            .is_some());
+        s.sign(
+            t0 + Duration::from_secs(21),
+            &mut rng,
+            &contents(),
+            life,
+            &mut Vec::new(),
+        );
         // `fresh` was signed with the now previous key: still verifies within its life.
-        assert_eq!(s.verify(t0 + Duration::from_secs(21), &fresh).unwrap().stale_us, None);
-        s.sign(t0 + Duration::from_secs(33), &mut rng, &contents(), life, &mut Vec::new());
-        assert_eq!(s.verify(t0 + Duration::from_secs(33), &fresh), Err(CookieError));
+        assert_eq!(
+            s.verify(t0 + Duration::from_secs(21), &fresh)
+                .unwrap()
+                .stale_us,
+            None
+        );
+        s.sign(
+            t0 + Duration::from_secs(33),
+            &mut rng,
+            &contents(),
+            life,
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            s.verify(t0 + Duration::from_secs(33), &fresh),
+            Err(CookieError)
+        );
     }
 }

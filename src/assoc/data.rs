@@ -80,7 +80,10 @@ impl Association {
             // 6.2: ABORT with No User Data.
             self.pending.abort = Some(vec![OwnedCause::NoUserData(chunk.tsn)]);
             let cause = OwnedCause::NoUserData(chunk.tsn);
-            self.fail(Event::Lost { error: cause.code(), causes: cause.to_bytes() });
+            self.fail(Event::Lost {
+                error: cause.code(),
+                causes: cause.to_bytes(),
+            });
             return false;
         }
         rxp.had_data = true;
@@ -132,7 +135,10 @@ impl Association {
 
     /// RFC 9260 6.2.1: a SACK. Returns false when it aborted the association.
     pub(crate) fn on_sack(&mut self, now: Instant, sack: &SackChunk) -> bool {
-        if matches!(self.state, AssocState::Closed | AssocState::CookieWait | AssocState::CookieEchoed) {
+        if matches!(
+            self.state,
+            AssocState::Closed | AssocState::CookieWait | AssocState::CookieEchoed
+        ) {
             return true;
         }
         let res = match self.outstanding.handle_sack(now, sack) {
@@ -147,11 +153,18 @@ impl Association {
         }
         let mut acked_any = false;
         for pa in &res.paths {
-            let Some(path) = self.paths.list.get_mut(pa.path) else { continue };
+            let Some(path) = self.paths.list.get_mut(pa.path) else {
+                continue;
+            };
             if let Some(rtt) = pa.rtt {
                 path.rto.on_rtt(rtt);
             }
-            path.cc.on_ack(pa.bytes_acked, pa.in_flight_before, res.cum_advanced, res.in_fast_recovery);
+            path.cc.on_ack(
+                pa.bytes_acked,
+                pa.in_flight_before,
+                res.cum_advanced,
+                res.in_fast_recovery,
+            );
             if pa.enter_fast_recovery {
                 path.cc.on_fast_retransmit();
             }
@@ -168,7 +181,11 @@ impl Association {
                 // 8.2: an acknowledgement clears the destination's error count.
                 if let Some(change) = path.reached() {
                     let addr = path.addr;
-                    self.events.push_back(Event::PeerAddrChange { addr, change, error: 0 });
+                    self.events.push_back(Event::PeerAddrChange {
+                        addr,
+                        change,
+                        error: 0,
+                    });
                 }
             }
         }
@@ -195,8 +212,16 @@ impl Association {
 
     /// 9.2: the Cumulative TSN Ack of a SHUTDOWN acknowledges like a SACK without gaps.
     pub(crate) fn on_cum_ack_only(&mut self, now: Instant, cum_tsn_ack: u32) {
-        let a_rwnd = self.outstanding.peer_rwnd().saturating_add(self.outstanding.bytes_in_flight() as u32);
-        let sack = SackChunk { cum_tsn_ack, a_rwnd, gap_blocks: Vec::new(), dup_tsns: Vec::new() };
+        let a_rwnd = self
+            .outstanding
+            .peer_rwnd()
+            .saturating_add(self.outstanding.bytes_in_flight() as u32);
+        let sack = SackChunk {
+            cum_tsn_ack,
+            a_rwnd,
+            gap_blocks: Vec::new(),
+            dup_tsns: Vec::new(),
+        };
         self.on_sack(now, &sack);
     }
 
@@ -223,7 +248,8 @@ impl Association {
         }
         let was_readable = self.reassembly.has_message();
         self.tracker.handle_forward_tsn(f.new_cum_tsn);
-        self.reassembly.handle_forward_tsn(f.new_cum_tsn, &f.streams);
+        self.reassembly
+            .handle_forward_tsn(f.new_cum_tsn, &f.streams);
         // Acknowledge the new cumulative TSN at once.
         self.tracker.request_sack(now);
         if !was_readable && self.reassembly.has_message() {
@@ -243,11 +269,18 @@ impl Association {
         self.outstanding.on_t3_expired(i);
         if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
             let addr = self.paths.list[i].addr;
-            self.push_event(Event::PeerAddrChange { addr, change, error: 0 });
+            self.push_event(Event::PeerAddrChange {
+                addr,
+                change,
+                error: 0,
+            });
         }
         self.error_count += 1;
         if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(Event::Lost { error: 0, causes: Vec::new() });
+            self.fail(Event::Lost {
+                error: 0,
+                causes: Vec::new(),
+            });
             return;
         }
         self.rtx_path = Some(self.paths.for_retransmit(i));
@@ -260,7 +293,8 @@ impl Association {
         self.send_queue.expire(now, &mut self.event_buf);
         let abandoned = self.outstanding.abandon_expired(now, &mut self.event_buf);
         for (sid, mid) in abandoned {
-            self.send_queue.abandon_message(sid, mid, 0, &mut self.event_buf);
+            self.send_queue
+                .abandon_message(sid, mid, 0, &mut self.event_buf);
         }
         if self.neg.pr && self.outstanding.forward_tsn(self.neg.intl).is_some() {
             self.pending.forward_tsn = true;
@@ -283,6 +317,9 @@ impl Association {
         let cause = OwnedCause::ProtocolViolation(info.to_vec());
         let raw = cause.to_bytes();
         self.pending.abort = Some(vec![cause]);
-        self.fail(Event::Lost { error: super::super::wire::cause::code::PROTOCOL_VIOLATION, causes: raw });
+        self.fail(Event::Lost {
+            error: super::super::wire::cause::code::PROTOCOL_VIOLATION,
+            causes: raw,
+        });
     }
 }

@@ -53,7 +53,10 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn new(config: EndpointConfig, mut rng: Box<dyn Rng>) -> Endpoint {
         let signer = CookieSigner::new(&mut *rng, config.cookie_secret_lifetime);
-        let local = Local { port: config.local_port, addrs: config.local_addrs.clone() };
+        let local = Local {
+            port: config.local_port,
+            addrs: config.local_addrs.clone(),
+        };
         Endpoint {
             config,
             local,
@@ -138,11 +141,18 @@ impl Endpoint {
         peer_addrs: &[IpAddr],
         peer_port: u16,
     ) -> Result<(), ConnectError> {
-        let addrs: Vec<IpAddr> = peer_addrs.iter().copied().filter(|a| usable_peer_addr(*a)).collect();
+        let addrs: Vec<IpAddr> = peer_addrs
+            .iter()
+            .copied()
+            .filter(|a| usable_peer_addr(*a))
+            .collect();
         if addrs.is_empty() || peer_port == 0 {
             return Err(ConnectError::InvalidAddress);
         }
-        if let Some(existing) = addrs.iter().find_map(|a| self.find_assoc_by_peer(*a, peer_port)) {
+        if let Some(existing) = addrs
+            .iter()
+            .find_map(|a| self.find_assoc_by_peer(*a, peer_port))
+        {
             return Err(match self.assocs.get(&existing).map(Association::state) {
                 Some(AssocState::CookieWait | AssocState::CookieEchoed) => ConnectError::InProgress,
                 _ => ConnectError::AlreadyConnected,
@@ -158,7 +168,14 @@ impl Endpoint {
         for p in &mut paths.list {
             p.confirm();
         }
-        let mut assoc = Association::new(id, cfg, self.local.clone(), peer_port, paths, &mut *self.rng);
+        let mut assoc = Association::new(
+            id,
+            cfg,
+            self.local.clone(),
+            peer_port,
+            paths,
+            &mut *self.rng,
+        );
         assoc.start_connect(now);
         self.insert(assoc);
         Ok(())
@@ -178,7 +195,10 @@ impl Endpoint {
         let _ = local;
         // 6.8: CRC32c; 8.4 rule 1: only unicast sources; our port only.
         let Ok(pkt) = Packet::parse(data) else { return };
-        if pkt.header.dst_port != self.config.local_port || pkt.header.src_port == 0 || !usable_peer_addr(remote) {
+        if pkt.header.dst_port != self.config.local_port
+            || pkt.header.src_port == 0
+            || !usable_peer_addr(remote)
+        {
             return;
         }
         if let Some(id) = self.find_assoc_by_peer(remote, pkt.header.src_port) {
@@ -200,8 +220,17 @@ impl Endpoint {
     }
 
     /// Hands a packet to association `id` and re-indexes its addresses if they changed.
-    pub(crate) fn deliver(&mut self, now: Instant, id: AssocId, from: IpAddr, udp_port: u16, pkt: &Packet<'_>) {
-        let Some(a) = self.assocs.get_mut(&id) else { return };
+    pub(crate) fn deliver(
+        &mut self,
+        now: Instant,
+        id: AssocId,
+        from: IpAddr,
+        udp_port: u16,
+        pkt: &Packet<'_>,
+    ) {
+        let Some(a) = self.assocs.get_mut(&id) else {
+            return;
+        };
         a.handle_packet(now, &mut self.signer, from, udp_port, pkt);
         if std::mem::take(&mut a.addrs_changed) {
             self.index(id);
@@ -225,7 +254,12 @@ impl Endpoint {
         while let Some(r) = self.replies.pop_front() {
             if r.bytes.len() <= buf.len() {
                 buf[..r.bytes.len()].copy_from_slice(&r.bytes);
-                return Some(Transmit { remote: r.to, remote_udp_port: r.udp_port, local: None, len: r.bytes.len() });
+                return Some(Transmit {
+                    remote: r.to,
+                    remote_udp_port: r.udp_port,
+                    local: None,
+                    len: r.bytes.len(),
+                });
             }
         }
         let n = self.order.len();
@@ -247,7 +281,9 @@ impl Endpoint {
     pub fn poll_event(&mut self) -> Option<(AssocId, Event)> {
         for k in 0..self.order.len() {
             let id = self.order[k];
-            let Some(a) = self.assocs.get_mut(&id) else { continue };
+            let Some(a) = self.assocs.get_mut(&id) else {
+                continue;
+            };
             if let Some(e) = a.poll_event() {
                 if e == Event::Closed {
                     self.unindex(id);
@@ -260,7 +296,9 @@ impl Endpoint {
 
     /// Earliest timer deadline over all associations.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.assocs.values().fold(None, |t, a| earliest(t, a.poll_timeout()))
+        self.assocs
+            .values()
+            .fold(None, |t, a| earliest(t, a.poll_timeout()))
     }
 
     /// Forgets an association (normally after `Event::Closed`). Returns it.
@@ -289,7 +327,9 @@ impl Endpoint {
     /// Maps every peer address of `id` to it (not over another association's entry).
     fn index(&mut self, id: AssocId) {
         self.unindex(id);
-        let Some(a) = self.assocs.get(&id) else { return };
+        let Some(a) = self.assocs.get(&id) else {
+            return;
+        };
         if a.state() == AssocState::Closed {
             return;
         }
@@ -301,7 +341,11 @@ impl Endpoint {
 
     pub(crate) fn queue_reply(&mut self, to: IpAddr, udp_port: u16, bytes: Vec<u8>) {
         if self.replies.len() < MAX_REPLIES {
-            self.replies.push_back(Reply { to, udp_port, bytes });
+            self.replies.push_back(Reply {
+                to,
+                udp_port,
+                bytes,
+            });
         }
     }
 }

@@ -105,13 +105,21 @@ impl Association {
             let bytes = causes_to_bytes(std::slice::from_ref(c));
             // The event carries the cause's value, after its 4-byte header.
             let data = bytes.get(4..).map(<[u8]>::to_vec).unwrap_or_default();
-            self.push_event(Event::RemoteError { code: c.code(), data });
+            self.push_event(Event::RemoteError {
+                code: c.code(),
+                data,
+            });
         }
     }
 
     /// RFC 9260 3.2: an unrecognized chunk type. Returns false when the rest of the packet must
     /// be discarded (action 00 or 01); reports it for 01 and 11.
-    pub(crate) fn on_unrecognized_chunk(&mut self, chunk_type: u8, flags: u8, value: &[u8]) -> bool {
+    pub(crate) fn on_unrecognized_chunk(
+        &mut self,
+        chunk_type: u8,
+        flags: u8,
+        value: &[u8],
+    ) -> bool {
         let action = crate::wire::UnrecognizedAction::of_chunk_type(chunk_type);
         if action.reports() {
             let len = 4 + value.len();
@@ -135,6 +143,9 @@ mod tests {
         let c = OwnedCause::UserAbort(b"bye".to_vec());
         assert_eq!(c.code(), code::USER_INITIATED_ABORT);
         assert_eq!(c.to_bytes(), vec![0, 12, 0, 7, b'b', b'y', b'e', 0]);
-        assert_eq!(OwnedCause::InvalidStream(7).to_bytes(), vec![0, 1, 0, 8, 0, 7, 0, 0]);
+        assert_eq!(
+            OwnedCause::InvalidStream(7).to_bytes(),
+            vec![0, 1, 0, 8, 0, 7, 0, 0]
+        );
     }
 }

@@ -41,7 +41,9 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>]) -> PeerParams<'a> {
     for param in params {
         match param {
             Param::Address(a)
-                if usable_peer_addr(*a) && p.addrs.len() < MAX_PEER_ADDRS && !p.addrs.contains(a) =>
+                if usable_peer_addr(*a)
+                    && p.addrs.len() < MAX_PEER_ADDRS
+                    && !p.addrs.contains(a) =>
             {
                 p.addrs.push(*a);
             }
@@ -56,12 +58,15 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>]) -> PeerParams<'a> {
             Param::AdaptationLayerIndication(v) => p.adaptation = Some(*v),
             Param::Unknown { param_type, value } => {
                 let action = UnrecognizedAction::of_param_type(*param_type);
-                if action.reports() && p.unrecognized.len() + 4 + value.len() <= MAX_UNRECOGNIZED_REPORT {
+                if action.reports()
+                    && p.unrecognized.len() + 4 + value.len() <= MAX_UNRECOGNIZED_REPORT
+                {
                     let len = (4 + value.len()) as u16;
                     p.unrecognized.extend_from_slice(&param_type.to_be_bytes());
                     p.unrecognized.extend_from_slice(&len.to_be_bytes());
                     p.unrecognized.extend_from_slice(value);
-                    p.unrecognized.resize(p.unrecognized.len().next_multiple_of(4), 0);
+                    p.unrecognized
+                        .resize(p.unrecognized.len().next_multiple_of(4), 0);
                 }
                 if action.stops() {
                     break;
@@ -97,7 +102,9 @@ pub(crate) fn check_init(init: &InitChunk<'_>, params: &PeerParams<'_>) -> Resul
         tlv.extend_from_slice(&pkind::HOST_NAME_ADDRESS.to_be_bytes());
         tlv.extend_from_slice(&((4 + h.len()).min(u16::MAX as usize) as u16).to_be_bytes());
         tlv.extend_from_slice(h);
-        return Err(InitReject::Abort(Some(OwnedCause::UnresolvableAddress(tlv))));
+        return Err(InitReject::Abort(Some(OwnedCause::UnresolvableAddress(
+            tlv,
+        ))));
     }
     Ok(())
 }
@@ -194,7 +201,12 @@ pub(crate) fn write_single(header: CommonHeader, chunk: &Chunk<'_>) -> Vec<u8> {
 /// Adaptation Layer Indication.
 pub(crate) fn local_params(cfg: &AssocConfig, local: &Local) -> Vec<Param<'static>> {
     let mut params: Vec<Param<'static>> = Vec::new();
-    let listed: Vec<IpAddr> = local.addrs.iter().copied().filter(|a| usable_peer_addr(*a)).collect();
+    let listed: Vec<IpAddr> = local
+        .addrs
+        .iter()
+        .copied()
+        .filter(|a| usable_peer_addr(*a))
+        .collect();
     if listed.len() > 1 {
         params.extend(listed.iter().map(|a| Param::Address(*a)));
     }
@@ -229,7 +241,9 @@ impl Association {
         self.state = AssocState::CookieWait;
         self.pending.init = true;
         self.hs.retransmits = 0;
-        self.hs.t1.start(now, self.cfg.rto_initial.min(self.cfg.rto_max));
+        self.hs
+            .t1
+            .start(now, self.cfg.rto_initial.min(self.cfg.rto_max));
     }
 
     /// The INIT chunk of this association (5.1 A; resent unchanged on T1-init expiry).
@@ -255,9 +269,10 @@ impl Association {
         }
         let params = peer_params(&ack.params);
         let cookie = match params.cookie {
-            Some(c) if ack.initiate_tag != 0
-                && ack.num_outbound_streams != 0
-                && ack.num_inbound_streams != 0 =>
+            Some(c)
+                if ack.initiate_tag != 0
+                    && ack.num_outbound_streams != 0
+                    && ack.num_inbound_streams != 0 =>
             {
                 c
             }
@@ -268,7 +283,10 @@ impl Association {
                 if ack.initiate_tag != 0 {
                     self.pending.abort = Some(vec![cause.clone()]);
                 }
-                self.fail(Event::CantStart { error: cause.code(), causes: cause.to_bytes() });
+                self.fail(Event::CantStart {
+                    error: cause.code(),
+                    causes: cause.to_bytes(),
+                });
                 return false;
             }
         };
@@ -334,8 +352,17 @@ impl Association {
         c: &CookieContents,
         rng: &mut dyn Rng,
     ) -> Association {
-        let first = c.peer_addrs.first().copied().unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        let paths = Paths::new(first, c.peer_addrs.get(1..).unwrap_or(&[]), cfg, c.peer_rwnd);
+        let first = c
+            .peer_addrs
+            .first()
+            .copied()
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let paths = Paths::new(
+            first,
+            c.peer_addrs.get(1..).unwrap_or(&[]),
+            cfg,
+            c.peer_rwnd,
+        );
         let mut a = Association::new(id, cfg, local, c.peer_port, paths, rng);
         a.adopt_cookie(c);
         a.pending.cookie_ack = true;
@@ -364,12 +391,18 @@ impl Association {
     /// T1-init / T1-cookie expiry (5.1 A/C, 5.1.6): retransmit with a doubled timer up to
     /// Max.Init.Retransmits, then report CantStart.
     pub(crate) fn on_t1_expiry(&mut self, now: Instant) {
-        if !matches!(self.state, AssocState::CookieWait | AssocState::CookieEchoed) {
+        if !matches!(
+            self.state,
+            AssocState::CookieWait | AssocState::CookieEchoed
+        ) {
             return;
         }
         self.hs.retransmits += 1;
         if self.hs.retransmits > self.cfg.max_init_retransmits {
-            self.fail(Event::CantStart { error: 0, causes: Vec::new() });
+            self.fail(Event::CantStart {
+                error: 0,
+                causes: Vec::new(),
+            });
             return;
         }
         let base = if self.state == AssocState::CookieWait {
@@ -381,7 +414,9 @@ impl Association {
             self.pending.cookie_echo = true;
             self.paths.list[self.paths.primary].rto.rto()
         };
-        self.hs.t1.start(now, backoff(base, self.hs.retransmits, self.cfg.rto_max));
+        self.hs
+            .t1
+            .start(now, backoff(base, self.hs.retransmits, self.cfg.rto_max));
     }
 
     /// RFC 9260 5.2.6: a Stale Cookie error in COOKIE-ECHOED: start over with a new INIT
@@ -390,7 +425,10 @@ impl Association {
         self.hs.retransmits += 1;
         if self.hs.retransmits > self.cfg.max_init_retransmits {
             let cause = OwnedCause::StaleCookie(staleness_us);
-            self.fail(Event::CantStart { error: cause.code(), causes: cause.to_bytes() });
+            self.fail(Event::CantStart {
+                error: cause.code(),
+                causes: cause.to_bytes(),
+            });
             return;
         }
         let ms = (staleness_us / 1000).saturating_mul(2).max(1);
@@ -399,6 +437,8 @@ impl Association {
         self.peer_tag = 0;
         self.pending.cookie_echo = false;
         self.pending.init = true;
-        self.hs.t1.start(now, self.cfg.rto_initial.min(self.cfg.rto_max));
+        self.hs
+            .t1
+            .start(now, self.cfg.rto_initial.min(self.cfg.rto_max));
     }
 }

@@ -67,7 +67,10 @@ impl Association {
     /// Heartbeat timer of path `i` (8.3): an unanswered probe counts as an error on the path
     /// and the association (8.1, 8.2) and backs the RTO off; then a new probe goes out.
     pub(crate) fn on_heartbeat_timer(&mut self, now: Instant, i: PathId) {
-        if matches!(self.state, AssocState::CookieWait | AssocState::CookieEchoed) {
+        if matches!(
+            self.state,
+            AssocState::CookieWait | AssocState::CookieEchoed
+        ) {
             return;
         }
         if self.paths.list[i].probe.take().is_some() {
@@ -77,10 +80,17 @@ impl Association {
             }
             if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
                 let addr = self.paths.list[i].addr;
-                self.push_event(Event::PeerAddrChange { addr, change, error: 0 });
+                self.push_event(Event::PeerAddrChange {
+                    addr,
+                    change,
+                    error: 0,
+                });
             }
             if self.error_count > self.cfg.assoc_max_retrans {
-                self.fail(Event::Lost { error: 0, causes: Vec::new() });
+                self.fail(Event::Lost {
+                    error: 0,
+                    causes: Vec::new(),
+                });
                 return;
             }
         }
@@ -111,16 +121,30 @@ impl Association {
 
     /// 8.3 / 5.4: HEARTBEAT ACK with our nonce: RTT, confirmation, error counters cleared.
     pub(crate) fn on_heartbeat_ack(&mut self, now: Instant, info: &[u8]) {
-        let Some((addr, nonce)) = read_info(info) else { return };
-        let Some(i) = self.paths.find(addr) else { return };
+        let Some((addr, nonce)) = read_info(info) else {
+            return;
+        };
+        let Some(i) = self.paths.find(addr) else {
+            return;
+        };
         let p = &mut self.paths.list[i];
-        let Some(probe) = p.probe.filter(|pr| pr.nonce == nonce) else { return };
+        let Some(probe) = p.probe.filter(|pr| pr.nonce == nonce) else {
+            return;
+        };
         p.probe = None;
         p.rto.on_rtt(now.saturating_duration_since(probe.sent));
-        let change = if p.confirmed { p.reached() } else { p.confirm() };
+        let change = if p.confirmed {
+            p.reached()
+        } else {
+            p.confirm()
+        };
         self.error_count = 0;
         if let Some(change) = change {
-            self.push_event(Event::PeerAddrChange { addr, change, error: 0 });
+            self.push_event(Event::PeerAddrChange {
+                addr,
+                change,
+                error: 0,
+            });
         }
     }
 }

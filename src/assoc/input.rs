@@ -28,7 +28,9 @@ impl Association {
         self.burst = None;
         let vtag = pkt.header.verification_tag;
         let mut chunks = pkt.chunks();
-        let Some(Ok(first)) = chunks.next() else { return };
+        let Some(Ok(first)) = chunks.next() else {
+            return;
+        };
         let accepted = match &first {
             // 8.5.1 A: INIT carries tag 0 and travels alone (6.10).
             Chunk::Init(_) => vtag == 0 && chunks.next().is_none(),
@@ -39,7 +41,10 @@ impl Association {
             Chunk::CookieEcho(_) => true,
             // 8.5.1 E: SHUTDOWN ACK before the peer knows us: answer as if out of the blue.
             Chunk::ShutdownAck
-                if matches!(self.state, AssocState::CookieWait | AssocState::CookieEchoed) =>
+                if matches!(
+                    self.state,
+                    AssocState::CookieWait | AssocState::CookieEchoed
+                ) =>
             {
                 let header = CommonHeader {
                     src_port: self.local.port,
@@ -144,9 +149,11 @@ impl Association {
                 true
             }
             Chunk::Pad(_) => true,
-            Chunk::Unknown { chunk_type, flags, value } => {
-                self.on_unrecognized_chunk(chunk_type, flags, value)
-            }
+            Chunk::Unknown {
+                chunk_type,
+                flags,
+                value,
+            } => self.on_unrecognized_chunk(chunk_type, flags, value),
             // Extensions this stack does not negotiate (AUTH, ASCONF, RE-CONFIG, PR-SCTP when
             // off): handled by their type's action bits like an unknown chunk (3.2).
             other => {

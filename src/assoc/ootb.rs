@@ -7,7 +7,9 @@ use std::time::Instant;
 use super::association::{nonzero, Association};
 use super::endpoint::Endpoint;
 use super::errors::OwnedCause;
-use super::handshake::{build_init_ack, check_init, peer_params, write_single, InitAckInput, InitReject, Offer};
+use super::handshake::{
+    build_init_ack, check_init, peer_params, write_single, InitAckInput, InitReject, Offer,
+};
 use super::shutdown::abort_packet;
 use super::AssocId;
 use crate::wire::chunk::{ErrorChunk, InitChunk};
@@ -33,7 +35,9 @@ pub(crate) fn classify_ootb(pkt: &Packet<'_>) -> OotbReply {
             // Rule 6 and 7.
             Ok(Chunk::ShutdownComplete { .. }) | Ok(Chunk::CookieAck) => return OotbReply::Discard,
             Ok(Chunk::Error(e))
-                if e.causes.iter().any(|c| matches!(c, ErrorCause::StaleCookie { .. })) =>
+                if e.causes
+                    .iter()
+                    .any(|c| matches!(c, ErrorCause::StaleCookie { .. })) =>
             {
                 return OotbReply::Discard
             }
@@ -65,7 +69,9 @@ impl Endpoint {
                 }
             }
             // Rule 4 / 5.1 D.
-            Some(Ok(Chunk::CookieEcho(c))) => self.on_cookie_without_tcb(now, from, udp_port, pkt, c.cookie, new_id),
+            Some(Ok(Chunk::CookieEcho(c))) => {
+                self.on_cookie_without_tcb(now, from, udp_port, pkt, c.cookie, new_id)
+            }
             _ => {
                 let header = CommonHeader {
                     src_port: self.config.local_port,
@@ -81,7 +87,10 @@ impl Endpoint {
                     OotbReply::Abort => {
                         let p = write_single(
                             header,
-                            &Chunk::Abort(crate::wire::chunk::AbortChunk { t_bit: true, causes: Vec::new() }),
+                            &Chunk::Abort(crate::wire::chunk::AbortChunk {
+                                t_bit: true,
+                                causes: Vec::new(),
+                            }),
                         );
                         self.queue_reply(from, udp_port, p);
                     }
@@ -110,7 +119,13 @@ impl Endpoint {
             Some(InitReject::Discard) => {}
             Some(InitReject::Abort(cause)) => {
                 let causes: Vec<OwnedCause> = cause.into_iter().collect();
-                let p = abort_packet(self.config.local_port, pkt.header.src_port, init.initiate_tag, false, &causes);
+                let p = abort_packet(
+                    self.config.local_port,
+                    pkt.header.src_port,
+                    init.initiate_tag,
+                    false,
+                    &causes,
+                );
                 self.queue_reply(from, udp_port, p);
             }
             None => {
@@ -146,13 +161,19 @@ impl Endpoint {
         cookie: &[u8],
         new_id: &mut dyn FnMut() -> AssocId,
     ) {
-        let Ok(v) = self.signer.verify(now, cookie) else { return };
+        let Ok(v) = self.signer.verify(now, cookie) else {
+            return;
+        };
         let c = v.contents;
         if pkt.header.verification_tag != c.local_tag || c.peer_port != pkt.header.src_port {
             return;
         }
         // The peer may echo from another of its addresses than the INIT came from.
-        if let Some(id) = c.peer_addrs.iter().find_map(|a| self.find_assoc_by_peer(*a, c.peer_port)) {
+        if let Some(id) = c
+            .peer_addrs
+            .iter()
+            .find_map(|a| self.find_assoc_by_peer(*a, c.peer_port))
+        {
             self.deliver(now, id, from, udp_port, pkt);
             return;
         }
@@ -163,17 +184,35 @@ impl Endpoint {
         };
         if let Some(staleness_us) = v.stale_us {
             let cause = OwnedCause::StaleCookie(staleness_us);
-            let p = write_single(header, &Chunk::Error(ErrorChunk { causes: vec![cause.as_cause()] }));
+            let p = write_single(
+                header,
+                &Chunk::Error(ErrorChunk {
+                    causes: vec![cause.as_cause()],
+                }),
+            );
             self.queue_reply(from, udp_port, p);
             return;
         }
         if !self.admits_new() {
-            let p = abort_packet(self.config.local_port, pkt.header.src_port, c.peer_tag, false, &[]);
+            let p = abort_packet(
+                self.config.local_port,
+                pkt.header.src_port,
+                c.peer_tag,
+                false,
+                &[],
+            );
             self.queue_reply(from, udp_port, p);
             return;
         }
         let id = new_id();
-        let assoc = Association::from_cookie(now, id, &self.config.assoc, self.local.clone(), &c, &mut *self.rng);
+        let assoc = Association::from_cookie(
+            now,
+            id,
+            &self.config.assoc,
+            self.local.clone(),
+            &c,
+            &mut *self.rng,
+        );
         self.insert(assoc);
         self.unaccepted.insert(id);
         // The rest of the packet (DATA bundled after the COOKIE ECHO) goes through the TCB.

@@ -46,7 +46,11 @@ impl Path {
         Path {
             addr,
             udp_port: None,
-            state: if confirmed { PathState::Active } else { PathState::Unconfirmed },
+            state: if confirmed {
+                PathState::Active
+            } else {
+                PathState::Unconfirmed
+            },
             confirmed,
             error_count: 0,
             max_retrans: cfg.path_max_retrans,
@@ -71,7 +75,9 @@ impl Path {
     pub fn strike(&mut self, pf_retrans: u32) -> Option<PathChange> {
         self.error_count = self.error_count.saturating_add(1);
         match self.state {
-            PathState::Active | PathState::PotentiallyFailed if self.error_count > self.max_retrans => {
+            PathState::Active | PathState::PotentiallyFailed
+                if self.error_count > self.max_retrans =>
+            {
                 self.state = PathState::Inactive;
                 Some(PathChange::Unreachable)
             }
@@ -116,7 +122,10 @@ impl Path {
         // jitter in [0, 2^32): maps onto [-50%, +50%) of the RTO.
         let j = rto.mul_f64(jitter as f64 / u32::MAX as f64);
         let mut after = rto - half + j;
-        let probing = matches!(self.state, PathState::Unconfirmed | PathState::PotentiallyFailed);
+        let probing = matches!(
+            self.state,
+            PathState::Unconfirmed | PathState::PotentiallyFailed
+        );
         if !probing {
             if self.hb_interval.is_zero() {
                 self.hb.stop();
@@ -171,7 +180,10 @@ impl Paths {
         if self.list[self.primary].is_active() {
             return self.primary;
         }
-        self.list.iter().position(Path::is_active).unwrap_or(self.primary)
+        self.list
+            .iter()
+            .position(Path::is_active)
+            .unwrap_or(self.primary)
     }
 
     /// RFC 9260 6.4.1: a retransmission goes to an active address other than the one the chunk
@@ -202,10 +214,16 @@ mod tests {
     use super::*;
 
     fn paths() -> Paths {
-        let cfg = AssocConfig { path_max_retrans: 2, ..AssocConfig::default() };
+        let cfg = AssocConfig {
+            path_max_retrans: 2,
+            ..AssocConfig::default()
+        };
         let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let others: Vec<IpAddr> =
-            vec!["10.0.0.1".parse().unwrap(), "10.0.1.1".parse().unwrap(), "224.0.0.1".parse().unwrap()];
+        let others: Vec<IpAddr> = vec![
+            "10.0.0.1".parse().unwrap(),
+            "10.0.1.1".parse().unwrap(),
+            "224.0.0.1".parse().unwrap(),
+        ];
         Paths::new(a, &others, &cfg, 100_000)
     }
 
@@ -242,7 +260,10 @@ mod tests {
         path.arm_heartbeat(now, 0);
         assert_eq!(path.hb.deadline(), Some(now + path.hb_interval + rto / 2));
         path.arm_heartbeat(now, u32::MAX);
-        assert_eq!(path.hb.deadline(), Some(now + path.hb_interval + rto / 2 + rto));
+        assert_eq!(
+            path.hb.deadline(),
+            Some(now + path.hb_interval + rto / 2 + rto)
+        );
         // Unconfirmed: every RTO (jittered), without the interval.
         let un = &mut p.list[1];
         un.arm_heartbeat(now, 0);

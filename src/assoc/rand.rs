@@ -17,7 +17,12 @@ impl Drbg {
     pub fn from_rng(rng: &mut dyn Rng) -> Self {
         let mut seed = [0u8; 32];
         rng.fill(&mut seed);
-        Drbg { seed, counter: 0, block: [0; 32], used: 32 }
+        Drbg {
+            seed,
+            counter: 0,
+            block: [0; 32],
+            used: 32,
+        }
     }
 
     fn refill(&mut self) {

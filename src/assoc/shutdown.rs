@@ -19,8 +19,18 @@ pub(crate) fn abort_packet(
     t_bit: bool,
     causes: &[OwnedCause],
 ) -> Vec<u8> {
-    let chunk = Chunk::Abort(AbortChunk { t_bit, causes: causes.iter().map(OwnedCause::as_cause).collect() });
-    write_single(CommonHeader { src_port, dst_port, verification_tag: vtag }, &chunk)
+    let chunk = Chunk::Abort(AbortChunk {
+        t_bit,
+        causes: causes.iter().map(OwnedCause::as_cause).collect(),
+    });
+    write_single(
+        CommonHeader {
+            src_port,
+            dst_port,
+            verification_tag: vtag,
+        },
+        &chunk,
+    )
 }
 
 impl Association {
@@ -93,7 +103,10 @@ impl Association {
 
     /// 9.2: SHUTDOWN ACK in SHUTDOWN-SENT or SHUTDOWN-ACK-SENT: SHUTDOWN COMPLETE, CLOSED.
     pub(crate) fn on_shutdown_ack(&mut self) {
-        if matches!(self.state, AssocState::ShutdownSent | AssocState::ShutdownAckSent) {
+        if matches!(
+            self.state,
+            AssocState::ShutdownSent | AssocState::ShutdownAckSent
+        ) {
             self.pending.shutdown = false;
             self.pending.shutdown_ack = false;
             self.pending.shutdown_complete = true;
@@ -117,26 +130,39 @@ impl Association {
             return;
         }
         self.pending.reset_control();
-        self.fail(Event::Lost { error: first_code(causes), causes: causes_to_bytes(causes) });
+        self.fail(Event::Lost {
+            error: first_code(causes),
+            causes: causes_to_bytes(causes),
+        });
     }
 
     /// T2-shutdown expiry (9.2): repeat SHUTDOWN / SHUTDOWN ACK with a backed-off RTO; past
     /// Association.Max.Retrans the peer is unreachable.
     pub(crate) fn on_t2_expiry(&mut self, now: Instant) {
-        if !matches!(self.state, AssocState::ShutdownSent | AssocState::ShutdownAckSent) {
+        if !matches!(
+            self.state,
+            AssocState::ShutdownSent | AssocState::ShutdownAckSent
+        ) {
             return;
         }
         self.t2_count += 1;
         self.error_count += 1;
         if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(Event::Lost { error: 0, causes: Vec::new() });
+            self.fail(Event::Lost {
+                error: 0,
+                causes: Vec::new(),
+            });
             return;
         }
         let p = self.paths.for_data();
         self.paths.list[p].rto.backoff();
         if let Some(change) = self.paths.list[p].strike(self.cfg.pf_retrans) {
             let addr = self.paths.list[p].addr;
-            self.push_event(Event::PeerAddrChange { addr, change, error: 0 });
+            self.push_event(Event::PeerAddrChange {
+                addr,
+                change,
+                error: 0,
+            });
         }
         // 9.2: the repeat goes to an active address (another one once this one failed).
         let alt = self.paths.for_data();
@@ -156,6 +182,9 @@ impl Association {
         }
         self.pending.reset_control();
         self.pending.abort = Some(Vec::new());
-        self.fail(Event::Lost { error: 0, causes: Vec::new() });
+        self.fail(Event::Lost {
+            error: 0,
+            causes: Vec::new(),
+        });
     }
 }

@@ -12,9 +12,7 @@ use super::association::Association;
 use super::errors::OwnedCause;
 use super::tx::PathId;
 use super::{AssocState, Transmit};
-use crate::wire::chunk::{
-    CookieEchoChunk, DataChunk, ErrorChunk, HeartbeatChunk, ShutdownChunk,
-};
+use crate::wire::chunk::{CookieEchoChunk, DataChunk, ErrorChunk, HeartbeatChunk, ShutdownChunk};
 use crate::wire::{Chunk, CommonHeader, PacketWriter};
 
 /// Packets built ahead (INIT ACK of a collision, ABORTs tagged for someone else) are capped.
@@ -57,7 +55,10 @@ impl Pending {
     /// Forgets control chunks of the previous state (ABORT received, restart).
     pub fn reset_control(&mut self) {
         let raw = std::mem::take(&mut self.raw);
-        *self = Pending { raw, ..Pending::default() };
+        *self = Pending {
+            raw,
+            ..Pending::default()
+        };
     }
 }
 
@@ -77,7 +78,11 @@ fn payload_room(remaining: usize, i_data: bool) -> usize {
 
 impl Association {
     fn header(&self, vtag: u32) -> CommonHeader {
-        CommonHeader { src_port: self.local.port, dst_port: self.peer_port, verification_tag: vtag }
+        CommonHeader {
+            src_port: self.local.port,
+            dst_port: self.peer_port,
+            verification_tag: vtag,
+        }
     }
 
     fn transmit_to(&self, path: PathId, len: usize) -> Transmit {
@@ -93,7 +98,12 @@ impl Association {
     fn transmit_addr(&self, addr: IpAddr, len: usize) -> Transmit {
         match self.paths.find(addr) {
             Some(p) => self.transmit_to(p, len),
-            None => Transmit { remote: addr, remote_udp_port: self.cfg.remote_udp_port, local: None, len },
+            None => Transmit {
+                remote: addr,
+                remote_udp_port: self.cfg.remote_udp_port,
+                local: None,
+                len,
+            },
         }
     }
 
@@ -110,7 +120,9 @@ impl Association {
         let t = match self.state {
             AssocState::Closed => self.final_packet(buf),
             AssocState::CookieWait => self.init_packet(buf),
-            _ => self.control_packet(now, buf).or_else(|| self.main_packet(now, buf)),
+            _ => self
+                .control_packet(now, buf)
+                .or_else(|| self.main_packet(now, buf)),
         };
         self.report_closed();
         t
@@ -131,7 +143,10 @@ impl Association {
             });
             if !w.try_add(&chunk) {
                 // Too long (a huge user reason): the ABORT goes without its causes.
-                w.try_add(&Chunk::Abort(crate::wire::chunk::AbortChunk { t_bit: false, causes: Vec::new() }));
+                w.try_add(&Chunk::Abort(crate::wire::chunk::AbortChunk {
+                    t_bit: false,
+                    causes: Vec::new(),
+                }));
             }
         } else if self.pending.shutdown_complete {
             self.pending.shutdown_complete = false;
@@ -221,7 +236,12 @@ impl Association {
             self.pending.cookie_ack = false;
         }
         if !self.pending.errors.is_empty() {
-            let causes = self.pending.errors.iter().map(OwnedCause::as_cause).collect();
+            let causes = self
+                .pending
+                .errors
+                .iter()
+                .map(OwnedCause::as_cause)
+                .collect();
             if w.try_add(&Chunk::Error(ErrorChunk { causes })) {
                 self.pending.errors.clear();
             }
@@ -232,7 +252,9 @@ impl Association {
         }
         let a_rwnd = self.reassembly.a_rwnd();
         let window_update = self.pending.window_update
-            && self.tracker.window_update_due(a_rwnd, self.cfg.pmtu.min(self.cfg.rcvbuf / 2));
+            && self
+                .tracker
+                .window_update_due(a_rwnd, self.cfg.pmtu.min(self.cfg.rcvbuf / 2));
         self.pending.window_update = false;
         let sack_wanted = self.tracker.sack_due(now)
             || window_update
@@ -244,23 +266,33 @@ impl Association {
             }
         }
         if self.pending.shutdown && self.state == AssocState::ShutdownSent {
-            let c = Chunk::Shutdown(ShutdownChunk { cum_tsn_ack: self.tracker.cum_tsn_ack() });
+            let c = Chunk::Shutdown(ShutdownChunk {
+                cum_tsn_ack: self.tracker.cum_tsn_ack(),
+            });
             if w.try_add(&c) {
                 self.pending.shutdown = false;
             }
         }
-        if self.pending.shutdown_ack && self.state == AssocState::ShutdownAckSent && w.try_add(&Chunk::ShutdownAck) {
+        if self.pending.shutdown_ack
+            && self.state == AssocState::ShutdownAckSent
+            && w.try_add(&Chunk::ShutdownAck)
+        {
             self.pending.shutdown_ack = false;
         }
         if self.pending.forward_tsn {
             self.pending.forward_tsn = false;
             if let Some(f) = self.outstanding.forward_tsn(i_data) {
-                let c = if i_data { Chunk::IForwardTsn(f) } else { Chunk::ForwardTsn(f) };
+                let c = if i_data {
+                    Chunk::IForwardTsn(f)
+                } else {
+                    Chunk::ForwardTsn(f)
+                };
                 w.try_add(&c);
             }
         }
 
-        let sent_data = self.write_retransmissions(now, path, &mut w) | self.write_new_data(now, path, &mut w);
+        let sent_data =
+            self.write_retransmissions(now, path, &mut w) | self.write_new_data(now, path, &mut w);
         if w.is_empty() {
             return None;
         }
@@ -276,21 +308,36 @@ impl Association {
 
     /// Retransmissions marked by fast retransmit (sent regardless of cwnd, 7.2.4) or T3
     /// (within cwnd, 7.2.3).
-    fn write_retransmissions(&mut self, now: Instant, path: PathId, w: &mut PacketWriter<'_>) -> bool {
+    fn write_retransmissions(
+        &mut self,
+        now: Instant,
+        path: PathId,
+        w: &mut PacketWriter<'_>,
+    ) -> bool {
         if !self.outstanding.has_pending_retransmits() {
             return false;
         }
-        let fast = std::mem::take(&mut self.pending.fast_rtx) && self.outstanding.has_fast_retransmits();
+        let fast =
+            std::mem::take(&mut self.pending.fast_rtx) && self.outstanding.has_fast_retransmits();
         let in_flight = self.outstanding.bytes_in_flight_on(path);
         if !fast && self.paths.list[path].cc.can_send(in_flight) == 0 {
             return false;
         }
         let i_data = self.neg.intl;
         let mut any = false;
-        while let Some(tsn) = self.outstanding.pop_retransmit(payload_room(w.remaining(), i_data), path) {
-            let Some(c) = self.outstanding.chunk(tsn) else { break };
+        while let Some(tsn) = self
+            .outstanding
+            .pop_retransmit(payload_room(w.remaining(), i_data), path)
+        {
+            let Some(c) = self.outstanding.chunk(tsn) else {
+                break;
+            };
             let d = data_chunk(tsn, c);
-            let chunk = if i_data { Chunk::IData(d) } else { Chunk::Data(d) };
+            let chunk = if i_data {
+                Chunk::IData(d)
+            } else {
+                Chunk::Data(d)
+            };
             if !w.try_add(&chunk) {
                 break;
             }
@@ -317,7 +364,9 @@ impl Association {
             if cc.can_send(in_flight_path) == 0 {
                 break;
             }
-            let budget = *self.burst.get_or_insert_with(|| cc.burst_budget(in_flight_path));
+            let budget = *self
+                .burst
+                .get_or_insert_with(|| cc.burst_budget(in_flight_path));
             if budget == 0 {
                 break;
             }
@@ -332,21 +381,33 @@ impl Association {
             let room = payload_room(w.remaining(), i_data);
             let rwnd = self.outstanding.peer_rwnd() as usize;
             // 6.1 A: the peer's window, except one probe when nothing is in flight.
-            let max = if in_flight == 0 && !any { room } else { room.min(rwnd) };
+            let max = if in_flight == 0 && !any {
+                room
+            } else {
+                room.min(rwnd)
+            };
             if rwnd == 0 && (in_flight > 0 || any) {
                 break;
             }
             self.send_queue.expire(now, &mut self.event_buf);
-            let Some(chunk) = self.send_queue.produce(max) else { break };
+            let Some(chunk) = self.send_queue.produce(max) else {
+                break;
+            };
             if !any {
                 let rto = self.paths.list[path].rto.rto();
                 self.paths.list[path].cc.on_send(now, rto);
             }
             let len = chunk.payload.len();
             let tsn = self.outstanding.insert(now, chunk, path);
-            let Some(c) = self.outstanding.chunk(tsn) else { break };
+            let Some(c) = self.outstanding.chunk(tsn) else {
+                break;
+            };
             let d = data_chunk(tsn, c);
-            let ok = w.try_add(&if i_data { Chunk::IData(d) } else { Chunk::Data(d) });
+            let ok = w.try_add(&if i_data {
+                Chunk::IData(d)
+            } else {
+                Chunk::Data(d)
+            });
             debug_assert!(ok, "produce() respected the room");
             self.burst = Some(budget.saturating_sub(len));
             self.dry = false;

@@ -34,6 +34,10 @@ impl TestRng {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    pub fn fill_bytes(&mut self, buf: &mut [u8]) {
+        Rng::fill(self, buf);
+    }
+
     pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 {
             0
@@ -210,7 +214,9 @@ impl Pair {
         let id = self.alloc_id();
         let now = self.now;
         let peer = self.addrs[1].clone();
-        self.eps[0].connect(now, id, &peer, PORT_B).expect("connect");
+        self.eps[0]
+            .connect(now, id, &peer, PORT_B)
+            .expect("connect");
         id
     }
 
@@ -223,7 +229,9 @@ impl Pair {
     /// Connects and runs until both sides report Connected; returns (A's id, B's id).
     pub fn connected(&mut self) -> (AssocId, AssocId) {
         let a = self.connect();
-        self.run_until(Duration::from_secs(30), |p| p.connected_id(Side::B).is_some() && p.connected_id(Side::A).is_some());
+        self.run_until(Duration::from_secs(30), |p| {
+            p.connected_id(Side::B).is_some() && p.connected_id(Side::A).is_some()
+        });
         let b = self.connected_id(Side::B).expect("B connected");
         (a, b)
     }
@@ -241,7 +249,9 @@ impl Pair {
             let i = side.idx();
             loop {
                 let now = self.now;
-                let Some(t) = self.eps[i].poll_transmit(now, &mut self.buf) else { break };
+                let Some(t) = self.eps[i].poll_transmit(now, &mut self.buf) else {
+                    break;
+                };
                 let bytes = self.buf[..t.len].to_vec();
                 self.emit(side, t.remote, bytes);
             }
@@ -274,18 +284,31 @@ impl Pair {
             let (vtag, chunks) = match Packet::parse(&bytes) {
                 Ok(p) => (
                     p.header.verification_tag,
-                    p.raw_chunks().filter_map(|c| c.ok()).map(|c| c.chunk_type).collect(),
+                    p.raw_chunks()
+                        .filter_map(|c| c.ok())
+                        .map(|c| c.chunk_type)
+                        .collect(),
                 ),
                 Err(_) => (0, Vec::new()),
             };
-            trace.push(Sent { at: self.now, from, to: dst, vtag, chunks, bytes: bytes.clone() });
+            trace.push(Sent {
+                at: self.now,
+                from,
+                to: dst,
+                vtag,
+                chunks,
+                bytes: bytes.clone(),
+            });
         }
         let to = from.other();
         if !self.addrs[to.idx()].contains(&dst) {
             self.dropped += 1;
             return;
         }
-        if self.blackhole.contains(&src) || self.blackhole.contains(&dst) || bytes.len() > self.link.mtu {
+        if self.blackhole.contains(&src)
+            || self.blackhole.contains(&dst)
+            || bytes.len() > self.link.mtu
+        {
             self.dropped += 1;
             return;
         }
@@ -293,7 +316,11 @@ impl Pair {
             self.dropped += 1;
             return;
         }
-        let copies = if self.rng.unit() < self.link.duplicate { 2 } else { 1 };
+        let copies = if self.rng.unit() < self.link.duplicate {
+            2
+        } else {
+            1
+        };
         for _ in 0..copies {
             let mut b = bytes.clone();
             if self.rng.unit() < self.link.corrupt && !b.is_empty() {
@@ -307,7 +334,14 @@ impl Pair {
                 at += Duration::from_micros(self.rng.below(spread + 1));
             }
             self.seq += 1;
-            self.queue.push(Reverse(InFlight { at, seq: self.seq, to, src, dst, bytes: b }));
+            self.queue.push(Reverse(InFlight {
+                at,
+                seq: self.seq,
+                to,
+                src,
+                dst,
+                bytes: b,
+            }));
         }
     }
 
@@ -331,20 +365,28 @@ impl Pair {
     /// Next instant something happens: an arrival or a timer.
     pub fn next_wakeup(&self) -> Option<Instant> {
         let arrival = self.queue.peek().map(|Reverse(p)| p.at);
-        [arrival, self.eps[0].poll_timeout(), self.eps[1].poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            arrival,
+            self.eps[0].poll_timeout(),
+            self.eps[1].poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Flush, advance the clock to the next wakeup, deliver what arrived, run timers.
     /// Returns false when nothing is left to happen.
     pub fn step(&mut self) -> bool {
         self.flush();
-        let Some(next) = self.next_wakeup() else { return false };
+        let Some(next) = self.next_wakeup() else {
+            return false;
+        };
         self.now = self.now.max(next);
         while self.queue.peek().is_some_and(|Reverse(p)| p.at <= self.now) {
-            let Some(Reverse(p)) = self.queue.pop() else { break };
+            let Some(Reverse(p)) = self.queue.pop() else {
+                break;
+            };
             let i = p.to.idx();
             if !self.alive[i] || !self.alive[p.to.other().idx()] {
                 self.dropped += 1;
