@@ -19,6 +19,7 @@ hook! {
         }
         let s = sctp(fd);
         SCTP_FDS.set(fd, false);
+        super::partial::forget(fd);
         let r = check(unsafe { sys::close(fd) });
         if let Some(s) = s.filter(|s| s.e.listener) {
             if !still_open(s.key) {
@@ -32,7 +33,9 @@ hook! {
 
 /// Does another fd of this process still refer to open file `key`?
 fn still_open(key: FileKey) -> bool {
-    (0..65536).filter(|&fd| SCTP_FDS.contains(fd)).any(|fd| registry::file_key(fd) == Ok(key))
+    (0..65536)
+        .filter(|&fd| SCTP_FDS.contains(fd))
+        .any(|fd| registry::file_key(fd) == Ok(key))
 }
 
 hook! {

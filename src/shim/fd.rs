@@ -42,10 +42,26 @@ pub fn copy_in(ptr: *const u8, len: usize) -> Result<Vec<u8>, i32> {
     if len == 0 {
         return Ok(v);
     }
-    let local = libc::iovec { iov_base: v.as_mut_ptr().cast(), iov_len: len };
-    let remote = libc::iovec { iov_base: ptr as *mut libc::c_void, iov_len: len };
+    let local = libc::iovec {
+        iov_base: v.as_mut_ptr().cast(),
+        iov_len: len,
+    };
+    let remote = libc::iovec {
+        iov_base: ptr as *mut libc::c_void,
+        iov_len: len,
+    };
     // SAFETY: process_vm_readv on ourselves validates `ptr` in the kernel.
-    let n = unsafe { libc::syscall(libc::SYS_process_vm_readv, sys::getpid(), &local, 1, &remote, 1, 0) };
+    let n = unsafe {
+        libc::syscall(
+            libc::SYS_process_vm_readv,
+            sys::getpid(),
+            &local,
+            1 as libc::c_ulong,
+            &remote,
+            1 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
     if n != len as libc::c_long {
         return Err(libc::EFAULT);
     }
@@ -57,10 +73,26 @@ pub fn copy_out(ptr: *mut u8, data: &[u8]) -> Result<(), i32> {
     if data.is_empty() {
         return Ok(());
     }
-    let local = libc::iovec { iov_base: data.as_ptr() as *mut libc::c_void, iov_len: data.len() };
-    let remote = libc::iovec { iov_base: ptr.cast(), iov_len: data.len() };
+    let local = libc::iovec {
+        iov_base: data.as_ptr() as *mut libc::c_void,
+        iov_len: data.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: ptr.cast(),
+        iov_len: data.len(),
+    };
     // SAFETY: as above, for writing.
-    let n = unsafe { libc::syscall(libc::SYS_process_vm_writev, sys::getpid(), &local, 1, &remote, 1, 0) };
+    let n = unsafe {
+        libc::syscall(
+            libc::SYS_process_vm_writev,
+            sys::getpid(),
+            &local,
+            1 as libc::c_ulong,
+            &remote,
+            1 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
     if n != data.len() as libc::c_long {
         return Err(libc::EFAULT);
     }
@@ -75,7 +107,12 @@ pub fn read_len(len: *const libc::socklen_t) -> Result<usize, i32> {
 
 /// Store an address the way getsockname/accept/recvfrom do: at most `*len` bytes, then `*len`
 /// set to the full size. Null pointers store nothing.
-pub fn put_sockaddr(addr: *mut libc::sockaddr, len: *mut libc::socklen_t, a: &SocketAddr, p: AddrPolicy) -> Result<(), i32> {
+pub fn put_sockaddr(
+    addr: *mut libc::sockaddr,
+    len: *mut libc::socklen_t,
+    a: &SocketAddr,
+    p: AddrPolicy,
+) -> Result<(), i32> {
     if addr.is_null() || len.is_null() {
         return Ok(());
     }

@@ -110,6 +110,7 @@ pub fn run<T: Failure>(name: &str, body: impl FnOnce() -> HookResult<T>) -> T {
 
 /// Define an exported hook. The body runs only when [`enter`] admits it, otherwise the real
 /// function of the same name (in `stack::sys`) is called with the same arguments.
+#[cfg_attr(test, allow(unused_macros))]
 macro_rules! hook {
     ($(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),* $(,)?) -> $ret:ty $body:block) => {
         $(#[$m])*
@@ -125,4 +126,5 @@ macro_rules! hook {
     };
 }
 
+#[cfg_attr(test, allow(unused_imports))]
 pub(crate) use hook;

@@ -55,7 +55,8 @@ fn become_listener(fd: i32, s: &Sctp, backlog: i32) -> HookResult<()> {
         return Err(e);
     }
     // SAFETY: F_GETFD on the app's fd.
-    let cloexec = unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_GETFD) } as i32 & libc::FD_CLOEXEC;
+    let cloexec =
+        unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_GETFD) } as i32 & libc::FD_CLOEXEC;
     let flags = if cloexec != 0 { libc::O_CLOEXEC } else { 0 };
     // SAFETY: replaces the app's fd number with our listener, as the design above explains.
     let r = unsafe { libc::syscall(libc::SYS_dup3, tmp.as_raw_fd(), fd, flags) };
@@ -66,7 +67,13 @@ fn become_listener(fd: i32, s: &Sctp, backlog: i32) -> HookResult<()> {
     }
     let key = registry::file_key(fd)?;
     registry::remove(s.key);
-    registry::insert(key, Entry { listener: true, ..s.e });
+    registry::insert(
+        key,
+        Entry {
+            listener: true,
+            ..s.e
+        },
+    );
     handle::post(move |e| e.rekey(sid, key))?;
     Ok(())
 }

@@ -49,7 +49,10 @@ fn from_offset(user: &[iovec], mut skip: usize, out: &mut Vec<iovec>) {
             skip -= v.iov_len;
             continue;
         }
-        out.push(iovec { iov_base: (v.iov_base as *mut u8).wrapping_add(skip).cast(), iov_len: v.iov_len - skip });
+        out.push(iovec {
+            iov_base: (v.iov_base as *mut u8).wrapping_add(skip).cast(),
+            iov_len: v.iov_len - skip,
+        });
         skip = 0;
     }
 }
@@ -69,21 +72,35 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         if !done || peek {
             partial::keep(r);
         }
-        return Ok(Got { n, hdr: Some(hdr), eor });
+        return Ok(Got {
+            n,
+            hdr: Some(hdr),
+            eor,
+        });
     }
     let magic = handle::magic();
     let mut got = 0usize;
     let mut last: Option<RecvHeader> = None;
     let mut iov = Vec::with_capacity(user.len() + 2);
-    let mut spare = if total < MAX_RECORD { Some(partial::spare()) } else { None };
+    let mut spare = if total < MAX_RECORD {
+        Some(partial::spare())
+    } else {
+        None
+    };
     let mut rflags = flags & !libc::MSG_TRUNC;
     let result = loop {
         let mut hb = [0u8; RecvHeader::LEN];
         iov.clear();
-        iov.push(iovec { iov_base: hb.as_mut_ptr().cast(), iov_len: hb.len() });
+        iov.push(iovec {
+            iov_base: hb.as_mut_ptr().cast(),
+            iov_len: hb.len(),
+        });
         from_offset(user, got, &mut iov);
         if let Some(s) = spare.as_mut() {
-            iov.push(iovec { iov_base: s.as_mut_ptr().cast(), iov_len: s.len() });
+            iov.push(iovec {
+                iov_base: s.as_mut_ptr().cast(),
+                iov_len: s.len(),
+            });
         }
         // SAFETY: a msghdr over live iovecs; the kernel validates the caller's pointers.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -118,7 +135,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         if payload > room {
             if !peek {
                 let s = spare.take().unwrap_or_default();
-                partial::keep(Rest { fd, hdr: h, data: s[..payload - room].to_vec(), pos: 0 });
+                partial::keep(Rest {
+                    fd,
+                    hdr: h,
+                    data: s[..payload - room].to_vec(),
+                    pos: 0,
+                });
                 partial::give_back(s);
             }
             break Ok(());
@@ -134,7 +156,11 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     }
     result?;
     let eor = last.is_some_and(|h| h.flags & FLAG_MORE == 0) && partial_done(fd);
-    Ok(Got { n: got, hdr: last, eor })
+    Ok(Got {
+        n: got,
+        hdr: last,
+        eor,
+    })
 }
 
 /// No rest of the current record is pending for `fd`.
@@ -149,7 +175,10 @@ fn partial_done(fd: i32) -> bool {
 }
 
 fn one(buf: *mut c_void, len: usize) -> [iovec; 1] {
-    [iovec { iov_base: buf, iov_len: len }]
+    [iovec {
+        iov_base: buf,
+        iov_len: len,
+    }]
 }
 
 hook! {
@@ -216,7 +245,14 @@ hook! {
     }
 }
 
-fn recvfrom_sctp(fd: i32, buf: *mut c_void, len: usize, flags: i32, addr: *mut sockaddr, alen: *mut socklen_t) -> HookResult<isize> {
+fn recvfrom_sctp(
+    fd: i32,
+    buf: *mut c_void,
+    len: usize,
+    flags: i32,
+    addr: *mut sockaddr,
+    alen: *mut socklen_t,
+) -> HookResult<isize> {
     let g = recv_sctp(fd, &one(buf, len), flags)?;
     if let (Some(peer), Some(s)) = (g.hdr.and_then(|h| h.peer), sctp(fd)) {
         put_sockaddr(addr, alen, &peer, s.policy())?;
@@ -281,7 +317,10 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
     m.msg_flags = out_flags;
     // SAFETY: msghdr as bytes, written back to the caller.
     let bytes = unsafe {
-        std::slice::from_raw_parts(&m as *const libc::msghdr as *const u8, std::mem::size_of::<libc::msghdr>())
+        std::slice::from_raw_parts(
+            &m as *const libc::msghdr as *const u8,
+            std::mem::size_of::<libc::msghdr>(),
+        )
     };
     copy_out(msg.cast(), bytes)?;
     Ok(g.n as isize)

@@ -9,7 +9,9 @@ use super::fd::{copy_in, sctp};
 use super::hook::{check, hook, HookResult};
 use super::recv::{user_iovs, user_msghdr};
 use super::sockaddr::verify_peer_addr;
-use crate::abi::{SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED};
+use crate::abi::{
+    SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED,
+};
 use crate::assoc::PrPolicy;
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
 use crate::stack::{fdmap, handle, sys};
@@ -21,7 +23,10 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
     let mut iov = Vec::with_capacity(user.len() + 1);
     if let Some(h) = hdr {
         h.encode(handle::magic(), &mut hb);
-        iov.push(iovec { iov_base: hb.as_mut_ptr().cast(), iov_len: hb.len() });
+        iov.push(iovec {
+            iov_base: hb.as_mut_ptr().cast(),
+            iov_len: hb.len(),
+        });
     }
     iov.extend_from_slice(user);
     // SAFETY: a msghdr over live iovecs; the kernel validates the caller's pointers.
@@ -34,13 +39,23 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
 
 /// Wait until `fd` can take a record (finishing a message already partly sent).
 fn wait_writable(fd: i32) {
-    let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
     // SAFETY: one pollfd on the stack.
     unsafe { libc::syscall(libc::SYS_poll, &mut p as *mut libc::pollfd, 1, -1) };
 }
 
 /// Send a whole message of `len` bytes with header `h`.
-fn send_message(fd: i32, mut h: Option<SendHeader>, user: &[iovec], len: usize, flags: i32) -> HookResult<usize> {
+fn send_message(
+    fd: i32,
+    mut h: Option<SendHeader>,
+    user: &[iovec],
+    len: usize,
+    flags: i32,
+) -> HookResult<usize> {
     if len <= MAX_RECORD {
         return send_record(fd, h.as_ref(), user, flags);
     }
@@ -56,7 +71,10 @@ fn send_message(fd: i32, mut h: Option<SendHeader>, user: &[iovec], len: usize, 
         if off + piece < len {
             ph.flags |= send_flags::MORE;
         }
-        let v = [iovec { iov_base: data[off..].as_ptr() as *mut c_void, iov_len: piece }];
+        let v = [iovec {
+            iov_base: data[off..].as_ptr() as *mut c_void,
+            iov_len: piece,
+        }];
         match send_record(fd, Some(&ph), &v, flags) {
             Ok(_) => off += piece,
             Err(libc::EAGAIN) if off > 0 => wait_writable(fd),
@@ -68,7 +86,10 @@ fn send_message(fd: i32, mut h: Option<SendHeader>, user: &[iovec], len: usize, 
 }
 
 fn one(buf: *const c_void, len: usize) -> [iovec; 1] {
-    [iovec { iov_base: buf as *mut c_void, iov_len: len }]
+    [iovec {
+        iov_base: buf as *mut c_void,
+        iov_len: len,
+    }]
 }
 
 hook! {
@@ -147,9 +168,16 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     let dest = if m.msg_name.is_null() || m.msg_namelen == 0 {
         None
     } else {
-        Some(verify_peer_addr(&copy_in(m.msg_name.cast(), m.msg_namelen as usize)?, s.policy())?)
+        Some(verify_peer_addr(
+            &copy_in(m.msg_name.cast(), m.msg_namelen as usize)?,
+            s.policy(),
+        )?)
     };
-    let control = if m.msg_control.is_null() { Vec::new() } else { copy_in(m.msg_control.cast(), m.msg_controllen)? };
+    let control = if m.msg_control.is_null() {
+        Vec::new()
+    } else {
+        copy_in(m.msg_control.cast(), m.msg_controllen)?
+    };
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
     if dest.is_none() && control.is_empty() {
@@ -170,7 +198,10 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         (SCTP_SENDALL, send_flags::SENDALL),
     ];
     let h = SendHeader {
-        flags: map.iter().filter(|(f, _)| p.has_flag(*f)).fold(0, |acc, (_, g)| acc | g),
+        flags: map
+            .iter()
+            .filter(|(f, _)| p.has_flag(*f))
+            .fold(0, |acc, (_, g)| acc | g),
         stream: p.info.sinfo_stream,
         ppid: p.info.sinfo_ppid,
         context: p.info.sinfo_context,

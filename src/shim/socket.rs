@@ -40,13 +40,27 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
         rustix::fs::fcntl_setfl(&app, rustix::fs::OFlags::empty()).map_err(|e| e.raw_os_error())?;
     }
     if flags & libc::SOCK_CLOEXEC == 0 {
-        rustix::io::fcntl_setfd(&app, rustix::io::FdFlags::empty()).map_err(|e| e.raw_os_error())?;
+        rustix::io::fcntl_setfd(&app, rustix::io::FdFlags::empty())
+            .map_err(|e| e.raw_os_error())?;
     }
     let end = fds::move_high(end.into_raw_fd())?;
     let key = registry::file_key(app.as_raw_fd())?;
     let sid = registry::next_sid();
-    registry::insert(key, Entry { sid, owner: sys::getpid(), ty: base, family: domain, listener: false });
-    let style = if base == libc::SOCK_STREAM { Style::OneToOne } else { Style::OneToMany };
+    registry::insert(
+        key,
+        Entry {
+            sid,
+            owner: sys::getpid(),
+            ty: base,
+            family: domain,
+            listener: false,
+        },
+    );
+    let style = if base == libc::SOCK_STREAM {
+        Style::OneToOne
+    } else {
+        Style::OneToMany
+    };
     let v6 = domain == libc::AF_INET6;
     handle::post(move |e| e.create(sid, style, v6, key, end))?;
     let fd = app.into_raw_fd();

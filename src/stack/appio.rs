@@ -24,7 +24,8 @@ impl Engine {
         if flags.contains(EventFlags::OUT) && self.flush_out(sid) {
             self.drain_readable(sid);
         }
-        if flags.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP | EventFlags::ERR) {
+        if flags.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP | EventFlags::ERR)
+        {
             self.read_app(sid);
         }
         if flags.contains(EventFlags::HUP) {
@@ -35,7 +36,9 @@ impl Engine {
     /// Read the app's records until EAGAIN, EOF, or the association has no room.
     pub fn read_app(&mut self, sid: Sid) {
         loop {
-            let Some(s) = self.socks.get(&sid) else { return };
+            let Some(s) = self.socks.get(&sid) else {
+                return;
+            };
             if s.app_eof || s.blocked.is_some() {
                 return;
             }
@@ -59,10 +62,14 @@ impl Engine {
     /// One record of `n` bytes is in `self.rec`.
     fn on_record(&mut self, sid: Sid, n: usize) {
         let (hdr, payload) = SendHeader::split(self.magic, &self.rec[..n]);
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         let more = hdr.is_some_and(|h| h.flags & send_flags::MORE != 0);
         if more || s.partial.is_some() {
-            let (_, buf) = s.partial.get_or_insert_with(|| (hdr.unwrap_or_default(), Vec::new()));
+            let (_, buf) = s
+                .partial
+                .get_or_insert_with(|| (hdr.unwrap_or_default(), Vec::new()));
             buf.extend_from_slice(payload);
             if more {
                 return;
@@ -106,7 +113,9 @@ impl Engine {
             return;
         };
         let now = Instant::now();
-        let Some((ep, a)) = self.assoc_of(sid, aid) else { return };
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
         if h.flags & send_flags::ABORT != 0 {
             a.abort(now, &data);
             self.mark(ep);
@@ -126,7 +135,9 @@ impl Engine {
                     PrKind::Prio => PrPolicy::Prio(h.pr_value),
                 },
                 context: h.context,
-                dest: (h.flags & send_flags::ADDR_OVER != 0).then(|| h.dest.map(|d| d.ip())).flatten(),
+                dest: (h.flags & send_flags::ADDR_OVER != 0)
+                    .then(|| h.dest.map(|d| d.ip()))
+                    .flatten(),
                 payload: data,
             };
             // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
@@ -140,7 +151,9 @@ impl Engine {
             }
             match a.send(now, msg) {
                 Ok(()) => {}
-                Err(SendError::WouldBlock) => tracing::debug!(sid, aid, "send buffer full; message dropped"),
+                Err(SendError::WouldBlock) => {
+                    tracing::debug!(sid, aid, "send buffer full; message dropped")
+                }
                 Err(e) => tracing::debug!(sid, aid, ?e, "message refused"),
             }
         }
@@ -151,7 +164,11 @@ impl Engine {
     }
 
     /// The association `aid` of socket `sid` and its endpoint.
-    pub fn assoc_of(&mut self, sid: Sid, aid: AssocId) -> Option<(super::sock::EpId, &mut crate::assoc::Association)> {
+    pub fn assoc_of(
+        &mut self,
+        sid: Sid,
+        aid: AssocId,
+    ) -> Option<(super::sock::EpId, &mut crate::assoc::Association)> {
         let ep = self.socks.get(&sid)?.ep?;
         let a = self.eps.get_mut(&ep)?.endpoint.assoc_mut(aid)?;
         Some((ep, a))
@@ -159,10 +176,16 @@ impl Engine {
 
     /// The association gained room: retry the blocked message, then read the app again.
     pub fn on_writable(&mut self, sid: Sid) {
-        let Some(s) = self.socks.get_mut(&sid) else { return };
-        let Some((aid, msg)) = s.blocked.take() else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        let Some((aid, msg)) = s.blocked.take() else {
+            return;
+        };
         let now = Instant::now();
-        let Some((ep, a)) = self.assoc_of(sid, aid) else { return };
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
         let room = a.send_buffer_room();
         if room < msg.payload.len() && room < a.config().sndbuf as usize {
             if let Some(s) = self.socks.get_mut(&sid) {
@@ -179,7 +202,9 @@ impl Engine {
 
     /// The app sent EOF: graceful SHUTDOWN, or ABORT after SO_LINGER {1, 0}.
     fn app_eof(&mut self, sid: Sid) {
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         s.app_eof = true;
         let abort = s.opts.linger_abort;
         let ids: Vec<AssocId> = match s.style {
@@ -228,7 +253,9 @@ impl Engine {
     /// Write queued records to the app; true when the queue is empty afterwards.
     pub fn flush_out(&mut self, sid: Sid) -> bool {
         let magic = self.magic;
-        let Some(s) = self.socks.get_mut(&sid) else { return false };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return false;
+        };
         let Some(end) = &s.end else {
             s.out.clear();
             return true;
@@ -277,7 +304,9 @@ impl Engine {
                 Some(s) if s.out.is_empty() && s.end.is_some() => {}
                 _ => return,
             }
-            let Some((_, a)) = self.assoc_of(sid, aid) else { return };
+            let Some((_, a)) = self.assoc_of(sid, aid) else {
+                return;
+            };
             let peer_port = a.peer_port();
             let Some(m) = a.recv() else { return };
             let hdr = data_header(aid, &m, peer_port);
@@ -287,7 +316,9 @@ impl Engine {
 
     /// Drain every association of `sid` that may have messages.
     pub fn drain_readable(&mut self, sid: Sid) {
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => std::mem::take(&mut s.readable),

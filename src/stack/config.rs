@@ -39,7 +39,11 @@ pub struct ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "sctpshim: bad {}={:?}: {}", self.var, self.value, self.reason)
+        write!(
+            f,
+            "sctpshim: bad {}={:?}: {}",
+            self.var, self.value, self.reason
+        )
     }
 }
 
@@ -65,8 +69,16 @@ impl Config {
             let Some(v) = text(var)? else { return Ok(None) };
             match v.trim().parse::<u64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-                Ok(_) => Err(ConfigError { var, value: v, reason: "out of range" }),
-                Err(_) => Err(ConfigError { var, value: v, reason: "not a number" }),
+                Ok(_) => Err(ConfigError {
+                    var,
+                    value: v,
+                    reason: "out of range",
+                }),
+                Err(_) => Err(ConfigError {
+                    var,
+                    value: v,
+                    reason: "not a number",
+                }),
             }
         };
         let disabled = match text("SCTPSHIM_DISABLE")?.as_deref() {
@@ -151,8 +163,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn parse(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, OsString> =
-            vars.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect();
+        let map: HashMap<String, OsString> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -169,10 +183,26 @@ mod tests {
     #[test]
     fn fixed_mode_with_default_remote_port() {
         let c = parse(&[("SCTPSHIM_UDP_PORT", "9900")]).unwrap();
-        assert_eq!(c.mode, PortMode::Fixed { local: 9900, remote: 9899 });
+        assert_eq!(
+            c.mode,
+            PortMode::Fixed {
+                local: 9900,
+                remote: 9899
+            }
+        );
         assert_eq!(c.assoc.remote_udp_port, 9899);
-        let c = parse(&[("SCTPSHIM_UDP_PORT", "9900"), ("SCTPSHIM_REMOTE_UDP_PORT", "5000")]).unwrap();
-        assert_eq!(c.mode, PortMode::Fixed { local: 9900, remote: 5000 });
+        let c = parse(&[
+            ("SCTPSHIM_UDP_PORT", "9900"),
+            ("SCTPSHIM_REMOTE_UDP_PORT", "5000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.mode,
+            PortMode::Fixed {
+                local: 9900,
+                remote: 5000
+            }
+        );
     }
 
     #[test]
@@ -197,7 +227,10 @@ mod tests {
         let e = parse(&[("SCTPSHIM_UDP_PORT", "70000")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_UDP_PORT", "out of range"));
         let e = parse(&[("SCTPSHIM_REMOTE_UDP_PORT", "x")]).unwrap_err();
-        assert_eq!((e.var, e.reason), ("SCTPSHIM_REMOTE_UDP_PORT", "not a number"));
+        assert_eq!(
+            (e.var, e.reason),
+            ("SCTPSHIM_REMOTE_UDP_PORT", "not a number")
+        );
         let e = parse(&[("SCTPSHIM_DISABLE", "yes")]).unwrap_err();
         assert_eq!(e.var, "SCTPSHIM_DISABLE");
         let e = parse(&[("SCTPSHIM_RTO_MIN", "5000"), ("SCTPSHIM_RTO_MAX", "1000")]).unwrap_err();

@@ -12,7 +12,8 @@ use std::time::Instant;
 impl Engine {
     /// A new socket whose app fd is `key`; `end` is the engine's end of its socketpair.
     pub fn create(&mut self, sid: Sid, style: Style, v6: bool, key: FileKey, end: OwnedFd) {
-        self.socks.insert(sid, Sock::new(sid, style, v6, key, Some(end)));
+        self.socks
+            .insert(sid, Sock::new(sid, style, v6, key, Some(end)));
         self.watch_end(sid);
     }
 
@@ -51,11 +52,15 @@ impl Engine {
             return Err(libc::EISCONN);
         }
         if let Some(aid) = s.assoc {
-            let established = self
-                .assoc_of(sid, aid)
-                .is_some_and(|(_, a)| a.state() != crate::assoc::AssocState::CookieWait
-                    && a.state() != crate::assoc::AssocState::CookieEchoed);
-            return Err(if established { libc::EISCONN } else { libc::EALREADY });
+            let established = self.assoc_of(sid, aid).is_some_and(|(_, a)| {
+                a.state() != crate::assoc::AssocState::CookieWait
+                    && a.state() != crate::assoc::AssocState::CookieEchoed
+            });
+            return Err(if established {
+                libc::EISCONN
+            } else {
+                libc::EALREADY
+            });
         }
         self.start_assoc(sid, peers)?;
         let slot = Slot::new();
@@ -69,7 +74,10 @@ impl Engine {
     pub fn accepted(&mut self, sid: Sid, key: FileKey) -> Result<SocketAddr, i32> {
         let s = self.socks.get_mut(&sid).ok_or(libc::ECONNABORTED)?;
         s.key = key;
-        let (ep, aid) = (s.ep.ok_or(libc::ECONNABORTED)?, s.assoc.ok_or(libc::ECONNABORTED)?);
+        let (ep, aid) = (
+            s.ep.ok_or(libc::ECONNABORTED)?,
+            s.assoc.ok_or(libc::ECONNABORTED)?,
+        );
         let e = self.eps.get_mut(&ep).ok_or(libc::ECONNABORTED)?;
         e.endpoint.accepted(aid);
         self.mark(ep);
@@ -82,7 +90,9 @@ impl Engine {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
         let v6 = s.v6;
         let assoc = s.assoc;
-        let Some(ep_id) = s.ep else { return Ok(vec![SocketAddr::new(ep::wildcard(v6), 0)]) };
+        let Some(ep_id) = s.ep else {
+            return Ok(vec![SocketAddr::new(ep::wildcard(v6), 0)]);
+        };
         let e = self.eps.get(&ep_id).ok_or(libc::EBADF)?;
         let port = e.port;
         if e.is_wildcard() {
@@ -93,7 +103,10 @@ impl Engine {
             }
             return Ok(vec![SocketAddr::new(ep::wildcard(v6), port)]);
         }
-        Ok(e.addrs.iter().map(|&ip| SocketAddr::new(ip, port)).collect())
+        Ok(e.addrs
+            .iter()
+            .map(|&ip| SocketAddr::new(ip, port))
+            .collect())
     }
 
     /// getpeername(): the peer's addresses, primary first (ENOTCONN without association).
@@ -104,13 +117,20 @@ impl Engine {
         let port = a.peer_port();
         let primary = a.primary();
         let mut out = vec![SocketAddr::new(primary, port)];
-        out.extend(a.paths().iter().filter(|p| p.addr != primary).map(|p| SocketAddr::new(p.addr, port)));
+        out.extend(
+            a.paths()
+                .iter()
+                .filter(|p| p.addr != primary)
+                .map(|p| SocketAddr::new(p.addr, port)),
+        );
         Ok(out)
     }
 
     /// SO_ERROR: the pending error, cleared.
     pub fn take_error(&mut self, sid: Sid) -> i32 {
-        self.socks.get_mut(&sid).map_or(0, |s| std::mem::take(&mut s.error))
+        self.socks
+            .get_mut(&sid)
+            .map_or(0, |s| std::mem::take(&mut s.error))
     }
 
     /// The app's file of socket `sid` was closed for good while the engine held no end of it

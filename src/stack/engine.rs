@@ -85,7 +85,7 @@ impl Engine {
             TimerfdClockId::Monotonic,
             TimerfdFlags::CLOEXEC | TimerfdFlags::NONBLOCK,
         ))?;
-        let pcap = cfg.pcap.as_ref().and_then(|p| Pcap::create(p));
+        let pcap = cfg.pcap.as_ref().and_then(Pcap::create);
         let e = Engine {
             cfg,
             magic,
@@ -114,7 +114,12 @@ impl Engine {
         Ok((e, wake_fd))
     }
 
-    fn watch(&self, fd: std::os::fd::BorrowedFd<'_>, token: u64, flags: epoll::EventFlags) -> Result<(), i32> {
+    fn watch(
+        &self,
+        fd: std::os::fd::BorrowedFd<'_>,
+        token: u64,
+        flags: epoll::EventFlags,
+    ) -> Result<(), i32> {
         epoll::add(&self.epoll, fd, epoll::EventData::new_u64(token), flags).map_err(errno_of)
     }
 
@@ -124,7 +129,11 @@ impl Engine {
         let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
         loop {
             events.clear();
-            if let Err(e) = epoll::wait(&self.epoll, rustix::buffer::spare_capacity(&mut events), None) {
+            if let Err(e) = epoll::wait(
+                &self.epoll,
+                rustix::buffer::spare_capacity(&mut events),
+                None,
+            ) {
                 if e != rustix::io::Errno::INTR {
                     tracing::error!(%e, "epoll_wait");
                 }
@@ -160,7 +169,8 @@ impl Engine {
                 let jobs: VecDeque<Job> = std::mem::take(&mut *h.queue.lock());
                 for job in jobs {
                     // A panicking job leaves its slot empty: the caller gets EIO.
-                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(self))).is_err() {
+                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(self))).is_err()
+                    {
                         tracing::error!("panic in an engine job");
                     }
                 }
@@ -198,7 +208,9 @@ impl Engine {
 
     fn read_udp(&mut self, i: usize) {
         for _ in 0..UDP_BATCH {
-            let Some(Some(slot)) = self.udps.get(i) else { return };
+            let Some(Some(slot)) = self.udps.get(i) else {
+                return;
+            };
             let r = match slot.udp.recv(&mut self.rx) {
                 Ok(r) => r,
                 Err(libc::EAGAIN) => return,
@@ -213,21 +225,30 @@ impl Engine {
             }
             let ep = match slot.ep {
                 Some(ep) => Some(ep),
-                None if data.len() >= 4 => {
-                    self.ports.get(&u16::from_be_bytes([data[2], data[3]])).copied()
-                }
+                None if data.len() >= 4 => self
+                    .ports
+                    .get(&u16::from_be_bytes([data[2], data[3]]))
+                    .copied(),
                 None => None,
             };
             let Some(ep_id) = ep else { continue };
-            let Some(ep) = self.eps.get_mut(&ep_id) else { continue };
+            let Some(ep) = self.eps.get_mut(&ep_id) else {
+                continue;
+            };
             let next = &mut self.next_assoc;
             let mut new_id = || {
                 let id = *next;
                 *next = if *next == i32::MAX { 3 } else { *next + 1 };
                 id
             };
-            ep.endpoint
-                .handle_packet(Instant::now(), r.to, r.from.ip(), r.from.port(), data, &mut new_id);
+            ep.endpoint.handle_packet(
+                Instant::now(),
+                r.to,
+                r.from.ip(),
+                r.from.port(),
+                data,
+                &mut new_id,
+            );
             self.mark(ep_id);
         }
     }
@@ -242,7 +263,8 @@ impl Engine {
     /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
     fn flush(&mut self) {
         while let Some(ep) = self.dirty.pop() {
-            while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event()) {
+            while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event())
+            {
                 self.on_event(ep, aid, ev);
             }
             self.transmit(ep);
@@ -252,8 +274,12 @@ impl Engine {
     fn transmit(&mut self, ep_id: EpId) {
         let now = Instant::now();
         loop {
-            let Some(ep) = self.eps.get_mut(&ep_id) else { return };
-            let Some(t) = ep.endpoint.poll_transmit(now, &mut self.tx) else { return };
+            let Some(ep) = self.eps.get_mut(&ep_id) else {
+                return;
+            };
+            let Some(t) = ep.endpoint.poll_transmit(now, &mut self.tx) else {
+                return;
+            };
             let data = &self.tx[..t.len.min(self.tx.len())];
             // Mirror mode: the peer's UDP port is its SCTP port unless one was learned.
             let port = match t.remote_udp_port {
@@ -285,18 +311,34 @@ impl Engine {
 
     fn arm_timer(&mut self) {
         use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags, Timespec};
-        let next = self.eps.values().filter_map(|e| e.endpoint.poll_timeout()).min();
+        let next = self
+            .eps
+            .values()
+            .filter_map(|e| e.endpoint.poll_timeout())
+            .min();
         if next == self.timer_armed {
             return;
         }
         self.timer_armed = next;
         let rel = next.map(|t| t.saturating_duration_since(Instant::now()));
         let value = match rel {
-            None => Timespec { tv_sec: 0, tv_nsec: 0 },
+            None => Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
             // A zero value disarms: fire in 1 ns instead.
-            Some(d) => Timespec { tv_sec: d.as_secs() as i64, tv_nsec: d.subsec_nanos().max(1) as _ },
+            Some(d) => Timespec {
+                tv_sec: d.as_secs() as i64,
+                tv_nsec: d.subsec_nanos().max(1) as _,
+            },
         };
-        let spec = Itimerspec { it_interval: Timespec { tv_sec: 0, tv_nsec: 0 }, it_value: value };
+        let spec = Itimerspec {
+            it_interval: Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: value,
+        };
         let _ = timerfd_settime(&self.timer, TimerfdTimerFlags::empty(), &spec);
     }
 
@@ -328,7 +370,8 @@ impl Engine {
         }
         debug_assert!(matches!(self.cfg.mode, PortMode::Fixed { .. }));
         let any = SocketAddr::new(super::ep::wildcard(true), port);
-        let udp = Udp::bind(any).or_else(|_| Udp::bind(SocketAddr::new(super::ep::wildcard(false), port)))?;
+        let udp = Udp::bind(any)
+            .or_else(|_| Udp::bind(SocketAddr::new(super::ep::wildcard(false), port)))?;
         let i = self.add_udp(udp, None);
         self.fixed = Some(i);
         Ok(i)
@@ -338,7 +381,9 @@ impl Engine {
     /// read runs to EAGAIN, and a paused socket is resumed by a direct call.
     pub fn watch_end(&mut self, sid: Sid) {
         use epoll::EventFlags as F;
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         let Some(end) = &s.end else { return };
         let data = epoll::EventData::new_u64(T_END | sid as u64);
         if epoll::add(&self.epoll, end, data, F::IN | F::OUT | F::RDHUP | F::ET).is_ok() {
@@ -348,7 +393,9 @@ impl Engine {
 
     /// Stop watching and close socket `sid`'s end.
     pub fn close_end(&mut self, sid: Sid) {
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         if let Some(end) = s.end.take() {
             if s.watched {
                 let _ = epoll::delete(&self.epoll, &end);

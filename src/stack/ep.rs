@@ -7,8 +7,8 @@
 
 use super::config::PortMode;
 use super::engine::Engine;
-use super::route;
 use super::registry::Sid;
+use super::route;
 use super::sock::EpId;
 use super::udp::Udp;
 use crate::assoc::{Endpoint, EndpointConfig, Rng};
@@ -108,7 +108,13 @@ impl Engine {
             assoc.remote_udp_port = 0;
         }
         assoc.pmtu = route::path_mtu(&ips);
-        let mut ecfg = EndpointConfig::new(port, ips.iter().copied().filter(|a| !a.is_unspecified()).collect());
+        let mut ecfg = EndpointConfig::new(
+            port,
+            ips.iter()
+                .copied()
+                .filter(|a| !a.is_unspecified())
+                .collect(),
+        );
         ecfg.assoc = assoc;
         let endpoint = Endpoint::new(ecfg, Box::new(OsRng));
         let id = self.next_ep;
@@ -119,7 +125,17 @@ impl Engine {
             }
         }
         self.ports.insert(port, id);
-        self.eps.insert(id, Ep { endpoint, port, addrs: ips, udps, refs: 1, owner: sid });
+        self.eps.insert(
+            id,
+            Ep {
+                endpoint,
+                port,
+                addrs: ips,
+                udps,
+                refs: 1,
+                owner: sid,
+            },
+        );
         if let Some(s) = self.socks.get_mut(&sid) {
             s.ep = Some(id);
         }
@@ -137,7 +153,9 @@ impl Engine {
 
     /// One reference to `ep` is gone; the last one closes its UDP sockets and frees the port.
     pub fn release_ep(&mut self, ep: EpId) {
-        let Some(e) = self.eps.get_mut(&ep) else { return };
+        let Some(e) = self.eps.get_mut(&ep) else {
+            return;
+        };
         e.refs = e.refs.saturating_sub(1);
         if e.refs > 0 {
             return;

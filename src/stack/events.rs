@@ -30,14 +30,16 @@ impl Engine {
         let ips: Vec<std::net::IpAddr> = peers.iter().map(|p| p.ip()).collect();
         let id = self.new_assoc_id();
         let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
-        e.endpoint.connect(Instant::now(), id, &ips, port).map_err(|err| {
-            use crate::assoc::ConnectError as C;
-            match err {
-                C::AlreadyConnected => libc::EISCONN,
-                C::InProgress => libc::EALREADY,
-                C::InvalidAddress | C::IdInUse => libc::EINVAL,
-            }
-        })?;
+        e.endpoint
+            .connect(Instant::now(), id, &ips, port)
+            .map_err(|err| {
+                use crate::assoc::ConnectError as C;
+                match err {
+                    C::AlreadyConnected => libc::EISCONN,
+                    C::InProgress => libc::EALREADY,
+                    C::InvalidAddress | C::IdInUse => libc::EINVAL,
+                }
+            })?;
         if let Some(mtu) = route::for_peer(ips[0]) {
             if let Some(a) = e.endpoint.assoc_mut(id) {
                 a.set_pmtu(None, mtu);
@@ -118,21 +120,33 @@ impl Engine {
             Ok(fd) => fd,
             Err(e) => {
                 tracing::debug!(errno = e, "listener gone; aborting new association");
-                if let Some(a) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.assoc_mut(aid)) {
+                if let Some(a) = self
+                    .eps
+                    .get_mut(&ep)
+                    .and_then(|e| e.endpoint.assoc_mut(aid))
+                {
                     a.abort(Instant::now(), &[]);
                 }
                 return None;
             }
         };
         if let Some(mtu) = peer_of(&mut self.eps, ep, aid).and_then(|p| route::for_peer(p.ip())) {
-            if let Some(a) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.assoc_mut(aid)) {
+            if let Some(a) = self
+                .eps
+                .get_mut(&ep)
+                .and_then(|e| e.endpoint.assoc_mut(aid))
+            {
                 a.set_pmtu(None, mtu);
             }
         }
         let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end));
         s.ep = Some(ep);
         s.assoc = Some(aid);
-        s.opts = self.socks.get(&owner).map(|l| l.opts.clone()).unwrap_or_default();
+        s.opts = self
+            .socks
+            .get(&owner)
+            .map(|l| l.opts.clone())
+            .unwrap_or_default();
         self.socks.insert(sid, s);
         self.watch_end(sid);
         if let Some(e) = self.eps.get_mut(&ep) {
@@ -168,7 +182,9 @@ impl Engine {
 
     /// The peer will send nothing more: EOF for the app once its messages are read.
     fn peer_eof(&mut self, sid: Sid) {
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         if s.style != Style::OneToOne {
             return;
         }
@@ -181,7 +197,9 @@ impl Engine {
     /// Setup failed or the association was lost.
     fn failed(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
         let rto = self.cfg.assoc.rto_initial;
-        let Some(s) = self.socks.get_mut(&sid) else { return };
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
         if s.style != Style::OneToOne {
             return;
         }
@@ -216,7 +234,11 @@ impl Engine {
             if s.blocked.as_ref().is_some_and(|(a, _)| *a == aid) {
                 s.blocked = None;
             }
-            if s.style == Style::OneToOne && s.end.is_some() && s.out.is_empty() && !s.close_after_out {
+            if s.style == Style::OneToOne
+                && s.end.is_some()
+                && s.out.is_empty()
+                && !s.close_after_out
+            {
                 // Shutdown complete: EOF for the app if it had not come already.
                 if let Some(end) = &s.end {
                     let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
@@ -228,7 +250,9 @@ impl Engine {
 
     /// Free socket `sid` once the app's file is gone and no association is left.
     pub fn maybe_free(&mut self, sid: Sid) {
-        let Some(s) = self.socks.get(&sid) else { return };
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
         let live = match s.style {
             Style::OneToOne => s.assoc.is_some_and(|a| self.assocs.contains_key(&a)),
             Style::OneToMany => !s.peers.is_empty(),
@@ -236,7 +260,9 @@ impl Engine {
         if !s.app_gone || live {
             return;
         }
-        let Some(s) = self.socks.remove(&sid) else { return };
+        let Some(s) = self.socks.remove(&sid) else {
+            return;
+        };
         if s.key != (0, 0) {
             registry::remove(s.key);
         }
@@ -251,7 +277,11 @@ impl Engine {
 }
 
 /// The primary peer address of association `aid`.
-pub fn peer_of(eps: &mut std::collections::HashMap<EpId, super::ep::Ep>, ep: EpId, aid: AssocId) -> Option<SocketAddr> {
+pub fn peer_of(
+    eps: &mut std::collections::HashMap<EpId, super::ep::Ep>,
+    ep: EpId,
+    aid: AssocId,
+) -> Option<SocketAddr> {
     let a = eps.get_mut(&ep)?.endpoint.assoc_mut(aid)?;
     Some(SocketAddr::new(a.primary(), a.peer_port()))
 }

@@ -17,13 +17,17 @@ pub struct FdMap {
 
 impl FdMap {
     const fn new() -> FdMap {
-        FdMap { bits: [const { AtomicU64::new(0) }; TRACKED / 64] }
+        FdMap {
+            bits: [const { AtomicU64::new(0) }; TRACKED / 64],
+        }
     }
 
     #[inline]
     pub fn contains(&self, fd: i32) -> bool {
         match usize::try_from(fd) {
-            Ok(i) if i < TRACKED => self.bits[i / 64].load(Ordering::Relaxed) & (1 << (i % 64)) != 0,
+            Ok(i) if i < TRACKED => {
+                self.bits[i / 64].load(Ordering::Relaxed) & (1 << (i % 64)) != 0
+            }
             Ok(_) => ANY_SCTP.load(Ordering::Relaxed),
             Err(_) => false,
         }

@@ -264,7 +264,12 @@ mod tests {
         for peer in [
             Some("127.0.0.1:5001".parse::<SocketAddr>().unwrap()),
             Some("[::1]:9".parse().unwrap()),
-            Some(SocketAddr::V6(std::net::SocketAddrV6::new(Ipv6Addr::LOCALHOST, 7, 3, 4))),
+            Some(SocketAddr::V6(std::net::SocketAddrV6::new(
+                Ipv6Addr::LOCALHOST,
+                7,
+                3,
+                4,
+            ))),
             None,
         ] {
             let h = RecvHeader {

@@ -44,7 +44,10 @@ pub struct Slot<T> {
 
 impl<T> Slot<T> {
     pub fn new() -> Arc<Slot<T>> {
-        Arc::new(Slot { value: Mutex::new(None), cv: Condvar::new() })
+        Arc::new(Slot {
+            value: Mutex::new(None),
+            cv: Condvar::new(),
+        })
     }
 
     pub fn put(&self, v: T) {
@@ -120,9 +123,8 @@ pub fn handle() -> Result<&'static Handle, i32> {
         return Ok(unsafe { &*p });
     }
     log::init(cfg);
-    let (engine, wake) = Engine::new(cfg, magic()).map_err(|e| {
+    let (engine, wake) = Engine::new(cfg, magic()).inspect_err(|e| {
         tracing::error!(errno = e, "cannot start the SCTP engine");
-        e
     })?;
     let h: &'static Handle = Box::leak(Box::new(Handle {
         queue: Mutex::new(VecDeque::new()),
@@ -139,7 +141,9 @@ pub fn handle() -> Result<&'static Handle, i32> {
 }
 
 /// Run `f` on the engine thread and wait for its result.
-pub fn call<R: Send + 'static>(f: impl FnOnce(&mut Engine) -> R + Send + 'static) -> Result<R, i32> {
+pub fn call<R: Send + 'static>(
+    f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+) -> Result<R, i32> {
     let slot = Slot::new();
     let s2 = slot.clone();
     handle()?.push(Box::new(move |e| s2.put(f(e))));

@@ -49,7 +49,9 @@ impl io::Write for LogWriter {
 
 /// Install the subscriber when `SCTPSHIM_LOG` is set (called once, when the engine starts).
 pub fn init(cfg: &Config) {
-    let Some(filter) = cfg.log.as_deref() else { return };
+    let Some(filter) = cfg.log.as_deref() else {
+        return;
+    };
     let fd = match &cfg.log_file {
         Some(path) => {
             use rustix::fs::{Mode, OFlags};

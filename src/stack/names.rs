@@ -32,7 +32,10 @@ pub fn parse(magic: u64, pid: i32, sun: &libc::sockaddr_un, len: libc::socklen_t
     if sun.sun_family as i32 != libc::AF_UNIX || path_len < 2 || sun.sun_path[0] != 0 {
         return None;
     }
-    let bytes: Vec<u8> = sun.sun_path[1..path_len.min(sun.sun_path.len())].iter().map(|&c| c as u8).collect();
+    let bytes: Vec<u8> = sun.sun_path[1..path_len.min(sun.sun_path.len())]
+        .iter()
+        .map(|&c| c as u8)
+        .collect();
     let text = std::str::from_utf8(&bytes).ok()?;
     let want = name(magic, pid, 0);
     let stem = &want[..want.len() - 1];

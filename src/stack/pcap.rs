@@ -57,8 +57,7 @@ pub fn encapsulate(out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr, payload:
             let c = csum_fold(csum_add(0, &ip));
             ip[10..12].copy_from_slice(&c.to_be_bytes());
             out.extend_from_slice(&ip);
-            csum_add(csum_add(csum_add(0, &s.octets()), &d.octets()), &[0, 17])
-                + udp_len as u32
+            csum_add(csum_add(csum_add(0, &s.octets()), &d.octets()), &[0, 17]) + udp_len as u32
         }
         (s, d) => {
             let to6 = |a: IpAddr| match a {
@@ -108,7 +107,10 @@ impl Pcap {
         h.extend_from_slice(&0u32.to_ne_bytes());
         h.extend_from_slice(&65535u32.to_ne_bytes());
         h.extend_from_slice(&LINKTYPE_RAW.to_ne_bytes());
-        let mut p = Pcap { fd, buf: Vec::with_capacity(65536 + 64) };
+        let mut p = Pcap {
+            fd,
+            buf: Vec::with_capacity(65536 + 64),
+        };
         p.write(&h);
         Some(p)
     }

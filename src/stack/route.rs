@@ -32,15 +32,28 @@ pub fn path_mtu(ips: &[IpAddr]) -> u32 {
 
 /// Run `f` on a UDP socket connected to `peer` (None when there is no route).
 fn with_route<T>(peer: IpAddr, f: impl FnOnce(i32) -> Option<T>) -> Option<T> {
-    let fam = if peer.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
+    let fam = if peer.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
     // SAFETY: a short-lived UDP socket we own and close.
     unsafe {
-        let fd = libc::syscall(libc::SYS_socket, fam, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) as i32;
+        let fd = libc::syscall(
+            libc::SYS_socket,
+            fam,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            0,
+        ) as i32;
         if fd < 0 {
             return None;
         }
         let (ss, len) = super::udp::to_raw(std::net::SocketAddr::new(peer, 9), false);
-        let r = if libc::syscall(libc::SYS_connect, fd, &ss as *const _, len) == 0 { f(fd) } else { None };
+        let r = if libc::syscall(libc::SYS_connect, fd, &ss as *const _, len) == 0 {
+            f(fd)
+        } else {
+            None
+        };
         libc::syscall(libc::SYS_close, fd);
         r
     }
@@ -57,7 +70,16 @@ pub fn for_peer(peer: IpAddr) -> Option<u32> {
         let mut mtu: i32 = 0;
         let mut len = std::mem::size_of::<i32>() as libc::socklen_t;
         // SAFETY: an int option into a local.
-        let r = unsafe { libc::syscall(libc::SYS_getsockopt, fd, level, name, &mut mtu as *mut i32, &mut len as *mut _) };
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_getsockopt,
+                fd,
+                level,
+                name,
+                &mut mtu as *mut i32,
+                &mut len as *mut _,
+            )
+        };
         (r == 0 && mtu > 0).then(|| payload_of(mtu as u32, peer))
     })
 }
@@ -68,7 +90,14 @@ pub fn source_for(peer: IpAddr) -> Option<IpAddr> {
         // SAFETY: the kernel writes at most `len` bytes.
         let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
         let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        let r = unsafe { libc::syscall(libc::SYS_getsockname, fd, &mut ss as *mut _, &mut len as *mut _) };
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_getsockname,
+                fd,
+                &mut ss as *mut _,
+                &mut len as *mut _,
+            )
+        };
         if r != 0 {
             return None;
         }

@@ -38,7 +38,9 @@ pub fn to_raw(a: SocketAddr, v6_socket: bool) -> (libc::sockaddr_storage, libc::
             let sin = libc::sockaddr_in {
                 sin_family: libc::AF_INET as libc::sa_family_t,
                 sin_port: v4.port().to_be(),
-                sin_addr: libc::in_addr { s_addr: u32::from_ne_bytes(v4.ip().octets()) },
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(v4.ip().octets()),
+                },
                 sin_zero: [0; 8],
             };
             // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in.
@@ -50,7 +52,9 @@ pub fn to_raw(a: SocketAddr, v6_socket: bool) -> (libc::sockaddr_storage, libc::
                 sin6_family: libc::AF_INET6 as libc::sa_family_t,
                 sin6_port: v6.port().to_be(),
                 sin6_flowinfo: v6.flowinfo().to_be(),
-                sin6_addr: libc::in6_addr { s6_addr: v6.ip().octets() },
+                sin6_addr: libc::in6_addr {
+                    s6_addr: v6.ip().octets(),
+                },
                 sin6_scope_id: v6.scope_id(),
             };
             // SAFETY: as above.
@@ -68,7 +72,10 @@ pub fn from_raw(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
             // SAFETY: family says sockaddr_in.
             let sin = unsafe { &*(ss as *const _ as *const libc::sockaddr_in) };
             let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
-            Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
+            Some(SocketAddr::V4(SocketAddrV4::new(
+                ip,
+                u16::from_be(sin.sin_port),
+            )))
         }
         libc::AF_INET6 => {
             // SAFETY: family says sockaddr_in6.
@@ -106,7 +113,11 @@ fn setopt(fd: i32, level: i32, name: i32, v: i32) -> Result<(), i32> {
 impl Udp {
     /// Bind a UDP socket to `addr` (port 0: ephemeral). An IPv6 wildcard also takes IPv4.
     pub fn bind(addr: SocketAddr) -> Result<Udp, i32> {
-        let fam = if addr.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
+        let fam = if addr.is_ipv4() {
+            libc::AF_INET
+        } else {
+            libc::AF_INET6
+        };
         let ty = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK;
         // SAFETY: plain socket creation.
         let raw = unsafe { libc::syscall(libc::SYS_socket, fam, ty, 0) } as i32;
@@ -136,7 +147,14 @@ impl Udp {
         let mut out: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
         let mut olen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
         // SAFETY: kernel writes at most `olen` bytes.
-        unsafe { libc::syscall(libc::SYS_getsockname, f, &mut out as *mut _, &mut olen as *mut _) };
+        unsafe {
+            libc::syscall(
+                libc::SYS_getsockname,
+                f,
+                &mut out as *mut _,
+                &mut olen as *mut _,
+            )
+        };
         let local = from_raw(&out).unwrap_or(addr);
         Ok(Udp { fd, local })
     }
@@ -148,7 +166,10 @@ impl Udp {
     /// Receive one datagram (EAGAIN when none is queued).
     pub fn recv(&self, buf: &mut [u8]) -> Result<Received, i32> {
         let mut from: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-        let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
         let mut cbuf = [0u64; 16];
         // SAFETY: msghdr fields point at live buffers of the given sizes.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -158,7 +179,14 @@ impl Udp {
         msg.msg_iovlen = 1;
         msg.msg_control = cbuf.as_mut_ptr().cast();
         msg.msg_controllen = std::mem::size_of_val(&cbuf);
-        let n = unsafe { libc::syscall(libc::SYS_recvmsg, self.fd.as_raw_fd(), &mut msg as *mut _, 0) };
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_recvmsg,
+                self.fd.as_raw_fd(),
+                &mut msg as *mut _,
+                0,
+            )
+        };
         if n < 0 {
             return Err(os_err());
         }
@@ -170,17 +198,23 @@ impl Udp {
             while !c.is_null() {
                 let h = &*c;
                 if h.cmsg_level == libc::IPPROTO_IP && h.cmsg_type == libc::IP_PKTINFO {
-                    let pi = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in_pktinfo);
+                    let pi =
+                        std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in_pktinfo);
                     to = IpAddr::V4(Ipv4Addr::from(pi.ipi_addr.s_addr.to_ne_bytes()));
                 } else if h.cmsg_level == libc::IPPROTO_IPV6 && h.cmsg_type == libc::IPV6_PKTINFO {
-                    let pi = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in6_pktinfo);
+                    let pi =
+                        std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in6_pktinfo);
                     let ip = Ipv6Addr::from(pi.ipi6_addr.s6_addr);
                     to = ip.to_ipv4_mapped().map_or(IpAddr::V6(ip), IpAddr::V4);
                 }
                 c = libc::CMSG_NXTHDR(&msg, c);
             }
         }
-        Ok(Received { len: n as usize, from, to })
+        Ok(Received {
+            len: n as usize,
+            from,
+            to,
+        })
     }
 
     /// Send one datagram to `to`.
