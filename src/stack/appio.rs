@@ -45,13 +45,18 @@ impl Engine {
             let Some(end) = &s.end else { return };
             let n = match rustix::net::recv(end, &mut self.rec[..], RecvFlags::DONTWAIT) {
                 Ok((n, _)) => n,
+                Err(rustix::io::Errno::AGAIN) if self.is_exiting() => 0,
                 Err(rustix::io::Errno::AGAIN) => return,
                 Err(rustix::io::Errno::INTR) => continue,
                 Err(_) => 0,
             };
             if n == 0 {
-                // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR).
+                // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR);
+                // after HUP every reference is gone and every record has been read.
                 self.app_eof(sid);
+                if self.socks.get(&sid).is_some_and(|s| s.hup) {
+                    self.app_gone(sid);
+                }
                 return;
             }
             let n = n.min(self.rec.len());
@@ -226,11 +231,7 @@ impl Engine {
 
     /// Every reference to the app's file is gone.
     pub fn app_gone(&mut self, sid: Sid) {
-        if let Some(s) = self.socks.get_mut(&sid) {
-            if !s.app_eof {
-                self.app_eof(sid);
-            }
-        }
+        self.app_eof(sid);
         if let Some(s) = self.socks.get_mut(&sid) {
             s.app_gone = true;
             s.out.clear();
@@ -288,13 +289,33 @@ impl Engine {
             }
             s.out.pop_front();
         }
+        true
+    }
+
+    /// Move everything deliverable to the app: queued records, then associations' messages;
+    /// once all is delivered, the pending EOF (peer SHUTDOWN) or close (ABORT) follows.
+    pub fn pump(&mut self, sid: Sid) {
+        if self.flush_out(sid) {
+            self.drain_readable(sid);
+        }
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if !s.out.is_empty() {
+            return;
+        }
+        if let Some((ep, aid)) = s.zombie.take() {
+            self.closed(ep, sid, aid);
+            return;
+        }
         if s.close_after_out {
             self.close_end(sid);
         } else if s.eof_after_out {
             s.eof_after_out = false;
-            let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
+            if let Some(end) = &s.end {
+                let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
+            }
         }
-        true
     }
 
     /// Move delivered messages of `aid` to socket `sid`'s app while it takes them.

@@ -5,7 +5,7 @@ use super::handle::Slot;
 use super::registry::{FileKey, Sid};
 use super::sock::{ConnectSlot, Sock, Style};
 use super::{ep, events, route};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::time::Instant;
 
@@ -133,21 +133,10 @@ impl Engine {
             .map_or(0, |s| std::mem::take(&mut s.error))
     }
 
-    /// The app's file of socket `sid` was closed for good while the engine held no end of it
-    /// (a listener): stop listening and free the port.
-    pub fn app_closed(&mut self, sid: Sid) {
-        self.app_gone(sid);
-    }
-
     /// SO_LINGER {1, 0}: close() aborts.
     pub fn set_linger_abort(&mut self, sid: Sid, on: bool) {
         if let Some(s) = self.socks.get_mut(&sid) {
             s.opts.linger_abort = on;
         }
-    }
-
-    /// Is `ip` one of this host's addresses? (bind() EADDRNOTAVAIL check)
-    pub fn is_local(ip: IpAddr) -> bool {
-        ip.is_unspecified() || route::source_for(ip) == Some(ip)
     }
 }

@@ -63,6 +63,8 @@ pub struct Engine {
     tx: Vec<u8>,
     pub rec: Vec<u8>,
     pcap: Option<Pcap>,
+    /// The process is exiting: callers waiting for every association to end.
+    exit_waiters: Vec<std::sync::Arc<super::handle::Slot<()>>>,
 }
 
 fn errno_of(e: rustix::io::Errno) -> i32 {
@@ -107,6 +109,7 @@ impl Engine {
             tx: vec![0; 65536],
             rec: vec![0; 4 * frame::MAX_RECORD],
             pcap,
+            exit_waiters: Vec::new(),
         };
         e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
         e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
@@ -152,6 +155,11 @@ impl Engine {
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 self.flush();
                 self.arm_timer();
+                if !self.exit_waiters.is_empty() && self.assocs.is_empty() {
+                    for w in self.exit_waiters.drain(..) {
+                        w.put(());
+                    }
+                }
             }));
             if r.is_err() {
                 tracing::error!("panic in the engine while flushing");
@@ -340,6 +348,22 @@ impl Engine {
             it_value: value,
         };
         let _ = timerfd_settime(&self.timer, TimerfdTimerFlags::empty(), &spec);
+    }
+
+    /// The process is exiting (atexit): what the app wrote is sent and every association shut
+    /// down gracefully, as the kernel would after exit closes the fds; `done` is told when no
+    /// association is left.
+    pub fn exiting(&mut self, done: std::sync::Arc<super::handle::Slot<()>>) {
+        self.exit_waiters.push(done);
+        let sids: Vec<Sid> = self.socks.keys().copied().collect();
+        for sid in sids {
+            self.read_app(sid);
+        }
+    }
+
+    /// Whether [`Self::exiting`] was called: app fds at EAGAIN count as closed.
+    pub fn is_exiting(&self) -> bool {
+        !self.exit_waiters.is_empty()
     }
 
     /// Register a UDP socket in the table and in epoll.

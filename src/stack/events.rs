@@ -88,17 +88,17 @@ impl Engine {
                         s.readable.push(aid);
                     }
                 }
-                match self.socks.get(&sid).map(|s| s.style) {
-                    Some(Style::OneToOne) => self.drain_assoc(sid, aid),
-                    _ => self.drain_readable(sid),
-                }
+                self.pump(sid);
             }
             Event::Writable => self.on_writable(sid),
-            Event::PeerShutdown | Event::ShutdownComplete => {
-                self.drain_assoc(sid, aid);
-                self.peer_eof(sid);
+            Event::PeerShutdown => self.peer_eof(sid),
+            // Terminal events: the association is CLOSED (Event::Closed may follow; by then
+            // the id is unknown and only removed from the endpoint).
+            Event::ShutdownComplete => self.closed(ep, sid, aid),
+            Event::Lost { .. } | Event::CantStart { .. } => {
+                self.failed(sid, aid, &ev);
+                self.closed(ep, sid, aid);
             }
-            Event::Lost { .. } | Event::CantStart { .. } => self.failed(sid, aid, &ev),
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
@@ -189,9 +189,7 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
-        if s.out.is_empty() {
-            self.flush_out(sid);
-        }
+        self.pump(sid);
     }
 
     /// Setup failed or the association was lost.
@@ -217,13 +215,30 @@ impl Engine {
         // The app reads what was delivered, then -1/errno once, then EOF (HUP).
         let mut h = RecvHeader::new(Kind::Error);
         h.context = err as u32;
-        s.close_after_out = true;
+        self.pump(sid);
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.close_after_out = true;
+        }
         self.deliver(sid, h, Vec::new());
+        self.pump(sid);
     }
 
     /// The association is gone for good: forget it.
-    fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
+    pub fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
         self.drain_assoc(sid, aid);
+        let unread = self
+            .eps
+            .get_mut(&ep)
+            .and_then(|e| e.endpoint.assoc_mut(aid))
+            .is_some_and(|a| a.has_readable());
+        if let Some(s) = self.socks.get_mut(&sid) {
+            if unread && s.end.is_some() {
+                // The app has not taken every message yet: keep the TCB until it has.
+                s.zombie = Some((ep, aid));
+                return;
+            }
+            s.zombie = None;
+        }
         if let Some(e) = self.eps.get_mut(&ep) {
             e.endpoint.remove(aid);
         }
@@ -234,17 +249,12 @@ impl Engine {
             if s.blocked.as_ref().is_some_and(|(a, _)| *a == aid) {
                 s.blocked = None;
             }
-            if s.style == Style::OneToOne
-                && s.end.is_some()
-                && s.out.is_empty()
-                && !s.close_after_out
-            {
-                // Shutdown complete: EOF for the app if it had not come already.
-                if let Some(end) = &s.end {
-                    let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
-                }
+            if s.style == Style::OneToOne {
+                // Shutdown complete or aborted: EOF for the app after what it has not read.
+                s.eof_after_out = true;
             }
         }
+        self.pump(sid);
         self.maybe_free(sid);
     }
 

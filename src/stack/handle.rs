@@ -137,7 +137,27 @@ pub fn handle() -> Result<&'static Handle, i32> {
         .map_err(|_| libc::EAGAIN)?;
     fdmap::ANY_SCTP.store(true, Ordering::Relaxed);
     HANDLE.store(h as *const Handle as *mut Handle, Ordering::Release);
+    // SAFETY: registering a plain extern "C" function.
+    unsafe { libc::atexit(at_exit) };
     Ok(h)
+}
+
+/// How long exit waits for associations to finish their graceful shutdown.
+const EXIT_LINGER: Duration = Duration::from_secs(5);
+
+/// atexit: let the engine deliver what the app wrote and shut associations down before the
+/// process (and the engine thread with it) goes away.
+extern "C" fn at_exit() {
+    let p = HANDLE.load(Ordering::Acquire);
+    // A fork child that started no engine of its own leaves its parent's sockets alone.
+    if p.is_null() || unsafe { (*p).pid } != sys::getpid() {
+        return;
+    }
+    crate::shim::hook::pass_through_forever();
+    let slot = Slot::new();
+    let s2 = slot.clone();
+    unsafe { &*p }.push(Box::new(move |e| e.exiting(s2)));
+    slot.wait(Some(EXIT_LINGER));
 }
 
 /// Run `f` on the engine thread and wait for its result.

@@ -64,13 +64,17 @@ pub struct Sock {
     pub error: i32,
     /// The app will send no more (EOF read on `end`).
     pub app_eof: bool,
-    /// Every reference to the app's file is gone.
+    /// epoll reported HUP: every reference to the app's file is gone (records may remain).
+    pub hup: bool,
+    /// Every reference to the app's file is gone and its records are read.
     pub app_gone: bool,
     /// Records for the app that did not fit yet, oldest first.
     pub out: VecDeque<OutRec>,
     /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
     pub eof_after_out: bool,
     pub close_after_out: bool,
+    /// A closed association whose last messages the app has not read yet.
+    pub zombie: Option<(EpId, AssocId)>,
     /// Pieces of a message the app is still writing (records with MORE).
     pub partial: Option<(SendHeader, Vec<u8>)>,
     /// A message the association refused for lack of room: retried on `Writable`.
@@ -96,10 +100,12 @@ impl Sock {
             connecting: None,
             error: 0,
             app_eof: false,
+            hup: false,
             app_gone: false,
             out: VecDeque::new(),
             eof_after_out: false,
             close_after_out: false,
+            zombie: None,
             partial: None,
             blocked: None,
             readable: Vec::new(),
