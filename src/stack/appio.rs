@@ -152,10 +152,8 @@ impl Engine {
                 payload: data,
             };
             // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
-            let room = a.send_buffer_room();
-            let empty = room >= a.config().sndbuf as usize;
-            if room < msg.payload.len() && !empty {
-                tracing::trace!(sid, room, len = msg.payload.len(), "send buffer full");
+            if must_wait(a, msg.payload.len()) {
+                tracing::trace!(sid, len = msg.payload.len(), "send buffer full");
                 if let Some(s) = self.socks.get_mut(&sid) {
                     s.blocked = Some((aid, msg));
                 }
@@ -198,9 +196,7 @@ impl Engine {
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
-        let room = a.send_buffer_room();
-        tracing::trace!(sid, room, len = msg.payload.len(), "retry blocked");
-        if room < msg.payload.len() && room < a.config().sndbuf as usize {
+        if must_wait(a, msg.payload.len()) {
             if let Some(s) = self.socks.get_mut(&sid) {
                 s.blocked = Some((aid, msg));
             }
@@ -365,6 +361,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// A message of `len` bytes must wait for acknowledgements: it does not fit the free send
+/// buffer, unless the buffer is empty (a message larger than the whole buffer is the
+/// association's to refuse) or the association takes no more data (SHUTDOWN: `send` refuses).
+fn must_wait(a: &crate::assoc::Association, len: usize) -> bool {
+    use crate::assoc::AssocState as S;
+    let room = a.send_buffer_room();
+    let open = matches!(a.state(), S::CookieWait | S::CookieEchoed | S::Established);
+    open && room < len && room < a.config().sndbuf as usize
 }
 
 /// The header of a delivered message (sctp_sndrcvinfo fields and msg_name).

@@ -189,6 +189,12 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
+        // SCTP has no half-close (RFC 9260 9.2): after the peer's SHUTDOWN the app's sends fail
+        // with EPIPE, as Linux's do. What it wrote before is still read and offered.
+        self.read_app(sid);
+        if let Some(end) = self.socks.get(&sid).and_then(|s| s.end.as_ref()) {
+            let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Read);
+        }
         self.pump(sid);
     }
 
