@@ -50,6 +50,10 @@ impl Subscriptions {
     /// SCTP_EVENTS set (`sctp_setsockopt_events`): byte `i` of `optval` turns type
     /// `0x8000 + i` on (non-zero) or off; types beyond `optval.len()` keep their state, so older
     /// programs passing a shorter struct work. More than 14 bytes is EINVAL.
+    ///
+    /// Linux also queues an SCTP_SENDER_DRY_EVENT right away when, after this call, the type is
+    /// on and the socket's association (`sctp_id2assoc(sk, 0)`: one-to-one sockets only) has
+    /// nothing queued or in flight; the caller does that with `Event::SenderDry`.
     pub fn apply_event_subscribe(&mut self, optval: &[u8]) -> Result<(), c_int> {
         if optval.len() > EVENT_TYPES {
             return Err(libc::EINVAL);

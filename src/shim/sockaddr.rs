@@ -145,20 +145,24 @@ pub fn verify_peer_addr(bytes: &[u8], policy: AddrPolicy) -> Result<SocketAddr, 
     Ok(addr)
 }
 
-/// The address of `connect()` (`sctp_inet_connect`, `sctp_connect`): shorter than the family
-/// field EINVAL, AF_UNSPEC EOPNOTSUPP, unknown family or short for it EINVAL, then
-/// [`verify_peer_addr`]. The caller checks EISCONN (connected or TCP-style listening) first, as
-/// `__sctp_connect` does.
-pub fn parse_connect_addr(bytes: &[u8], policy: AddrPolicy) -> Result<SocketAddr, c_int> {
+/// The first checks of `connect()` (`sctp_inet_connect`, `sctp_connect`): shorter than the
+/// family field EINVAL, AF_UNSPEC EOPNOTSUPP, an unknown family or shorter than the family's
+/// sockaddr EINVAL. Returns the sockaddr cut to its family's size. Linux then fails a connected
+/// socket or a TCP-style listener with EISCONN (`__sctp_connect`), and only then runs
+/// [`verify_peer_addr`] on the address.
+pub fn connect_addr_prefix(bytes: &[u8]) -> Result<&[u8], c_int> {
     let family = family_of(bytes).ok_or(libc::EINVAL)?;
     if family == libc::AF_UNSPEC {
         return Err(libc::EOPNOTSUPP);
     }
     let need = family_len(family).ok_or(libc::EINVAL)?;
-    if bytes.len() < need {
-        return Err(libc::EINVAL);
-    }
-    verify_peer_addr(&bytes[..need], policy)
+    bytes.get(..need).ok_or(libc::EINVAL)
+}
+
+/// [`connect_addr_prefix`] then [`verify_peer_addr`], for callers that check EISCONN before or
+/// after both.
+pub fn parse_connect_addr(bytes: &[u8], policy: AddrPolicy) -> Result<SocketAddr, c_int> {
+    verify_peer_addr(connect_addr_prefix(bytes)?, policy)
 }
 
 /// A sockaddr formatted for the user: up to `sizeof(struct sockaddr_in6)` bytes, no allocation.
