@@ -13,7 +13,9 @@
 use std::mem::{offset_of, size_of};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-use libc::{c_int, sa_family_t, sockaddr, sockaddr_in, sockaddr_in6};
+use libc::{c_int, sa_family_t, sockaddr, sockaddr_in, sockaddr_in6, sockaddr_storage};
+
+use crate::abi::Pod;
 
 /// `sizeof(struct sockaddr_in)`.
 pub const SOCKADDR_IN_LEN: usize = size_of::<sockaddr_in>();
@@ -229,6 +231,35 @@ pub fn format_sockaddr(addr: &SocketAddr, policy: AddrPolicy) -> RawSockaddr {
         },
     };
     RawSockaddr { buf, len }
+}
+
+/// The address as a `sockaddr_storage`, for option structs that embed one
+/// (`spinfo_address`, `ssp_addr`, ...).
+pub fn to_storage(addr: &SocketAddr, policy: AddrPolicy) -> sockaddr_storage {
+    let raw = format_sockaddr(addr, policy);
+    sockaddr_storage::read_prefix(raw.as_bytes())
+}
+
+/// Parses a `sockaddr_storage` taken from an option struct, by [`parse_sockaddr`]'s rules.
+pub fn parse_storage(ss: &sockaddr_storage, policy: AddrPolicy) -> Result<SocketAddr, c_int> {
+    parse_sockaddr(ss.as_bytes(), policy)
+}
+
+/// `sctp_is_any`: whether an option's address field means "no particular address": the
+/// wildcard of its family, or of the socket's family when `ss_family` is AF_UNSPEC (a zeroed
+/// field). An unknown family is not "any".
+pub fn storage_is_any(ss: &sockaddr_storage, policy: AddrPolicy) -> bool {
+    let b = ss.as_bytes();
+    let family = match c_int::from(ss.ss_family) {
+        libc::AF_UNSPEC if policy.inet6 => libc::AF_INET6,
+        libc::AF_UNSPEC => libc::AF_INET,
+        f => f,
+    };
+    match family {
+        libc::AF_INET => b[IN_ADDR..IN_ADDR + 4].iter().all(|&x| x == 0),
+        libc::AF_INET6 => b[IN6_ADDR..IN6_ADDR + 16].iter().all(|&x| x == 0),
+        _ => false,
+    }
 }
 
 /// Iterator over a packed address list (SCTP_SOCKOPT_BINDX_ADD/REM, SCTP_SOCKOPT_CONNECTX*),
@@ -479,6 +510,31 @@ mod tests {
             parse_sockaddr(raw6.as_bytes(), AddrPolicy::INET6).unwrap(),
             v6
         );
+    }
+
+    #[test]
+    fn storage_fields() {
+        let v4: SocketAddr = "10.1.2.3:99".parse().unwrap();
+        let ss = to_storage(&v4, AddrPolicy::INET);
+        assert_eq!(c_int::from(ss.ss_family), libc::AF_INET);
+        assert_eq!(&ss.as_bytes()[..16], &sin([10, 1, 2, 3], 99)[..]);
+        assert!(ss.as_bytes()[16..].iter().all(|&x| x == 0));
+        assert_eq!(parse_storage(&ss, AddrPolicy::INET), Ok(v4));
+        assert!(!storage_is_any(&ss, AddrPolicy::INET));
+        // A zeroed field is "any" for both socket families; so are 0.0.0.0 and ::.
+        let zero = sockaddr_storage::zeroed();
+        assert!(
+            storage_is_any(&zero, AddrPolicy::INET) && storage_is_any(&zero, AddrPolicy::INET6)
+        );
+        assert_eq!(parse_storage(&zero, AddrPolicy::INET), Err(libc::EINVAL));
+        let any4 = sockaddr_storage::read_prefix(&sin([0; 4], 5));
+        let any6 = sockaddr_storage::read_prefix(&sin6(Ipv6Addr::UNSPECIFIED, 5, 0, 0));
+        assert!(
+            storage_is_any(&any4, AddrPolicy::INET) && storage_is_any(&any6, AddrPolicy::INET6)
+        );
+        let mut odd = sockaddr_storage::zeroed();
+        odd.ss_family = 9090;
+        assert!(!storage_is_any(&odd, AddrPolicy::INET));
     }
 
     #[test]
