@@ -586,4 +586,36 @@ mod tests {
         assert_eq!(it.next(), Some(Err(libc::EINVAL)));
         assert_eq!(it.next(), None);
     }
+
+    #[test]
+    fn random_bytes_never_panic_and_round_trip() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut parsed = 0;
+        for _ in 0..5000 {
+            let len = (next() % 90) as usize;
+            let mut b: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            if len >= 2 {
+                let fam =
+                    [libc::AF_INET, libc::AF_INET6, libc::AF_UNSPEC, 9090][(next() % 4) as usize];
+                b[0..2].copy_from_slice(&(fam as u16).to_ne_bytes());
+            }
+            for policy in [AddrPolicy::INET, AddrPolicy::INET6] {
+                let _ = verify_peer_addr(&b, policy);
+                let _ = parse_connect_addr(&b, policy);
+                let _ = decode_addr_list(&b, policy);
+                if let Ok(a) = parse_sockaddr(&b, policy) {
+                    parsed += 1;
+                    let raw = format_sockaddr(&a, policy);
+                    assert_eq!(parse_sockaddr(raw.as_bytes(), policy), Ok(a));
+                }
+            }
+        }
+        assert!(parsed > 500, "only {parsed} addresses parsed");
+    }
 }
