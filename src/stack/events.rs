@@ -8,6 +8,8 @@ use super::registry::{self, Sid};
 use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
 use crate::assoc::{AssocId, Event};
+use crate::shim::notify;
+use crate::shim::sockaddr::AddrPolicy;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
@@ -75,6 +77,7 @@ impl Engine {
             },
         };
         tracing::trace!(sid, aid, ?ev, "event");
+        self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
                 if let Some(s) = self.socks.get_mut(&sid) {
@@ -103,6 +106,35 @@ impl Engine {
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
+        }
+    }
+
+    /// Queue the Linux notification for `ev` when socket `sid` subscribed to it (RFC 6458 6.1),
+    /// in order with the data, addressed from the peer's primary address as Linux does.
+    fn notify(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
+        if notify::notification_type(ev).is_none() {
+            return;
+        }
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
+        let (subs, v6, ep) = (s.opts.events, s.v6, s.ep);
+        let peer = ep.and_then(|ep| peer_of(&mut self.eps, ep, aid));
+        let ctx = notify::NotifyCtx {
+            assoc_id: aid,
+            peer_port: peer.map_or(0, |p| p.port()),
+            addr_policy: if v6 {
+                AddrPolicy::INET6
+            } else {
+                AddrPolicy::INET
+            },
+        };
+        let mut bytes = Vec::new();
+        if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
+            let mut h = RecvHeader::new(Kind::Notification);
+            h.assoc_id = aid;
+            h.peer = peer;
+            self.deliver(sid, h, bytes);
         }
     }
 
