@@ -5,7 +5,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{require, write_pattern_file, Family, Netns, Proto, TempDir};
+use support::{require, veth_pair, write_pattern_file, Family, Netns, Proto, TempDir};
 
 const PORT: &str = "5401";
 
@@ -46,6 +46,38 @@ fn socat_file(proto: Proto, family: Family) {
         .arg("-u")
         .arg(format!("OPEN:{}", sent.display()))
         .arg(&connect)
+        .preload(proto.preload())
+        .timeout(Duration::from_secs(120))
+        .run()
+        .assert_success();
+    server.wait().assert_success();
+    support::assert_same_file(&sent, &received);
+}
+
+/// 8 MiB between two namespaces over a veth pair with MTU 1500 (real path MTU, fragmentation).
+fn socat_veth_mtu1500(proto: Proto) {
+    let socat = require("socat");
+    let dir = TempDir::new("socat-veth");
+    let (sent, received) = (dir.join("sent"), dir.join("received"));
+    write_pattern_file(&sent, 8 << 20, 0x1500);
+    let (a, b) = (Netns::new("veth-a"), Netns::new("veth-b"));
+    veth_pair(&a, &["10.88.0.1/24"], &b, &["10.88.0.2/24"], 1500);
+    let kind = match proto {
+        Proto::Tcp => "TCP4",
+        Proto::Sctp => "SCTP4",
+    };
+    let mut server = b
+        .cmd(&socat)
+        .args(["-d", "-d", "-u", &format!("{kind}-LISTEN:{PORT},reuseaddr")])
+        .arg(format!("CREATE:{}", received.display()))
+        .preload(proto.preload())
+        .timeout(Duration::from_secs(120))
+        .spawn();
+    server.wait_for_output("listening on", Duration::from_secs(20));
+    a.cmd(&socat)
+        .arg("-u")
+        .arg(format!("OPEN:{}", sent.display()))
+        .arg(format!("{kind}-CONNECT:10.88.0.2:{PORT}"))
         .preload(proto.preload())
         .timeout(Duration::from_secs(120))
         .run()
@@ -132,6 +164,17 @@ fn socat_32mib_tcp_ipv6() {
 #[test]
 fn socat_fork_three_clients_tcp() {
     socat_fork_three_clients(Proto::Tcp);
+}
+
+#[test]
+fn socat_veth_mtu1500_tcp() {
+    socat_veth_mtu1500(Proto::Tcp);
+}
+
+#[test]
+#[ignore = "needs the shim (issue #3)"]
+fn socat_veth_mtu1500_sctp() {
+    socat_veth_mtu1500(Proto::Sctp);
 }
 
 #[test]
