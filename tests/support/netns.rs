@@ -1,6 +1,6 @@
 //! Private network namespaces that are always deleted, and veth pairs between them.
 
-use super::process::Cmd;
+use super::process::{Cmd, Running};
 use super::{require, require_root};
 use std::ffi::OsStr;
 use std::process::Command;
@@ -61,6 +61,19 @@ impl Netns {
         } else {
             self.ip(&["addr", "add", cidr, "dev", dev]);
         }
+    }
+
+    /// Starts capturing every packet on this namespace's `lo` into `file` (pcapng); stop it
+    /// with `Running::stop`, which lets tshark finish the file.
+    pub fn capture_lo(&self, file: &std::path::Path) -> Running {
+        let mut tshark = self
+            .cmd(require("tshark"))
+            .args(["-i", "lo", "-q", "-w"])
+            .arg(file)
+            .timeout(std::time::Duration::from_secs(600))
+            .spawn();
+        tshark.wait_for_output("Capture started", std::time::Duration::from_secs(20));
+        tshark
     }
 
     /// A command to run inside this namespace.
