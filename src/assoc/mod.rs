@@ -8,10 +8,34 @@
 //!    (`Endpoint::connect`, `Association::send`, `shutdown`, `abort`, option setters);
 //! 2. outputs, each until it returns `None`: `Endpoint::poll_transmit`,
 //!    `Endpoint::poll_event`, `Association::recv`; then arm a timer at `Endpoint::poll_timeout`.
+//! 3. after `Event::Closed` for an association: drain its `recv`, then `Endpoint::remove`.
 //!
-//! Submodules: `types` (the public value types below), `endpoint`, `association`, and the
-//! procedures (handshake, cookie, shutdown, paths, heartbeat, timer, tx/, rx/).
+//! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
+//! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
+//! errors, paths, heartbeat, timer, tx/, rx/).
 
+mod association;
+mod collision;
+mod cookie;
+mod data;
+mod endpoint;
+mod errors;
+mod handshake;
+mod heartbeat;
+mod input;
+mod ootb;
+mod paths;
+mod rand;
+pub mod rx;
+mod shutdown;
+mod timer;
+mod transmit;
+pub mod tx;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
+pub use association::Association;
+pub use endpoint::Endpoint;
 pub use types::*;

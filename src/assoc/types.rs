@@ -101,6 +101,45 @@ impl Default for AssocConfig {
     }
 }
 
+/// Configuration of one [`Endpoint`](super::Endpoint): one bound SCTP socket.
+#[derive(Debug, Clone)]
+pub struct EndpointConfig {
+    /// The bound SCTP port (also the port in the common header of every packet sent).
+    pub local_port: u16,
+    /// Local addresses listed in INIT / INIT ACK (empty: none listed, the peer uses the packet's
+    /// source address, RFC 9260 5.1.2).
+    pub local_addrs: Vec<IpAddr>,
+    /// Parameters for every association of this endpoint.
+    pub assoc: AssocConfig,
+    /// How long one state cookie secret is used before a new one is drawn (RFC 9260 5.1.3);
+    /// cookies signed with the previous secret stay valid for one more period.
+    pub cookie_secret_lifetime: Duration,
+}
+
+impl EndpointConfig {
+    pub fn new(local_port: u16, local_addrs: Vec<IpAddr>) -> Self {
+        EndpointConfig {
+            local_port,
+            local_addrs,
+            assoc: AssocConfig::default(),
+            cookie_secret_lifetime: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Why `Endpoint::connect` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectError {
+    /// An association to this peer already exists and is established (EISCONN).
+    AlreadyConnected,
+    /// An association to this peer is being set up (EALREADY).
+    InProgress,
+    /// No peer address given, or an unusable one (unspecified, multicast, port 0) (EINVAL).
+    InvalidAddress,
+    /// The association id is already used by this endpoint (EINVAL).
+    IdInUse,
+}
+
 /// Where a packet from `poll_transmit` goes: `len` bytes were written to the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transmit {
@@ -248,9 +287,15 @@ pub struct FragFlags {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// SCTP_COMM_UP.
-    Connected { outbound_streams: u16, inbound_streams: u16 },
+    Connected {
+        outbound_streams: u16,
+        inbound_streams: u16,
+    },
     /// SCTP_RESTART: the peer restarted (RFC 9260 5.2.4 case A).
-    Restarted { outbound_streams: u16, inbound_streams: u16 },
+    Restarted {
+        outbound_streams: u16,
+        inbound_streams: u16,
+    },
     /// SCTP_COMM_LOST: ABORT received (its raw cause TLVs) or a retransmission limit reached.
     Lost { error: u16, causes: Vec<u8> },
     /// SCTP_CANT_STR_ASSOC: setup failed (INIT retransmits exhausted or ABORT during setup).
@@ -260,7 +305,11 @@ pub enum Event {
     /// SCTP_SHUTDOWN_EVENT: the peer sent SHUTDOWN; no more data will come.
     PeerShutdown,
     /// SCTP_PEER_ADDR_CHANGE.
-    PeerAddrChange { addr: IpAddr, change: PathChange, error: u32 },
+    PeerAddrChange {
+        addr: IpAddr,
+        change: PathChange,
+        error: u32,
+    },
     /// SCTP_SEND_FAILED: one per DATA chunk (fragment) not delivered, carrying its payload.
     SendFailed {
         sent: bool,
@@ -284,4 +333,8 @@ pub enum Event {
     Readable,
     /// The send buffer gained room (POLLOUT can rise).
     Writable,
+    /// The association reached CLOSED for good (after ShutdownComplete, Lost or CantStart): no
+    /// more packets are sent or accepted for it. Drain `Association::recv`, then call
+    /// `Endpoint::remove(id)`.
+    Closed,
 }

@@ -1,1 +1,29 @@
-//! See the crate docs.
+//! The runtime: the only code with a clock and real sockets (see DESIGN.md "Layers").
+//!
+//! - [`sys`]: the real libc entry points behind our hooks (never call an interposed symbol).
+//! - [`config`], [`log`], [`pcap`]: the environment, logging, packet capture.
+//! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
+//! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
+//!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
+//!   the control hooks), [`udp`], [`route`].
+//! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
+//! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
+
+pub mod appio;
+pub mod config;
+pub mod control;
+pub mod engine;
+pub mod ep;
+pub mod events;
+pub mod fdmap;
+pub mod fds;
+pub mod frame;
+pub mod handle;
+pub mod log;
+pub mod names;
+pub mod pcap;
+pub mod registry;
+pub mod route;
+pub mod sock;
+pub mod sys;
+pub mod udp;

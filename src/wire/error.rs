@@ -10,7 +10,9 @@ pub enum ParseError {
     BadLength,
     /// The CRC32c in the common header does not match.
     BadChecksum,
-    /// A field holds a value the RFC forbids (e.g. a zero-length DATA payload).
+    /// A field holds a value the RFC forbids (e.g. a HEARTBEAT whose parameter is not Heartbeat
+    /// Info). A DATA chunk without user data is not an error here: the association needs its
+    /// TSN for the "No User Data" ABORT (RFC 9260 6.2).
     BadValue,
 }
 

@@ -3,23 +3,40 @@
 //!
 //! Rules (after smoltcp's `wire` module):
 //! - Parsing borrows the packet bytes (`Chunk<'a>`), checks every length and padding rule and
-//!   never panics or reads out of bounds, whatever the input.
+//!   never panics or reads out of bounds, whatever the input. It allocates only for lists
+//!   (parameters, causes, gap blocks).
 //! - Emitting is a size query (`encoded_len`) followed by `encode` into a caller's buffer of at
-//!   least that size; the packet writer ([`packet::PacketWriter`]) bundles chunks up to a limit.
+//!   least that size (a shorter buffer makes `encode` write nothing and return 0); the packet
+//!   writer ([`packet::PacketWriter`]) bundles chunks up to a limit.
 //! - Unknown chunk and parameter types are kept with their bytes so the association can apply the
-//!   action bits of RFC 9260 sections 3.2 and 3.2.1.
+//!   action bits of RFC 9260 sections 3.2 and 3.2.1 ([`UnrecognizedAction`]).
+//! - Padding: lengths exclude the padding to 4 bytes; padding bytes are ignored on receipt and
+//!   sent as zeros; the last parameter (or cause) of a chunk and the last chunk of a packet may
+//!   arrive without their padding (RFC 9260 3.2; see `chunk::raw` for why).
 //!
 //! Layout: `chunk/` one file per chunk type, `param/` one per parameter, `cause/` one per error
 //! cause, each with its RFC diagram and its own round-trip tests.
 
+pub(crate) mod bytes;
+#[cfg(test)]
+mod captures;
+#[cfg(test)]
+use captures::seeds as captures_seeds;
 pub mod cause;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod check;
 pub mod chunk;
 pub mod error;
+#[cfg(test)]
+mod mutation_tests;
 pub mod packet;
 pub mod param;
+mod unrecognized;
 
+pub use bytes::pad4;
 pub use cause::ErrorCause;
 pub use chunk::Chunk;
 pub use error::ParseError;
 pub use packet::{CommonHeader, Packet, PacketWriter};
 pub use param::Param;
+pub use unrecognized::UnrecognizedAction;

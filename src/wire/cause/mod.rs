@@ -1,5 +1,36 @@
-//! Error causes (RFC 9260 3.3.10, RFC 5061 5.1, RFC 4895 4.1). CONTRACT: names used by
-//! `assoc/`; the codec helper moves each into its own file and adds parse/encode.
+//! Error causes (RFC 9260 3.3.10, RFC 5061 5.1, RFC 4895 4.1) carried by ERROR and ABORT
+//! chunks and by the Error Cause Indication parameter. CONTRACT: names used by `assoc/`.
+//!
+//! Every cause is a TLV like a parameter (RFC 9260 3.3.10):
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |          Cause Code           |         Cause Length          |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! /                    Cause-Specific Information                 /
+//! \                                                               \
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! Causes with no information (Out of Resource, Invalid Mandatory Parameter, Cookie Received
+//! While Shutting Down: Cause Length = 4) and causes whose information is kept as bytes
+//! (addresses, chunks, parameters, reasons) are handled here; the structured ones have their
+//! own file with their diagram.
+//!
+//! Two RFC 5061 causes are unit variants although peers may attach the offending request TLV
+//! (usrsctp sends "Request Refused" with it): for [`ErrorCause::IllegalAsconfAck`] and
+//! [`ErrorCause::NoAuthorization`] any information is accepted and dropped.
+
+mod invalid_stream_id;
+mod missing_mandatory_param;
+mod no_user_data;
+mod stale_cookie;
+mod unsupported_hmac_id;
+
+use super::bytes::{list_len, pad4, split_tlv, write_tlv, RawTlv, TlvIter, Writer};
+use super::ParseError;
 
 /// Cause codes.
 pub mod code {
@@ -26,30 +57,314 @@ pub mod code {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCause<'a> {
-    InvalidStreamId { stream_id: u16 },
-    MissingMandatoryParam { param_types: Vec<u16> },
+    InvalidStreamId {
+        stream_id: u16,
+    },
+    MissingMandatoryParam {
+        param_types: Vec<u16>,
+    },
     /// Measure of staleness, microseconds.
-    StaleCookie { staleness_us: u32 },
+    StaleCookie {
+        staleness_us: u32,
+    },
     OutOfResource,
     /// The unresolvable address parameter TLV, as received.
-    UnresolvableAddress { address: &'a [u8] },
+    UnresolvableAddress {
+        address: &'a [u8],
+    },
     /// The whole unrecognized chunk (header included), as received.
-    UnrecognizedChunkType { chunk: &'a [u8] },
+    UnrecognizedChunkType {
+        chunk: &'a [u8],
+    },
     InvalidMandatoryParam,
     /// The unrecognized parameter TLVs, as received.
-    UnrecognizedParams { params: &'a [u8] },
-    NoUserData { tsn: u32 },
+    UnrecognizedParams {
+        params: &'a [u8],
+    },
+    NoUserData {
+        tsn: u32,
+    },
     CookieWhileShuttingDown,
     /// The new address parameter TLVs.
-    RestartWithNewAddresses { addresses: &'a [u8] },
-    UserInitiatedAbort { reason: &'a [u8] },
-    ProtocolViolation { info: &'a [u8] },
+    RestartWithNewAddresses {
+        addresses: &'a [u8],
+    },
+    UserInitiatedAbort {
+        reason: &'a [u8],
+    },
+    ProtocolViolation {
+        info: &'a [u8],
+    },
     /// RFC 5061 5.1 causes and RFC 4895's carry the offending parameter TLV or nothing.
-    DeleteLastAddress { param: &'a [u8] },
-    ResourceShortage { param: &'a [u8] },
-    DeleteSourceAddress { param: &'a [u8] },
+    DeleteLastAddress {
+        param: &'a [u8],
+    },
+    ResourceShortage {
+        param: &'a [u8],
+    },
+    DeleteSourceAddress {
+        param: &'a [u8],
+    },
+    /// RFC 5061 5.1 (0x00A3); any information received is dropped.
     IllegalAsconfAck,
+    /// RFC 5061 5.1 (0x00A4, "Request Refused - No Authorization"); any information received
+    /// (usually the refused request TLV) is dropped.
     NoAuthorization,
-    UnsupportedHmacId { hmac_id: u16 },
-    Unknown { code: u16, value: &'a [u8] },
+    UnsupportedHmacId {
+        hmac_id: u16,
+    },
+    Unknown {
+        code: u16,
+        value: &'a [u8],
+    },
+}
+
+impl<'a> ErrorCause<'a> {
+    /// Parses exactly one cause; only padding (up to 3 bytes) may follow it.
+    pub fn parse(bytes: &'a [u8]) -> Result<ErrorCause<'a>, ParseError> {
+        let (tlv, rest) = split_tlv(bytes)?;
+        if !rest.is_empty() {
+            return Err(ParseError::BadLength);
+        }
+        ErrorCause::from_tlv(tlv)
+    }
+
+    /// Parses the causes of an ERROR or ABORT chunk or of an Error Cause Indication.
+    pub fn parse_list(bytes: &'a [u8]) -> Result<Vec<ErrorCause<'a>>, ParseError> {
+        TlvIter::new(bytes)
+            .map(|tlv| tlv.and_then(ErrorCause::from_tlv))
+            .collect()
+    }
+
+    fn from_tlv(tlv: RawTlv<'a>) -> Result<ErrorCause<'a>, ParseError> {
+        let v = tlv.value;
+        Ok(match tlv.kind {
+            code::INVALID_STREAM_ID => invalid_stream_id::parse(v)?,
+            code::MISSING_MANDATORY_PARAM => missing_mandatory_param::parse(v)?,
+            code::STALE_COOKIE => stale_cookie::parse(v)?,
+            code::OUT_OF_RESOURCE => empty(v, ErrorCause::OutOfResource)?,
+            code::UNRESOLVABLE_ADDRESS => ErrorCause::UnresolvableAddress { address: v },
+            code::UNRECOGNIZED_CHUNK_TYPE => ErrorCause::UnrecognizedChunkType { chunk: v },
+            code::INVALID_MANDATORY_PARAM => empty(v, ErrorCause::InvalidMandatoryParam)?,
+            code::UNRECOGNIZED_PARAMS => ErrorCause::UnrecognizedParams { params: v },
+            code::NO_USER_DATA => no_user_data::parse(v)?,
+            code::COOKIE_WHILE_SHUTTING_DOWN => empty(v, ErrorCause::CookieWhileShuttingDown)?,
+            code::RESTART_WITH_NEW_ADDRESSES => {
+                ErrorCause::RestartWithNewAddresses { addresses: v }
+            }
+            code::USER_INITIATED_ABORT => ErrorCause::UserInitiatedAbort { reason: v },
+            code::PROTOCOL_VIOLATION => ErrorCause::ProtocolViolation { info: v },
+            code::DELETE_LAST_ADDRESS => ErrorCause::DeleteLastAddress { param: v },
+            code::RESOURCE_SHORTAGE => ErrorCause::ResourceShortage { param: v },
+            code::DELETE_SOURCE_ADDRESS => ErrorCause::DeleteSourceAddress { param: v },
+            code::ILLEGAL_ASCONF_ACK => ErrorCause::IllegalAsconfAck,
+            code::NO_AUTHORIZATION => ErrorCause::NoAuthorization,
+            code::UNSUPPORTED_HMAC_ID => unsupported_hmac_id::parse(v)?,
+            code => ErrorCause::Unknown { code, value: v },
+        })
+    }
+
+    /// The cause code on the wire.
+    pub fn code(&self) -> u16 {
+        match self {
+            ErrorCause::InvalidStreamId { .. } => code::INVALID_STREAM_ID,
+            ErrorCause::MissingMandatoryParam { .. } => code::MISSING_MANDATORY_PARAM,
+            ErrorCause::StaleCookie { .. } => code::STALE_COOKIE,
+            ErrorCause::OutOfResource => code::OUT_OF_RESOURCE,
+            ErrorCause::UnresolvableAddress { .. } => code::UNRESOLVABLE_ADDRESS,
+            ErrorCause::UnrecognizedChunkType { .. } => code::UNRECOGNIZED_CHUNK_TYPE,
+            ErrorCause::InvalidMandatoryParam => code::INVALID_MANDATORY_PARAM,
+            ErrorCause::UnrecognizedParams { .. } => code::UNRECOGNIZED_PARAMS,
+            ErrorCause::NoUserData { .. } => code::NO_USER_DATA,
+            ErrorCause::CookieWhileShuttingDown => code::COOKIE_WHILE_SHUTTING_DOWN,
+            ErrorCause::RestartWithNewAddresses { .. } => code::RESTART_WITH_NEW_ADDRESSES,
+            ErrorCause::UserInitiatedAbort { .. } => code::USER_INITIATED_ABORT,
+            ErrorCause::ProtocolViolation { .. } => code::PROTOCOL_VIOLATION,
+            ErrorCause::DeleteLastAddress { .. } => code::DELETE_LAST_ADDRESS,
+            ErrorCause::ResourceShortage { .. } => code::RESOURCE_SHORTAGE,
+            ErrorCause::DeleteSourceAddress { .. } => code::DELETE_SOURCE_ADDRESS,
+            ErrorCause::IllegalAsconfAck => code::ILLEGAL_ASCONF_ACK,
+            ErrorCause::NoAuthorization => code::NO_AUTHORIZATION,
+            ErrorCause::UnsupportedHmacId { .. } => code::UNSUPPORTED_HMAC_ID,
+            ErrorCause::Unknown { code, .. } => *code,
+        }
+    }
+
+    /// Length of the cause-specific information, without header or padding.
+    pub(crate) fn value_len(&self) -> usize {
+        match self {
+            ErrorCause::InvalidStreamId { .. } => 4,
+            ErrorCause::MissingMandatoryParam { param_types } => 4 + 2 * param_types.len(),
+            ErrorCause::StaleCookie { .. } | ErrorCause::NoUserData { .. } => 4,
+            ErrorCause::OutOfResource
+            | ErrorCause::InvalidMandatoryParam
+            | ErrorCause::CookieWhileShuttingDown
+            | ErrorCause::IllegalAsconfAck
+            | ErrorCause::NoAuthorization => 0,
+            ErrorCause::UnresolvableAddress { address: v }
+            | ErrorCause::UnrecognizedChunkType { chunk: v }
+            | ErrorCause::UnrecognizedParams { params: v }
+            | ErrorCause::RestartWithNewAddresses { addresses: v }
+            | ErrorCause::UserInitiatedAbort { reason: v }
+            | ErrorCause::ProtocolViolation { info: v }
+            | ErrorCause::DeleteLastAddress { param: v }
+            | ErrorCause::ResourceShortage { param: v }
+            | ErrorCause::DeleteSourceAddress { param: v }
+            | ErrorCause::Unknown { value: v, .. } => v.len(),
+            ErrorCause::UnsupportedHmacId { .. } => 2,
+        }
+    }
+
+    /// Bytes [`ErrorCause::encode`] writes: header, information and padding.
+    pub fn encoded_len(&self) -> usize {
+        pad4(4 + self.value_len())
+    }
+
+    /// Writes the cause (with its padding) at the start of `buf` and returns the bytes
+    /// written, or 0 (writing nothing) when `buf` is shorter than
+    /// [`ErrorCause::encoded_len`] or the information is too long for the 16-bit length.
+    pub fn encode(&self, buf: &mut [u8]) -> usize {
+        let len = self.encoded_len();
+        if len > buf.len() || 4 + self.value_len() > usize::from(u16::MAX) {
+            return 0;
+        }
+        self.write(&mut Writer::new(buf));
+        len
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        write_tlv(w, self.code(), self.value_len(), |w| match self {
+            ErrorCause::InvalidStreamId { stream_id } => invalid_stream_id::write(w, *stream_id),
+            ErrorCause::MissingMandatoryParam { param_types } => {
+                missing_mandatory_param::write(w, param_types)
+            }
+            ErrorCause::StaleCookie { staleness_us: v } | ErrorCause::NoUserData { tsn: v } => {
+                w.u32(*v)
+            }
+            ErrorCause::OutOfResource
+            | ErrorCause::InvalidMandatoryParam
+            | ErrorCause::CookieWhileShuttingDown
+            | ErrorCause::IllegalAsconfAck
+            | ErrorCause::NoAuthorization => {}
+            ErrorCause::UnresolvableAddress { address: v }
+            | ErrorCause::UnrecognizedChunkType { chunk: v }
+            | ErrorCause::UnrecognizedParams { params: v }
+            | ErrorCause::RestartWithNewAddresses { addresses: v }
+            | ErrorCause::UserInitiatedAbort { reason: v }
+            | ErrorCause::ProtocolViolation { info: v }
+            | ErrorCause::DeleteLastAddress { param: v }
+            | ErrorCause::ResourceShortage { param: v }
+            | ErrorCause::DeleteSourceAddress { param: v }
+            | ErrorCause::Unknown { value: v, .. } => w.bytes(v),
+            ErrorCause::UnsupportedHmacId { hmac_id } => w.u16(*hmac_id),
+        });
+    }
+}
+
+/// Value length of a cause list inside a chunk: all padded but the last (RFC 9260 3.2).
+pub(crate) fn list_value_len(causes: &[ErrorCause<'_>]) -> usize {
+    list_len(causes.iter().map(|c| 4 + c.value_len()))
+}
+
+pub(crate) fn write_list(w: &mut Writer<'_>, causes: &[ErrorCause<'_>]) {
+    for c in causes {
+        c.write(w);
+    }
+}
+
+/// A cause whose length must be 4 (no information).
+fn empty<'a>(value: &[u8], cause: ErrorCause<'a>) -> Result<ErrorCause<'a>, ParseError> {
+    if value.is_empty() {
+        Ok(cause)
+    } else {
+        Err(ParseError::BadLength)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Encodes `c`, checks size and padding, parses it back and compares.
+    pub(crate) fn round_trip(c: &ErrorCause<'_>) -> Vec<u8> {
+        let mut buf = vec![0xAAu8; c.encoded_len() + 3];
+        let n = c.encode(&mut buf);
+        assert_eq!(n, c.encoded_len());
+        assert_eq!(n % 4, 0);
+        assert_eq!(&buf[n..], &[0xAA; 3], "wrote past encoded_len");
+        buf.truncate(n);
+        assert_eq!(ErrorCause::parse(&buf).as_ref(), Ok(c));
+        assert_eq!(u16::from_be_bytes([buf[0], buf[1]]), c.code());
+        buf
+    }
+
+    #[test]
+    fn empty_causes() {
+        assert_eq!(round_trip(&ErrorCause::OutOfResource), [0, 4, 0, 4]);
+        assert_eq!(round_trip(&ErrorCause::InvalidMandatoryParam), [0, 7, 0, 4]);
+        assert_eq!(
+            round_trip(&ErrorCause::CookieWhileShuttingDown),
+            [0, 10, 0, 4]
+        );
+        assert_eq!(round_trip(&ErrorCause::IllegalAsconfAck), [0, 0xA3, 0, 4]);
+        assert_eq!(round_trip(&ErrorCause::NoAuthorization), [0, 0xA4, 0, 4]);
+        assert_eq!(
+            ErrorCause::parse(&[0, 4, 0, 8, 0, 0, 0, 0]),
+            Err(ParseError::BadLength)
+        );
+    }
+
+    #[test]
+    fn refused_request_tlv_is_dropped() {
+        let bytes = [0, 0xA4, 0, 12, 0xC0, 0x05, 0, 8, 0, 0, 0, 1];
+        assert_eq!(ErrorCause::parse(&bytes), Ok(ErrorCause::NoAuthorization));
+    }
+
+    #[test]
+    fn opaque_causes() {
+        round_trip(&ErrorCause::UnresolvableAddress {
+            address: &[0, 11, 0, 6, b'h', 0],
+        });
+        round_trip(&ErrorCause::UnrecognizedChunkType {
+            chunk: &[0x4F, 0, 0, 5, 1],
+        });
+        round_trip(&ErrorCause::UnrecognizedParams {
+            params: &[0x80, 0x0A, 0, 4],
+        });
+        round_trip(&ErrorCause::RestartWithNewAddresses {
+            addresses: &[0, 5, 0, 8, 10, 0, 0, 1],
+        });
+        round_trip(&ErrorCause::UserInitiatedAbort { reason: b"bye" });
+        round_trip(&ErrorCause::UserInitiatedAbort { reason: b"" });
+        round_trip(&ErrorCause::ProtocolViolation { info: b"bad tsn" });
+        round_trip(&ErrorCause::DeleteLastAddress {
+            param: &[0xC0, 0x02, 0, 4],
+        });
+        round_trip(&ErrorCause::ResourceShortage { param: &[] });
+        round_trip(&ErrorCause::DeleteSourceAddress { param: &[1, 2] });
+        round_trip(&ErrorCause::Unknown {
+            code: 0x1234,
+            value: &[9, 9, 9],
+        });
+    }
+
+    #[test]
+    fn list_with_unpadded_last() {
+        // User-Initiated Abort "ab" (length 6, padded to 8), then Protocol Violation "x"
+        // (length 5) with its padding missing.
+        let bytes = [0, 12, 0, 6, b'a', b'b', 0, 0, 0, 13, 0, 5, b'x'];
+        let list = ErrorCause::parse_list(&bytes).unwrap();
+        assert_eq!(
+            list,
+            vec![
+                ErrorCause::UserInitiatedAbort { reason: b"ab" },
+                ErrorCause::ProtocolViolation { info: b"x" }
+            ]
+        );
+        assert_eq!(list_value_len(&list), 13);
+        assert_eq!(
+            ErrorCause::parse_list(&bytes[..10]),
+            Err(ParseError::Truncated)
+        );
+    }
 }

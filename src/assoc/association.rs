@@ -1,0 +1,532 @@
+//! One association: the Transmission Control Block (RFC 9260 2.4, 14.2) and its user-facing
+//! methods. The procedures live in their own files as further `impl Association` blocks:
+//! `handshake` (5.1), `collision` (5.2), `shutdown` (9), `heartbeat` (8.3), `data` (6, via
+//! `rx/` and `tx/`), `errors` (3.3.10, 3.2), `transmit` (packet building), `input` (dispatch
+//! of a received packet and the tag rules of 8.5).
+//!
+//! Method groups, quinn-style: getters; user commands (`send`, `recv`, `shutdown`, `abort`,
+//! option setters); the rest is driven by the [`Endpoint`](super::Endpoint).
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use super::errors::OwnedCause;
+use super::paths::Paths;
+use super::rand::Drbg;
+use super::rx::{DataTracker, ReassemblyQueue};
+use super::timer::{earliest, Timer};
+use super::transmit::Pending;
+use super::tx::{OutstandingData, SendQueue};
+use super::{
+    AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathInfo, Rng,
+    SendError,
+};
+use crate::wire::cause::code;
+
+/// Fixed facts about the endpoint an association belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct Local {
+    pub port: u16,
+    pub addrs: Vec<IpAddr>,
+}
+
+/// Handshake progress kept while in COOKIE-WAIT / COOKIE-ECHOED (RFC 9260 5.1).
+#[derive(Debug, Default)]
+pub(crate) struct Handshake {
+    /// T1-init or T1-cookie, whichever the state uses.
+    pub t1: Timer,
+    /// Retransmissions of INIT / COOKIE ECHO so far (Max.Init.Retransmits).
+    pub retransmits: u32,
+    /// The cookie to echo (COOKIE-ECHOED).
+    pub cookie: Vec<u8>,
+    /// RFC 9260 5.2.6: Cookie Preservative to put in the next INIT, milliseconds.
+    pub preservative: Option<u32>,
+}
+
+/// Settled at setup (RFC 9260 5.1): what both sides support and the stream counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Negotiated {
+    pub outbound_streams: u16,
+    pub inbound_streams: u16,
+    pub pr: bool,
+    pub intl: bool,
+    pub peer_rwnd: u32,
+}
+
+/// One SCTP association.
+pub struct Association {
+    pub(crate) id: AssocId,
+    pub(crate) cfg: AssocConfig,
+    pub(crate) local: Local,
+    pub(crate) state: AssocState,
+    pub(crate) peer_port: u16,
+    /// Our tag (peers put it in every packet to us) and the peer's (RFC 9260 8.5).
+    pub(crate) local_tag: u32,
+    pub(crate) peer_tag: u32,
+    /// Our initial TSN, kept for INIT retransmission and 5.2.1 collisions.
+    pub(crate) local_tsn: u32,
+    pub(crate) paths: Paths,
+    pub(crate) hs: Handshake,
+    pub(crate) neg: Negotiated,
+    pub(crate) tracker: DataTracker,
+    pub(crate) reassembly: ReassemblyQueue,
+    pub(crate) send_queue: SendQueue,
+    pub(crate) outstanding: OutstandingData,
+    /// RFC 9260 8.1: association-wide consecutive retransmission count.
+    pub(crate) error_count: u32,
+    pub(crate) pending: Pending,
+    /// T2-shutdown and its retransmission count; T5-shutdown-guard (RFC 9260 9.2).
+    pub(crate) t2: Timer,
+    pub(crate) t2_count: u32,
+    pub(crate) t5: Timer,
+    /// Path the last DATA came from: SACKs go there (RFC 9260 6.4).
+    pub(crate) last_data_from: usize,
+    pub(crate) events: VecDeque<Event>,
+    /// Scratch for procedures that report events into a `Vec` (tx).
+    pub(crate) event_buf: Vec<Event>,
+    /// The peer's addresses changed (INIT ACK, restart): the endpoint re-indexes them.
+    pub(crate) addrs_changed: bool,
+    pub(crate) rng: Drbg,
+    /// Reported `Event::Closed` already.
+    pub(crate) closed_reported: bool,
+    /// Nothing queued or in flight, SenderDry reported.
+    pub(crate) dry: bool,
+    /// After a T3 expiry: the alternate path retransmissions go to (6.4.1).
+    pub(crate) rtx_path: Option<usize>,
+    /// Max.Burst budget of the current sending opportunity (7.2.1), reset by each input.
+    pub(crate) burst: Option<usize>,
+    /// The peer's Adaptation Layer Indication, reported after COMM_UP.
+    pub(crate) peer_adaptation: Option<u32>,
+}
+
+impl Association {
+    pub(crate) fn new(
+        id: AssocId,
+        cfg: &AssocConfig,
+        local: Local,
+        peer_port: u16,
+        paths: Paths,
+        rng: &mut dyn Rng,
+    ) -> Self {
+        let mut rng = Drbg::from_rng(rng);
+        let local_tag = nonzero(&mut rng);
+        let local_tsn = rng.next_u32();
+        Association {
+            id,
+            cfg: cfg.clone(),
+            local,
+            state: AssocState::Closed,
+            peer_port,
+            local_tag,
+            peer_tag: 0,
+            local_tsn,
+            paths,
+            hs: Handshake::default(),
+            neg: Negotiated {
+                outbound_streams: cfg.outbound_streams,
+                ..Negotiated::default()
+            },
+            tracker: DataTracker::new(0),
+            reassembly: ReassemblyQueue::new(cfg.rcvbuf, cfg.max_inbound_streams, false),
+            send_queue: SendQueue::new(cfg.sndbuf, cfg.outbound_streams, false),
+            outstanding: OutstandingData::new(local_tsn),
+            error_count: 0,
+            pending: Pending::default(),
+            t2: Timer::default(),
+            t2_count: 0,
+            t5: Timer::default(),
+            last_data_from: 0,
+            events: VecDeque::new(),
+            event_buf: Vec::new(),
+            addrs_changed: false,
+            rng,
+            closed_reported: false,
+            dry: true,
+            rtx_path: None,
+            burst: None,
+            peer_adaptation: None,
+        }
+    }
+
+    // ---- getters ----
+
+    pub fn id(&self) -> AssocId {
+        self.id
+    }
+
+    pub fn state(&self) -> AssocState {
+        self.state
+    }
+
+    pub fn peer_port(&self) -> u16 {
+        self.peer_port
+    }
+
+    pub fn config(&self) -> &AssocConfig {
+        &self.cfg
+    }
+
+    pub fn paths(&self) -> Vec<PathInfo> {
+        self.paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| p.info(i == self.paths.primary))
+            .collect()
+    }
+
+    pub fn path_info(&self, addr: IpAddr) -> Option<PathInfo> {
+        let i = self.paths.find(addr)?;
+        Some(self.paths.list[i].info(i == self.paths.primary))
+    }
+
+    pub fn primary(&self) -> IpAddr {
+        self.paths.list[self.paths.primary].addr
+    }
+
+    /// SCTP_PRIMARY_ADDR. Returns false when `addr` is not a peer address.
+    pub fn set_primary(&mut self, addr: IpAddr) -> bool {
+        match self.paths.find(addr) {
+            Some(i) => {
+                self.paths.primary = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Bytes `send` may still queue before `WouldBlock` (POLLOUT when non-zero).
+    pub fn send_buffer_room(&self) -> usize {
+        if self.is_send_closed() {
+            return 0;
+        }
+        self.send_queue.available()
+    }
+
+    /// The fragmentation point: largest DATA payload per chunk on the current path
+    /// (RFC 9260 6.9): path MTU minus the common header and the DATA or I-DATA chunk header,
+    /// capped by SCTP_MAXSEG.
+    pub fn fragmentation_point(&self) -> usize {
+        let mtu = self
+            .paths
+            .list
+            .iter()
+            .map(|p| p.pmtu)
+            .min()
+            .unwrap_or(self.cfg.pmtu) as usize;
+        let header = if self.neg.intl { 20 } else { 16 };
+        let fp = mtu.saturating_sub(12 + header).max(1);
+        match self.cfg.maxseg as usize {
+            0 => fp,
+            m => fp.min(m),
+        }
+    }
+
+    pub fn status(&self) -> AssocStatus {
+        let primary = self
+            .paths
+            .list
+            .get(self.paths.primary)
+            .map(|p| p.info(true));
+        AssocStatus {
+            state: self.state,
+            peer_rwnd: self.outstanding.peer_rwnd(),
+            local_rwnd: self.reassembly.a_rwnd(),
+            unacked_chunks: self.outstanding.unacked_chunks() as u32,
+            pending_chunks: self.send_queue.queued_chunks() as u32,
+            inbound_streams: self.neg.inbound_streams,
+            outbound_streams: self.neg.outbound_streams,
+            fragmentation_point: self.fragmentation_point() as u32,
+            peer_port: self.peer_port,
+            primary,
+        }
+    }
+
+    // ---- user commands ----
+
+    /// Queues a message (RFC 9260 10.1 SEND). Allowed before the association is established
+    /// (sent once it is, as Linux queues data during setup).
+    pub fn send(&mut self, now: Instant, msg: OutgoingMessage) -> Result<(), SendError> {
+        if self.is_send_closed() {
+            return Err(SendError::Closed);
+        }
+        if self.cfg.disable_fragments && msg.payload.len() > self.fragmentation_point() {
+            return Err(SendError::TooLarge);
+        }
+        if msg.stream_id >= self.neg.outbound_streams {
+            return Err(SendError::InvalidStream);
+        }
+        let fp = self.fragmentation_point();
+        self.burst = None;
+        self.send_queue.enqueue(now, msg, fp)
+    }
+
+    /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
+    pub fn recv(&mut self) -> Option<Message> {
+        let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;
+        // RFC 9260 6.2: the window opened: a window update SACK may be due (transmit checks).
+        self.pending.window_update = true;
+        Some(msg)
+    }
+
+    /// Whether a delivered message waits for `recv`.
+    pub fn has_readable(&self) -> bool {
+        self.reassembly.has_message()
+    }
+
+    /// ABORT primitive (RFC 9260 9.1): sends ABORT with a User-Initiated Abort cause carrying
+    /// `reason`, drops everything and closes.
+    pub fn abort(&mut self, now: Instant, reason: &[u8]) {
+        let _ = now;
+        if matches!(self.state, AssocState::Closed) {
+            return;
+        }
+        let cause = OwnedCause::UserAbort(reason.to_vec());
+        let raw = cause.to_bytes();
+        if self.state != AssocState::CookieWait {
+            self.pending.abort = Some(vec![cause]);
+        }
+        self.fail(Event::Lost {
+            error: code::USER_INITIATED_ABORT,
+            causes: raw,
+        });
+    }
+
+    /// SCTP_RTOINFO.
+    pub fn set_rto(&mut self, initial: Duration, min: Duration, max: Duration) {
+        self.cfg.rto_initial = initial;
+        self.cfg.rto_min = min;
+        self.cfg.rto_max = max;
+        for p in &mut self.paths.list {
+            p.rto.set_bounds(min, max);
+        }
+    }
+
+    /// SCTP_PEER_ADDR_PARAMS `spp_pathmaxrxt` for one address or all (`None`).
+    pub fn set_path_max_retrans(&mut self, addr: Option<IpAddr>, n: u32) {
+        if addr.is_none() {
+            self.cfg.path_max_retrans = n;
+        }
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
+            p.max_retrans = n;
+        }
+    }
+
+    /// SCTP_ASSOCINFO `sasoc_asocmaxrxt`.
+    pub fn set_assoc_max_retrans(&mut self, n: u32) {
+        self.cfg.assoc_max_retrans = n;
+    }
+
+    /// SCTP_PEER_ADDR_PARAMS `spp_hbinterval` (zero disables) for one address or all.
+    pub fn set_hb_interval(&mut self, now: Instant, addr: Option<IpAddr>, interval: Duration) {
+        if addr.is_none() {
+            self.cfg.hb_interval = interval;
+        }
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
+            p.hb_interval = interval;
+            let jitter = self.rng.next_u32();
+            if self.state != AssocState::Closed {
+                p.arm_heartbeat(now, jitter);
+            }
+        }
+    }
+
+    /// SCTP_PEER_ADDR_PARAMS `spp_pathmtu` for one address or all.
+    pub fn set_pmtu(&mut self, addr: Option<IpAddr>, mtu: u32) {
+        let mtu = mtu.max(508);
+        if addr.is_none() {
+            self.cfg.pmtu = mtu;
+        }
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
+            p.pmtu = mtu;
+            p.cc.set_mtu(mtu as usize);
+        }
+    }
+
+    /// SCTP_DELAYED_SACK.
+    pub fn set_sack(&mut self, delay: Duration, freq: u32) {
+        self.cfg.sack_delay = delay;
+        self.cfg.sack_freq = freq;
+    }
+
+    /// SCTP_NODELAY.
+    pub fn set_nodelay(&mut self, nodelay: bool) {
+        self.cfg.nodelay = nodelay;
+    }
+
+    /// SCTP_MAXSEG (0: from the path MTU).
+    pub fn set_maxseg(&mut self, maxseg: u32) {
+        self.cfg.maxseg = maxseg;
+    }
+
+    /// SCTP_MAX_BURST (0: no limit).
+    pub fn set_max_burst(&mut self, max_burst: u32) {
+        self.cfg.max_burst = max_burst;
+        for p in &mut self.paths.list {
+            p.cc.set_max_burst(max_burst);
+        }
+    }
+
+    /// SO_RCVBUF: the advertised window follows.
+    pub fn set_rcvbuf(&mut self, bytes: u32) {
+        self.cfg.rcvbuf = bytes;
+        self.reassembly.set_rcvbuf(bytes);
+    }
+
+    /// SO_SNDBUF.
+    pub fn set_sndbuf(&mut self, bytes: u32) {
+        self.cfg.sndbuf = bytes;
+        self.send_queue.set_sndbuf(bytes);
+    }
+
+    /// SCTP_DISABLE_FRAGMENTS.
+    pub fn set_disable_fragments(&mut self, on: bool) {
+        self.cfg.disable_fragments = on;
+    }
+
+    /// SPP_HB_DEMAND: a HEARTBEAT to `addr` now. False when `addr` is not a peer address.
+    pub fn request_heartbeat(&mut self, addr: IpAddr) -> bool {
+        match self.paths.find(addr) {
+            Some(i) => {
+                self.paths.list[i].hb_now = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    // ---- driven by the endpoint ----
+
+    pub(crate) fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Earliest deadline of any timer of this association.
+    pub(crate) fn poll_timeout(&self) -> Option<Instant> {
+        if self.state == AssocState::Closed {
+            return None;
+        }
+        let mut t = earliest(self.hs.t1.deadline(), self.t2.deadline());
+        t = earliest(t, self.t5.deadline());
+        t = earliest(t, self.tracker.sack_deadline());
+        t = earliest(t, self.send_queue.next_expiry());
+        t = earliest(t, self.outstanding.next_expiry());
+        for p in self.paths.iter() {
+            t = earliest(t, p.t3.deadline());
+            t = earliest(t, p.hb.deadline());
+        }
+        t
+    }
+
+    /// Runs every timer that is due (RFC 9260 timers by owner procedure).
+    pub(crate) fn handle_timeout(&mut self, now: Instant) {
+        if self.state == AssocState::Closed {
+            return;
+        }
+        if self.hs.t1.expire(now) {
+            self.on_t1_expiry(now);
+        }
+        if self.t2.expire(now) {
+            self.on_t2_expiry(now);
+        }
+        if self.t5.expire(now) {
+            self.on_t5_expiry();
+        }
+        self.on_data_timers(now);
+        for i in 0..self.paths.list.len() {
+            if self.state == AssocState::Closed {
+                return;
+            }
+            if self.paths.list[i].t3.expire(now) {
+                self.on_t3_expiry(now, i);
+            }
+            if self.paths.list[i].hb.expire(now) {
+                self.on_heartbeat_timer(now, i);
+            }
+        }
+    }
+
+    pub(crate) fn is_send_closed(&self) -> bool {
+        !matches!(
+            self.state,
+            AssocState::CookieWait | AssocState::CookieEchoed | AssocState::Established
+        )
+    }
+
+    pub(crate) fn push_event(&mut self, e: Event) {
+        self.events.push_back(e);
+    }
+
+    /// Moves events reported by tx into the queue.
+    pub(crate) fn flush_event_buf(&mut self) {
+        self.events.extend(self.event_buf.drain(..));
+    }
+
+    /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
+    /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
+    pub(crate) fn fail(&mut self, event: Event) {
+        let event = match event {
+            Event::Lost { error, causes }
+                if matches!(
+                    self.state,
+                    AssocState::CookieWait | AssocState::CookieEchoed
+                ) =>
+            {
+                Event::CantStart { error, causes }
+            }
+            e => e,
+        };
+        let error = match &event {
+            Event::Lost { error, .. } | Event::CantStart { error, .. } => *error as u32,
+            _ => 0,
+        };
+        self.push_event(event);
+        self.fail_all_data(error);
+        self.enter_closed();
+    }
+
+    /// CLOSED: timers stop, the TCB is gone for the peer (RFC 9260 4).
+    pub(crate) fn enter_closed(&mut self) {
+        self.state = AssocState::Closed;
+        self.hs.t1.stop();
+        self.t2.stop();
+        self.t5.stop();
+        for p in &mut self.paths.list {
+            p.t3.stop();
+            p.hb.stop();
+        }
+    }
+
+    /// Reports `Event::Closed` once the final packets are out (ABORT, SHUTDOWN COMPLETE).
+    pub(crate) fn report_closed(&mut self) {
+        if self.state == AssocState::Closed && !self.closed_reported && !self.pending.any_final() {
+            self.closed_reported = true;
+            self.push_event(Event::Closed);
+        }
+    }
+}
+
+/// A random non-zero 32-bit value (verification tags, RFC 9260 5.3.1).
+pub(crate) fn nonzero(rng: &mut dyn Rng) -> u32 {
+    loop {
+        let v = rng.next_u32();
+        if v != 0 {
+            return v;
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! One bound SCTP socket: its port and addresses, the listening state and accept backlog,
+//! the cookie secret, and its associations, found by peer address and port (RFC 9260 8.5:
+//! the verification tag is then checked by the association). Packets for no association go
+//! to `ootb` (8.4).
+//!
+//! Method groups, in the order the runtime uses them (see the module docs of `assoc`):
+//! - inputs: [`handle_packet`](Endpoint::handle_packet), [`handle_timeout`](Endpoint::handle_timeout),
+//!   [`connect`](Endpoint::connect), [`set_listening`](Endpoint::set_listening),
+//!   [`accepted`](Endpoint::accepted), user commands on [`assoc_mut`](Endpoint::assoc_mut);
+//! - outputs: [`poll_transmit`](Endpoint::poll_transmit), [`poll_event`](Endpoint::poll_event),
+//!   [`poll_timeout`](Endpoint::poll_timeout);
+//! - bookkeeping: [`remove`](Endpoint::remove) after `Event::Closed`.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
+use std::time::Instant;
+
+use super::association::{Association, Local};
+use super::cookie::CookieSigner;
+use super::paths::{usable_peer_addr, Paths};
+use super::timer::earliest;
+use super::{AssocId, AssocState, ConnectError, EndpointConfig, Event, Rng, Transmit};
+use crate::wire::Packet;
+
+/// Endpoint-level replies waiting (INIT ACK, ABORT, SHUTDOWN COMPLETE) are capped: a flood of
+/// out-of-the-blue packets cannot grow memory.
+const MAX_REPLIES: usize = 64;
+
+struct Reply {
+    to: IpAddr,
+    udp_port: u16,
+    bytes: Vec<u8>,
+}
+
+/// One SCTP endpoint (socket) and its associations.
+pub struct Endpoint {
+    pub(crate) config: EndpointConfig,
+    pub(crate) local: Local,
+    pub(crate) rng: Box<dyn Rng>,
+    pub(crate) signer: CookieSigner,
+    /// `None`: not listening (INITs are ABORTed); `Some(None)`: listening without limit
+    /// (one-to-many); `Some(Some(n))`: one-to-one with backlog `n`.
+    listen: Option<Option<u32>>,
+    assocs: HashMap<AssocId, Association>,
+    by_peer: HashMap<(IpAddr, u16), AssocId>,
+    /// Poll order (round robin over associations).
+    order: Vec<AssocId>,
+    cursor: usize,
+    pub(crate) unaccepted: HashSet<AssocId>,
+    replies: VecDeque<Reply>,
+}
+
+impl Endpoint {
+    pub fn new(config: EndpointConfig, mut rng: Box<dyn Rng>) -> Endpoint {
+        let signer = CookieSigner::new(&mut *rng, config.cookie_secret_lifetime);
+        let local = Local {
+            port: config.local_port,
+            addrs: config.local_addrs.clone(),
+        };
+        Endpoint {
+            config,
+            local,
+            rng,
+            signer,
+            listen: None,
+            assocs: HashMap::new(),
+            by_peer: HashMap::new(),
+            order: Vec::new(),
+            cursor: 0,
+            unaccepted: HashSet::new(),
+            replies: VecDeque::new(),
+        }
+    }
+
+    // ---- getters ----
+
+    pub fn config(&self) -> &EndpointConfig {
+        &self.config
+    }
+
+    pub fn assoc(&self, id: AssocId) -> Option<&Association> {
+        self.assocs.get(&id)
+    }
+
+    pub fn assoc_mut(&mut self, id: AssocId) -> Option<&mut Association> {
+        self.assocs.get_mut(&id)
+    }
+
+    /// Ids of every association held (including closed ones not yet removed).
+    pub fn assoc_ids(&self) -> impl Iterator<Item = AssocId> + '_ {
+        self.order.iter().copied()
+    }
+
+    /// The live association with this peer address and port.
+    pub fn find_assoc_by_peer(&self, addr: IpAddr, port: u16) -> Option<AssocId> {
+        self.by_peer.get(&(addr, port)).copied()
+    }
+
+    pub fn is_listening(&self) -> bool {
+        self.listen.is_some()
+    }
+
+    /// Associations set up by the peer and not yet taken by `accepted`.
+    pub fn unaccepted(&self) -> usize {
+        self.unaccepted.len()
+    }
+
+    // ---- inputs ----
+
+    /// listen(): accept INITs from now on. `Some(backlog)` (one-to-one): at most backlog + 1
+    /// associations may wait for `accepted`, further INITs get ABORT (as Linux). `None`
+    /// (one-to-many): no limit.
+    pub fn set_listening(&mut self, backlog: Option<u32>) {
+        self.listen = Some(backlog);
+    }
+
+    /// Stop accepting INITs (they get ABORT, RFC 9260 8.4 rule 3 as Linux).
+    pub fn stop_listening(&mut self) {
+        self.listen = None;
+    }
+
+    /// The runtime handed association `id` to the application (accept()).
+    pub fn accepted(&mut self, id: AssocId) {
+        self.unaccepted.remove(&id);
+    }
+
+    /// Whether an INIT / COOKIE ECHO from a new peer may create an association.
+    pub(crate) fn admits_new(&self) -> bool {
+        match self.listen {
+            None => false,
+            Some(None) => true,
+            Some(Some(backlog)) => (self.unaccepted.len() as u64) <= backlog as u64,
+        }
+    }
+
+    /// Starts an association (RFC 9260 5.1 A) to `peer_addrs` (the first is the primary).
+    pub fn connect(
+        &mut self,
+        now: Instant,
+        id: AssocId,
+        peer_addrs: &[IpAddr],
+        peer_port: u16,
+    ) -> Result<(), ConnectError> {
+        let addrs: Vec<IpAddr> = peer_addrs
+            .iter()
+            .copied()
+            .filter(|a| usable_peer_addr(*a))
+            .collect();
+        if addrs.is_empty() || peer_port == 0 {
+            return Err(ConnectError::InvalidAddress);
+        }
+        if let Some(existing) = addrs
+            .iter()
+            .find_map(|a| self.find_assoc_by_peer(*a, peer_port))
+        {
+            return Err(match self.assocs.get(&existing).map(Association::state) {
+                Some(AssocState::CookieWait | AssocState::CookieEchoed) => ConnectError::InProgress,
+                _ => ConnectError::AlreadyConnected,
+            });
+        }
+        if self.assocs.contains_key(&id) {
+            return Err(ConnectError::IdInUse);
+        }
+        let cfg = &self.config.assoc;
+        let mut paths = Paths::new(addrs[0], &addrs[1..], cfg, cfg.rcvbuf);
+        // Addresses the user gave are tried for the INIT as they are (5.1.4); the INIT ACK
+        // decides the final list.
+        for p in &mut paths.list {
+            p.confirm();
+        }
+        let mut assoc = Association::new(
+            id,
+            cfg,
+            self.local.clone(),
+            peer_port,
+            paths,
+            &mut *self.rng,
+        );
+        assoc.start_connect(now);
+        self.insert(assoc);
+        Ok(())
+    }
+
+    /// A received SCTP packet (the UDP payload) from `remote`, UDP source port
+    /// `remote_udp_port`. `new_id` allocates the id of an association the packet creates.
+    pub fn handle_packet(
+        &mut self,
+        now: Instant,
+        local: IpAddr,
+        remote: IpAddr,
+        remote_udp_port: u16,
+        data: &[u8],
+        new_id: &mut dyn FnMut() -> AssocId,
+    ) {
+        let _ = local;
+        // 6.8: CRC32c; 8.4 rule 1: only unicast sources; our port only.
+        let Ok(pkt) = Packet::parse(data) else { return };
+        if pkt.header.dst_port != self.config.local_port
+            || pkt.header.src_port == 0
+            || !usable_peer_addr(remote)
+        {
+            return;
+        }
+        if let Some(id) = self.find_assoc_by_peer(remote, pkt.header.src_port) {
+            self.deliver(now, id, remote, remote_udp_port, &pkt);
+            return;
+        }
+        // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
+        if let Some(Ok(crate::wire::Chunk::Init(init))) = pkt.chunks().next() {
+            let known = init.params.iter().find_map(|p| match p {
+                crate::wire::Param::Address(a) => self.find_assoc_by_peer(*a, pkt.header.src_port),
+                _ => None,
+            });
+            if let Some(id) = known {
+                self.deliver(now, id, remote, remote_udp_port, &pkt);
+                return;
+            }
+        }
+        self.on_ootb(now, remote, remote_udp_port, &pkt, new_id);
+    }
+
+    /// Hands a packet to association `id` and re-indexes its addresses if they changed.
+    pub(crate) fn deliver(
+        &mut self,
+        now: Instant,
+        id: AssocId,
+        from: IpAddr,
+        udp_port: u16,
+        pkt: &Packet<'_>,
+    ) {
+        let Some(a) = self.assocs.get_mut(&id) else {
+            return;
+        };
+        a.handle_packet(now, &mut self.signer, from, udp_port, pkt);
+        if std::mem::take(&mut a.addrs_changed) {
+            self.index(id);
+        }
+    }
+
+    /// Runs every timer that is due.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        for a in self.assocs.values_mut() {
+            if a.poll_timeout().is_some_and(|t| t <= now) {
+                a.handle_timeout(now);
+            }
+        }
+    }
+
+    // ---- outputs ----
+
+    /// The next packet to send, written into `buf` (at least the path MTU long): endpoint
+    /// replies first, then the associations in turn.
+    pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+        while let Some(r) = self.replies.pop_front() {
+            if r.bytes.len() <= buf.len() {
+                buf[..r.bytes.len()].copy_from_slice(&r.bytes);
+                return Some(Transmit {
+                    remote: r.to,
+                    remote_udp_port: r.udp_port,
+                    local: None,
+                    len: r.bytes.len(),
+                });
+            }
+        }
+        let n = self.order.len();
+        for k in 0..n {
+            let idx = (self.cursor + k) % n;
+            let id = self.order[idx];
+            if let Some(a) = self.assocs.get_mut(&id) {
+                if let Some(t) = a.poll_transmit(now, buf) {
+                    self.cursor = idx;
+                    return Some(t);
+                }
+            }
+        }
+        None
+    }
+
+    /// The next event of any association. After `Event::Closed` the association no longer
+    /// receives packets; drain `recv` and call [`remove`](Self::remove).
+    pub fn poll_event(&mut self) -> Option<(AssocId, Event)> {
+        for k in 0..self.order.len() {
+            let id = self.order[k];
+            let Some(a) = self.assocs.get_mut(&id) else {
+                continue;
+            };
+            if let Some(e) = a.poll_event() {
+                if e == Event::Closed {
+                    self.unindex(id);
+                }
+                return Some((id, e));
+            }
+        }
+        None
+    }
+
+    /// Earliest timer deadline over all associations.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.assocs
+            .values()
+            .fold(None, |t, a| earliest(t, a.poll_timeout()))
+    }
+
+    /// Forgets an association (normally after `Event::Closed`). Returns it.
+    pub fn remove(&mut self, id: AssocId) -> Option<Association> {
+        let a = self.assocs.remove(&id)?;
+        self.unindex(id);
+        self.unaccepted.remove(&id);
+        self.order.retain(|x| *x != id);
+        self.cursor = 0;
+        Some(a)
+    }
+
+    // ---- internals ----
+
+    pub(crate) fn insert(&mut self, a: Association) {
+        let id = a.id();
+        self.assocs.insert(id, a);
+        self.order.push(id);
+        self.index(id);
+    }
+
+    fn unindex(&mut self, id: AssocId) {
+        self.by_peer.retain(|_, v| *v != id);
+    }
+
+    /// Maps every peer address of `id` to it (not over another association's entry).
+    fn index(&mut self, id: AssocId) {
+        self.unindex(id);
+        let Some(a) = self.assocs.get(&id) else {
+            return;
+        };
+        if a.state() == AssocState::Closed {
+            return;
+        }
+        let port = a.peer_port();
+        for p in a.paths.iter() {
+            self.by_peer.entry((p.addr, port)).or_insert(id);
+        }
+    }
+
+    pub(crate) fn queue_reply(&mut self, to: IpAddr, udp_port: u16, bytes: Vec<u8>) {
+        if self.replies.len() < MAX_REPLIES {
+            self.replies.push_back(Reply {
+                to,
+                udp_port,
+                bytes,
+            });
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! A received packet for an existing association: the verification tag rules (RFC 9260 8.5,
+//! 8.5.1), learning the peer's UDP port (RFC 6951 5.4), then each chunk to its procedure.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use super::association::Association;
+use super::cookie::CookieSigner;
+use super::data::RxPacket;
+use super::handshake::write_single;
+use super::AssocState;
+use crate::wire::{Chunk, CommonHeader, Packet};
+
+impl Association {
+    /// Processes one packet (CRC already checked) that the endpoint matched to this
+    /// association by address and port.
+    pub(crate) fn handle_packet(
+        &mut self,
+        now: Instant,
+        signer: &mut CookieSigner,
+        from: IpAddr,
+        udp_port: u16,
+        pkt: &Packet<'_>,
+    ) {
+        if self.state == AssocState::Closed {
+            return;
+        }
+        self.burst = None;
+        let vtag = pkt.header.verification_tag;
+        let mut chunks = pkt.chunks();
+        let Some(Ok(first)) = chunks.next() else {
+            return;
+        };
+        let accepted = match &first {
+            // 8.5.1 A: INIT carries tag 0 and travels alone (6.10).
+            Chunk::Init(_) => vtag == 0 && chunks.next().is_none(),
+            // 8.5.1 B / C: our tag, or the peer's with the T bit.
+            Chunk::Abort(a) => self.tag_matches(vtag, a.t_bit),
+            Chunk::ShutdownComplete { t_bit } => self.tag_matches(vtag, *t_bit),
+            // 8.5.1 D: checked against the cookie (5.2.4).
+            Chunk::CookieEcho(_) => true,
+            // 8.5.1 E: SHUTDOWN ACK before the peer knows us: answer as if out of the blue.
+            Chunk::ShutdownAck
+                if matches!(
+                    self.state,
+                    AssocState::CookieWait | AssocState::CookieEchoed
+                ) =>
+            {
+                let header = CommonHeader {
+                    src_port: self.local.port,
+                    dst_port: self.peer_port,
+                    verification_tag: vtag,
+                };
+                let pkt = write_single(header, &Chunk::ShutdownComplete { t_bit: true });
+                self.pending.push_raw(from, pkt);
+                return;
+            }
+            _ => vtag == self.local_tag,
+        };
+        if !accepted {
+            return;
+        }
+        // RFC 6951 5.4: after the tag check, the source port is the one to use.
+        if let Some(p) = self.paths.find(from) {
+            self.paths.list[p].udp_port = Some(udp_port);
+        }
+        let was_readable = self.reassembly.has_message();
+        let mut rxp = RxPacket::default();
+        for chunk in pkt.chunks() {
+            let Ok(chunk) = chunk else { break };
+            if !self.handle_chunk(now, signer, from, vtag, chunk, &mut rxp) {
+                break;
+            }
+            if self.state == AssocState::Closed {
+                break;
+            }
+        }
+        if self.state != AssocState::Closed {
+            self.after_data_packet(now, &rxp, was_readable);
+        }
+    }
+
+    fn tag_matches(&self, vtag: u32, t_bit: bool) -> bool {
+        if t_bit {
+            self.peer_tag != 0 && vtag == self.peer_tag
+        } else {
+            vtag == self.local_tag
+        }
+    }
+
+    /// One chunk to its procedure. Returns false when the rest of the packet is discarded.
+    fn handle_chunk(
+        &mut self,
+        now: Instant,
+        signer: &mut CookieSigner,
+        from: IpAddr,
+        vtag: u32,
+        chunk: Chunk<'_>,
+        rxp: &mut RxPacket,
+    ) -> bool {
+        match chunk {
+            Chunk::Data(d) => self.on_data(from, &d, false, rxp),
+            Chunk::IData(d) => self.on_data(from, &d, true, rxp),
+            Chunk::Sack(s) => self.on_sack(now, &s),
+            Chunk::Heartbeat(h) => {
+                self.on_heartbeat(from, h.info);
+                true
+            }
+            Chunk::HeartbeatAck(h) => {
+                self.on_heartbeat_ack(now, h.info);
+                true
+            }
+            Chunk::Abort(a) => {
+                self.on_abort(&a.causes);
+                false
+            }
+            Chunk::Shutdown(s) => {
+                self.on_shutdown(now, s.cum_tsn_ack);
+                true
+            }
+            Chunk::ShutdownAck => {
+                self.on_shutdown_ack();
+                true
+            }
+            Chunk::ShutdownComplete { .. } => {
+                self.on_shutdown_complete();
+                false
+            }
+            Chunk::Error(e) => {
+                self.on_error_chunk(now, &e.causes);
+                true
+            }
+            Chunk::CookieEcho(c) => self.on_cookie_echo(now, signer, vtag, c.cookie),
+            Chunk::CookieAck => {
+                self.on_cookie_ack(now);
+                true
+            }
+            Chunk::Init(init) => {
+                self.on_init(now, signer, from, &init);
+                false
+            }
+            Chunk::InitAck(ack) => self.on_init_ack(now, from, &ack),
+            Chunk::ForwardTsn(f) if self.neg.pr => {
+                self.on_forward_tsn(now, &f, false);
+                true
+            }
+            Chunk::IForwardTsn(f) if self.neg.pr => {
+                self.on_forward_tsn(now, &f, true);
+                true
+            }
+            Chunk::Pad(_) => true,
+            Chunk::Unknown {
+                chunk_type,
+                flags,
+                value,
+            } => self.on_unrecognized_chunk(chunk_type, flags, value),
+            // Extensions this stack does not negotiate (AUTH, ASCONF, RE-CONFIG, PR-SCTP when
+            // off): handled by their type's action bits like an unknown chunk (3.2).
+            other => {
+                let mut raw = vec![0u8; other.encoded_len()];
+                let n = other.encode(&mut raw);
+                let value = raw.get(4..n.max(4)).unwrap_or(&[]);
+                let value = value.to_vec();
+                self.on_unrecognized_chunk(other.chunk_type(), other.flags(), &value)
+            }
+        }
+    }
+}

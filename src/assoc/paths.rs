@@ -1,0 +1,272 @@
+//! The peer's transport addresses, one [`Path`] each (RFC 9260 6.4 multi-homing): reachability
+//! state and error counting (8.2), confirmation (5.4), RTO (6.3, [`RtoEstimator`]), congestion
+//! (7.2, [`Congestion`]), the per-destination T3-rtx and heartbeat timers, the path MTU and the
+//! UDP encapsulation port learned for the address (RFC 6951 5.4). Paths are never removed, so a
+//! [`PathId`] (index) stays valid for the association's life.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use super::timer::Timer;
+use super::tx::{Congestion, PathId, RtoEstimator};
+use super::{AssocConfig, PathChange, PathInfo, PathState};
+
+/// A HEARTBEAT sent and not yet acknowledged (RFC 9260 8.3).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Probe {
+    pub nonce: u64,
+    pub sent: Instant,
+}
+
+/// One destination transport address of the peer.
+pub(crate) struct Path {
+    pub addr: IpAddr,
+    /// UDP port learned from packets from this address (RFC 6951 5.4).
+    pub udp_port: Option<u16>,
+    pub state: PathState,
+    /// RFC 9260 5.4: confirmed by the handshake or a HEARTBEAT ACK with our nonce.
+    pub confirmed: bool,
+    /// RFC 9260 8.2: consecutive unacknowledged T3/HEARTBEAT expiries.
+    pub error_count: u32,
+    pub max_retrans: u32,
+    pub rto: RtoEstimator,
+    pub cc: Congestion,
+    pub pmtu: u32,
+    pub t3: Timer,
+    pub hb: Timer,
+    /// Heartbeats enabled and their interval (SCTP_PEER_ADDR_PARAMS `spp_hbinterval`).
+    pub hb_interval: Duration,
+    pub probe: Option<Probe>,
+    /// An explicit heartbeat was requested (SPP_HB_DEMAND) or confirmation is due.
+    pub hb_now: bool,
+}
+
+impl Path {
+    pub fn new(addr: IpAddr, cfg: &AssocConfig, peer_rwnd: u32, confirmed: bool) -> Self {
+        Path {
+            addr,
+            udp_port: None,
+            state: if confirmed {
+                PathState::Active
+            } else {
+                PathState::Unconfirmed
+            },
+            confirmed,
+            error_count: 0,
+            max_retrans: cfg.path_max_retrans,
+            rto: RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max),
+            cc: Congestion::new(cfg.pmtu as usize, peer_rwnd, cfg.max_burst),
+            pmtu: cfg.pmtu,
+            t3: Timer::default(),
+            hb: Timer::default(),
+            hb_interval: cfg.hb_interval,
+            probe: None,
+            hb_now: !confirmed,
+        }
+    }
+
+    /// Usable for data: confirmed and not failed.
+    pub fn is_active(&self) -> bool {
+        matches!(self.state, PathState::Active)
+    }
+
+    /// RFC 9260 8.2: one more unacknowledged T3-rtx or HEARTBEAT. Returns the change to report
+    /// when the path crosses Path.Max.Retrans (or the PF threshold, RFC 7829).
+    pub fn strike(&mut self, pf_retrans: u32) -> Option<PathChange> {
+        self.error_count = self.error_count.saturating_add(1);
+        match self.state {
+            PathState::Active | PathState::PotentiallyFailed
+                if self.error_count > self.max_retrans =>
+            {
+                self.state = PathState::Inactive;
+                Some(PathChange::Unreachable)
+            }
+            PathState::Active if pf_retrans > 0 && self.error_count > pf_retrans => {
+                self.state = PathState::PotentiallyFailed;
+                Some(PathChange::PotentiallyFailed)
+            }
+            _ => None,
+        }
+    }
+
+    /// RFC 9260 8.2/8.3: an acknowledgement of something sent to this address clears its error
+    /// count and makes it active again.
+    pub fn reached(&mut self) -> Option<PathChange> {
+        self.error_count = 0;
+        match self.state {
+            PathState::Inactive | PathState::PotentiallyFailed => {
+                self.state = PathState::Active;
+                Some(PathChange::Available)
+            }
+            _ => None,
+        }
+    }
+
+    /// RFC 9260 5.4: a HEARTBEAT ACK carrying our nonce confirms the address.
+    pub fn confirm(&mut self) -> Option<PathChange> {
+        if self.confirmed {
+            return None;
+        }
+        self.confirmed = true;
+        self.hb_now = false;
+        self.error_count = 0;
+        self.state = PathState::Active;
+        Some(PathChange::Confirmed)
+    }
+
+    /// RFC 9260 8.3: next heartbeat after HB.interval + RTO with +/-50% jitter on the RTO;
+    /// unconfirmed and potentially-failed addresses are probed every RTO.
+    pub fn arm_heartbeat(&mut self, now: Instant, jitter: u32) {
+        let rto = self.rto.rto();
+        let half = rto / 2;
+        // jitter in [0, 2^32): maps onto [-50%, +50%) of the RTO.
+        let j = rto.mul_f64(jitter as f64 / u32::MAX as f64);
+        let mut after = rto - half + j;
+        let probing = matches!(
+            self.state,
+            PathState::Unconfirmed | PathState::PotentiallyFailed
+        );
+        if !probing {
+            if self.hb_interval.is_zero() {
+                self.hb.stop();
+                return;
+            }
+            after += self.hb_interval;
+        }
+        self.hb.start(now, after);
+    }
+
+    pub fn info(&self, primary: bool) -> PathInfo {
+        PathInfo {
+            addr: self.addr,
+            udp_port: self.udp_port.unwrap_or(0),
+            state: self.state,
+            cwnd: self.cc.cwnd() as u32,
+            srtt_ms: self.rto.srtt().map_or(0, |d| d.as_millis() as u32),
+            rto_ms: self.rto.rto().as_millis() as u32,
+            mtu: self.pmtu,
+            error_count: self.error_count,
+            primary,
+        }
+    }
+}
+
+/// All peer addresses and the primary.
+pub(crate) struct Paths {
+    pub list: Vec<Path>,
+    pub primary: PathId,
+}
+
+impl Paths {
+    /// `first` is the address the handshake ran on (confirmed); `others` the addresses the peer
+    /// listed (unconfirmed until a heartbeat confirms them, RFC 9260 5.4).
+    pub fn new(first: IpAddr, others: &[IpAddr], cfg: &AssocConfig, peer_rwnd: u32) -> Self {
+        let mut list = vec![Path::new(first, cfg, peer_rwnd, true)];
+        for &a in others {
+            if !list.iter().any(|p| p.addr == a) && usable_peer_addr(a) {
+                list.push(Path::new(a, cfg, peer_rwnd, false));
+            }
+        }
+        Paths { list, primary: 0 }
+    }
+
+    pub fn find(&self, addr: IpAddr) -> Option<PathId> {
+        self.list.iter().position(|p| p.addr == addr)
+    }
+
+    /// RFC 9260 6.4: new data goes to the primary while it is active, else to another active
+    /// address; with none active, to the primary still (8.2 leaves the choice open).
+    pub fn for_data(&self) -> PathId {
+        if self.list[self.primary].is_active() {
+            return self.primary;
+        }
+        self.list
+            .iter()
+            .position(Path::is_active)
+            .unwrap_or(self.primary)
+    }
+
+    /// RFC 9260 6.4.1: a retransmission goes to an active address other than the one the chunk
+    /// was last sent to, when there is one.
+    pub fn for_retransmit(&self, last: PathId) -> PathId {
+        let n = self.list.len();
+        (1..n)
+            .map(|k| (last + k) % n)
+            .find(|&i| self.list[i].is_active())
+            .unwrap_or_else(|| self.for_data())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Path> {
+        self.list.iter()
+    }
+}
+
+/// Addresses a peer may list: not unspecified, multicast or broadcast (RFC 9260 5.1.2, 8.4 1).
+pub(crate) fn usable_peer_addr(a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
+        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths() -> Paths {
+        let cfg = AssocConfig {
+            path_max_retrans: 2,
+            ..AssocConfig::default()
+        };
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let others: Vec<IpAddr> = vec![
+            "10.0.0.1".parse().unwrap(),
+            "10.0.1.1".parse().unwrap(),
+            "224.0.0.1".parse().unwrap(),
+        ];
+        Paths::new(a, &others, &cfg, 100_000)
+    }
+
+    #[test]
+    fn listed_addresses_start_unconfirmed_without_duplicates() {
+        let p = paths();
+        assert_eq!(p.list.len(), 2);
+        assert_eq!(p.list[0].state, PathState::Active);
+        assert_eq!(p.list[1].state, PathState::Unconfirmed);
+        assert!(p.list[1].hb_now);
+    }
+
+    #[test]
+    fn failure_and_failover() {
+        let mut p = paths();
+        assert_eq!(p.list[1].confirm(), Some(PathChange::Confirmed));
+        assert_eq!(p.for_data(), 0);
+        assert_eq!(p.for_retransmit(0), 1);
+        assert_eq!(p.list[0].strike(0), None);
+        assert_eq!(p.list[0].strike(0), None);
+        assert_eq!(p.list[0].strike(0), Some(PathChange::Unreachable));
+        assert_eq!(p.for_data(), 1);
+        assert_eq!(p.for_retransmit(1), 1);
+        assert_eq!(p.list[0].reached(), Some(PathChange::Available));
+        assert_eq!(p.for_data(), 0);
+    }
+
+    #[test]
+    fn heartbeat_jitter_bounds() {
+        let mut p = paths();
+        let now = Instant::now();
+        let path = &mut p.list[0];
+        let rto = path.rto.rto();
+        path.arm_heartbeat(now, 0);
+        assert_eq!(path.hb.deadline(), Some(now + path.hb_interval + rto / 2));
+        path.arm_heartbeat(now, u32::MAX);
+        assert_eq!(
+            path.hb.deadline(),
+            Some(now + path.hb_interval + rto / 2 + rto)
+        );
+        // Unconfirmed: every RTO (jittered), without the interval.
+        let un = &mut p.list[1];
+        un.arm_heartbeat(now, 0);
+        assert_eq!(un.hb.deadline(), Some(now + un.rto.rto() / 2));
+    }
+}

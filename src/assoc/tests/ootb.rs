@@ -1,0 +1,237 @@
+//! RFC 9260 8.4 (out-of-the-blue packets) and 8.5 (verification tags); hostile input.
+
+use std::time::Duration;
+
+use super::pair::{addr, Pair, Side, TestRng, PORT_A, PORT_B};
+use crate::assoc::{AssocState, Event, OutgoingMessage};
+use crate::wire::chunk::{kind, AbortChunk, DataChunk, GapBlock, SackChunk, ShutdownChunk};
+use crate::wire::{Chunk, CommonHeader, Packet, PacketWriter};
+
+fn packet(src_port: u16, dst_port: u16, vtag: u32, chunks: &[Chunk<'_>]) -> Vec<u8> {
+    let mut buf = vec![0u8; 4096];
+    let mut w = PacketWriter::new(
+        &mut buf,
+        CommonHeader {
+            src_port,
+            dst_port,
+            verification_tag: vtag,
+        },
+    );
+    for c in chunks {
+        assert!(w.try_add(c));
+    }
+    let n = w.finish();
+    buf.truncate(n);
+    buf
+}
+
+/// Replies `side`'s endpoint queued, parsed as (vtag, chunk type, flags).
+fn replies(p: &mut Pair, side: Side) -> Vec<(u32, u8, u8)> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    let now = p.now;
+    while let Some(t) = p.ep(side).poll_transmit(now, &mut buf) {
+        let pkt = Packet::parse(&buf[..t.len]).unwrap();
+        for c in pkt.raw_chunks() {
+            let c = c.unwrap();
+            out.push((pkt.header.verification_tag, c.chunk_type, c.flags));
+        }
+    }
+    out
+}
+
+fn data(tsn: u32) -> Chunk<'static> {
+    Chunk::Data(DataChunk {
+        tsn,
+        stream_id: 0,
+        mid: 0,
+        fsn: 0,
+        ppid: 0,
+        unordered: false,
+        begin: true,
+        end: true,
+        immediate: false,
+        payload: b"x",
+    })
+}
+
+#[test]
+fn ootb_rules() {
+    let mut p = Pair::new(20);
+    let peer = addr("10.9.9.9");
+    // Rule 8: anything else gets ABORT with the T bit and the packet's tag.
+    p.inject(Side::B, peer, &packet(PORT_A, PORT_B, 77, &[data(1)]));
+    assert_eq!(replies(&mut p, Side::B), vec![(77, kind::ABORT, 1)]);
+    // Rule 2: ABORT is never answered.
+    let abort = Chunk::Abort(AbortChunk {
+        t_bit: false,
+        causes: Vec::new(),
+    });
+    p.inject(Side::B, peer, &packet(PORT_A, PORT_B, 77, &[abort]));
+    assert_eq!(replies(&mut p, Side::B), vec![]);
+    // Rule 5: SHUTDOWN ACK gets SHUTDOWN COMPLETE with the T bit.
+    p.inject(
+        Side::B,
+        peer,
+        &packet(PORT_A, PORT_B, 78, &[Chunk::ShutdownAck]),
+    );
+    assert_eq!(
+        replies(&mut p, Side::B),
+        vec![(78, kind::SHUTDOWN_COMPLETE, 1)]
+    );
+    // Rules 6 and 7.
+    p.inject(
+        Side::B,
+        peer,
+        &packet(
+            PORT_A,
+            PORT_B,
+            79,
+            &[Chunk::ShutdownComplete { t_bit: false }],
+        ),
+    );
+    p.inject(
+        Side::B,
+        peer,
+        &packet(PORT_A, PORT_B, 79, &[Chunk::CookieAck]),
+    );
+    assert_eq!(replies(&mut p, Side::B), vec![]);
+    // A packet for another port is not ours at all.
+    p.inject(Side::B, peer, &packet(PORT_A, 9, 80, &[data(1)]));
+    assert_eq!(replies(&mut p, Side::B), vec![]);
+    // Not listening: INIT gets ABORT tagged with its Initiate Tag.
+    p.ep(Side::B).stop_listening();
+    let init = Chunk::Init(crate::wire::chunk::InitChunk {
+        initiate_tag: 0x1234,
+        a_rwnd: 100_000,
+        num_outbound_streams: 1,
+        num_inbound_streams: 1,
+        initial_tsn: 5,
+        params: Vec::new(),
+    });
+    p.inject(
+        Side::B,
+        peer,
+        &packet(PORT_A, PORT_B, 0, std::slice::from_ref(&init)),
+    );
+    assert_eq!(replies(&mut p, Side::B), vec![(0x1234, kind::ABORT, 0)]);
+    // 8.5.1 A: an INIT with a non-zero tag is dropped.
+    p.ep(Side::B).set_listening(None);
+    p.inject(
+        Side::B,
+        peer,
+        &packet(PORT_A, PORT_B, 5, std::slice::from_ref(&init)),
+    );
+    assert_eq!(replies(&mut p, Side::B), vec![]);
+    p.inject(Side::B, peer, &packet(PORT_A, PORT_B, 0, &[init]));
+    assert_eq!(replies(&mut p, Side::B), vec![(0x1234, kind::INIT_ACK, 0)]);
+    assert_eq!(p.eps[1].assoc_ids().count(), 0);
+}
+
+#[test]
+fn wrong_tag_dropped_and_abort_tag_rules() {
+    let mut p = Pair::new(21);
+    let (a, b) = p.connected();
+    let b_tag = p.eps[1].assoc(b).unwrap().local_tag;
+    let a_tag = p.eps[0].assoc(a).unwrap().local_tag;
+    let a_addr = p.addrs[0][0];
+    // SHUTDOWN with a wrong tag: silently dropped (8.5).
+    p.inject(
+        Side::B,
+        a_addr,
+        &packet(
+            PORT_A,
+            PORT_B,
+            b_tag ^ 1,
+            &[Chunk::Shutdown(ShutdownChunk { cum_tsn_ack: 0 })],
+        ),
+    );
+    assert_eq!(p.eps[1].assoc(b).unwrap().state(), AssocState::Established);
+    // ABORT with T bit must carry the receiver's peer tag (8.5.1 B): wrong one ignored.
+    let t_abort = Chunk::Abort(AbortChunk {
+        t_bit: true,
+        causes: Vec::new(),
+    });
+    p.inject(
+        Side::B,
+        a_addr,
+        &packet(PORT_A, PORT_B, b_tag, std::slice::from_ref(&t_abort)),
+    );
+    assert_eq!(p.eps[1].assoc(b).unwrap().state(), AssocState::Established);
+    p.inject(Side::B, a_addr, &packet(PORT_A, PORT_B, a_tag, &[t_abort]));
+    assert_eq!(p.eps[1].assoc(b).unwrap().state(), AssocState::Closed);
+    p.flush();
+    assert!(p.has_event(Side::B, |e| matches!(e, Event::Lost { .. })));
+    assert!(p.has_event(Side::B, |e| *e == Event::Closed));
+    // Closed: the peer's packets are out of the blue now.
+    assert_eq!(p.ep(Side::B).find_assoc_by_peer(a_addr, PORT_A), None);
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let mut p = Pair::new(22);
+    let (a, b) = p.connected();
+    let b_tag = p.eps[1].assoc(b).unwrap().local_tag;
+    let a_addr = p.addrs[0][0];
+    let now = p.now;
+    p.eps[0]
+        .assoc_mut(a)
+        .unwrap()
+        .send(
+            now,
+            OutgoingMessage {
+                payload: vec![1; 3000],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.flush();
+    let mut rng = TestRng::new(99);
+    // Random garbage with a valid CRC and our tag, truncations, huge gap blocks.
+    for i in 0..3000 {
+        let len = rng.below(200) as usize + 1;
+        let mut body = vec![0u8; len];
+        rng.fill_bytes(&mut body);
+        if i % 3 == 0 {
+            // Plausible chunk header: a real type and a length that may lie.
+            body[0] = [
+                0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 64, 0xC0, 0xC2, 0x3F, 0x7F,
+            ][i % 18];
+        }
+        let mut pkt = vec![0u8; 12];
+        pkt[0..2].copy_from_slice(&PORT_A.to_be_bytes());
+        pkt[2..4].copy_from_slice(&PORT_B.to_be_bytes());
+        pkt[4..8].copy_from_slice(&b_tag.to_be_bytes());
+        pkt.extend_from_slice(&body);
+        let crc = crate::wire::packet::checksum(&pkt);
+        pkt[8..12].copy_from_slice(&crc.to_le_bytes());
+        p.inject(Side::B, a_addr, &pkt);
+        p.inject(
+            Side::B,
+            a_addr,
+            &pkt[..rng.below(pkt.len() as u64) as usize],
+        );
+    }
+    let sack = Chunk::Sack(SackChunk {
+        cum_tsn_ack: 0,
+        a_rwnd: u32::MAX,
+        gap_blocks: (0..300)
+            .map(|i| GapBlock {
+                start: 65535 - i,
+                end: i,
+            })
+            .collect(),
+        dup_tsns: vec![1; 100],
+    });
+    p.inject(
+        Side::A,
+        p.addrs[1][0],
+        &packet(
+            PORT_B,
+            PORT_A,
+            p.eps[0].assoc(a).unwrap().local_tag,
+            &[sack],
+        ),
+    );
+    p.run_for(Duration::from_secs(5));
+}

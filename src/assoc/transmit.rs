@@ -1,0 +1,447 @@
+//! Packet building (RFC 9260 6.1, 6.10): one packet per `poll_transmit` call, written into
+//! the caller's buffer. Order inside a packet: setup / control chunks (COOKIE ECHO, COOKIE ACK,
+//! ERROR, SACK, SHUTDOWN*, FORWARD TSN), then retransmissions, then new DATA within cwnd and
+//! the peer's window (6.1 A, with the zero-window probe), Nagle (6.1 C, unless nodelay) and
+//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK go in their own packets to their address.
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::time::Instant;
+
+use super::association::Association;
+use super::errors::OwnedCause;
+use super::tx::PathId;
+use super::{AssocState, Transmit};
+use crate::wire::chunk::{CookieEchoChunk, DataChunk, ErrorChunk, HeartbeatChunk, ShutdownChunk};
+use crate::wire::{Chunk, CommonHeader, PacketWriter};
+
+/// Packets built ahead (INIT ACK of a collision, ABORTs tagged for someone else) are capped.
+const MAX_RAW: usize = 8;
+
+/// Control chunks waiting for the next packet.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    pub init: bool,
+    pub cookie_echo: bool,
+    pub cookie_ack: bool,
+    pub shutdown: bool,
+    pub shutdown_ack: bool,
+    pub shutdown_complete: bool,
+    /// ABORT to send (then CLOSED); its causes.
+    pub abort: Option<Vec<OwnedCause>>,
+    pub errors: Vec<OwnedCause>,
+    pub hb_acks: VecDeque<(IpAddr, Vec<u8>)>,
+    pub forward_tsn: bool,
+    /// Fast retransmissions go out in the next packet regardless of cwnd (7.2.4 step 3).
+    pub fast_rtx: bool,
+    /// The receive window opened: a window update SACK is due.
+    pub window_update: bool,
+    /// Whole packets (destination, bytes) built by a procedure with a special tag.
+    pub raw: VecDeque<(IpAddr, Vec<u8>)>,
+}
+
+impl Pending {
+    pub fn push_raw(&mut self, to: IpAddr, pkt: Vec<u8>) {
+        if self.raw.len() < MAX_RAW {
+            self.raw.push_back((to, pkt));
+        }
+    }
+
+    /// Packets that must still leave after CLOSED.
+    pub fn any_final(&self) -> bool {
+        self.abort.is_some() || self.shutdown_complete || !self.raw.is_empty()
+    }
+
+    /// Forgets control chunks of the previous state (ABORT received, restart).
+    pub fn reset_control(&mut self) {
+        let raw = std::mem::take(&mut self.raw);
+        *self = Pending {
+            raw,
+            ..Pending::default()
+        };
+    }
+}
+
+/// Bytes a DATA / I-DATA chunk header takes.
+fn data_header(i_data: bool) -> usize {
+    if i_data {
+        20
+    } else {
+        16
+    }
+}
+
+/// Largest payload that fits in `remaining` bytes after a data chunk header (with padding).
+fn payload_room(remaining: usize, i_data: bool) -> usize {
+    (remaining & !3).saturating_sub(data_header(i_data))
+}
+
+impl Association {
+    fn header(&self, vtag: u32) -> CommonHeader {
+        CommonHeader {
+            src_port: self.local.port,
+            dst_port: self.peer_port,
+            verification_tag: vtag,
+        }
+    }
+
+    fn transmit_to(&self, path: PathId, len: usize) -> Transmit {
+        let p = &self.paths.list[path];
+        Transmit {
+            remote: p.addr,
+            remote_udp_port: p.udp_port.unwrap_or(self.cfg.remote_udp_port),
+            local: None,
+            len,
+        }
+    }
+
+    fn transmit_addr(&self, addr: IpAddr, len: usize) -> Transmit {
+        match self.paths.find(addr) {
+            Some(p) => self.transmit_to(p, len),
+            None => Transmit {
+                remote: addr,
+                remote_udp_port: self.cfg.remote_udp_port,
+                local: None,
+                len,
+            },
+        }
+    }
+
+    /// The next packet of this association, written into `buf`.
+    pub(crate) fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+        if let Some((to, pkt)) = self.pending.raw.pop_front() {
+            if pkt.len() <= buf.len() {
+                buf[..pkt.len()].copy_from_slice(&pkt);
+                let t = self.transmit_addr(to, pkt.len());
+                self.report_closed();
+                return Some(t);
+            }
+        }
+        let t = match self.state {
+            AssocState::Closed => self.final_packet(buf),
+            AssocState::CookieWait => self.init_packet(buf),
+            _ => self
+                .control_packet(now, buf)
+                .or_else(|| self.main_packet(now, buf)),
+        };
+        self.report_closed();
+        t
+    }
+
+    /// ABORT or SHUTDOWN COMPLETE after entering CLOSED.
+    fn final_packet(&mut self, buf: &mut [u8]) -> Option<Transmit> {
+        let path = self.paths.for_data();
+        let limit = buf.len();
+        let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
+        if let Some(causes) = self.pending.abort.take() {
+            if self.peer_tag == 0 {
+                return None;
+            }
+            let chunk = Chunk::Abort(crate::wire::chunk::AbortChunk {
+                t_bit: false,
+                causes: causes.iter().map(OwnedCause::as_cause).collect(),
+            });
+            if !w.try_add(&chunk) {
+                // Too long (a huge user reason): the ABORT goes without its causes.
+                w.try_add(&Chunk::Abort(crate::wire::chunk::AbortChunk {
+                    t_bit: false,
+                    causes: Vec::new(),
+                }));
+            }
+        } else if self.pending.shutdown_complete {
+            self.pending.shutdown_complete = false;
+            w.try_add(&Chunk::ShutdownComplete { t_bit: false });
+        } else {
+            return None;
+        }
+        let len = w.finish();
+        Some(self.transmit_to(path, len))
+    }
+
+    /// INIT (COOKIE-WAIT), tag 0 (8.5.1 A).
+    fn init_packet(&mut self, buf: &mut [u8]) -> Option<Transmit> {
+        if !self.pending.init {
+            return None;
+        }
+        self.pending.init = false;
+        let path = self.paths.primary;
+        let mut w = PacketWriter::new(buf, self.header(0));
+        if !w.try_add(&self.init_chunk()) {
+            return None;
+        }
+        let len = w.finish();
+        Some(self.transmit_to(path, len))
+    }
+
+    /// HEARTBEAT ACK to where the HEARTBEAT came from, or a HEARTBEAT to a path that is due.
+    fn control_packet(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+        if let Some((to, info)) = self.pending.hb_acks.pop_front() {
+            let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
+            if !w.try_add(&Chunk::HeartbeatAck(HeartbeatChunk { info: &info })) {
+                return None;
+            }
+            let len = w.finish();
+            return Some(self.transmit_addr(to, len));
+        }
+        if self.state == AssocState::CookieEchoed {
+            return None;
+        }
+        let i = self.paths.list.iter().position(|p| p.hb_now)?;
+        let info = self.start_probe(now, i);
+        let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
+        if !w.try_add(&Chunk::Heartbeat(HeartbeatChunk { info: &info })) {
+            return None;
+        }
+        let len = w.finish();
+        Some(self.transmit_to(i, len))
+    }
+
+    fn may_send_new_data(&self) -> bool {
+        matches!(
+            self.state,
+            AssocState::Established | AssocState::ShutdownPending | AssocState::ShutdownReceived
+        )
+    }
+
+    /// Everything else: control chunks, SACK, retransmissions, new data.
+    fn main_packet(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+        let i_data = self.neg.intl;
+        let rtx = self.outstanding.has_pending_retransmits();
+        if !rtx {
+            self.rtx_path = None;
+        }
+        let new_data = self.may_send_new_data() && !self.send_queue.is_empty();
+        let path = match self.rtx_path {
+            Some(p) if rtx => p,
+            _ if rtx || new_data => self.paths.for_data(),
+            _ => self.last_data_from.min(self.paths.list.len() - 1),
+        };
+        let limit = buf.len().min(self.paths.list[path].pmtu as usize);
+        let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
+
+        // Setup and control chunks first (6.10).
+        if self.state == AssocState::CookieEchoed {
+            if !self.pending.cookie_echo {
+                return None;
+            }
+            self.pending.cookie_echo = false;
+            let cookie = std::mem::take(&mut self.hs.cookie);
+            let added = w.try_add(&Chunk::CookieEcho(CookieEchoChunk { cookie: &cookie }));
+            self.hs.cookie = cookie;
+            if !added {
+                return None;
+            }
+        }
+        if self.pending.cookie_ack && w.try_add(&Chunk::CookieAck) {
+            self.pending.cookie_ack = false;
+        }
+        if !self.pending.errors.is_empty() {
+            let causes = self
+                .pending
+                .errors
+                .iter()
+                .map(OwnedCause::as_cause)
+                .collect();
+            if w.try_add(&Chunk::Error(ErrorChunk { causes })) {
+                self.pending.errors.clear();
+            }
+        }
+        if self.state == AssocState::CookieEchoed {
+            let len = w.finish();
+            return Some(self.transmit_to(path, len));
+        }
+        let a_rwnd = self.reassembly.a_rwnd();
+        let window_update = self.pending.window_update
+            && self
+                .tracker
+                .window_update_due(a_rwnd, self.cfg.pmtu.min(self.cfg.rcvbuf / 2));
+        self.pending.window_update = false;
+        let sack_wanted = self.tracker.sack_due(now)
+            || window_update
+            || (self.tracker.sack_deadline().is_some() && (rtx || new_data));
+        if sack_wanted {
+            let sack = self.tracker.build_sack(a_rwnd, w.remaining());
+            if w.try_add(&Chunk::Sack(sack)) {
+                self.tracker.on_sack_sent();
+            }
+        }
+        if self.pending.shutdown && self.state == AssocState::ShutdownSent {
+            let c = Chunk::Shutdown(ShutdownChunk {
+                cum_tsn_ack: self.tracker.cum_tsn_ack(),
+            });
+            if w.try_add(&c) {
+                self.pending.shutdown = false;
+            }
+        }
+        if self.pending.shutdown_ack
+            && self.state == AssocState::ShutdownAckSent
+            && w.try_add(&Chunk::ShutdownAck)
+        {
+            self.pending.shutdown_ack = false;
+        }
+        if self.pending.forward_tsn {
+            self.pending.forward_tsn = false;
+            if let Some(f) = self.outstanding.forward_tsn(i_data) {
+                let c = if i_data {
+                    Chunk::IForwardTsn(f)
+                } else {
+                    Chunk::ForwardTsn(f)
+                };
+                w.try_add(&c);
+            }
+        }
+
+        let sent_data =
+            self.write_retransmissions(now, path, &mut w) | self.write_new_data(now, path, &mut w);
+        if w.is_empty() {
+            return None;
+        }
+        if sent_data {
+            let p = &mut self.paths.list[path];
+            let rto = p.rto.rto();
+            // 6.3.2 R1.
+            p.t3.start_if_idle(now, rto);
+        }
+        let len = w.finish();
+        Some(self.transmit_to(path, len))
+    }
+
+    /// Retransmissions marked by fast retransmit (sent regardless of cwnd, 7.2.4) or T3
+    /// (within cwnd, 7.2.3).
+    fn write_retransmissions(
+        &mut self,
+        now: Instant,
+        path: PathId,
+        w: &mut PacketWriter<'_>,
+    ) -> bool {
+        if !self.outstanding.has_pending_retransmits() {
+            return false;
+        }
+        let fast =
+            std::mem::take(&mut self.pending.fast_rtx) && self.outstanding.has_fast_retransmits();
+        let in_flight = self.outstanding.bytes_in_flight_on(path);
+        if !fast && self.paths.list[path].cc.can_send(in_flight) == 0 {
+            return false;
+        }
+        let i_data = self.neg.intl;
+        let mut any = false;
+        while let Some(tsn) = self
+            .outstanding
+            .pop_retransmit(payload_room(w.remaining(), i_data), path)
+        {
+            let Some(c) = self.outstanding.chunk(tsn) else {
+                break;
+            };
+            let d = data_chunk(tsn, c);
+            let chunk = if i_data {
+                Chunk::IData(d)
+            } else {
+                Chunk::Data(d)
+            };
+            if !w.try_add(&chunk) {
+                break;
+            }
+            any = true;
+        }
+        let _ = now;
+        any
+    }
+
+    /// New DATA within the windows (6.1 A-C, 7.2.1 Max.Burst).
+    fn write_new_data(&mut self, now: Instant, path: PathId, w: &mut PacketWriter<'_>) -> bool {
+        if !self.may_send_new_data() || self.outstanding.has_pending_retransmits() {
+            return false;
+        }
+        let i_data = self.neg.intl;
+        let mut any = false;
+        loop {
+            if self.send_queue.is_empty() {
+                break;
+            }
+            let in_flight_path = self.outstanding.bytes_in_flight_on(path);
+            let in_flight = self.outstanding.bytes_in_flight();
+            let cc = &self.paths.list[path].cc;
+            if cc.can_send(in_flight_path) == 0 {
+                break;
+            }
+            let budget = *self
+                .burst
+                .get_or_insert_with(|| cc.burst_budget(in_flight_path));
+            if budget == 0 {
+                break;
+            }
+            // 6.1 C (Nagle, as Linux): hold a small packet while data is in flight.
+            if !any
+                && !self.cfg.nodelay
+                && in_flight > 0
+                && self.send_queue.queued_bytes() < payload_room(w.remaining(), i_data)
+            {
+                break;
+            }
+            let room = payload_room(w.remaining(), i_data);
+            let rwnd = self.outstanding.peer_rwnd() as usize;
+            // 6.1 A: the peer's window, except one probe when nothing is in flight.
+            let max = if in_flight == 0 && !any {
+                room
+            } else {
+                room.min(rwnd)
+            };
+            if rwnd == 0 && (in_flight > 0 || any) {
+                break;
+            }
+            self.send_queue.expire(now, &mut self.event_buf);
+            let Some(chunk) = self.send_queue.produce(max) else {
+                break;
+            };
+            if !any {
+                let rto = self.paths.list[path].rto.rto();
+                self.paths.list[path].cc.on_send(now, rto);
+            }
+            let len = chunk.payload.len();
+            let tsn = self.outstanding.insert(now, chunk, path);
+            let Some(c) = self.outstanding.chunk(tsn) else {
+                break;
+            };
+            let d = data_chunk(tsn, c);
+            let ok = w.try_add(&if i_data {
+                Chunk::IData(d)
+            } else {
+                Chunk::Data(d)
+            });
+            debug_assert!(ok, "produce() respected the room");
+            self.burst = Some(budget.saturating_sub(len));
+            self.dry = false;
+            any = true;
+        }
+        self.flush_event_buf();
+        any
+    }
+}
+
+fn data_chunk(tsn: u32, c: &super::tx::OutChunk) -> DataChunk<'_> {
+    DataChunk {
+        tsn,
+        stream_id: c.stream_id,
+        mid: c.mid,
+        fsn: c.fsn,
+        ppid: c.ppid,
+        unordered: c.unordered,
+        begin: c.begin,
+        end: c.end,
+        immediate: c.immediate,
+        payload: &c.payload,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_room_respects_padding() {
+        assert_eq!(payload_room(1460, false), 1444);
+        assert_eq!(payload_room(1463, false), 1444);
+        assert_eq!(payload_room(10, false), 0);
+        assert_eq!(payload_room(40, true), 20);
+    }
+}

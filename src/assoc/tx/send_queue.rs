@@ -1,0 +1,998 @@
+//! User messages waiting to be sent (RFC 9260 6.1, 6.6, 6.9; RFC 8260 stream schedulers and
+//! I-DATA; RFC 3758 / RFC 7496 PR-SCTP for messages not sent yet).
+//!
+//! Messages are fragmented by the `frag_point` given at enqueue, as Linux does at `sendmsg`
+//! time, so fragment sizes (and SEND_FAILED notifications, one per fragment) match Linux.
+//! Fragments are cut lazily when produced; the SSN (DATA) or MID (I-DATA) is assigned when the
+//! first fragment of a message is produced, so messages dropped before sending leave no gap
+//! in a stream's sequence (Linux assigns at transmission too).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::IpAddr;
+use std::time::Instant;
+
+use crate::assoc::{Event, FragFlags, OutgoingMessage, PrPolicy, SendError};
+
+/// Stream scheduler (RFC 8260 3; Linux SCTP_SS_FCFS 0, SCTP_SS_PRIO 1, SCTP_SS_RR 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheduler {
+    /// First come, first served across all streams.
+    #[default]
+    Fcfs,
+    /// Lowest priority value first; equal priorities share round-robin.
+    Priority,
+    /// One message per stream in turn (one fragment per turn with I-DATA).
+    RoundRobin,
+}
+
+impl Scheduler {
+    /// From Linux's SCTP_STREAM_SCHEDULER value.
+    pub fn from_linux(value: u32) -> Option<Scheduler> {
+        match value {
+            0 => Some(Scheduler::Fcfs),
+            1 => Some(Scheduler::Priority),
+            2 => Some(Scheduler::RoundRobin),
+            _ => None,
+        }
+    }
+
+    pub fn to_linux(self) -> u32 {
+        match self {
+            Scheduler::Fcfs => 0,
+            Scheduler::Priority => 1,
+            Scheduler::RoundRobin => 2,
+        }
+    }
+}
+
+/// One DATA / I-DATA chunk to send (or retransmit), without its TSN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutChunk {
+    pub stream_id: u16,
+    /// SSN (16 bits, DATA) or MID (I-DATA); 0 for unordered DATA.
+    pub mid: u32,
+    /// Fragment Sequence Number (I-DATA); 0 for DATA.
+    pub fsn: u32,
+    pub ppid: u32,
+    pub unordered: bool,
+    pub begin: bool,
+    pub end: bool,
+    /// SACK-IMMEDIATELY (I bit).
+    pub immediate: bool,
+    pub payload: Vec<u8>,
+    pub pr: PrPolicy,
+    pub context: u32,
+    /// PR-SCTP TTL deadline of the whole message.
+    pub expiry: Option<Instant>,
+    /// Unique per message within the association: all fragments share it.
+    pub message_id: u64,
+    /// SCTP_ADDR_OVER destination.
+    pub dest: Option<IpAddr>,
+}
+
+impl OutChunk {
+    /// SCTP_SEND_FAILED for this fragment (`sent`: it had a TSN, SCTP_DATA_SENT).
+    pub fn into_send_failed(self, sent: bool, error: u32) -> Event {
+        Event::SendFailed {
+            sent,
+            error,
+            stream_id: self.stream_id,
+            ppid: self.ppid,
+            context: self.context,
+            unordered: self.unordered,
+            frag: FragFlags {
+                first: self.begin,
+                last: self.end,
+            },
+            payload: self.payload,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct QueuedMessage {
+    id: u64,
+    ppid: u32,
+    unordered: bool,
+    immediate: bool,
+    pr: PrPolicy,
+    context: u32,
+    expiry: Option<Instant>,
+    dest: Option<IpAddr>,
+    payload: Vec<u8>,
+    /// Message length (`payload` is moved out whole when it is a single fragment).
+    total: usize,
+    frag_point: usize,
+    /// Bytes of the message already produced.
+    offset: usize,
+    /// SSN/MID, assigned with the first fragment.
+    mid: Option<u32>,
+    next_fsn: u32,
+}
+
+impl QueuedMessage {
+    fn remaining(&self) -> usize {
+        self.total - self.offset
+    }
+
+    fn fragments_left(&self) -> usize {
+        self.remaining().div_ceil(self.frag_point).max(1)
+    }
+
+    fn next_fragment_len(&self) -> usize {
+        self.remaining().min(self.frag_point)
+    }
+
+    /// Cuts the next fragment (the caller assigned `mid` already). DATA carries no FSN.
+    fn take_fragment(&mut self, stream_id: u16, i_data: bool) -> OutChunk {
+        let len = self.next_fragment_len();
+        let begin = self.offset == 0;
+        let end = self.offset + len == self.total;
+        let payload = if begin && end {
+            std::mem::take(&mut self.payload)
+        } else {
+            self.payload[self.offset..self.offset + len].to_vec()
+        };
+        self.offset += len;
+        let fsn = if i_data { self.next_fsn } else { 0 };
+        self.next_fsn = self.next_fsn.wrapping_add(1);
+        OutChunk {
+            stream_id,
+            mid: self.mid.unwrap_or(0),
+            fsn,
+            ppid: self.ppid,
+            unordered: self.unordered,
+            begin,
+            end,
+            // RFC 7053 4.1 / Linux: the I bit goes on the message's last fragment.
+            immediate: self.immediate && end,
+            payload,
+            pr: self.pr,
+            context: self.context,
+            expiry: self.expiry,
+            message_id: self.id,
+            dest: self.dest,
+        }
+    }
+
+    /// SCTP_SEND_FAILED (unsent) for every fragment not produced yet, as Linux cut them.
+    fn fail_unsent(mut self, stream_id: u16, error: u32, events: &mut Vec<Event>) {
+        if self.total == 0 {
+            events.push(
+                self.take_fragment(stream_id, false)
+                    .into_send_failed(false, error),
+            );
+            return;
+        }
+        while self.remaining() > 0 {
+            events.push(
+                self.take_fragment(stream_id, false)
+                    .into_send_failed(false, error),
+            );
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct StreamQueue {
+    messages: VecDeque<QueuedMessage>,
+    /// Next SSN (DATA, 16-bit) or ordered MID (I-DATA).
+    next_ordered: u32,
+    /// Next unordered MID (I-DATA only; RFC 8260 2.1 keeps them apart).
+    next_unordered: u32,
+    priority: u16,
+    /// This stream's key in `SendQueue::active` while it has messages.
+    key: Option<(u32, u64)>,
+}
+
+/// Messages accepted from the user and not yet fully handed out as chunks.
+#[derive(Debug)]
+pub struct SendQueue {
+    sndbuf: usize,
+    num_streams: u16,
+    i_data: bool,
+    scheduler: Scheduler,
+    streams: HashMap<u16, StreamQueue>,
+    /// Streams with messages, ordered by the scheduler's key; the first one sends next.
+    active: BTreeMap<(u32, u64), u16>,
+    rr_seq: u64,
+    next_message_id: u64,
+    /// DATA only: the stream whose message is partially produced; its fragments must get
+    /// consecutive TSNs (RFC 9260 6.9), so nothing else is produced until it ends.
+    current: Option<u16>,
+    /// Unsent messages with a PR-SCTP lifetime, by deadline.
+    expiries: BTreeMap<(Instant, u64), u16>,
+    queued_bytes: usize,
+    queued_fragments: usize,
+    /// Bytes produced and not yet released by the caller (acknowledged or abandoned).
+    outstanding_bytes: usize,
+}
+
+impl SendQueue {
+    pub fn new(sndbuf: u32, num_outbound_streams: u16, i_data: bool) -> Self {
+        SendQueue {
+            sndbuf: sndbuf as usize,
+            num_streams: num_outbound_streams,
+            i_data,
+            scheduler: Scheduler::Fcfs,
+            streams: HashMap::new(),
+            active: BTreeMap::new(),
+            rr_seq: 0,
+            next_message_id: 0,
+            current: None,
+            expiries: BTreeMap::new(),
+            queued_bytes: 0,
+            queued_fragments: 0,
+            outstanding_bytes: 0,
+        }
+    }
+
+    pub fn set_sndbuf(&mut self, sndbuf: u32) {
+        self.sndbuf = sndbuf as usize;
+    }
+
+    /// Negotiated outbound streams (after INIT ACK, or RFC 6525 add streams).
+    pub fn set_num_streams(&mut self, num_outbound_streams: u16) {
+        self.num_streams = num_outbound_streams;
+    }
+
+    pub fn num_streams(&self) -> u16 {
+        self.num_streams
+    }
+
+    /// Whether I-DATA (RFC 8260) was negotiated: MIDs are 32-bit and unordered messages get
+    /// their own MIDs; fragments of different streams may interleave.
+    pub fn set_i_data(&mut self, i_data: bool) {
+        self.i_data = i_data;
+    }
+
+    /// Queues a message, fragmented into chunks of at most `frag_point` payload bytes.
+    ///
+    /// Buffer rule as Linux (`sctp_sendmsg_to_asoc`): a message is accepted whenever the send
+    /// buffer has any room left (queued plus outstanding bytes below sndbuf), even if the
+    /// message itself is larger than that room; otherwise `WouldBlock`. Size limits tied to
+    /// SCTP_DISABLE_FRAGMENTS are the caller's check. An empty payload must be refused by the
+    /// caller (Linux EINVAL); if given, it goes out as one empty chunk.
+    pub fn enqueue(
+        &mut self,
+        now: Instant,
+        msg: OutgoingMessage,
+        frag_point: usize,
+    ) -> Result<(), SendError> {
+        if msg.stream_id >= self.num_streams {
+            return Err(SendError::InvalidStream);
+        }
+        if self.used() >= self.sndbuf {
+            return Err(SendError::WouldBlock);
+        }
+        let id = self.next_message_id;
+        self.next_message_id += 1;
+        let expiry = match msg.pr {
+            PrPolicy::Ttl(ttl) => now.checked_add(ttl),
+            _ => None,
+        };
+        let queued = QueuedMessage {
+            id,
+            ppid: msg.ppid,
+            unordered: msg.unordered,
+            immediate: msg.sack_immediately,
+            pr: msg.pr,
+            context: msg.context,
+            expiry,
+            dest: msg.dest,
+            total: msg.payload.len(),
+            payload: msg.payload,
+            frag_point: frag_point.max(1),
+            offset: 0,
+            mid: None,
+            next_fsn: 0,
+        };
+        self.queued_bytes += queued.total;
+        self.queued_fragments += queued.fragments_left();
+        if let Some(at) = expiry {
+            self.expiries.insert((at, id), msg.stream_id);
+        }
+        let stream = self.streams.entry(msg.stream_id).or_default();
+        stream.messages.push_back(queued);
+        if stream.key.is_none() {
+            self.reschedule(msg.stream_id, true);
+        }
+        Ok(())
+    }
+
+    /// The next fragment to send per the stream scheduler, if its payload fits `max_payload`.
+    /// Returns `None` when nothing is queued or the next fragment is larger than
+    /// `max_payload`: the caller then closes the packet and asks again with an empty one (or,
+    /// if a fragment cannot fit even an empty packet after a PMTU drop, with `usize::MAX`).
+    /// Call [`expire`](Self::expire) first so expired messages are not sent.
+    pub fn produce(&mut self, max_payload: usize) -> Option<OutChunk> {
+        let stream_id = match self.current {
+            Some(s) if !self.i_data => s,
+            _ => *self.active.first_key_value()?.1,
+        };
+        let i_data = self.i_data;
+        let stream = self.streams.get_mut(&stream_id)?;
+        let msg = stream.messages.front_mut()?;
+        if msg.next_fragment_len() > max_payload {
+            return None;
+        }
+        if msg.mid.is_none() {
+            // Once transmission starts the lifetime is the outstanding queue's to enforce
+            // (as Linux: unsent non-first fragments are only dropped with their message).
+            if let Some(at) = msg.expiry {
+                self.expiries.remove(&(at, msg.id));
+            }
+            msg.mid = Some(if msg.unordered {
+                if i_data {
+                    let mid = stream.next_unordered;
+                    stream.next_unordered = mid.wrapping_add(1);
+                    mid
+                } else {
+                    0
+                }
+            } else {
+                let mid = stream.next_ordered;
+                stream.next_ordered = if i_data {
+                    mid.wrapping_add(1)
+                } else {
+                    (mid + 1) & 0xffff
+                };
+                mid
+            });
+        }
+        let chunk = msg.take_fragment(stream_id, i_data);
+        let done = msg.remaining() == 0;
+        self.queued_bytes -= chunk.payload.len();
+        self.queued_fragments -= 1;
+        self.outstanding_bytes += chunk.payload.len();
+        if done {
+            stream.messages.pop_front();
+            self.current = None;
+            self.reschedule(stream_id, true);
+        } else {
+            if !self.i_data {
+                self.current = Some(stream_id);
+            }
+            // With I-DATA the turn passes after each fragment (RFC 8260 3.2, 3.3).
+            self.reschedule(stream_id, self.i_data);
+        }
+        Some(chunk)
+    }
+
+    /// PR-SCTP lifetime (RFC 3758 3.1 and RFC 9260 lifetime): drops messages not started
+    /// whose TTL passed, one `SendFailed { sent: false }` per fragment with that fragment's
+    /// payload. A message partly sent is not cut here: a receiver holding its first
+    /// fragments would wait for the rest forever. The outstanding queue abandons its sent
+    /// fragments (with a FORWARD TSN) and the caller then drops the rest with
+    /// [`abandon_message`](Self::abandon_message).
+    pub fn expire(&mut self, now: Instant, events: &mut Vec<Event>) {
+        while let Some((&(at, id), &stream_id)) = self.expiries.first_key_value() {
+            if at > now {
+                break;
+            }
+            self.expiries.remove(&(at, id));
+            self.remove_message(stream_id, id, 0, events);
+        }
+    }
+
+    /// Earliest PR-SCTP deadline of an unsent message (for the caller's timer).
+    pub fn next_expiry(&self) -> Option<Instant> {
+        self.expiries.first_key_value().map(|(&(at, _), _)| at)
+    }
+
+    /// Drops the unsent rest of a message whose sent fragments were abandoned (RFC 7496
+    /// RTX policy, TTL, priority): each remaining fragment reported unsent.
+    pub fn abandon_message(
+        &mut self,
+        stream_id: u16,
+        message_id: u64,
+        error: u32,
+        events: &mut Vec<Event>,
+    ) {
+        self.remove_message(stream_id, message_id, error, events);
+    }
+
+    /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_unsent`: drops unsent
+    /// messages whose PRIO value is above `level` (less important), newest first, until
+    /// `needed` bytes are freed; each fragment is reported unsent. Messages already partly
+    /// sent are left alone. Returns the bytes freed.
+    pub fn prune_priority(&mut self, needed: usize, level: u32, events: &mut Vec<Event>) -> usize {
+        let mut victims: Vec<(u64, u16)> = self
+            .streams
+            .iter()
+            .flat_map(|(&sid, st)| st.messages.iter().map(move |m| (sid, m)))
+            .filter(|(_, m)| m.offset == 0 && matches!(m.pr, PrPolicy::Prio(v) if v > level))
+            .map(|(sid, m)| (m.id, sid))
+            .collect();
+        victims.sort_unstable_by(|a, b| b.cmp(a));
+        let before = self.queued_bytes;
+        for (id, sid) in victims {
+            if before - self.queued_bytes >= needed {
+                break;
+            }
+            self.remove_message(sid, id, 0, events);
+        }
+        before - self.queued_bytes
+    }
+
+    /// Association ended: every queued message fails as unsent (SCTP_DATA_UNSENT).
+    pub fn drain_failed(&mut self, error: u32, events: &mut Vec<Event>) {
+        let mut ids: Vec<u16> = self.streams.keys().copied().collect();
+        ids.sort_unstable();
+        let mut by_message: BTreeMap<u64, (u16, QueuedMessage)> = BTreeMap::new();
+        for sid in ids {
+            if let Some(stream) = self.streams.get_mut(&sid) {
+                for msg in stream.messages.drain(..) {
+                    by_message.insert(msg.id, (sid, msg));
+                }
+                stream.key = None;
+            }
+        }
+        for (_, (sid, msg)) in by_message {
+            msg.fail_unsent(sid, error, events);
+        }
+        self.active.clear();
+        self.expiries.clear();
+        self.current = None;
+        self.queued_bytes = 0;
+        self.queued_fragments = 0;
+    }
+
+    /// The caller hands back bytes of produced chunks that left the outstanding queue
+    /// (acknowledged or abandoned). Returns true when the buffer went from full to having
+    /// room (raise `Event::Writable`).
+    pub fn release(&mut self, bytes: usize) -> bool {
+        let was_full = self.used() >= self.sndbuf;
+        self.outstanding_bytes = self.outstanding_bytes.saturating_sub(bytes);
+        was_full && self.used() < self.sndbuf
+    }
+
+    /// Bytes a new message may use before the buffer counts as full.
+    pub fn available(&self) -> usize {
+        self.sndbuf.saturating_sub(self.used())
+    }
+
+    /// Whether `enqueue` would accept a message now (POLLOUT).
+    pub fn is_writable(&self) -> bool {
+        self.used() < self.sndbuf
+    }
+
+    /// Unsent payload bytes.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes
+    }
+
+    /// Unsent fragments (SCTP_STATUS `sstat_penddata`).
+    pub fn queued_chunks(&self) -> usize {
+        self.queued_fragments
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.active.is_empty()
+    }
+
+    pub fn scheduler(&self) -> Scheduler {
+        self.scheduler
+    }
+
+    /// SCTP_STREAM_SCHEDULER.
+    pub fn set_scheduler(&mut self, scheduler: Scheduler) {
+        if self.scheduler == scheduler {
+            return;
+        }
+        self.scheduler = scheduler;
+        let mut order: Vec<u16> = self.active.values().copied().collect();
+        self.active.clear();
+        order.iter().for_each(|s| {
+            if let Some(stream) = self.streams.get_mut(s) {
+                stream.key = None;
+            }
+        });
+        for s in order.drain(..) {
+            self.reschedule(s, true);
+        }
+    }
+
+    /// SCTP_STREAM_SCHEDULER_VALUE for the priority scheduler (lower value sends first).
+    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
+        let stream = self.streams.entry(stream_id).or_default();
+        if stream.priority == priority {
+            return;
+        }
+        stream.priority = priority;
+        if stream.key.is_some() && self.scheduler == Scheduler::Priority {
+            self.reschedule(stream_id, true);
+        }
+    }
+
+    pub fn stream_priority(&self, stream_id: u16) -> u16 {
+        self.streams.get(&stream_id).map_or(0, |s| s.priority)
+    }
+
+    /// RFC 6525 5.2.2: after an outgoing SSN reset the stream's sequence starts at 0 again.
+    pub fn reset_stream_sequence(&mut self, stream_id: u16) {
+        if let Some(stream) = self.streams.get_mut(&stream_id) {
+            stream.next_ordered = 0;
+            stream.next_unordered = 0;
+        }
+    }
+
+    fn used(&self) -> usize {
+        self.queued_bytes + self.outstanding_bytes
+    }
+
+    /// Removes message `id` of `stream_id` if still queued, reporting its unsent fragments.
+    fn remove_message(&mut self, stream_id: u16, id: u64, error: u32, events: &mut Vec<Event>) {
+        let Some(stream) = self.streams.get_mut(&stream_id) else {
+            return;
+        };
+        let Ok(pos) = stream.messages.binary_search_by_key(&id, |m| m.id) else {
+            return;
+        };
+        let Some(msg) = stream.messages.remove(pos) else {
+            return;
+        };
+        if let Some(at) = msg.expiry {
+            self.expiries.remove(&(at, id));
+        }
+        self.queued_bytes -= msg.remaining();
+        self.queued_fragments -= msg.fragments_left();
+        if pos == 0 && msg.offset > 0 && self.current == Some(stream_id) {
+            self.current = None;
+        }
+        msg.fail_unsent(stream_id, error, events);
+        if pos == 0 {
+            self.reschedule(stream_id, false);
+        }
+    }
+
+    /// Re-keys `stream_id` in the active set after its head message changed or its turn
+    /// ended (`rotate`: round-robin moves it behind the others).
+    fn reschedule(&mut self, stream_id: u16, rotate: bool) {
+        let Some(stream) = self.streams.get_mut(&stream_id) else {
+            return;
+        };
+        let old = stream.key.take();
+        if let Some(key) = old {
+            self.active.remove(&key);
+        }
+        let Some(head) = stream.messages.front() else {
+            return;
+        };
+        let key = match (self.scheduler, old) {
+            (Scheduler::Fcfs, _) => (0, head.id),
+            (_, Some(key)) if !rotate => key,
+            (Scheduler::Priority, _) => {
+                self.rr_seq += 1;
+                (u32::from(stream.priority), self.rr_seq)
+            }
+            (Scheduler::RoundRobin, _) => {
+                self.rr_seq += 1;
+                (0, self.rr_seq)
+            }
+        };
+        stream.key = Some(key);
+        self.active.insert(key, stream_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn msg(stream_id: u16, len: usize, fill: u8) -> OutgoingMessage {
+        OutgoingMessage {
+            stream_id,
+            ppid: 42,
+            payload: vec![fill; len],
+            ..Default::default()
+        }
+    }
+
+    fn drain(q: &mut SendQueue) -> Vec<OutChunk> {
+        std::iter::from_fn(|| q.produce(usize::MAX)).collect()
+    }
+
+    fn frag(e: &Event) -> (bool, bool, bool, usize) {
+        match e {
+            Event::SendFailed {
+                sent,
+                frag,
+                payload,
+                ..
+            } => (*sent, frag.first, frag.last, payload.len()),
+            other => panic!("unexpected event {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fragments_sizes_and_flags() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 10, false);
+        let mut m = msg(3, 1201, 0);
+        m.payload = (0..1201u32).map(|i| i as u8).collect();
+        m.sack_immediately = true;
+        q.enqueue(now, m.clone(), 500).unwrap();
+        assert_eq!(q.queued_bytes(), 1201);
+        assert_eq!(q.queued_chunks(), 3);
+        let chunks = drain(&mut q);
+        let lens: Vec<usize> = chunks.iter().map(|c| c.payload.len()).collect();
+        assert_eq!(lens, [500, 500, 201]);
+        let flags: Vec<(bool, bool)> = chunks.iter().map(|c| (c.begin, c.end)).collect();
+        assert_eq!(flags, [(true, false), (false, false), (false, true)]);
+        let imm: Vec<bool> = chunks.iter().map(|c| c.immediate).collect();
+        assert_eq!(imm, [false, false, true]);
+        assert!(chunks
+            .iter()
+            .all(|c| c.mid == 0 && c.fsn == 0 && c.stream_id == 3));
+        assert!(chunks.iter().all(|c| c.ppid == 42));
+        assert!(chunks
+            .windows(2)
+            .all(|w| w[0].message_id == w[1].message_id));
+        let joined: Vec<u8> = chunks.iter().flat_map(|c| c.payload.clone()).collect();
+        assert_eq!(joined, m.payload);
+        assert!(q.is_empty());
+        assert_eq!(q.queued_bytes(), 0);
+        assert_eq!(q.queued_chunks(), 0);
+    }
+
+    #[test]
+    fn single_fragment_and_i_data_fsn() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 10, true);
+        q.enqueue(now, msg(0, 100, 1), 500).unwrap();
+        q.enqueue(now, msg(0, 1000, 2), 400).unwrap();
+        let c = drain(&mut q);
+        assert_eq!(c.len(), 4);
+        assert!(c[0].begin && c[0].end && c[0].fsn == 0 && c[0].mid == 0);
+        let fsns: Vec<u32> = c[1..].iter().map(|c| c.fsn).collect();
+        assert_eq!(fsns, [0, 1, 2]);
+        assert!(c[1..].iter().all(|c| c.mid == 1));
+    }
+
+    #[test]
+    fn ssn_per_stream_and_unordered() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 10, false);
+        q.enqueue(now, msg(1, 10, 0), 500).unwrap();
+        let mut u = msg(1, 10, 0);
+        u.unordered = true;
+        q.enqueue(now, u.clone(), 500).unwrap();
+        q.enqueue(now, msg(2, 10, 0), 500).unwrap();
+        q.enqueue(now, msg(1, 10, 0), 500).unwrap();
+        let c = drain(&mut q);
+        let got: Vec<(u16, u32, bool)> = c
+            .iter()
+            .map(|c| (c.stream_id, c.mid, c.unordered))
+            .collect();
+        assert_eq!(
+            got,
+            [(1, 0, false), (1, 0, true), (2, 0, false), (1, 1, false)]
+        );
+
+        // I-DATA: unordered messages have their own MID sequence.
+        let mut q = SendQueue::new(100_000, 10, true);
+        q.enqueue(now, u.clone(), 500).unwrap();
+        q.enqueue(now, msg(1, 10, 0), 500).unwrap();
+        q.enqueue(now, u, 500).unwrap();
+        let got: Vec<(u32, bool)> = drain(&mut q).iter().map(|c| (c.mid, c.unordered)).collect();
+        assert_eq!(got, [(0, true), (0, false), (1, true)]);
+    }
+
+    #[test]
+    fn ssn_wraps_at_16_bits_mid_at_32() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(u32::MAX, 1, false);
+        for _ in 0..65537 {
+            q.enqueue(now, msg(0, 1, 0), 500).unwrap();
+        }
+        let mids: Vec<u32> = drain(&mut q).iter().map(|c| c.mid).collect();
+        assert_eq!(mids[65534], 65534);
+        assert_eq!(mids[65535], 65535);
+        assert_eq!(mids[65536], 0);
+
+        let mut q = SendQueue::new(100_000, 1, true);
+        q.enqueue(now, msg(0, 1, 0), 500).unwrap();
+        q.enqueue(now, msg(0, 1, 0), 500).unwrap();
+        if let Some(s) = q.streams.get_mut(&0) {
+            s.next_ordered = u32::MAX;
+        }
+        let mids: Vec<u32> = drain(&mut q).iter().map(|c| c.mid).collect();
+        assert_eq!(mids, [u32::MAX, 0]);
+    }
+
+    #[test]
+    fn ssn_not_consumed_by_messages_expired_unsent() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 2, false);
+        let mut ttl = msg(0, 10, 0);
+        ttl.pr = PrPolicy::Ttl(Duration::from_millis(100));
+        q.enqueue(now, ttl, 500).unwrap();
+        q.enqueue(now, msg(0, 10, 0), 500).unwrap();
+        let mut ev = Vec::new();
+        q.expire(now + Duration::from_millis(100), &mut ev);
+        assert_eq!(ev.len(), 1);
+        let c = drain(&mut q);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].mid, 0);
+    }
+
+    #[test]
+    fn reset_stream_sequence_restarts_at_zero() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 2, false);
+        q.enqueue(now, msg(1, 10, 0), 500).unwrap();
+        assert_eq!(drain(&mut q)[0].mid, 0);
+        q.reset_stream_sequence(1);
+        q.enqueue(now, msg(1, 10, 0), 500).unwrap();
+        assert_eq!(drain(&mut q)[0].mid, 0);
+    }
+
+    #[test]
+    fn invalid_stream_and_add_streams() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 2, false);
+        assert_eq!(
+            q.enqueue(now, msg(2, 1, 0), 500),
+            Err(SendError::InvalidStream)
+        );
+        q.set_num_streams(3);
+        assert_eq!(q.enqueue(now, msg(2, 1, 0), 500), Ok(()));
+    }
+
+    #[test]
+    fn sndbuf_limit_like_linux() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(1000, 2, false);
+        // Larger than sndbuf alone, queue empty: accepted.
+        q.enqueue(now, msg(0, 5000, 0), 1000).unwrap();
+        assert_eq!(
+            q.enqueue(now, msg(0, 1, 0), 1000),
+            Err(SendError::WouldBlock)
+        );
+        assert!(!q.is_writable());
+        let c = drain(&mut q);
+        // Produced but unacknowledged bytes still count.
+        assert_eq!(
+            q.enqueue(now, msg(0, 1, 0), 1000),
+            Err(SendError::WouldBlock)
+        );
+        assert!(!q.release(c[0].payload.len()));
+        assert!(!q.release(3000));
+        assert_eq!(q.available(), 0);
+        assert!(q.release(500));
+        assert_eq!(q.available(), 500);
+        // Room left: a message larger than the room is still accepted.
+        q.enqueue(now, msg(0, 800, 0), 1000).unwrap();
+        assert_eq!(
+            q.enqueue(now, msg(0, 1, 0), 1000),
+            Err(SendError::WouldBlock)
+        );
+        q.set_sndbuf(4000);
+        assert!(q.is_writable());
+    }
+
+    #[test]
+    fn fcfs_across_streams() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        for (s, fill) in [(1, 1), (2, 2), (1, 3), (4, 4), (2, 5)] {
+            q.enqueue(now, msg(s, 10, fill), 500).unwrap();
+        }
+        let order: Vec<u8> = drain(&mut q).iter().map(|c| c.payload[0]).collect();
+        assert_eq!(order, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn round_robin_one_message_per_turn() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        q.set_scheduler(Scheduler::RoundRobin);
+        for (s, fill) in [(1, 1), (1, 2), (1, 3), (2, 4), (2, 5), (3, 6)] {
+            q.enqueue(now, msg(s, 10, fill), 500).unwrap();
+        }
+        let order: Vec<u8> = drain(&mut q).iter().map(|c| c.payload[0]).collect();
+        assert_eq!(order, [1, 4, 6, 2, 5, 3]);
+    }
+
+    #[test]
+    fn priority_lowest_value_first_equal_share() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        q.set_scheduler(Scheduler::Priority);
+        q.set_stream_priority(1, 5);
+        q.set_stream_priority(2, 1);
+        q.set_stream_priority(3, 1);
+        for (s, fill) in [(1, 1), (1, 2), (2, 3), (2, 4), (3, 5), (3, 6)] {
+            q.enqueue(now, msg(s, 10, fill), 500).unwrap();
+        }
+        assert_eq!(q.stream_priority(2), 1);
+        let order: Vec<u8> = drain(&mut q).iter().map(|c| c.payload[0]).collect();
+        assert_eq!(order, [3, 5, 4, 6, 1, 2]);
+    }
+
+    #[test]
+    fn scheduler_change_keeps_all_messages() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        for (s, fill) in [(1, 1), (1, 2), (2, 3), (2, 4)] {
+            q.enqueue(now, msg(s, 10, fill), 500).unwrap();
+        }
+        q.set_scheduler(Scheduler::RoundRobin);
+        assert_eq!(q.scheduler(), Scheduler::RoundRobin);
+        assert_eq!(Scheduler::from_linux(2), Some(Scheduler::RoundRobin));
+        assert_eq!(Scheduler::from_linux(9), None);
+        assert_eq!(Scheduler::Priority.to_linux(), 1);
+        let mut order: Vec<u8> = drain(&mut q).iter().map(|c| c.payload[0]).collect();
+        order.sort_unstable();
+        assert_eq!(order, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn data_never_interleaves_fragments() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        q.set_scheduler(Scheduler::RoundRobin);
+        q.enqueue(now, msg(1, 1500, 1), 500).unwrap();
+        q.enqueue(now, msg(2, 10, 2), 500).unwrap();
+        q.enqueue(now, msg(1, 10, 3), 500).unwrap();
+        // A higher-priority message arriving mid-message must not cut in with DATA either.
+        let first = q.produce(usize::MAX).unwrap();
+        q.set_scheduler(Scheduler::Priority);
+        q.set_stream_priority(1, 9);
+        q.enqueue(now, msg(4, 10, 4), 500).unwrap();
+        let mut order = vec![first.payload[0]];
+        order.extend(drain(&mut q).iter().map(|c| c.payload[0]));
+        assert_eq!(&order[..3], [1, 1, 1]);
+        assert_eq!(order.len(), 6);
+    }
+
+    #[test]
+    fn i_data_round_robin_interleaves_fragments() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, true);
+        q.set_scheduler(Scheduler::RoundRobin);
+        q.enqueue(now, msg(1, 1500, 1), 500).unwrap();
+        q.enqueue(now, msg(2, 1000, 2), 500).unwrap();
+        let c = drain(&mut q);
+        let order: Vec<(u8, u32)> = c.iter().map(|c| (c.payload[0], c.fsn)).collect();
+        assert_eq!(order, [(1, 0), (2, 0), (1, 1), (2, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn produce_respects_max_payload() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        q.enqueue(now, msg(1, 800, 1), 500).unwrap();
+        assert!(q.produce(499).is_none());
+        assert_eq!(q.produce(500).map(|c| c.payload.len()), Some(500));
+        assert!(q.produce(299).is_none());
+        assert_eq!(q.produce(300).map(|c| c.payload.len()), Some(300));
+        assert!(q.produce(usize::MAX).is_none());
+    }
+
+    #[test]
+    fn ttl_expiry_reports_each_fragment_unsent() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        let mut m = msg(1, 1500, 7);
+        m.pr = PrPolicy::Ttl(Duration::from_millis(2000));
+        m.context = 99;
+        q.enqueue(now, m, 500).unwrap();
+        let mut short = msg(2, 30, 8);
+        short.pr = PrPolicy::Ttl(Duration::from_millis(2000));
+        q.enqueue(now, short, 500).unwrap();
+        q.enqueue(now, msg(3, 10, 9), 500).unwrap();
+        assert_eq!(q.next_expiry(), Some(now + Duration::from_millis(2000)));
+        let mut ev = Vec::new();
+        q.expire(now + Duration::from_millis(1999), &mut ev);
+        assert!(ev.is_empty());
+        q.expire(now + Duration::from_millis(2000), &mut ev);
+        let got: Vec<_> = ev.iter().map(frag).collect();
+        assert_eq!(
+            got,
+            [
+                (false, true, false, 500),
+                (false, false, false, 500),
+                (false, false, true, 500),
+                (false, true, true, 30),
+            ]
+        );
+        match &ev[0] {
+            Event::SendFailed {
+                stream_id,
+                context,
+                payload,
+                error,
+                ..
+            } => {
+                assert_eq!((*stream_id, *context, *error), (1, 99, 0));
+                assert!(payload.iter().all(|&b| b == 7));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(q.queued_bytes(), 10);
+        assert_eq!(q.queued_chunks(), 1);
+        assert_eq!(q.next_expiry(), None);
+        let c = drain(&mut q);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].stream_id, 3);
+    }
+
+    #[test]
+    fn ttl_expiry_of_partially_sent_message() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        let mut m = msg(1, 1200, 7);
+        m.pr = PrPolicy::Ttl(Duration::from_millis(10));
+        q.enqueue(now, m, 500).unwrap();
+        q.enqueue(now, msg(2, 10, 9), 500).unwrap();
+        let first = q.produce(usize::MAX).unwrap();
+        assert_eq!(first.expiry, Some(now + Duration::from_millis(10)));
+        assert_eq!(q.next_expiry(), None);
+        // Started: not cut by the lifetime here.
+        let mut ev = Vec::new();
+        q.expire(now + Duration::from_millis(10), &mut ev);
+        assert!(ev.is_empty());
+        assert_eq!(q.queued_bytes(), 710);
+        // Its sent fragment was abandoned by the outstanding queue: the rest goes too.
+        q.abandon_message(1, first.message_id, 0, &mut ev);
+        let got: Vec<_> = ev.iter().map(frag).collect();
+        assert_eq!(got, [(false, false, false, 500), (false, false, true, 200)]);
+        let c = drain(&mut q);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].payload[0], 9);
+    }
+
+    #[test]
+    fn fully_produced_messages_leave_expiry_to_outstanding() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        let mut m = msg(1, 100, 7);
+        m.pr = PrPolicy::Ttl(Duration::from_millis(10));
+        q.enqueue(now, m, 500).unwrap();
+        drain(&mut q);
+        let mut ev = Vec::new();
+        q.expire(now + Duration::from_secs(1), &mut ev);
+        assert!(ev.is_empty());
+        assert_eq!(q.next_expiry(), None);
+    }
+
+    #[test]
+    fn abandon_message_drops_unsent_rest() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, true);
+        q.enqueue(now, msg(1, 1500, 7), 500).unwrap();
+        let c = q.produce(usize::MAX).unwrap();
+        let mut ev = Vec::new();
+        q.abandon_message(1, c.message_id + 1, 0, &mut ev);
+        assert!(ev.is_empty());
+        q.abandon_message(1, c.message_id, 0, &mut ev);
+        assert_eq!(ev.len(), 2);
+        assert!(q.is_empty());
+        assert!(q.produce(usize::MAX).is_none());
+    }
+
+    #[test]
+    fn drain_failed_reports_everything_in_order() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 5, false);
+        q.enqueue(now, msg(2, 700, 1), 500).unwrap();
+        q.enqueue(now, msg(1, 10, 2), 500).unwrap();
+        let mut ev = Vec::new();
+        q.drain_failed(5, &mut ev);
+        let got: Vec<_> = ev.iter().map(frag).collect();
+        assert_eq!(
+            got,
+            [
+                (false, true, false, 500),
+                (false, false, true, 200),
+                (false, true, true, 10)
+            ]
+        );
+        assert!(matches!(ev[0], Event::SendFailed { error: 5, .. }));
+        assert!(q.is_empty());
+        assert_eq!(q.queued_bytes(), 0);
+    }
+}

@@ -1,0 +1,87 @@
+//! accept()/accept4(): the real call on the app's AF_UNIX listener (so blocking, O_NONBLOCK and
+//! poll are the kernel's); the engine's end is named after the new socket, which tells the hook
+//! which association it got. The peer address is the association's primary path.
+
+use super::fd::{put_sockaddr, read_len, sctp};
+use super::hook::{check, hook, HookResult};
+use crate::stack::registry::{self, Entry};
+use crate::stack::{fdmap, handle, names, sys};
+
+hook! {
+    fn accept(fd: i32, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> i32 {
+        if sctp(fd).is_none() {
+            return check(unsafe { sys::accept(fd, addr, len) });
+        }
+        sctp_accept(fd, addr, len, 0)
+    }
+}
+
+hook! {
+    fn accept4(fd: i32, addr: *mut libc::sockaddr, len: *mut libc::socklen_t, flags: i32) -> i32 {
+        if sctp(fd).is_none() {
+            return check(unsafe { sys::accept4(fd, addr, len, flags) });
+        }
+        sctp_accept(fd, addr, len, flags)
+    }
+}
+
+fn sctp_accept(
+    fd: i32,
+    addr: *mut libc::sockaddr,
+    len: *mut libc::socklen_t,
+    flags: i32,
+) -> HookResult<i32> {
+    let Some(l) = sctp(fd) else {
+        return Err(libc::EBADF);
+    };
+    if !addr.is_null() {
+        read_len(len)?;
+    }
+    let nfd =
+        check(unsafe { sys::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) })?;
+    let r = adopt(nfd, &l.e).and_then(|(e, peer)| {
+        put_sockaddr(
+            addr,
+            len,
+            &peer,
+            super::fd::Sctp { key: (0, 0), e }.policy(),
+        )
+    });
+    match r {
+        Ok(()) => Ok(nfd),
+        Err(e) => {
+            fdmap::SCTP_FDS.set(nfd, false);
+            unsafe { sys::close(nfd) };
+            Err(e)
+        }
+    }
+}
+
+/// Register the accepted fd as the socket its peer's name gives.
+fn adopt(nfd: i32, listener: &Entry) -> HookResult<(Entry, std::net::SocketAddr)> {
+    // SAFETY: the kernel writes at most `len` bytes of the peer's name.
+    let mut sun: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
+    if unsafe {
+        libc::syscall(
+            libc::SYS_getpeername,
+            nfd,
+            &mut sun as *mut _,
+            &mut len as *mut _,
+        )
+    } < 0
+    {
+        return Err(libc::ECONNABORTED);
+    }
+    let sid = names::parse(handle::magic(), sys::getpid(), &sun, len).ok_or(libc::ECONNABORTED)?;
+    let key = registry::file_key(nfd)?;
+    let e = Entry {
+        sid,
+        listener: false,
+        ..*listener
+    };
+    registry::insert(key, e);
+    fdmap::SCTP_FDS.set(nfd, true);
+    let peer = handle::call(move |eng| eng.accepted(sid, key))??;
+    Ok((e, peer))
+}

@@ -1,0 +1,97 @@
+//! close(), close_range(), dup(), dup2(), dup3(): keep the fd hint map true and protect the
+//! engine's fds. The engine learns that an app socket is gone from its socketpair end (EOF and
+//! HUP when the last reference goes, whoever closes it, even glibc-internal closes); only a
+//! one-to-one listener, of which the engine holds no end, is reported from here.
+
+use super::fd::sctp;
+use super::hook::{check, hook};
+use crate::stack::fdmap::{self, INTERNAL_FDS, SCTP_FDS};
+use crate::stack::registry::{self, FileKey};
+use crate::stack::{handle, sys};
+
+hook! {
+    fn close(fd: i32) -> i32 {
+        if fdmap::is_internal(fd) {
+            return Err(libc::EBADF);
+        }
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::close(fd) });
+        }
+        let s = sctp(fd);
+        SCTP_FDS.set(fd, false);
+        super::partial::forget(fd);
+        let r = check(unsafe { sys::close(fd) });
+        if let Some(s) = s.filter(|s| s.e.listener) {
+            if !still_open(s.key) {
+                let sid = s.e.sid;
+                let _ = handle::post(move |e| e.app_gone(sid));
+            }
+        }
+        r
+    }
+}
+
+/// Does another fd of this process still refer to open file `key`?
+fn still_open(key: FileKey) -> bool {
+    (0..65536)
+        .filter(|&fd| SCTP_FDS.contains(fd))
+        .any(|fd| registry::file_key(fd) == Ok(key))
+}
+
+hook! {
+    fn close_range(first: u32, last: u32, flags: i32) -> i32 {
+        if flags & libc::CLOSE_RANGE_CLOEXEC as i32 != 0 || !fdmap::ANY_SCTP.load(std::sync::atomic::Ordering::Relaxed) {
+            return check(unsafe { sys::close_range(first, last, flags) });
+        }
+        // Close around our fds.
+        let mut from = first;
+        for fd in first..=last.min(65535) {
+            if INTERNAL_FDS.contains(fd as i32) {
+                if fd > from {
+                    check(unsafe { sys::close_range(from, fd - 1, flags) })?;
+                }
+                from = fd + 1;
+            }
+        }
+        SCTP_FDS.clear_range(first, last);
+        if from <= last {
+            check(unsafe { sys::close_range(from, last, flags) })?;
+        }
+        Ok(0)
+    }
+}
+
+hook! {
+    fn dup(fd: i32) -> i32 {
+        if fdmap::is_internal(fd) {
+            return Err(libc::EBADF);
+        }
+        let n = check(unsafe { sys::dup(fd) })?;
+        SCTP_FDS.set(n, fdmap::is_sctp(fd));
+        Ok(n)
+    }
+}
+
+hook! {
+    fn dup2(old: i32, new: i32) -> i32 {
+        if fdmap::is_internal(old) || fdmap::is_internal(new) {
+            return Err(libc::EBADF);
+        }
+        let n = check(unsafe { sys::dup2(old, new) })?;
+        if n != old {
+            SCTP_FDS.set(n, fdmap::is_sctp(old));
+        }
+        Ok(n)
+    }
+}
+
+hook! {
+    fn dup3(old: i32, new: i32, flags: i32) -> i32 {
+        if fdmap::is_internal(old) || fdmap::is_internal(new) {
+            return Err(libc::EBADF);
+        }
+        let n = check(unsafe { sys::dup3(old, new, flags) })?;
+        SCTP_FDS.set(n, fdmap::is_sctp(old));
+        Ok(n)
+    }
+}

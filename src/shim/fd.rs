@@ -1,0 +1,131 @@
+//! Which fds the hooks act on, and safe copies of the caller's memory.
+
+use crate::shim::sockaddr::{format_sockaddr, AddrPolicy};
+use crate::stack::registry::{self, Entry, FileKey};
+use crate::stack::{fdmap, sys};
+use std::net::SocketAddr;
+
+/// An SCTP socket served by this process's engine.
+pub struct Sctp {
+    pub key: FileKey,
+    pub e: Entry,
+}
+
+impl Sctp {
+    pub fn one_to_one(&self) -> bool {
+        self.e.ty == libc::SOCK_STREAM
+    }
+
+    /// How the socket takes and reports addresses.
+    pub fn policy(&self) -> AddrPolicy {
+        if self.e.family == libc::AF_INET6 {
+            AddrPolicy::INET6
+        } else {
+            AddrPolicy::INET
+        }
+    }
+}
+
+/// The SCTP socket behind `fd` when this process serves it; None passes the call through (a
+/// foreign fd, or a socket inherited from the parent whose engine serves it).
+pub fn sctp(fd: i32) -> Option<Sctp> {
+    if !fdmap::is_sctp(fd) {
+        return None;
+    }
+    let (key, e) = registry::lookup(fd)?;
+    (e.owner == sys::getpid()).then_some(Sctp { key, e })
+}
+
+/// Copy `len` bytes from the caller (EFAULT on a bad pointer, as the kernel reports it).
+pub fn copy_in(ptr: *const u8, len: usize) -> Result<Vec<u8>, i32> {
+    let mut v = vec![0u8; len];
+    if len == 0 {
+        return Ok(v);
+    }
+    let local = libc::iovec {
+        iov_base: v.as_mut_ptr().cast(),
+        iov_len: len,
+    };
+    let remote = libc::iovec {
+        iov_base: ptr as *mut libc::c_void,
+        iov_len: len,
+    };
+    // SAFETY: process_vm_readv on ourselves validates `ptr` in the kernel.
+    let n = unsafe {
+        libc::syscall(
+            libc::SYS_process_vm_readv,
+            sys::getpid(),
+            &local,
+            1 as libc::c_ulong,
+            &remote,
+            1 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    if n != len as libc::c_long {
+        return Err(libc::EFAULT);
+    }
+    Ok(v)
+}
+
+/// Copy `data` to the caller (EFAULT on a bad pointer).
+pub fn copy_out(ptr: *mut u8, data: &[u8]) -> Result<(), i32> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    let local = libc::iovec {
+        iov_base: data.as_ptr() as *mut libc::c_void,
+        iov_len: data.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: ptr.cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: as above, for writing.
+    let n = unsafe {
+        libc::syscall(
+            libc::SYS_process_vm_writev,
+            sys::getpid(),
+            &local,
+            1 as libc::c_ulong,
+            &remote,
+            1 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    if n != data.len() as libc::c_long {
+        return Err(libc::EFAULT);
+    }
+    Ok(())
+}
+
+/// Read a `socklen_t` the caller points at.
+pub fn read_len(len: *const libc::socklen_t) -> Result<usize, i32> {
+    let b = copy_in(len.cast(), std::mem::size_of::<libc::socklen_t>())?;
+    Ok(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as usize)
+}
+
+/// Store an address the way getsockname/accept/recvfrom do: at most `*len` bytes, then `*len`
+/// set to the full size. Null pointers store nothing.
+pub fn put_sockaddr(
+    addr: *mut libc::sockaddr,
+    len: *mut libc::socklen_t,
+    a: &SocketAddr,
+    p: AddrPolicy,
+) -> Result<(), i32> {
+    if addr.is_null() || len.is_null() {
+        return Ok(());
+    }
+    let raw = format_sockaddr(a, p);
+    let room = read_len(len)?;
+    let bytes = raw.as_bytes();
+    copy_out(addr.cast(), &bytes[..bytes.len().min(room)])?;
+    copy_out(len.cast(), &(bytes.len() as libc::socklen_t).to_ne_bytes())
+}
+
+/// Whether the open file behind `fd` is non-blocking.
+pub fn nonblocking(fd: i32) -> bool {
+    // SAFETY: F_GETFL on any fd.
+    let fl = unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_GETFL) };
+    fl >= 0 && (fl as i32) & libc::O_NONBLOCK != 0
+}

@@ -1,0 +1,327 @@
+//! The receive hooks: read, readv, recv, recvfrom, recvmsg and glibc's fortified __read_chk,
+//! __recv_chk, __recvfrom_chk. On an SCTP app fd each reads one record with a scatter read
+//! whose iov[0] is our header (the payload lands in the caller's buffer, no copy), keeps what
+//! does not fit for the next read (`partial`), and joins the records of a message larger than
+//! one record while the caller's buffer has room. Blocking, O_NONBLOCK, MSG_DONTWAIT, timeouts
+//! and EINTR are the kernel's, on the app's own fd.
+
+use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
+use super::hook::{check, hook, HookResult};
+use super::partial::{self, Rest};
+use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
+use crate::stack::{fdmap, handle, sys};
+use libc::{c_void, iovec, sockaddr, socklen_t};
+
+/// What one receive returned.
+pub struct Got {
+    pub n: usize,
+    /// The header of the (last) record read; None at EOF.
+    pub hdr: Option<RecvHeader>,
+    /// The message is complete (MSG_EOR).
+    pub eor: bool,
+}
+
+/// Copy `data` into the caller's iovecs from byte `skip` on; returns bytes copied.
+fn scatter(user: &[iovec], mut skip: usize, mut data: &[u8]) -> HookResult<usize> {
+    let mut done = 0;
+    for v in user {
+        if data.is_empty() {
+            break;
+        }
+        if skip >= v.iov_len {
+            skip -= v.iov_len;
+            continue;
+        }
+        let room = v.iov_len - skip;
+        let k = room.min(data.len());
+        copy_out((v.iov_base as *mut u8).wrapping_add(skip), &data[..k])?;
+        skip = 0;
+        done += k;
+        data = &data[k..];
+    }
+    Ok(done)
+}
+
+/// The caller's iovecs from byte `skip` on.
+fn from_offset(user: &[iovec], mut skip: usize, out: &mut Vec<iovec>) {
+    for v in user {
+        if skip >= v.iov_len {
+            skip -= v.iov_len;
+            continue;
+        }
+        out.push(iovec {
+            iov_base: (v.iov_base as *mut u8).wrapping_add(skip).cast(),
+            iov_len: v.iov_len - skip,
+        });
+        skip = 0;
+    }
+}
+
+/// Receive one SCTP message (or the next piece of one) into `user`.
+pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
+    let peek = flags & libc::MSG_PEEK != 0;
+    let total: usize = user.iter().map(|v| v.iov_len).sum();
+    if let Some(mut r) = partial::take(fd) {
+        let n = scatter(user, 0, &r.data[r.pos..])?;
+        let done = r.pos + n >= r.data.len();
+        let eor = done && r.hdr.flags & FLAG_MORE == 0;
+        let hdr = r.hdr;
+        if !peek {
+            r.pos += n;
+        }
+        if !done || peek {
+            partial::keep(r);
+        }
+        return Ok(Got {
+            n,
+            hdr: Some(hdr),
+            eor,
+        });
+    }
+    let magic = handle::magic();
+    let mut got = 0usize;
+    let mut last: Option<RecvHeader> = None;
+    let mut iov = Vec::with_capacity(user.len() + 2);
+    let mut spare = if total < MAX_RECORD {
+        Some(partial::spare())
+    } else {
+        None
+    };
+    let mut rflags = flags & !libc::MSG_TRUNC;
+    let result = loop {
+        let mut hb = [0u8; RecvHeader::LEN];
+        iov.clear();
+        iov.push(iovec {
+            iov_base: hb.as_mut_ptr().cast(),
+            iov_len: hb.len(),
+        });
+        from_offset(user, got, &mut iov);
+        if let Some(s) = spare.as_mut() {
+            iov.push(iovec {
+                iov_base: s.as_mut_ptr().cast(),
+                iov_len: s.len(),
+            });
+        }
+        // SAFETY: a msghdr over live iovecs; the kernel validates the caller's pointers.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = iov.as_mut_ptr();
+        msg.msg_iovlen = iov.len();
+        let n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
+        if n < 0 {
+            let e = sys::errno();
+            // After a first piece, "nothing more yet" just ends this read.
+            break if got > 0 { Ok(()) } else { Err(e) };
+        }
+        let n = n as usize;
+        if n == 0 {
+            break Ok(());
+        }
+        let Some(h) = RecvHeader::decode(magic, &hb[..n.min(RecvHeader::LEN)]) else {
+            tracing::warn!(fd, n, "record without our header on an SCTP fd");
+            break Err(libc::EIO);
+        };
+        if h.kind == Kind::Error {
+            if got > 0 {
+                break Ok(());
+            }
+            let e = h.context as i32;
+            break Err(if e > 0 { e } else { libc::ECONNRESET });
+        }
+        let payload = n.saturating_sub(RecvHeader::LEN);
+        let room = total - got;
+        let here = payload.min(room);
+        got += here;
+        last = Some(h);
+        if payload > room {
+            if !peek {
+                let s = spare.take().unwrap_or_default();
+                partial::keep(Rest {
+                    fd,
+                    hdr: h,
+                    data: s[..payload - room].to_vec(),
+                    pos: 0,
+                });
+                partial::give_back(s);
+            }
+            break Ok(());
+        }
+        // A message larger than one record: join the next piece while there is room.
+        if h.flags & FLAG_MORE == 0 || got >= total || peek || h.kind != Kind::Data {
+            break Ok(());
+        }
+        rflags |= libc::MSG_DONTWAIT;
+    };
+    if let Some(s) = spare {
+        partial::give_back(s);
+    }
+    result?;
+    let eor = last.is_some_and(|h| h.flags & FLAG_MORE == 0) && partial_done(fd);
+    Ok(Got {
+        n: got,
+        hdr: last,
+        eor,
+    })
+}
+
+/// No rest of the current record is pending for `fd`.
+fn partial_done(fd: i32) -> bool {
+    match partial::take(fd) {
+        None => true,
+        Some(r) => {
+            partial::keep(r);
+            false
+        }
+    }
+}
+
+fn one(buf: *mut c_void, len: usize) -> [iovec; 1] {
+    [iovec {
+        iov_base: buf,
+        iov_len: len,
+    }]
+}
+
+hook! {
+    fn read(fd: i32, buf: *mut c_void, len: usize) -> isize {
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::read(fd, buf, len) });
+        }
+        Ok(recv_sctp(fd, &one(buf, len), 0)?.n as isize)
+    }
+}
+
+hook! {
+    fn __read_chk(fd: i32, buf: *mut c_void, len: usize, buflen: usize) -> isize {
+        if !fdmap::is_sctp(fd) || len > buflen {
+            return check(unsafe { sys::__read_chk(fd, buf, len, buflen) });
+        }
+        Ok(recv_sctp(fd, &one(buf, len), 0)?.n as isize)
+    }
+}
+
+hook! {
+    fn readv(fd: i32, iov: *const iovec, n: i32) -> isize {
+        if !fdmap::is_sctp(fd) || !(0..=libc::UIO_MAXIOV).contains(&n) {
+            return check(unsafe { sys::readv(fd, iov, n) });
+        }
+        let user = user_iovs(iov, n as usize)?;
+        Ok(recv_sctp(fd, &user, 0)?.n as isize)
+    }
+}
+
+hook! {
+    fn recv(fd: i32, buf: *mut c_void, len: usize, flags: i32) -> isize {
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::recv(fd, buf, len, flags) });
+        }
+        Ok(recv_sctp(fd, &one(buf, len), flags)?.n as isize)
+    }
+}
+
+hook! {
+    fn __recv_chk(fd: i32, buf: *mut c_void, len: usize, buflen: usize, flags: i32) -> isize {
+        if !fdmap::is_sctp(fd) || len > buflen {
+            return check(unsafe { sys::__recv_chk(fd, buf, len, buflen, flags) });
+        }
+        Ok(recv_sctp(fd, &one(buf, len), flags)?.n as isize)
+    }
+}
+
+hook! {
+    fn recvfrom(fd: i32, buf: *mut c_void, len: usize, flags: i32, addr: *mut sockaddr, alen: *mut socklen_t) -> isize {
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::recvfrom(fd, buf, len, flags, addr, alen) });
+        }
+        recvfrom_sctp(fd, buf, len, flags, addr, alen)
+    }
+}
+
+hook! {
+    fn __recvfrom_chk(fd: i32, buf: *mut c_void, len: usize, buflen: usize, flags: i32, addr: *mut sockaddr, alen: *mut socklen_t) -> isize {
+        if !fdmap::is_sctp(fd) || len > buflen {
+            return check(unsafe { sys::__recvfrom_chk(fd, buf, len, buflen, flags, addr, alen) });
+        }
+        recvfrom_sctp(fd, buf, len, flags, addr, alen)
+    }
+}
+
+fn recvfrom_sctp(
+    fd: i32,
+    buf: *mut c_void,
+    len: usize,
+    flags: i32,
+    addr: *mut sockaddr,
+    alen: *mut socklen_t,
+) -> HookResult<isize> {
+    let g = recv_sctp(fd, &one(buf, len), flags)?;
+    if let (Some(peer), Some(s)) = (g.hdr.and_then(|h| h.peer), sctp(fd)) {
+        put_sockaddr(addr, alen, &peer, s.policy())?;
+    }
+    Ok(g.n as isize)
+}
+
+hook! {
+    fn recvmsg(fd: i32, msg: *mut libc::msghdr, flags: i32) -> isize {
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::recvmsg(fd, msg, flags) });
+        }
+        recvmsg_sctp(fd, msg, flags)
+    }
+}
+
+/// Copy the caller's iovec array (EFAULT on a bad pointer).
+pub fn user_iovs(iov: *const iovec, n: usize) -> HookResult<Vec<iovec>> {
+    let bytes = copy_in(iov.cast(), n * std::mem::size_of::<iovec>())?;
+    Ok(bytes
+        .chunks_exact(std::mem::size_of::<iovec>())
+        // SAFETY: iovec is plain old data; read_unaligned copies it out of the byte buffer.
+        .map(|c| unsafe { std::ptr::read_unaligned(c.as_ptr() as *const iovec) })
+        .collect())
+}
+
+/// Copy the caller's msghdr (EFAULT on a bad pointer).
+pub fn user_msghdr(msg: *const libc::msghdr) -> HookResult<libc::msghdr> {
+    let b = copy_in(msg.cast(), std::mem::size_of::<libc::msghdr>())?;
+    // SAFETY: msghdr is plain old data.
+    Ok(unsafe { std::ptr::read_unaligned(b.as_ptr() as *const libc::msghdr) })
+}
+
+fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize> {
+    let mut m = user_msghdr(msg)?;
+    if m.msg_iovlen > libc::UIO_MAXIOV as usize {
+        return Err(libc::EMSGSIZE);
+    }
+    let user = user_iovs(m.msg_iov, m.msg_iovlen)?;
+    let g = recv_sctp(fd, &user, flags)?;
+    let mut out_flags = 0;
+    if g.eor {
+        out_flags |= libc::MSG_EOR;
+    }
+    if let Some(h) = g.hdr {
+        if h.kind == Kind::Notification {
+            out_flags |= crate::abi::MSG_NOTIFICATION;
+        }
+        match (h.peer, sctp(fd)) {
+            (Some(peer), Some(s)) if !m.msg_name.is_null() => {
+                let raw = super::sockaddr::format_sockaddr(&peer, s.policy());
+                let k = raw.len().min(m.msg_namelen as usize);
+                copy_out(m.msg_name.cast(), &raw.as_bytes()[..k])?;
+                m.msg_namelen = raw.len() as socklen_t;
+            }
+            _ => m.msg_namelen = 0,
+        }
+    } else {
+        m.msg_namelen = 0;
+    }
+    m.msg_controllen = 0;
+    m.msg_flags = out_flags;
+    // SAFETY: msghdr as bytes, written back to the caller.
+    let bytes = unsafe {
+        std::slice::from_raw_parts(
+            &m as *const libc::msghdr as *const u8,
+            std::mem::size_of::<libc::msghdr>(),
+        )
+    };
+    copy_out(msg.cast(), bytes)?;
+    Ok(g.n as isize)
+}

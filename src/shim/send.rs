@@ -1,0 +1,214 @@
+//! The send hooks: write, writev, send, sendto, sendmsg. A message up to one record without
+//! metadata is the app's own write (plain payload, no hook work beyond a bitmap test); metadata
+//! (a destination, SCTP cmsgs) goes in a header in iov[0]; a message larger than one record is
+//! cut into records carrying MORE. SCTP refuses empty messages (EINVAL), which also keeps a
+//! zero-length record from looking like EOF to the engine.
+
+use super::cmsg::SendParams;
+use super::fd::{copy_in, sctp};
+use super::hook::{check, hook, HookResult};
+use super::recv::{user_iovs, user_msghdr};
+use super::sockaddr::verify_peer_addr;
+use crate::abi::{
+    SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED,
+};
+use crate::assoc::PrPolicy;
+use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
+use crate::stack::{fdmap, handle, sys};
+use libc::{c_void, iovec, sockaddr, socklen_t};
+
+/// Send one record: the header (if any) then the caller's iovecs.
+fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) -> HookResult<usize> {
+    let mut hb = [0u8; SendHeader::LEN];
+    let mut iov = Vec::with_capacity(user.len() + 1);
+    if let Some(h) = hdr {
+        h.encode(handle::magic(), &mut hb);
+        iov.push(iovec {
+            iov_base: hb.as_mut_ptr().cast(),
+            iov_len: hb.len(),
+        });
+    }
+    iov.extend_from_slice(user);
+    // SAFETY: a msghdr over live iovecs; the kernel validates the caller's pointers.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = iov.as_mut_ptr();
+    msg.msg_iovlen = iov.len();
+    let n = check(unsafe { sys::sendmsg(fd, &msg, flags) })? as usize;
+    Ok(n.saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+}
+
+/// Wait until `fd` can take a record (finishing a message already partly sent).
+fn wait_writable(fd: i32) {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one pollfd on the stack.
+    unsafe { libc::syscall(libc::SYS_poll, &mut p as *mut libc::pollfd, 1, -1) };
+}
+
+/// Send a whole message of `len` bytes with header `h`.
+fn send_message(
+    fd: i32,
+    mut h: Option<SendHeader>,
+    user: &[iovec],
+    len: usize,
+    flags: i32,
+) -> HookResult<usize> {
+    if len <= MAX_RECORD {
+        return send_record(fd, h.as_ref(), user, flags);
+    }
+    let mut data = Vec::with_capacity(len);
+    for v in user {
+        data.extend_from_slice(&copy_in(v.iov_base as *const u8, v.iov_len)?);
+    }
+    let base = h.take().unwrap_or_default();
+    let mut off = 0;
+    while off < len {
+        let piece = (len - off).min(MAX_RECORD);
+        let mut ph = base;
+        if off + piece < len {
+            ph.flags |= send_flags::MORE;
+        }
+        let v = [iovec {
+            iov_base: data[off..].as_ptr() as *mut c_void,
+            iov_len: piece,
+        }];
+        match send_record(fd, Some(&ph), &v, flags) {
+            Ok(_) => off += piece,
+            Err(libc::EAGAIN) if off > 0 => wait_writable(fd),
+            Err(libc::EINTR) if off > 0 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(len)
+}
+
+fn one(buf: *const c_void, len: usize) -> [iovec; 1] {
+    [iovec {
+        iov_base: buf as *mut c_void,
+        iov_len: len,
+    }]
+}
+
+hook! {
+    fn write(fd: i32, buf: *const c_void, len: usize) -> isize {
+        if !fdmap::is_sctp(fd) || (1..=MAX_RECORD).contains(&len) {
+            return check(unsafe { sys::write(fd, buf, len) });
+        }
+        if len == 0 {
+            return Err(libc::EINVAL);
+        }
+        Ok(send_message(fd, None, &one(buf, len), len, 0)? as isize)
+    }
+}
+
+hook! {
+    fn send(fd: i32, buf: *const c_void, len: usize, flags: i32) -> isize {
+        if !fdmap::is_sctp(fd) || (1..=MAX_RECORD).contains(&len) {
+            return check(unsafe { sys::send(fd, buf, len, flags) });
+        }
+        if len == 0 {
+            return Err(libc::EINVAL);
+        }
+        Ok(send_message(fd, None, &one(buf, len), len, flags)? as isize)
+    }
+}
+
+hook! {
+    fn writev(fd: i32, iov: *const iovec, n: i32) -> isize {
+        if !fdmap::is_sctp(fd) || !(0..=libc::UIO_MAXIOV).contains(&n) {
+            return check(unsafe { sys::writev(fd, iov, n) });
+        }
+        let user = user_iovs(iov, n as usize)?;
+        let len: usize = user.iter().map(|v| v.iov_len).sum();
+        if len == 0 {
+            return Err(libc::EINVAL);
+        }
+        Ok(send_message(fd, None, &user, len, 0)? as isize)
+    }
+}
+
+hook! {
+    fn sendto(fd: i32, buf: *const c_void, len: usize, flags: i32, addr: *const sockaddr, alen: socklen_t) -> isize {
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::sendto(fd, buf, len, flags, addr, alen) });
+        }
+        if len == 0 {
+            return Err(libc::EINVAL);
+        }
+        let mut h = None;
+        if !addr.is_null() {
+            let s = sctp(fd).ok_or(libc::EBADF)?;
+            let dest = verify_peer_addr(&copy_in(addr.cast(), alen as usize)?, s.policy())?;
+            h = Some(SendHeader { dest: Some(dest), ..SendHeader::default() });
+        }
+        Ok(send_message(fd, h, &one(buf, len), len, flags)? as isize)
+    }
+}
+
+hook! {
+    fn sendmsg(fd: i32, msg: *const libc::msghdr, flags: i32) -> isize {
+        if !fdmap::is_sctp(fd) {
+            return check(unsafe { sys::sendmsg(fd, msg, flags) });
+        }
+        sendmsg_sctp(fd, msg, flags)
+    }
+}
+
+fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isize> {
+    let m = user_msghdr(msg)?;
+    if m.msg_iovlen > libc::UIO_MAXIOV as usize {
+        return Err(libc::EMSGSIZE);
+    }
+    let user = user_iovs(m.msg_iov, m.msg_iovlen)?;
+    let len: usize = user.iter().map(|v| v.iov_len).sum();
+    let s = sctp(fd).ok_or(libc::EBADF)?;
+    let dest = if m.msg_name.is_null() || m.msg_namelen == 0 {
+        None
+    } else {
+        Some(verify_peer_addr(
+            &copy_in(m.msg_name.cast(), m.msg_namelen as usize)?,
+            s.policy(),
+        )?)
+    };
+    let control = if m.msg_control.is_null() {
+        Vec::new()
+    } else {
+        copy_in(m.msg_control.cast(), m.msg_controllen)?
+    };
+    let p = SendParams::parse(&control)?;
+    p.validate(s.one_to_one(), len, dest.is_some())?;
+    if dest.is_none() && control.is_empty() {
+        return Ok(send_message(fd, None, &user, len, flags)? as isize);
+    }
+    let (pr, pr_value) = match p.pr_policy() {
+        PrPolicy::Reliable => (PrKind::None, 0),
+        PrPolicy::Ttl(d) => (PrKind::Ttl, d.as_millis().min(u32::MAX as u128) as u32),
+        PrPolicy::Rtx(n) => (PrKind::Rtx, n),
+        PrPolicy::Prio(n) => (PrKind::Prio, n),
+    };
+    let map = [
+        (SCTP_UNORDERED, send_flags::UNORDERED),
+        (SCTP_SACK_IMMEDIATELY, send_flags::SACK_IMMEDIATELY),
+        (SCTP_ADDR_OVER, send_flags::ADDR_OVER),
+        (SCTP_EOF, send_flags::EOF),
+        (SCTP_ABORT, send_flags::ABORT),
+        (SCTP_SENDALL, send_flags::SENDALL),
+    ];
+    let h = SendHeader {
+        flags: map
+            .iter()
+            .filter(|(f, _)| p.has_flag(*f))
+            .fold(0, |acc, (_, g)| acc | g),
+        stream: p.info.sinfo_stream,
+        ppid: p.info.sinfo_ppid,
+        context: p.info.sinfo_context,
+        assoc_id: p.assoc_id(),
+        pr,
+        pr_value,
+        dest,
+    };
+    Ok(send_message(fd, Some(h), &user, len, flags)? as isize)
+}

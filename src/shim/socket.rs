@@ -1,0 +1,70 @@
+//! socket(): `AF_INET`/`AF_INET6` x `SOCK_STREAM`/`SOCK_SEQPACKET` with IPPROTO_SCTP becomes one
+//! end of an AF_UNIX SOCK_SEQPACKET socketpair whose other end the engine holds; everything
+//! else passes through. SOCK_NONBLOCK/SOCK_CLOEXEC are masked before the test (withsctp's
+//! `type == SOCK_STREAM` test misses CPython's SOCK_CLOEXEC) and applied to the app's end.
+
+use super::hook::{hook, HookResult};
+use crate::stack::registry::{self, Entry};
+use crate::stack::sock::Style;
+use crate::stack::{fdmap, fds, handle, sys};
+use rustix::net::{AddressFamily, SocketFlags, SocketType};
+use std::os::fd::{AsRawFd, IntoRawFd};
+
+const FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+
+hook! {
+    fn socket(domain: i32, ty: i32, proto: i32) -> i32 {
+        let base = ty & !FLAGS;
+        let ours = proto == libc::IPPROTO_SCTP
+            && (domain == libc::AF_INET || domain == libc::AF_INET6)
+            && (base == libc::SOCK_STREAM || base == libc::SOCK_SEQPACKET);
+        if !ours || handle::config().is_ok_and(|c| c.disabled) {
+            return super::hook::check(unsafe { sys::socket(domain, ty, proto) });
+        }
+        sctp_socket(domain, base, ty & FLAGS)
+    }
+}
+
+/// Make a new SCTP socket; returns the app's fd.
+pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
+    handle::config()?;
+    handle::handle()?;
+    let (app, end) = rustix::net::socketpair(
+        AddressFamily::UNIX,
+        SocketType::SEQPACKET,
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+        None,
+    )
+    .map_err(|e| e.raw_os_error())?;
+    if flags & libc::SOCK_NONBLOCK == 0 {
+        rustix::fs::fcntl_setfl(&app, rustix::fs::OFlags::empty()).map_err(|e| e.raw_os_error())?;
+    }
+    if flags & libc::SOCK_CLOEXEC == 0 {
+        rustix::io::fcntl_setfd(&app, rustix::io::FdFlags::empty())
+            .map_err(|e| e.raw_os_error())?;
+    }
+    let end = fds::move_high(end.into_raw_fd())?;
+    let key = registry::file_key(app.as_raw_fd())?;
+    let sid = registry::next_sid();
+    registry::insert(
+        key,
+        Entry {
+            sid,
+            owner: sys::getpid(),
+            ty: base,
+            family: domain,
+            listener: false,
+        },
+    );
+    let style = if base == libc::SOCK_STREAM {
+        Style::OneToOne
+    } else {
+        Style::OneToMany
+    };
+    let v6 = domain == libc::AF_INET6;
+    handle::post(move |e| e.create(sid, style, v6, key, end))?;
+    let fd = app.into_raw_fd();
+    fdmap::SCTP_FDS.set(fd, true);
+    tracing::debug!(fd, sid, domain, ty = base, "sctp socket");
+    Ok(fd)
+}

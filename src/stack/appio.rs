@@ -1,0 +1,372 @@
+//! Data between the engine's ends of the app socketpairs and the associations.
+//!
+//! app -> association: records are read only while the association's send buffer has room, so
+//! a full send buffer backs up into the app's socket: EAGAIN, POLLOUT low (`--test-pollout`).
+//! association -> app: messages are taken from the association only while the app's receive
+//! queue accepts them, so an app that does not read closes the SCTP receive window.
+//! The ends are edge-triggered in epoll (IN|OUT|RDHUP), so every read runs until EAGAIN, EOF
+//! or a full association, and a paused socket is resumed by a direct call.
+
+use super::engine::Engine;
+use super::frame::{self, send_flags, Kind, PrKind, RecvHeader, SendHeader};
+use super::registry::Sid;
+use super::sock::{OutRec, Style};
+use crate::assoc::{AssocId, Message, OutgoingMessage, PrPolicy, SendError};
+use rustix::event::epoll::EventFlags;
+use rustix::net::{RecvFlags, SendFlags};
+use std::io::IoSlice;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+impl Engine {
+    /// epoll reported `flags` on socket `sid`'s end.
+    pub fn on_end(&mut self, sid: Sid, flags: EventFlags) {
+        if flags.contains(EventFlags::OUT) && self.flush_out(sid) {
+            self.drain_readable(sid);
+        }
+        if flags.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP | EventFlags::ERR)
+        {
+            self.read_app(sid);
+        }
+        if flags.contains(EventFlags::HUP) {
+            self.app_gone(sid);
+        }
+    }
+
+    /// Read the app's records until EAGAIN, EOF, or the association has no room.
+    pub fn read_app(&mut self, sid: Sid) {
+        loop {
+            let Some(s) = self.socks.get(&sid) else {
+                return;
+            };
+            if s.app_eof || s.blocked.is_some() {
+                return;
+            }
+            let Some(end) = &s.end else { return };
+            let n = match rustix::net::recv(end, &mut self.rec[..], RecvFlags::DONTWAIT) {
+                Ok((n, _)) => n,
+                Err(rustix::io::Errno::AGAIN) if self.is_exiting() => 0,
+                Err(rustix::io::Errno::AGAIN) => return,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => 0,
+            };
+            if n == 0 {
+                // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR);
+                // after HUP every reference is gone and every record has been read.
+                self.app_eof(sid);
+                if self.socks.get(&sid).is_some_and(|s| s.hup) {
+                    self.app_gone(sid);
+                }
+                return;
+            }
+            let n = n.min(self.rec.len());
+            self.on_record(sid, n);
+        }
+    }
+
+    /// One record of `n` bytes is in `self.rec`.
+    fn on_record(&mut self, sid: Sid, n: usize) {
+        let (hdr, payload) = SendHeader::split(self.magic, &self.rec[..n]);
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        let more = hdr.is_some_and(|h| h.flags & send_flags::MORE != 0);
+        if more || s.partial.is_some() {
+            let (_, buf) = s
+                .partial
+                .get_or_insert_with(|| (hdr.unwrap_or_default(), Vec::new()));
+            buf.extend_from_slice(payload);
+            if more {
+                return;
+            }
+            if let Some((h, data)) = s.partial.take() {
+                self.submit(sid, h, data);
+            }
+            return;
+        }
+        let data = payload.to_vec();
+        self.submit(sid, hdr.unwrap_or_default(), data);
+    }
+
+    /// Which association a message of socket `sid` goes to, setting one up implicitly for a
+    /// new destination (RFC 6458 3.1.2 / 4.1.8).
+    fn target(&mut self, sid: Sid, h: &SendHeader) -> Option<AssocId> {
+        let s = self.socks.get(&sid)?;
+        match s.style {
+            Style::OneToOne => match (s.assoc, h.dest) {
+                (Some(a), _) => Some(a),
+                (None, Some(dest)) if !s.listening => self.start_assoc(sid, &[dest]).ok(),
+                _ => None,
+            },
+            Style::OneToMany => {
+                if h.assoc_id != 0 {
+                    return (self.assocs.get(&h.assoc_id) == Some(&sid)).then_some(h.assoc_id);
+                }
+                let dest = h.dest?;
+                match s.peers.iter().find(|(a, _)| *a == dest) {
+                    Some(&(_, a)) => Some(a),
+                    None => self.start_assoc(sid, &[dest]).ok(),
+                }
+            }
+        }
+    }
+
+    /// Hand one whole message to its association.
+    fn submit(&mut self, sid: Sid, h: SendHeader, data: Vec<u8>) {
+        let Some(aid) = self.target(sid, &h) else {
+            tracing::debug!(sid, len = data.len(), "message without association dropped");
+            return;
+        };
+        let now = Instant::now();
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
+        if h.flags & send_flags::ABORT != 0 {
+            a.abort(now, &data);
+            self.mark(ep);
+            return;
+        }
+        let eof = h.flags & send_flags::EOF != 0;
+        if !data.is_empty() {
+            let msg = OutgoingMessage {
+                stream_id: h.stream,
+                ppid: h.ppid,
+                unordered: h.flags & send_flags::UNORDERED != 0,
+                sack_immediately: h.flags & send_flags::SACK_IMMEDIATELY != 0,
+                pr: match h.pr {
+                    PrKind::None => PrPolicy::Reliable,
+                    PrKind::Ttl => PrPolicy::Ttl(Duration::from_millis(h.pr_value as u64)),
+                    PrKind::Rtx => PrPolicy::Rtx(h.pr_value),
+                    PrKind::Prio => PrPolicy::Prio(h.pr_value),
+                },
+                context: h.context,
+                dest: (h.flags & send_flags::ADDR_OVER != 0)
+                    .then(|| h.dest.map(|d| d.ip()))
+                    .flatten(),
+                payload: data,
+            };
+            // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
+            let room = a.send_buffer_room();
+            let empty = room >= a.config().sndbuf as usize;
+            if room < msg.payload.len() && !empty {
+                if let Some(s) = self.socks.get_mut(&sid) {
+                    s.blocked = Some((aid, msg));
+                }
+                return;
+            }
+            match a.send(now, msg) {
+                Ok(()) => {}
+                Err(SendError::WouldBlock) => {
+                    tracing::debug!(sid, aid, "send buffer full; message dropped")
+                }
+                Err(e) => tracing::debug!(sid, aid, ?e, "message refused"),
+            }
+        }
+        if eof {
+            a.shutdown(now);
+        }
+        self.mark(ep);
+    }
+
+    /// The association `aid` of socket `sid` and its endpoint.
+    pub fn assoc_of(
+        &mut self,
+        sid: Sid,
+        aid: AssocId,
+    ) -> Option<(super::sock::EpId, &mut crate::assoc::Association)> {
+        let ep = self.socks.get(&sid)?.ep?;
+        let a = self.eps.get_mut(&ep)?.endpoint.assoc_mut(aid)?;
+        Some((ep, a))
+    }
+
+    /// The association gained room: retry the blocked message, then read the app again.
+    pub fn on_writable(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        let Some((aid, msg)) = s.blocked.take() else {
+            return;
+        };
+        let now = Instant::now();
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
+        let room = a.send_buffer_room();
+        if room < msg.payload.len() && room < a.config().sndbuf as usize {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.blocked = Some((aid, msg));
+            }
+            return;
+        }
+        if let Err(e) = a.send(now, msg) {
+            tracing::debug!(sid, aid, ?e, "blocked message refused");
+        }
+        self.mark(ep);
+        self.read_app(sid);
+    }
+
+    /// The app sent EOF: graceful SHUTDOWN, or ABORT after SO_LINGER {1, 0}.
+    fn app_eof(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        s.app_eof = true;
+        let abort = s.opts.linger_abort;
+        let ids: Vec<AssocId> = match s.style {
+            Style::OneToOne => s.assoc.into_iter().collect(),
+            Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
+        };
+        let now = Instant::now();
+        for aid in ids {
+            if let Some((ep, a)) = self.assoc_of(sid, aid) {
+                if abort {
+                    a.abort(now, &[]);
+                } else {
+                    a.shutdown(now);
+                }
+                self.mark(ep);
+            }
+        }
+    }
+
+    /// Every reference to the app's file is gone.
+    pub fn app_gone(&mut self, sid: Sid) {
+        self.app_eof(sid);
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.app_gone = true;
+            s.out.clear();
+        }
+        self.close_end(sid);
+        self.maybe_free(sid);
+    }
+
+    /// Queue a record for the app and write what fits.
+    pub fn deliver(&mut self, sid: Sid, hdr: RecvHeader, data: Vec<u8>) {
+        if let Some(s) = self.socks.get_mut(&sid) {
+            if s.end.is_none() {
+                return;
+            }
+            s.out.push_back(OutRec { hdr, data, off: 0 });
+        }
+        self.flush_out(sid);
+    }
+
+    /// Write queued records to the app; true when the queue is empty afterwards.
+    pub fn flush_out(&mut self, sid: Sid) -> bool {
+        let magic = self.magic;
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return false;
+        };
+        let Some(end) = &s.end else {
+            s.out.clear();
+            return true;
+        };
+        while let Some(rec) = s.out.front_mut() {
+            loop {
+                let rest = &rec.data[rec.off.min(rec.data.len())..];
+                let piece = rest.len().min(frame::MAX_RECORD);
+                let mut hdr = rec.hdr;
+                if piece < rest.len() {
+                    hdr.flags |= frame::FLAG_MORE;
+                }
+                let mut hb = [0u8; RecvHeader::LEN];
+                hdr.encode(magic, &mut hb);
+                let iov = [IoSlice::new(&hb), IoSlice::new(&rest[..piece])];
+                let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
+                match rustix::net::sendmsg(end, &iov, &mut Default::default(), flags) {
+                    Ok(_) => rec.off += piece,
+                    Err(rustix::io::Errno::AGAIN) => return false,
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Err(_) => {
+                        // The app closed its end: nothing more can be delivered.
+                        s.out.clear();
+                        return true;
+                    }
+                }
+                if rec.off >= rec.data.len() {
+                    break;
+                }
+            }
+            s.out.pop_front();
+        }
+        true
+    }
+
+    /// Move everything deliverable to the app: queued records, then associations' messages;
+    /// once all is delivered, the pending EOF (peer SHUTDOWN) or close (ABORT) follows.
+    pub fn pump(&mut self, sid: Sid) {
+        if self.flush_out(sid) {
+            self.drain_readable(sid);
+        }
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if !s.out.is_empty() {
+            return;
+        }
+        if let Some((ep, aid)) = s.zombie.take() {
+            self.closed(ep, sid, aid);
+            return;
+        }
+        if s.close_after_out {
+            self.close_end(sid);
+        } else if s.eof_after_out {
+            s.eof_after_out = false;
+            if let Some(end) = &s.end {
+                let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
+            }
+        }
+    }
+
+    /// Move delivered messages of `aid` to socket `sid`'s app while it takes them.
+    pub fn drain_assoc(&mut self, sid: Sid, aid: AssocId) {
+        loop {
+            match self.socks.get(&sid) {
+                Some(s) if s.out.is_empty() && s.end.is_some() => {}
+                _ => return,
+            }
+            let Some((_, a)) = self.assoc_of(sid, aid) else {
+                return;
+            };
+            let peer_port = a.peer_port();
+            let Some(m) = a.recv() else { return };
+            let hdr = data_header(aid, &m, peer_port);
+            self.deliver(sid, hdr, m.payload);
+        }
+    }
+
+    /// Drain every association of `sid` that may have messages.
+    pub fn drain_readable(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        let ids: Vec<AssocId> = match s.style {
+            Style::OneToOne => s.assoc.into_iter().collect(),
+            Style::OneToMany => std::mem::take(&mut s.readable),
+        };
+        for aid in ids {
+            self.drain_assoc(sid, aid);
+            if let Some(s) = self.socks.get_mut(&sid) {
+                if s.style == Style::OneToMany && !s.out.is_empty() && !s.readable.contains(&aid) {
+                    s.readable.push(aid);
+                }
+            }
+        }
+    }
+}
+
+/// The header of a delivered message (sctp_sndrcvinfo fields and msg_name).
+fn data_header(aid: AssocId, m: &Message, peer_port: u16) -> RecvHeader {
+    let mut h = RecvHeader::new(Kind::Data);
+    if m.unordered {
+        h.flags |= frame::FLAG_UNORDERED;
+    }
+    h.stream = m.stream_id;
+    h.ppid = m.ppid;
+    h.ssn = m.ssn;
+    h.tsn = m.tsn;
+    h.cum_tsn = m.cum_tsn;
+    h.assoc_id = aid;
+    h.peer = Some(SocketAddr::new(m.from, peer_port));
+    h
+}

@@ -1,0 +1,246 @@
+//! Configuration from the environment, read once (sctpshim(7) documents every variable).
+//!
+//! A bad value of any `SCTPSHIM_*` variable is reported once on stderr and makes every SCTP
+//! `socket()` fail with EINVAL; it never aborts the host program.
+
+use crate::assoc::AssocConfig;
+use std::ffi::OsString;
+use std::time::Duration;
+
+/// How SCTP ports map onto UDP ports (RFC 6951 5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortMode {
+    /// An SCTP socket bound to port P uses UDP port P; remote SCTP port Q is UDP port Q.
+    Mirror,
+    /// One UDP socket on this port for the process, remote UDP port as given.
+    Fixed { local: u16, remote: u16 },
+}
+
+/// Everything the runtime takes from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub disabled: bool,
+    pub mode: PortMode,
+    /// tracing-subscriber EnvFilter directives.
+    pub log: Option<String>,
+    pub log_file: Option<OsString>,
+    pub pcap: Option<OsString>,
+    /// Protocol defaults for new associations.
+    pub assoc: AssocConfig,
+}
+
+/// A variable with a value we cannot use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "sctpshim: bad {}={:?}: {}",
+            self.var, self.value, self.reason
+        )
+    }
+}
+
+impl Config {
+    /// Read the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| std::env::var_os(k))
+    }
+
+    /// Parse from any lookup (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Result<Config, ConfigError> {
+        let text = |var: &'static str| -> Result<Option<String>, ConfigError> {
+            match get(var) {
+                None => Ok(None),
+                Some(v) => v.into_string().map(Some).map_err(|v| ConfigError {
+                    var,
+                    value: v.to_string_lossy().into_owned(),
+                    reason: "not valid UTF-8",
+                }),
+            }
+        };
+        let num = |var: &'static str, min: u64, max: u64| -> Result<Option<u64>, ConfigError> {
+            let Some(v) = text(var)? else { return Ok(None) };
+            match v.trim().parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+                Ok(_) => Err(ConfigError {
+                    var,
+                    value: v,
+                    reason: "out of range",
+                }),
+                Err(_) => Err(ConfigError {
+                    var,
+                    value: v,
+                    reason: "not a number",
+                }),
+            }
+        };
+        let disabled = match text("SCTPSHIM_DISABLE")?.as_deref() {
+            None | Some("") | Some("0") => false,
+            Some("1") => true,
+            Some(v) => {
+                return Err(ConfigError {
+                    var: "SCTPSHIM_DISABLE",
+                    value: v.into(),
+                    reason: "expected 0 or 1",
+                })
+            }
+        };
+        let port = |var| num(var, 1, 65535).map(|o| o.map(|n| n as u16));
+        let mode = match port("SCTPSHIM_UDP_PORT")? {
+            Some(local) => PortMode::Fixed {
+                local,
+                remote: port("SCTPSHIM_REMOTE_UDP_PORT")?.unwrap_or(9899),
+            },
+            None => {
+                // Validate it even when unused, so a typo is not silently ignored.
+                port("SCTPSHIM_REMOTE_UDP_PORT")?;
+                PortMode::Mirror
+            }
+        };
+        let mut assoc = AssocConfig::default();
+        let ms = |var, min, max| num(var, min, max).map(|o| o.map(Duration::from_millis));
+        if let Some(d) = ms("SCTPSHIM_RTO_MIN", 1, 86_400_000)? {
+            assoc.rto_min = d;
+        }
+        if let Some(d) = ms("SCTPSHIM_RTO_MAX", 1, 86_400_000)? {
+            assoc.rto_max = d;
+        }
+        if let Some(d) = ms("SCTPSHIM_RTO_INITIAL", 1, 86_400_000)? {
+            assoc.rto_initial = d;
+        }
+        if let Some(d) = ms("SCTPSHIM_HB_INTERVAL", 0, 86_400_000)? {
+            assoc.hb_interval = d;
+        }
+        let count = |var| num(var, 0, 65535).map(|o| o.map(|n| n as u32));
+        if let Some(n) = count("SCTPSHIM_PATH_MAX_RETRANS")? {
+            assoc.path_max_retrans = n;
+        }
+        if let Some(n) = count("SCTPSHIM_ASSOCIATION_MAX_RETRANS")? {
+            assoc.assoc_max_retrans = n.max(1);
+        }
+        if let Some(n) = count("SCTPSHIM_MAX_INIT_RETRANSMITS")? {
+            assoc.max_init_retransmits = n;
+        }
+        let bytes = |var| num(var, 4096, 1 << 30).map(|o| o.map(|n| n as u32));
+        if let Some(n) = bytes("SCTPSHIM_SNDBUF")? {
+            assoc.sndbuf = n;
+        }
+        if let Some(n) = bytes("SCTPSHIM_RCVBUF")? {
+            assoc.rcvbuf = n;
+        }
+        if assoc.rto_min > assoc.rto_max || assoc.rto_initial > assoc.rto_max {
+            return Err(ConfigError {
+                var: "SCTPSHIM_RTO_MAX",
+                value: format!("{}", assoc.rto_max.as_millis()),
+                reason: "smaller than SCTPSHIM_RTO_MIN or SCTPSHIM_RTO_INITIAL",
+            });
+        }
+        if let PortMode::Fixed { remote, .. } = mode {
+            assoc.remote_udp_port = remote;
+        }
+        let os = |var: &str| get(var).filter(|v| !v.is_empty());
+        Ok(Config {
+            disabled,
+            mode,
+            log: text("SCTPSHIM_LOG")?.filter(|s| !s.is_empty()),
+            log_file: os("SCTPSHIM_LOG_FILE"),
+            pcap: os("SCTPSHIM_PCAP"),
+            assoc,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, OsString> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_mirror_mode_and_linux_sysctls() {
+        let c = parse(&[]).unwrap();
+        assert!(!c.disabled);
+        assert_eq!(c.mode, PortMode::Mirror);
+        assert_eq!(c.assoc.rto_min, Duration::from_millis(1000));
+        assert_eq!(c.assoc.max_init_retransmits, 8);
+        assert!(c.log.is_none() && c.pcap.is_none());
+    }
+
+    #[test]
+    fn fixed_mode_with_default_remote_port() {
+        let c = parse(&[("SCTPSHIM_UDP_PORT", "9900")]).unwrap();
+        assert_eq!(
+            c.mode,
+            PortMode::Fixed {
+                local: 9900,
+                remote: 9899
+            }
+        );
+        assert_eq!(c.assoc.remote_udp_port, 9899);
+        let c = parse(&[
+            ("SCTPSHIM_UDP_PORT", "9900"),
+            ("SCTPSHIM_REMOTE_UDP_PORT", "5000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.mode,
+            PortMode::Fixed {
+                local: 9900,
+                remote: 5000
+            }
+        );
+    }
+
+    #[test]
+    fn protocol_defaults_are_read() {
+        let c = parse(&[
+            ("SCTPSHIM_RTO_MIN", "100"),
+            ("SCTPSHIM_RTO_INITIAL", "200"),
+            ("SCTPSHIM_HB_INTERVAL", "0"),
+            ("SCTPSHIM_PATH_MAX_RETRANS", "2"),
+            ("SCTPSHIM_SNDBUF", "65536"),
+        ])
+        .unwrap();
+        assert_eq!(c.assoc.rto_min, Duration::from_millis(100));
+        assert_eq!(c.assoc.rto_initial, Duration::from_millis(200));
+        assert_eq!(c.assoc.hb_interval, Duration::ZERO);
+        assert_eq!(c.assoc.path_max_retrans, 2);
+        assert_eq!(c.assoc.sndbuf, 65536);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = parse(&[("SCTPSHIM_UDP_PORT", "70000")]).unwrap_err();
+        assert_eq!((e.var, e.reason), ("SCTPSHIM_UDP_PORT", "out of range"));
+        let e = parse(&[("SCTPSHIM_REMOTE_UDP_PORT", "x")]).unwrap_err();
+        assert_eq!(
+            (e.var, e.reason),
+            ("SCTPSHIM_REMOTE_UDP_PORT", "not a number")
+        );
+        let e = parse(&[("SCTPSHIM_DISABLE", "yes")]).unwrap_err();
+        assert_eq!(e.var, "SCTPSHIM_DISABLE");
+        let e = parse(&[("SCTPSHIM_RTO_MIN", "5000"), ("SCTPSHIM_RTO_MAX", "1000")]).unwrap_err();
+        assert_eq!(e.var, "SCTPSHIM_RTO_MAX");
+        assert!(e.to_string().contains("SCTPSHIM_RTO_MAX"));
+    }
+
+    #[test]
+    fn disable_switch() {
+        assert!(parse(&[("SCTPSHIM_DISABLE", "1")]).unwrap().disabled);
+        assert!(!parse(&[("SCTPSHIM_DISABLE", "0")]).unwrap().disabled);
+    }
+}

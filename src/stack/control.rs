@@ -1,0 +1,142 @@
+//! Engine operations behind the control-plane hooks (run on the engine thread as jobs).
+
+use super::engine::Engine;
+use super::handle::Slot;
+use super::registry::{FileKey, Sid};
+use super::sock::{ConnectSlot, Sock, Style};
+use super::{ep, events, route};
+use std::net::SocketAddr;
+use std::os::fd::OwnedFd;
+use std::time::Instant;
+
+impl Engine {
+    /// A new socket whose app fd is `key`; `end` is the engine's end of its socketpair.
+    pub fn create(&mut self, sid: Sid, style: Style, v6: bool, key: FileKey, end: OwnedFd) {
+        self.socks
+            .insert(sid, Sock::new(sid, style, v6, key, Some(end)));
+        self.watch_end(sid);
+    }
+
+    /// listen(): set the endpoint listening. A one-to-one socket's app fd is about to become
+    /// an AF_UNIX listener, so its socketpair end is closed here.
+    pub fn listen(&mut self, sid: Sid, backlog: i32) -> Result<(), i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        if s.assoc.is_some() {
+            return Err(libc::EINVAL);
+        }
+        let style = s.style;
+        let ep = self.ensure_bound(sid)?;
+        let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
+        // Linux admits backlog + 1 established but unaccepted associations.
+        e.endpoint.set_listening(Some(backlog.max(0) as u32));
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.listening = true;
+        }
+        if style == Style::OneToOne {
+            self.close_end(sid);
+        }
+        Ok(())
+    }
+
+    /// The app fd of listener `sid` is now the open file `key`.
+    pub fn rekey(&mut self, sid: Sid, key: FileKey) {
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.key = key;
+        }
+    }
+
+    /// connect() on a one-to-one socket: start the association; the slot gets the outcome.
+    pub fn connect(&mut self, sid: Sid, peers: &[SocketAddr]) -> Result<ConnectSlot, i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        if s.listening {
+            return Err(libc::EISCONN);
+        }
+        if let Some(aid) = s.assoc {
+            let established = self.assoc_of(sid, aid).is_some_and(|(_, a)| {
+                a.state() != crate::assoc::AssocState::CookieWait
+                    && a.state() != crate::assoc::AssocState::CookieEchoed
+            });
+            return Err(if established {
+                libc::EISCONN
+            } else {
+                libc::EALREADY
+            });
+        }
+        self.start_assoc(sid, peers)?;
+        let slot = Slot::new();
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.connecting = Some((slot.clone(), Instant::now()));
+        }
+        Ok(slot)
+    }
+
+    /// The accept hook got socket `sid` as open file `key`: the peer's primary address.
+    pub fn accepted(&mut self, sid: Sid, key: FileKey) -> Result<SocketAddr, i32> {
+        let s = self.socks.get_mut(&sid).ok_or(libc::ECONNABORTED)?;
+        s.key = key;
+        let (ep, aid) = (
+            s.ep.ok_or(libc::ECONNABORTED)?,
+            s.assoc.ok_or(libc::ECONNABORTED)?,
+        );
+        let e = self.eps.get_mut(&ep).ok_or(libc::ECONNABORTED)?;
+        e.endpoint.accepted(aid);
+        self.mark(ep);
+        events::peer_of(&mut self.eps, ep, aid).ok_or(libc::ECONNABORTED)
+    }
+
+    /// getsockname(): the bound addresses (for a wildcard bind with an association, the
+    /// concrete address the route to the peer uses, as Linux reports it).
+    pub fn local_addrs(&mut self, sid: Sid) -> Result<Vec<SocketAddr>, i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        let v6 = s.v6;
+        let assoc = s.assoc;
+        let Some(ep_id) = s.ep else {
+            return Ok(vec![SocketAddr::new(ep::wildcard(v6), 0)]);
+        };
+        let e = self.eps.get(&ep_id).ok_or(libc::EBADF)?;
+        let port = e.port;
+        if e.is_wildcard() {
+            if let Some(peer) = assoc.and_then(|a| events::peer_of(&mut self.eps, ep_id, a)) {
+                if let Some(ip) = route::source_for(peer.ip()) {
+                    return Ok(vec![SocketAddr::new(ip, port)]);
+                }
+            }
+            return Ok(vec![SocketAddr::new(ep::wildcard(v6), port)]);
+        }
+        Ok(e.addrs
+            .iter()
+            .map(|&ip| SocketAddr::new(ip, port))
+            .collect())
+    }
+
+    /// getpeername(): the peer's addresses, primary first (ENOTCONN without association).
+    pub fn peer_addrs(&mut self, sid: Sid) -> Result<Vec<SocketAddr>, i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        let aid = s.assoc.ok_or(libc::ENOTCONN)?;
+        let (_, a) = self.assoc_of(sid, aid).ok_or(libc::ENOTCONN)?;
+        let port = a.peer_port();
+        let primary = a.primary();
+        let mut out = vec![SocketAddr::new(primary, port)];
+        out.extend(
+            a.paths()
+                .iter()
+                .filter(|p| p.addr != primary)
+                .map(|p| SocketAddr::new(p.addr, port)),
+        );
+        Ok(out)
+    }
+
+    /// SO_ERROR: the pending error, cleared.
+    pub fn take_error(&mut self, sid: Sid) -> i32 {
+        self.socks
+            .get_mut(&sid)
+            .map_or(0, |s| std::mem::take(&mut s.error))
+    }
+
+    /// SO_LINGER {1, 0}: close() aborts.
+    pub fn set_linger_abort(&mut self, sid: Sid, on: bool) {
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.opts.linger_abort = on;
+        }
+    }
+}

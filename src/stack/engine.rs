@@ -1,0 +1,431 @@
+//! The engine thread: one per process, owning the UDP sockets, the timer, the endpoints and the
+//! engine's ends of the app fds, all under one epoll. Hook threads reach it through jobs
+//! ([`super::handle`]); applications' data reaches it through their socketpairs.
+//!
+//! Each wake-up follows the order of the protocol core's contract: inputs (UDP packets, timer,
+//! jobs, app records), then for every endpoint touched: events, deliveries, transmissions; then
+//! the timerfd is re-armed at the earliest `poll_timeout`.
+
+use super::config::{Config, PortMode};
+use super::ep::Ep;
+use super::handle::{Handle, Job};
+use super::pcap::Pcap;
+use super::registry::Sid;
+use super::sock::{EpId, Sock};
+use super::udp::Udp;
+use super::{fds, frame};
+use crate::assoc::AssocId;
+use rustix::event::epoll;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::time::Instant;
+
+/// epoll tokens: kind in the high half, index in the low half.
+const T_WAKE: u64 = 1 << 32;
+const T_TIMER: u64 = 2 << 32;
+const T_UDP: u64 = 3 << 32;
+const T_END: u64 = 4 << 32;
+const KIND_MASK: u64 = 0xffff_ffff << 32;
+
+/// Datagrams read from one UDP socket per wake-up before others get a turn.
+const UDP_BATCH: usize = 64;
+
+/// A UDP socket and the endpoint it belongs to (None: the shared fixed-mode socket).
+pub struct UdpSlot {
+    pub udp: Udp,
+    pub ep: Option<EpId>,
+}
+
+pub struct Engine {
+    pub cfg: &'static Config,
+    pub magic: u64,
+    pub pid: i32,
+    epoll: OwnedFd,
+    wake: OwnedFd,
+    timer: OwnedFd,
+    timer_armed: Option<Instant>,
+    pub socks: HashMap<Sid, Sock>,
+    pub eps: HashMap<EpId, Ep>,
+    pub next_ep: EpId,
+    pub udps: Vec<Option<UdpSlot>>,
+    /// Fixed mode: index of the process's UDP socket.
+    fixed: Option<usize>,
+    /// Bound SCTP ports (fixed-mode demux).
+    pub ports: HashMap<u16, EpId>,
+    /// Which socket an association belongs to.
+    pub assocs: HashMap<AssocId, Sid>,
+    next_assoc: AssocId,
+    /// Endpoints with outputs to collect.
+    dirty: Vec<EpId>,
+    /// Reused buffers: a received datagram, a packet to send, a record from an app.
+    rx: Vec<u8>,
+    tx: Vec<u8>,
+    pub rec: Vec<u8>,
+    pcap: Option<Pcap>,
+    /// The process is exiting: callers waiting for every association to end.
+    exit_waiters: Vec<std::sync::Arc<super::handle::Slot<()>>>,
+}
+
+fn errno_of(e: rustix::io::Errno) -> i32 {
+    e.raw_os_error()
+}
+
+impl Engine {
+    /// Create the engine's epoll, eventfd and timerfd; returns the engine and the eventfd
+    /// number for the handle.
+    pub fn new(cfg: &'static Config, magic: u64) -> Result<(Engine, i32), i32> {
+        use rustix::event::{eventfd, EventfdFlags};
+        use rustix::time::{timerfd_create, TimerfdClockId, TimerfdFlags};
+        let high = |r: rustix::io::Result<OwnedFd>| -> Result<OwnedFd, i32> {
+            use std::os::fd::IntoRawFd;
+            fds::move_high(r.map_err(errno_of)?.into_raw_fd())
+        };
+        let epoll = high(epoll::create(epoll::CreateFlags::CLOEXEC))?;
+        let wake = high(eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK))?;
+        let timer = high(timerfd_create(
+            TimerfdClockId::Monotonic,
+            TimerfdFlags::CLOEXEC | TimerfdFlags::NONBLOCK,
+        ))?;
+        let pcap = cfg.pcap.as_ref().and_then(Pcap::create);
+        let e = Engine {
+            cfg,
+            magic,
+            pid: super::sys::getpid(),
+            epoll,
+            wake,
+            timer,
+            timer_armed: None,
+            socks: HashMap::new(),
+            eps: HashMap::new(),
+            next_ep: 1,
+            udps: Vec::new(),
+            fixed: None,
+            ports: HashMap::new(),
+            assocs: HashMap::new(),
+            next_assoc: 3,
+            dirty: Vec::new(),
+            rx: vec![0; 65536],
+            tx: vec![0; 65536],
+            rec: vec![0; 4 * frame::MAX_RECORD],
+            pcap,
+            exit_waiters: Vec::new(),
+        };
+        e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
+        e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
+        let wake_fd = e.wake.as_raw_fd();
+        Ok((e, wake_fd))
+    }
+
+    fn watch(
+        &self,
+        fd: std::os::fd::BorrowedFd<'_>,
+        token: u64,
+        flags: epoll::EventFlags,
+    ) -> Result<(), i32> {
+        epoll::add(&self.epoll, fd, epoll::EventData::new_u64(token), flags).map_err(errno_of)
+    }
+
+    /// The engine thread's body: never returns.
+    pub fn run(mut self, h: &'static Handle) {
+        crate::shim::hook::pass_through_forever();
+        let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
+        loop {
+            events.clear();
+            if let Err(e) = epoll::wait(
+                &self.epoll,
+                rustix::buffer::spare_capacity(&mut events),
+                None,
+            ) {
+                if e != rustix::io::Errno::INTR {
+                    tracing::error!(%e, "epoll_wait");
+                }
+                continue;
+            }
+            for ev in events.iter() {
+                let token = ev.data.u64();
+                let flags = ev.flags;
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.dispatch(h, token, flags);
+                }));
+                if r.is_err() {
+                    tracing::error!(token, "panic in the engine; event dropped");
+                }
+            }
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.flush();
+                self.arm_timer();
+                if !self.exit_waiters.is_empty() && self.assocs.is_empty() {
+                    for w in self.exit_waiters.drain(..) {
+                        w.put(());
+                    }
+                }
+            }));
+            if r.is_err() {
+                tracing::error!("panic in the engine while flushing");
+                self.dirty.clear();
+            }
+        }
+    }
+
+    fn dispatch(&mut self, h: &'static Handle, token: u64, flags: epoll::EventFlags) {
+        let idx = token & !KIND_MASK;
+        match token & KIND_MASK {
+            T_WAKE => {
+                let mut b = [0u8; 8];
+                let _ = rustix::io::read(&self.wake, &mut b);
+                let jobs: VecDeque<Job> = std::mem::take(&mut *h.queue.lock());
+                for job in jobs {
+                    // A panicking job leaves its slot empty: the caller gets EIO.
+                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(self))).is_err()
+                    {
+                        tracing::error!("panic in an engine job");
+                    }
+                }
+            }
+            T_TIMER => {
+                let mut b = [0u8; 8];
+                let _ = rustix::io::read(&self.timer, &mut b);
+                self.timer_armed = None;
+                let now = Instant::now();
+                let due: Vec<EpId> = self
+                    .eps
+                    .iter()
+                    .filter(|(_, e)| e.endpoint.poll_timeout().is_some_and(|t| t <= now))
+                    .map(|(&id, _)| id)
+                    .collect();
+                for id in due {
+                    if let Some(e) = self.eps.get_mut(&id) {
+                        e.endpoint.handle_timeout(now);
+                    }
+                    self.mark(id);
+                }
+            }
+            T_UDP => self.read_udp(idx as usize),
+            T_END => self.on_end(idx as Sid, flags),
+            _ => {}
+        }
+    }
+
+    /// Remember that `ep` has outputs to collect at the end of this wake-up.
+    pub fn mark(&mut self, ep: EpId) {
+        if !self.dirty.contains(&ep) {
+            self.dirty.push(ep);
+        }
+    }
+
+    fn read_udp(&mut self, i: usize) {
+        for _ in 0..UDP_BATCH {
+            let Some(Some(slot)) = self.udps.get(i) else {
+                return;
+            };
+            let r = match slot.udp.recv(&mut self.rx) {
+                Ok(r) => r,
+                Err(libc::EAGAIN) => return,
+                Err(e) => {
+                    tracing::debug!(errno = e, "udp recv");
+                    return;
+                }
+            };
+            let data = &self.rx[..r.len];
+            if let Some(p) = &mut self.pcap {
+                p.packet(r.from, SocketAddr::new(r.to, slot.udp.local.port()), data);
+            }
+            let ep = match slot.ep {
+                Some(ep) => Some(ep),
+                None if data.len() >= 4 => self
+                    .ports
+                    .get(&u16::from_be_bytes([data[2], data[3]]))
+                    .copied(),
+                None => None,
+            };
+            let Some(ep_id) = ep else { continue };
+            let Some(ep) = self.eps.get_mut(&ep_id) else {
+                continue;
+            };
+            let next = &mut self.next_assoc;
+            let mut new_id = || {
+                let id = *next;
+                *next = if *next == i32::MAX { 3 } else { *next + 1 };
+                id
+            };
+            ep.endpoint.handle_packet(
+                Instant::now(),
+                r.to,
+                r.from.ip(),
+                r.from.port(),
+                data,
+                &mut new_id,
+            );
+            self.mark(ep_id);
+        }
+    }
+
+    /// A fresh association id (ids are process-wide, as Linux's are system-wide).
+    pub fn new_assoc_id(&mut self) -> AssocId {
+        let id = self.next_assoc;
+        self.next_assoc = if id == i32::MAX { 3 } else { id + 1 };
+        id
+    }
+
+    /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
+    fn flush(&mut self) {
+        while let Some(ep) = self.dirty.pop() {
+            while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event())
+            {
+                self.on_event(ep, aid, ev);
+            }
+            self.transmit(ep);
+        }
+    }
+
+    fn transmit(&mut self, ep_id: EpId) {
+        let now = Instant::now();
+        loop {
+            let Some(ep) = self.eps.get_mut(&ep_id) else {
+                return;
+            };
+            let Some(t) = ep.endpoint.poll_transmit(now, &mut self.tx) else {
+                return;
+            };
+            let data = &self.tx[..t.len.min(self.tx.len())];
+            // Mirror mode: the peer's UDP port is its SCTP port unless one was learned.
+            let port = match t.remote_udp_port {
+                0 if data.len() >= 4 => u16::from_be_bytes([data[2], data[3]]),
+                p => p,
+            };
+            let to = SocketAddr::new(t.remote, port);
+            let idx = match self.fixed {
+                Some(f) => Some(f),
+                None => ep.udps.iter().copied().find(|&i| {
+                    matches!(self.udps.get(i), Some(Some(s)) if s.udp.reaches(t.remote)
+                        && t.local.is_none_or(|l| s.udp.local.ip().is_unspecified() || s.udp.local.ip() == l))
+                }),
+            };
+            let Some(Some(slot)) = idx.and_then(|i| self.udps.get(i)) else {
+                tracing::debug!(%to, "no UDP socket reaches the peer; packet dropped");
+                continue;
+            };
+            if let Some(p) = &mut self.pcap {
+                let from_ip = t.local.unwrap_or(slot.udp.local.ip());
+                p.packet(SocketAddr::new(from_ip, slot.udp.local.port()), to, data);
+            }
+            if let Err(e) = slot.udp.send(data, to) {
+                // Loss is the protocol's business (retransmission); note it for debugging.
+                tracing::trace!(errno = e, %to, "udp send");
+            }
+        }
+    }
+
+    fn arm_timer(&mut self) {
+        use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags, Timespec};
+        let next = self
+            .eps
+            .values()
+            .filter_map(|e| e.endpoint.poll_timeout())
+            .min();
+        if next == self.timer_armed {
+            return;
+        }
+        self.timer_armed = next;
+        let rel = next.map(|t| t.saturating_duration_since(Instant::now()));
+        let value = match rel {
+            None => Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            // A zero value disarms: fire in 1 ns instead.
+            Some(d) => Timespec {
+                tv_sec: d.as_secs() as i64,
+                tv_nsec: d.subsec_nanos().max(1) as _,
+            },
+        };
+        let spec = Itimerspec {
+            it_interval: Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: value,
+        };
+        let _ = timerfd_settime(&self.timer, TimerfdTimerFlags::empty(), &spec);
+    }
+
+    /// The process is exiting (atexit): what the app wrote is sent and every association shut
+    /// down gracefully, as the kernel would after exit closes the fds; `done` is told when no
+    /// association is left.
+    pub fn exiting(&mut self, done: std::sync::Arc<super::handle::Slot<()>>) {
+        self.exit_waiters.push(done);
+        let sids: Vec<Sid> = self.socks.keys().copied().collect();
+        for sid in sids {
+            self.read_app(sid);
+        }
+    }
+
+    /// Whether [`Self::exiting`] was called: app fds at EAGAIN count as closed.
+    pub fn is_exiting(&self) -> bool {
+        !self.exit_waiters.is_empty()
+    }
+
+    /// Register a UDP socket in the table and in epoll.
+    pub fn add_udp(&mut self, udp: Udp, ep: Option<EpId>) -> usize {
+        let i = match self.udps.iter().position(Option::is_none) {
+            Some(i) => i,
+            None => {
+                self.udps.push(None);
+                self.udps.len() - 1
+            }
+        };
+        let _ = self.watch(udp.fd.as_fd(), T_UDP | i as u64, epoll::EventFlags::IN);
+        self.udps[i] = Some(UdpSlot { udp, ep });
+        i
+    }
+
+    pub fn remove_udp(&mut self, i: usize) {
+        if let Some(slot) = self.udps.get_mut(i).and_then(Option::take) {
+            let _ = epoll::delete(&self.epoll, &slot.udp.fd);
+            fds::close(slot.udp.fd);
+        }
+    }
+
+    /// Fixed mode: the process's one UDP socket, opened on first use.
+    pub fn fixed_udp(&mut self, port: u16) -> Result<usize, i32> {
+        if let Some(i) = self.fixed {
+            return Ok(i);
+        }
+        debug_assert!(matches!(self.cfg.mode, PortMode::Fixed { .. }));
+        let any = SocketAddr::new(super::ep::wildcard(true), port);
+        let udp = Udp::bind(any)
+            .or_else(|_| Udp::bind(SocketAddr::new(super::ep::wildcard(false), port)))?;
+        let i = self.add_udp(udp, None);
+        self.fixed = Some(i);
+        Ok(i)
+    }
+
+    /// Register socket `sid`'s end in epoll, edge-triggered for good (IN|OUT|RDHUP): every
+    /// read runs to EAGAIN, and a paused socket is resumed by a direct call.
+    pub fn watch_end(&mut self, sid: Sid) {
+        use epoll::EventFlags as F;
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        let Some(end) = &s.end else { return };
+        let data = epoll::EventData::new_u64(T_END | sid as u64);
+        if epoll::add(&self.epoll, end, data, F::IN | F::OUT | F::RDHUP | F::ET).is_ok() {
+            s.watched = true;
+        }
+    }
+
+    /// Stop watching and close socket `sid`'s end.
+    pub fn close_end(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if let Some(end) = s.end.take() {
+            if s.watched {
+                let _ = epoll::delete(&self.epoll, &end);
+            }
+            s.watched = false;
+            fds::close(end);
+        }
+    }
+}

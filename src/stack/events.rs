@@ -1,0 +1,297 @@
+//! What the engine does with the protocol core's events: complete connects, hand new
+//! associations of a one-to-one listener to `accept()`, deliver messages, turn peer SHUTDOWN
+//! into EOF and ABORT into ECONNRESET on the app's fd.
+
+use super::engine::Engine;
+use super::frame::{Kind, RecvHeader};
+use super::registry::{self, Sid};
+use super::sock::{EpId, Sock, Style};
+use super::{fds, names, route};
+use crate::assoc::{AssocId, Event};
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::time::Instant;
+
+/// The errno a failed setup reports (SO_ERROR / connect): ETIMEDOUT when INIT retransmissions
+/// ran out (it took at least the initial RTO), ECONNREFUSED when the peer aborted.
+fn setup_errno(started: Instant, rto_initial: std::time::Duration) -> i32 {
+    if started.elapsed() >= rto_initial {
+        libc::ETIMEDOUT
+    } else {
+        libc::ECONNREFUSED
+    }
+}
+
+impl Engine {
+    /// Start an association from socket `sid` to `peers` (all with the same port).
+    pub fn start_assoc(&mut self, sid: Sid, peers: &[SocketAddr]) -> Result<AssocId, i32> {
+        let ep = self.ensure_bound(sid)?;
+        let port = peers.first().ok_or(libc::EINVAL)?.port();
+        let ips: Vec<std::net::IpAddr> = peers.iter().map(|p| p.ip()).collect();
+        let id = self.new_assoc_id();
+        let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
+        e.endpoint
+            .connect(Instant::now(), id, &ips, port)
+            .map_err(|err| {
+                use crate::assoc::ConnectError as C;
+                match err {
+                    C::AlreadyConnected => libc::EISCONN,
+                    C::InProgress => libc::EALREADY,
+                    C::InvalidAddress | C::IdInUse => libc::EINVAL,
+                }
+            })?;
+        if let Some(mtu) = route::for_peer(ips[0]) {
+            if let Some(a) = e.endpoint.assoc_mut(id) {
+                a.set_pmtu(None, mtu);
+            }
+        }
+        self.assocs.insert(id, sid);
+        if let Some(s) = self.socks.get_mut(&sid) {
+            match s.style {
+                Style::OneToOne => s.assoc = Some(id),
+                Style::OneToMany => s.peers.push((peers[0], id)),
+            }
+        }
+        self.mark(ep);
+        Ok(id)
+    }
+
+    pub fn on_event(&mut self, ep: EpId, aid: AssocId, ev: Event) {
+        let sid = match self.assocs.get(&aid) {
+            Some(&sid) => sid,
+            None => match ev {
+                Event::Connected { .. } => match self.incoming(ep, aid) {
+                    Some(sid) => sid,
+                    None => return,
+                },
+                Event::Closed => {
+                    if let Some(e) = self.eps.get_mut(&ep) {
+                        e.endpoint.remove(aid);
+                    }
+                    return;
+                }
+                _ => return,
+            },
+        };
+        tracing::trace!(sid, aid, ?ev, "event");
+        match ev {
+            Event::Connected { .. } => {
+                if let Some(s) = self.socks.get_mut(&sid) {
+                    if let Some((slot, _)) = s.connecting.take() {
+                        slot.put(Ok(()));
+                    }
+                }
+            }
+            Event::Readable => {
+                if let Some(s) = self.socks.get_mut(&sid) {
+                    if s.style == Style::OneToMany && !s.readable.contains(&aid) {
+                        s.readable.push(aid);
+                    }
+                }
+                self.pump(sid);
+            }
+            Event::Writable => self.on_writable(sid),
+            Event::PeerShutdown => self.peer_eof(sid),
+            // Terminal events: the association is CLOSED (Event::Closed may follow; by then
+            // the id is unknown and only removed from the endpoint).
+            Event::ShutdownComplete => self.closed(ep, sid, aid),
+            Event::Lost { .. } | Event::CantStart { .. } => {
+                self.failed(sid, aid, &ev);
+                self.closed(ep, sid, aid);
+            }
+            Event::Closed => self.closed(ep, sid, aid),
+            // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
+            _ => {}
+        }
+    }
+
+    /// A new association on endpoint `ep` that nobody asked for: the listener's.
+    fn incoming(&mut self, ep: EpId, aid: AssocId) -> Option<Sid> {
+        let owner = self.eps.get(&ep)?.owner;
+        let lst = self.socks.get_mut(&owner)?;
+        if lst.style == Style::OneToMany {
+            lst.peers.push((peer_of(&mut self.eps, ep, aid)?, aid));
+            self.assocs.insert(aid, owner);
+            return Some(owner);
+        }
+        let v6 = lst.v6;
+        let sid = registry::next_sid();
+        let end = match self.connect_to_listener(owner, sid) {
+            Ok(fd) => fd,
+            Err(e) => {
+                tracing::debug!(errno = e, "listener gone; aborting new association");
+                if let Some(a) = self
+                    .eps
+                    .get_mut(&ep)
+                    .and_then(|e| e.endpoint.assoc_mut(aid))
+                {
+                    a.abort(Instant::now(), &[]);
+                }
+                return None;
+            }
+        };
+        if let Some(mtu) = peer_of(&mut self.eps, ep, aid).and_then(|p| route::for_peer(p.ip())) {
+            if let Some(a) = self
+                .eps
+                .get_mut(&ep)
+                .and_then(|e| e.endpoint.assoc_mut(aid))
+            {
+                a.set_pmtu(None, mtu);
+            }
+        }
+        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end));
+        s.ep = Some(ep);
+        s.assoc = Some(aid);
+        s.opts = self
+            .socks
+            .get(&owner)
+            .map(|l| l.opts.clone())
+            .unwrap_or_default();
+        self.socks.insert(sid, s);
+        self.watch_end(sid);
+        if let Some(e) = self.eps.get_mut(&ep) {
+            e.refs += 1;
+        }
+        self.assocs.insert(aid, sid);
+        Some(sid)
+    }
+
+    /// A new socket connected to the app's listener (socket `listener`), named after `sid`
+    /// so that the accept hook can tell which association it got.
+    fn connect_to_listener(&mut self, listener: Sid, sid: Sid) -> Result<OwnedFd, i32> {
+        let ty = libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK;
+        // SAFETY: plain socket calls on a fresh fd we own.
+        let raw = unsafe { libc::syscall(libc::SYS_socket, libc::AF_UNIX, ty, 0) } as i32;
+        if raw < 0 {
+            return Err(super::sys::errno());
+        }
+        let fd = fds::move_high(raw)?;
+        let (me, me_len) = names::sockaddr(&names::name(self.magic, self.pid, sid));
+        let (to, to_len) = names::sockaddr(&names::name(self.magic, self.pid, listener));
+        let ok = unsafe {
+            libc::syscall(libc::SYS_bind, fd.as_raw_fd(), &me as *const _, me_len) == 0
+                && libc::syscall(libc::SYS_connect, fd.as_raw_fd(), &to as *const _, to_len) == 0
+        };
+        if !ok {
+            let e = super::sys::errno();
+            fds::close(fd);
+            return Err(e);
+        }
+        Ok(fd)
+    }
+
+    /// The peer will send nothing more: EOF for the app once its messages are read.
+    fn peer_eof(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if s.style != Style::OneToOne {
+            return;
+        }
+        s.eof_after_out = true;
+        self.pump(sid);
+    }
+
+    /// Setup failed or the association was lost.
+    fn failed(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
+        let rto = self.cfg.assoc.rto_initial;
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if s.style != Style::OneToOne {
+            return;
+        }
+        let err = match (ev, s.connecting.take()) {
+            (Event::CantStart { .. }, Some((slot, started))) => {
+                let e = setup_errno(started, rto);
+                slot.put(Err(e));
+                e
+            }
+            (Event::CantStart { .. }, None) => libc::ECONNREFUSED,
+            _ => libc::ECONNRESET,
+        };
+        s.error = err;
+        let _ = aid;
+        // The app reads what was delivered, then -1/errno once, then EOF (HUP).
+        let mut h = RecvHeader::new(Kind::Error);
+        h.context = err as u32;
+        self.pump(sid);
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.close_after_out = true;
+        }
+        self.deliver(sid, h, Vec::new());
+        self.pump(sid);
+    }
+
+    /// The association is gone for good: forget it.
+    pub fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
+        self.drain_assoc(sid, aid);
+        let unread = self
+            .eps
+            .get_mut(&ep)
+            .and_then(|e| e.endpoint.assoc_mut(aid))
+            .is_some_and(|a| a.has_readable());
+        if let Some(s) = self.socks.get_mut(&sid) {
+            if unread && s.end.is_some() {
+                // The app has not taken every message yet: keep the TCB until it has.
+                s.zombie = Some((ep, aid));
+                return;
+            }
+            s.zombie = None;
+        }
+        if let Some(e) = self.eps.get_mut(&ep) {
+            e.endpoint.remove(aid);
+        }
+        self.assocs.remove(&aid);
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.peers.retain(|&(_, a)| a != aid);
+            s.readable.retain(|&a| a != aid);
+            if s.blocked.as_ref().is_some_and(|(a, _)| *a == aid) {
+                s.blocked = None;
+            }
+            if s.style == Style::OneToOne {
+                // Shutdown complete or aborted: EOF for the app after what it has not read.
+                s.eof_after_out = true;
+            }
+        }
+        self.pump(sid);
+        self.maybe_free(sid);
+    }
+
+    /// Free socket `sid` once the app's file is gone and no association is left.
+    pub fn maybe_free(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
+        let live = match s.style {
+            Style::OneToOne => s.assoc.is_some_and(|a| self.assocs.contains_key(&a)),
+            Style::OneToMany => !s.peers.is_empty(),
+        };
+        if !s.app_gone || live {
+            return;
+        }
+        let Some(s) = self.socks.remove(&sid) else {
+            return;
+        };
+        if s.key != (0, 0) {
+            registry::remove(s.key);
+        }
+        if let Some(end) = s.end {
+            fds::close(end);
+        }
+        if let Some(ep) = s.ep {
+            self.release_ep(ep);
+        }
+        tracing::debug!(sid, "socket freed");
+    }
+}
+
+/// The primary peer address of association `aid`.
+pub fn peer_of(
+    eps: &mut std::collections::HashMap<EpId, super::ep::Ep>,
+    ep: EpId,
+    aid: AssocId,
+) -> Option<SocketAddr> {
+    let a = eps.get_mut(&ep)?.endpoint.assoc_mut(aid)?;
+    Some(SocketAddr::new(a.primary(), a.peer_port()))
+}

@@ -1,0 +1,200 @@
+//! The process's engine handle: starts the engine thread lazily (a process that never makes an
+//! SCTP socket pays nothing), queues jobs for it and waits for their answers.
+//!
+//! A job is a closure run on the engine thread with `&mut Engine`; its result comes back through
+//! a one-shot [`Slot`] (parking_lot mutex + condvar: futex system calls, nothing we hook).
+
+use super::config::Config;
+use super::engine::Engine;
+use super::{fdmap, log, sys};
+use once_cell::sync::Lazy;
+use parking_lot::{Condvar, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A job for the engine thread.
+pub type Job = Box<dyn FnOnce(&mut Engine) + Send>;
+
+/// What hook threads share with the engine thread.
+pub struct Handle {
+    pub queue: Mutex<VecDeque<Job>>,
+    /// eventfd the engine polls; written after each push.
+    pub wake: i32,
+    /// The process that started this engine.
+    pub pid: i32,
+}
+
+impl Handle {
+    fn push(&self, job: Job) {
+        self.queue.lock().push_back(job);
+        let one = 1u64.to_ne_bytes();
+        // SAFETY: `wake` is our eventfd for the life of the process; a full counter (EAGAIN)
+        // still leaves it readable, which is all we need.
+        unsafe { libc::syscall(libc::SYS_write, self.wake, one.as_ptr(), 8) };
+    }
+}
+
+/// A one-shot answer from the engine thread.
+pub struct Slot<T> {
+    value: Mutex<Option<T>>,
+    cv: Condvar,
+}
+
+impl<T> Slot<T> {
+    pub fn new() -> Arc<Slot<T>> {
+        Arc::new(Slot {
+            value: Mutex::new(None),
+            cv: Condvar::new(),
+        })
+    }
+
+    pub fn put(&self, v: T) {
+        *self.value.lock() = Some(v);
+        self.cv.notify_all();
+    }
+
+    /// Wait for the answer, at most `limit` (None: forever).
+    pub fn wait(&self, limit: Option<Duration>) -> Option<T> {
+        let mut g = self.value.lock();
+        let deadline = limit.map(|d| std::time::Instant::now() + d);
+        while g.is_none() {
+            match deadline {
+                None => self.cv.wait(&mut g),
+                Some(t) => {
+                    if self.cv.wait_until(&mut g, t).timed_out() {
+                        break;
+                    }
+                }
+            }
+        }
+        g.take()
+    }
+}
+
+/// The configuration, read once. An error was printed when first seen.
+pub fn config() -> Result<&'static Config, i32> {
+    static CONFIG: Lazy<Result<Config, ()>> = Lazy::new(|| {
+        Config::from_env().map_err(|e| {
+            log::stderr_line(&e.to_string());
+        })
+    });
+    CONFIG.as_ref().map_err(|_| libc::EINVAL)
+}
+
+/// Per-process random magic marking our record headers (also names our AF_UNIX sockets).
+pub fn magic() -> u64 {
+    static MAGIC: AtomicU64 = AtomicU64::new(0);
+    let m = MAGIC.load(Ordering::Relaxed);
+    if m != 0 {
+        return m;
+    }
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        // Without a CSPRNG the magic only has to differ from plain payload; mix what we have.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        b = (t ^ ((sys::getpid() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15).to_ne_bytes();
+    }
+    let m = u64::from_ne_bytes(b) | 1;
+    match MAGIC.compare_exchange(0, m, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => m,
+        Err(existing) => existing,
+    }
+}
+
+static HANDLE: AtomicPtr<Handle> = AtomicPtr::new(std::ptr::null_mut());
+static START: Mutex<()> = Mutex::new(());
+
+/// The running engine of this process, started on first use.
+pub fn handle() -> Result<&'static Handle, i32> {
+    let p = HANDLE.load(Ordering::Acquire);
+    if !p.is_null() {
+        // SAFETY: handles are leaked, never freed.
+        return Ok(unsafe { &*p });
+    }
+    let cfg = config()?;
+    let _g = START.lock();
+    let p = HANDLE.load(Ordering::Acquire);
+    if !p.is_null() {
+        return Ok(unsafe { &*p });
+    }
+    log::init(cfg);
+    let (engine, wake) = Engine::new(cfg, magic()).inspect_err(|e| {
+        tracing::error!(errno = e, "cannot start the SCTP engine");
+    })?;
+    let h: &'static Handle = Box::leak(Box::new(Handle {
+        queue: Mutex::new(VecDeque::new()),
+        wake,
+        pid: sys::getpid(),
+    }));
+    std::thread::Builder::new()
+        .name("sctpshim".into())
+        .spawn(move || engine.run(h))
+        .map_err(|_| libc::EAGAIN)?;
+    fdmap::ANY_SCTP.store(true, Ordering::Relaxed);
+    HANDLE.store(h as *const Handle as *mut Handle, Ordering::Release);
+    // SAFETY: registering a plain extern "C" function.
+    unsafe { libc::atexit(at_exit) };
+    Ok(h)
+}
+
+/// How long exit waits for associations to finish their graceful shutdown.
+const EXIT_LINGER: Duration = Duration::from_secs(5);
+
+/// atexit: let the engine deliver what the app wrote and shut associations down before the
+/// process (and the engine thread with it) goes away.
+extern "C" fn at_exit() {
+    let p = HANDLE.load(Ordering::Acquire);
+    // A fork child that started no engine of its own leaves its parent's sockets alone.
+    if p.is_null() || unsafe { (*p).pid } != sys::getpid() {
+        return;
+    }
+    crate::shim::hook::pass_through_forever();
+    let slot = Slot::new();
+    let s2 = slot.clone();
+    unsafe { &*p }.push(Box::new(move |e| e.exiting(s2)));
+    slot.wait(Some(EXIT_LINGER));
+}
+
+/// Run `f` on the engine thread and wait for its result.
+pub fn call<R: Send + 'static>(
+    f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+) -> Result<R, i32> {
+    let slot = Slot::new();
+    let s2 = slot.clone();
+    handle()?.push(Box::new(move |e| s2.put(f(e))));
+    slot.wait(None).ok_or(libc::EIO)
+}
+
+/// Run `f` on the engine thread without waiting.
+pub fn post(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
+    handle()?.push(Box::new(f));
+    Ok(())
+}
+
+/// The pid whose engine serves the sockets created so far (0 when none runs).
+pub fn owner_pid() -> i32 {
+    let p = HANDLE.load(Ordering::Acquire);
+    if p.is_null() {
+        0
+    } else {
+        // SAFETY: leaked, never freed.
+        unsafe { (*p).pid }
+    }
+}
+
+/// pthread_atfork child handler: the engine thread does not exist in the child. Forget it (the
+/// parent keeps serving inherited sockets); a later SCTP socket starts a new engine here.
+///
+/// # Safety
+/// Only from the atfork child handler.
+pub unsafe fn forget_after_fork() {
+    HANDLE.store(std::ptr::null_mut(), Ordering::Release);
+    if START.is_locked() {
+        START.force_unlock();
+    }
+}

@@ -1,0 +1,116 @@
+//! The engine's state of one SCTP socket (what Linux keeps in `struct sctp_sock`).
+
+use super::frame::{RecvHeader, SendHeader};
+use super::handle::Slot;
+use super::registry::{FileKey, Sid};
+use crate::assoc::{AssocId, OutgoingMessage};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Index of an [`super::ep::Ep`] in the engine.
+pub type EpId = u32;
+
+/// The answer a blocked `connect()` waits for.
+pub type ConnectSlot = Arc<Slot<Result<(), i32>>>;
+
+/// SOCK_STREAM (one-to-one, TCP style) or SOCK_SEQPACKET (one-to-many, UDP style).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    OneToOne,
+    OneToMany,
+}
+
+/// A record waiting for room in the app's receive queue.
+pub struct OutRec {
+    pub hdr: RecvHeader,
+    pub data: Vec<u8>,
+    /// Bytes of `data` already written (pieces of at most `frame::MAX_RECORD`).
+    pub off: usize,
+}
+
+/// Socket options kept per socket and applied to its associations.
+#[derive(Debug, Clone, Default)]
+pub struct SockOpts {
+    /// SO_LINGER {1, 0}: close() aborts instead of shutting down.
+    pub linger_abort: bool,
+    /// SCTP_EVENTS / SCTP_EVENT subscriptions, indexed by notification type - 0x8000.
+    pub events: [bool; 16],
+    /// RFC 6951 6.1 / SCTP_REMOTE_UDP_ENCAPS_PORT for the whole socket (0: default).
+    pub remote_udp_port: u16,
+}
+
+/// One SCTP socket.
+pub struct Sock {
+    pub sid: Sid,
+    pub style: Style,
+    /// Created with AF_INET6 (takes IPv4 peers as mapped addresses).
+    pub v6: bool,
+    /// The app's open file in the registry (removed when the socket is freed).
+    pub key: FileKey,
+    /// The engine's end of the app's socketpair (None for listeners and after close).
+    pub end: Option<OwnedFd>,
+    /// `end` is registered in epoll.
+    pub watched: bool,
+    pub ep: Option<EpId>,
+    /// The association of a one-to-one socket.
+    pub assoc: Option<AssocId>,
+    pub listening: bool,
+    /// A `connect()` waiting for COMM_UP, and when the setup started.
+    pub connecting: Option<(ConnectSlot, Instant)>,
+    /// SO_ERROR to report once.
+    pub error: i32,
+    /// The app will send no more (EOF read on `end`).
+    pub app_eof: bool,
+    /// epoll reported HUP: every reference to the app's file is gone (records may remain).
+    pub hup: bool,
+    /// Every reference to the app's file is gone and its records are read.
+    pub app_gone: bool,
+    /// Records for the app that did not fit yet, oldest first.
+    pub out: VecDeque<OutRec>,
+    /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
+    pub eof_after_out: bool,
+    pub close_after_out: bool,
+    /// A closed association whose last messages the app has not read yet.
+    pub zombie: Option<(EpId, AssocId)>,
+    /// Pieces of a message the app is still writing (records with MORE).
+    pub partial: Option<(SendHeader, Vec<u8>)>,
+    /// A message the association refused for lack of room: retried on `Writable`.
+    pub blocked: Option<(AssocId, OutgoingMessage)>,
+    /// One-to-many: associations that may have messages to deliver, and peers by address.
+    pub readable: Vec<AssocId>,
+    pub peers: Vec<(SocketAddr, AssocId)>,
+    pub opts: SockOpts,
+}
+
+impl Sock {
+    pub fn new(sid: Sid, style: Style, v6: bool, key: FileKey, end: Option<OwnedFd>) -> Sock {
+        Sock {
+            sid,
+            style,
+            v6,
+            key,
+            end,
+            watched: false,
+            ep: None,
+            assoc: None,
+            listening: false,
+            connecting: None,
+            error: 0,
+            app_eof: false,
+            hup: false,
+            app_gone: false,
+            out: VecDeque::new(),
+            eof_after_out: false,
+            close_after_out: false,
+            zombie: None,
+            partial: None,
+            blocked: None,
+            readable: Vec::new(),
+            peers: Vec::new(),
+            opts: SockOpts::default(),
+        }
+    }
+}

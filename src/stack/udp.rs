@@ -1,0 +1,251 @@
+//! UDP sockets carrying SCTP packets (RFC 6951 5.3): open, receive with the packet's local
+//! address (IP_PKTINFO / IPV6_PKTINFO on wildcard binds), send. Raw system calls only.
+
+use super::{fds, sys};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::fd::{AsRawFd, OwnedFd};
+
+/// One bound UDP socket.
+pub struct Udp {
+    pub fd: OwnedFd,
+    /// The address actually bound (port filled in after an ephemeral bind).
+    pub local: SocketAddr,
+}
+
+/// A received datagram: `len` bytes in the caller's buffer.
+pub struct Received {
+    pub len: usize,
+    pub from: SocketAddr,
+    pub to: IpAddr,
+}
+
+fn os_err() -> i32 {
+    sys::errno()
+}
+
+/// `sockaddr_storage` + length for `a` (IPv4-mapped when `v6_socket`).
+pub fn to_raw(a: SocketAddr, v6_socket: bool) -> (libc::sockaddr_storage, libc::socklen_t) {
+    // SAFETY: an all-zero sockaddr_storage is valid.
+    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let a = match a {
+        SocketAddr::V4(v4) if v6_socket => {
+            SocketAddr::V6(SocketAddrV6::new(v4.ip().to_ipv6_mapped(), v4.port(), 0, 0))
+        }
+        other => other,
+    };
+    let len = match a {
+        SocketAddr::V4(v4) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: v4.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(v4.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in.
+            unsafe { std::ptr::write(&mut ss as *mut _ as *mut libc::sockaddr_in, sin) };
+            std::mem::size_of::<libc::sockaddr_in>()
+        }
+        SocketAddr::V6(v6) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: v6.port().to_be(),
+                sin6_flowinfo: v6.flowinfo().to_be(),
+                sin6_addr: libc::in6_addr {
+                    s6_addr: v6.ip().octets(),
+                },
+                sin6_scope_id: v6.scope_id(),
+            };
+            // SAFETY: as above.
+            unsafe { std::ptr::write(&mut ss as *mut _ as *mut libc::sockaddr_in6, sin6) };
+            std::mem::size_of::<libc::sockaddr_in6>()
+        }
+    };
+    (ss, len as libc::socklen_t)
+}
+
+/// Parse a kernel-written sockaddr; IPv4-mapped IPv6 addresses come back as IPv4.
+pub fn from_raw(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
+    match ss.ss_family as i32 {
+        libc::AF_INET => {
+            // SAFETY: family says sockaddr_in.
+            let sin = unsafe { &*(ss as *const _ as *const libc::sockaddr_in) };
+            let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
+            Some(SocketAddr::V4(SocketAddrV4::new(
+                ip,
+                u16::from_be(sin.sin_port),
+            )))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: family says sockaddr_in6.
+            let sin6 = unsafe { &*(ss as *const _ as *const libc::sockaddr_in6) };
+            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            let port = u16::from_be(sin6.sin6_port);
+            Some(match ip.to_ipv4_mapped() {
+                Some(v4) => SocketAddr::V4(SocketAddrV4::new(v4, port)),
+                None => SocketAddr::V6(SocketAddrV6::new(ip, port, 0, sin6.sin6_scope_id)),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn setopt(fd: i32, level: i32, name: i32, v: i32) -> Result<(), i32> {
+    // SAFETY: an int option.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_setsockopt,
+            fd,
+            level,
+            name,
+            &v as *const i32,
+            std::mem::size_of::<i32>() as libc::socklen_t,
+        )
+    };
+    if r < 0 {
+        Err(os_err())
+    } else {
+        Ok(())
+    }
+}
+
+impl Udp {
+    /// Bind a UDP socket to `addr` (port 0: ephemeral). An IPv6 wildcard also takes IPv4.
+    pub fn bind(addr: SocketAddr) -> Result<Udp, i32> {
+        let fam = if addr.is_ipv4() {
+            libc::AF_INET
+        } else {
+            libc::AF_INET6
+        };
+        let ty = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK;
+        // SAFETY: plain socket creation.
+        let raw = unsafe { libc::syscall(libc::SYS_socket, fam, ty, 0) } as i32;
+        if raw < 0 {
+            return Err(os_err());
+        }
+        let fd = fds::move_high(raw)?;
+        let f = fd.as_raw_fd();
+        if fam == libc::AF_INET {
+            setopt(f, libc::IPPROTO_IP, libc::IP_PKTINFO, 1)?;
+        } else {
+            setopt(f, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0)?;
+            setopt(f, libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO, 1)?;
+            // IPv4 packets on a dual-stack socket (best effort).
+            let _ = setopt(f, libc::IPPROTO_IP, libc::IP_PKTINFO, 1);
+        }
+        // Buffers for bursts of 64 KiB packets; capped by net.core.{r,w}mem_max.
+        let _ = setopt(f, libc::SOL_SOCKET, libc::SO_RCVBUF, 4 << 20);
+        let _ = setopt(f, libc::SOL_SOCKET, libc::SO_SNDBUF, 4 << 20);
+        let (ss, len) = to_raw(addr, false);
+        // SAFETY: a valid sockaddr of `len` bytes.
+        if unsafe { libc::syscall(libc::SYS_bind, f, &ss as *const _, len) } < 0 {
+            let e = os_err();
+            fds::close(fd);
+            return Err(e);
+        }
+        let mut out: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        let mut olen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        // SAFETY: kernel writes at most `olen` bytes.
+        unsafe {
+            libc::syscall(
+                libc::SYS_getsockname,
+                f,
+                &mut out as *mut _,
+                &mut olen as *mut _,
+            )
+        };
+        let local = from_raw(&out).unwrap_or(addr);
+        Ok(Udp { fd, local })
+    }
+
+    fn is_v6(&self) -> bool {
+        self.local.is_ipv6()
+    }
+
+    /// Receive one datagram (EAGAIN when none is queued).
+    pub fn recv(&self, buf: &mut [u8]) -> Result<Received, i32> {
+        let mut from: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let mut cbuf = [0u64; 16];
+        // SAFETY: msghdr fields point at live buffers of the given sizes.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_name = (&mut from as *mut libc::sockaddr_storage).cast();
+        msg.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&cbuf);
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_recvmsg,
+                self.fd.as_raw_fd(),
+                &mut msg as *mut _,
+                0,
+            )
+        };
+        if n < 0 {
+            return Err(os_err());
+        }
+        let from = from_raw(&from).ok_or(libc::EAFNOSUPPORT)?;
+        let mut to = self.local.ip();
+        // SAFETY: walking the control buffer the kernel filled, with libc's CMSG helpers.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            while !c.is_null() {
+                let h = &*c;
+                if h.cmsg_level == libc::IPPROTO_IP && h.cmsg_type == libc::IP_PKTINFO {
+                    let pi =
+                        std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in_pktinfo);
+                    to = IpAddr::V4(Ipv4Addr::from(pi.ipi_addr.s_addr.to_ne_bytes()));
+                } else if h.cmsg_level == libc::IPPROTO_IPV6 && h.cmsg_type == libc::IPV6_PKTINFO {
+                    let pi =
+                        std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in6_pktinfo);
+                    let ip = Ipv6Addr::from(pi.ipi6_addr.s6_addr);
+                    to = ip.to_ipv4_mapped().map_or(IpAddr::V6(ip), IpAddr::V4);
+                }
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+        }
+        Ok(Received {
+            len: n as usize,
+            from,
+            to,
+        })
+    }
+
+    /// Send one datagram to `to`.
+    pub fn send(&self, data: &[u8], to: SocketAddr) -> Result<(), i32> {
+        let (ss, len) = to_raw(to, self.is_v6());
+        // SAFETY: valid buffer and sockaddr.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_sendto,
+                self.fd.as_raw_fd(),
+                data.as_ptr(),
+                data.len(),
+                libc::MSG_DONTWAIT,
+                &ss as *const _,
+                len,
+            )
+        };
+        if r < 0 {
+            Err(os_err())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Can this socket send to `to` (same family, or IPv4 through a dual-stack IPv6 socket)?
+    pub fn reaches(&self, to: IpAddr) -> bool {
+        match (self.local.ip(), to) {
+            (IpAddr::V4(_), IpAddr::V4(_)) => true,
+            (IpAddr::V6(l), IpAddr::V4(_)) => l.is_unspecified(),
+            (IpAddr::V6(_), IpAddr::V6(_)) => true,
+            (IpAddr::V4(_), IpAddr::V6(_)) => false,
+        }
+    }
+}
