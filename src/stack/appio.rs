@@ -224,17 +224,31 @@ impl Engine {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
         };
-        let now = Instant::now();
         for aid in ids {
-            if let Some((ep, a)) = self.assoc_of(sid, aid) {
-                if abort {
-                    a.abort(now, &[]);
-                } else {
-                    a.shutdown(now);
-                }
-                self.mark(ep);
-            }
+            self.end_assoc(sid, aid, abort);
         }
+    }
+
+    /// The app is done with association `aid`: ABORT, or a graceful SHUTDOWN once what it
+    /// sent is delivered. A SHUTDOWN during setup would discard the queued data (RFC 9260
+    /// 9.2), so it waits for COMMUNICATION UP ([`super::events`] finishes it).
+    pub fn end_assoc(&mut self, sid: Sid, aid: AssocId, abort: bool) {
+        use crate::assoc::AssocState as S;
+        let now = Instant::now();
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
+        if abort {
+            a.abort(now, &[]);
+        } else if matches!(a.state(), S::CookieWait | S::CookieEchoed) {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.shutdown_when_up.push(aid);
+            }
+            return;
+        } else {
+            a.shutdown(now);
+        }
+        self.mark(ep);
     }
 
     /// Every reference to the app's file is gone.

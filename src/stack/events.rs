@@ -80,10 +80,18 @@ impl Engine {
         self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
+                let mut end_now = false;
                 if let Some(s) = self.socks.get_mut(&sid) {
                     if let Some((slot, _)) = s.connecting.take() {
                         slot.put(Ok(()));
                     }
+                    if let Some(i) = s.shutdown_when_up.iter().position(|&a| a == aid) {
+                        s.shutdown_when_up.swap_remove(i);
+                        end_now = true;
+                    }
+                }
+                if end_now {
+                    self.end_assoc(sid, aid, false);
                 }
             }
             Event::Readable => {

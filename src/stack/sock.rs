@@ -134,6 +134,8 @@ pub struct Sock {
     /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
     pub eof_after_out: bool,
     pub close_after_out: bool,
+    /// Associations to shut down as soon as they are up (the app closed during setup).
+    pub shutdown_when_up: Vec<AssocId>,
     /// A closed association whose last messages the app has not read yet.
     pub zombie: Option<(EpId, AssocId)>,
     /// Pieces of a message the app is still writing (records with MORE).
@@ -173,6 +175,7 @@ impl Sock {
             out: VecDeque::new(),
             eof_after_out: false,
             close_after_out: false,
+            shutdown_when_up: Vec::new(),
             zombie: None,
             partial: None,
             blocked: None,

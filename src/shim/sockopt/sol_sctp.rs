@@ -6,7 +6,7 @@ use super::{int_of, with_sock};
 use crate::abi::{self, sctp_initmsg, sctp_rtoinfo, sctp_status, sctp_udpencaps, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
-use crate::shim::sockaddr::format_sockaddr;
+use crate::shim::sockaddr::{encode_addr_list, format_sockaddr};
 use crate::stack::registry::{self, Entry, RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
 
 type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
@@ -34,6 +34,8 @@ const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
         Some(get_recvnxtinfo),
         Some(set_recvnxtinfo),
     ),
+    (abi::SCTP_GET_PEER_ADDRS, Some(get_peer_addrs), None),
+    (abi::SCTP_GET_LOCAL_ADDRS, Some(get_local_addrs), None),
 ];
 
 fn row(name: i32) -> Option<&'static (i32, Option<GetFn>, Option<SetFn>)> {
@@ -280,4 +282,30 @@ fn set_encaps(s: &Sctp, v: &[u8]) -> HookResult<()> {
         e.apply_opts(sid);
         Ok(())
     })
+}
+
+/// SCTP_GET_PEER_ADDRS (libsctp `sctp_getpaddrs`): `struct sctp_getaddrs` {assoc_id, addr_num}
+/// then the addresses packed; EINVAL for an unknown association, ENOMEM when they do not fit.
+fn get_peer_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let id = int_of(input)?;
+    let addrs = with_sock(s, move |e, sid| {
+        e.peer_addrs(sid, id).map_err(|_| libc::EINVAL)
+    })?;
+    addr_list(s, input.len(), &addrs)
+}
+
+/// SCTP_GET_LOCAL_ADDRS (libsctp `sctp_getladdrs`): the bound addresses.
+fn get_local_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    int_of(input)?;
+    let addrs = with_sock(s, |e, sid| e.local_addrs(sid))?;
+    addr_list(s, input.len(), &addrs)
+}
+
+fn addr_list(s: &Sctp, room: usize, addrs: &[std::net::SocketAddr]) -> HookResult<Vec<u8>> {
+    let head = std::mem::size_of::<abi::sctp_getaddrs>();
+    let mut out = vec![0u8; room.max(head)];
+    let (used, n) = encode_addr_list(addrs, s.policy(), &mut out[head..])?;
+    out.truncate(head + used);
+    out[4..8].copy_from_slice(&n.to_ne_bytes());
+    Ok(out)
 }
