@@ -64,13 +64,20 @@ impl Association {
         }
     }
 
-    /// Heartbeat timer of path `i` (8.3): an unanswered probe counts as an error on the path
+    /// Heartbeat timer of path `i` (8.3), for idle addresses: an unanswered probe counts as an
+    /// error on the path
     /// and the association (8.1, 8.2) and backs the RTO off; then a new probe goes out.
     pub(crate) fn on_heartbeat_timer(&mut self, now: Instant, i: PathId) {
         if matches!(
             self.state,
             AssocState::CookieWait | AssocState::CookieEchoed
         ) {
+            return;
+        }
+        if self.paths.list[i].t3.deadline().is_some() {
+            // Not idle: T3-rtx watches this address already.
+            let j = self.rng.next_u32();
+            self.paths.list[i].arm_heartbeat(now, j);
             return;
         }
         if self.paths.list[i].probe.take().is_some() {

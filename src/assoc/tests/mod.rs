@@ -1,6 +1,8 @@
 //! Deterministic tests of the protocol core on a virtual clock (quinn-style [`pair::Pair`]).
 
+mod collision;
 mod handshake;
 mod ootb;
 pub(crate) mod pair;
+mod shutdown;
 mod transfer;

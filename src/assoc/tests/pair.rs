@@ -145,6 +145,8 @@ pub(crate) struct Pair {
     next_id: AssocId,
     /// Addresses whose packets (to or from) are dropped.
     pub blackhole: HashSet<IpAddr>,
+    /// Drop the next packet from this side carrying this chunk type (once per entry).
+    pub drop_next: Vec<(Side, u8)>,
     /// Every packet sent, when `trace` is on.
     pub trace: Option<Vec<Sent>>,
     /// Events per side, in order.
@@ -193,6 +195,7 @@ impl Pair {
             seq: 0,
             next_id: 3,
             blackhole: HashSet::new(),
+            drop_next: Vec::new(),
             trace: None,
             events: [Vec::new(), Vec::new()],
             inbox: [Vec::new(), Vec::new()],
@@ -280,25 +283,35 @@ impl Pair {
     fn emit(&mut self, from: Side, dst: IpAddr, bytes: Vec<u8>) {
         self.sent += 1;
         let src = self.source_for(from, dst);
+        let (vtag, chunks): (u32, Vec<u8>) = match Packet::parse(&bytes) {
+            Ok(p) => (
+                p.header.verification_tag,
+                p.raw_chunks()
+                    .filter_map(|c| c.ok())
+                    .map(|c| c.chunk_type)
+                    .collect(),
+            ),
+            Err(_) => (0, Vec::new()),
+        };
         if let Some(trace) = &mut self.trace {
-            let (vtag, chunks) = match Packet::parse(&bytes) {
-                Ok(p) => (
-                    p.header.verification_tag,
-                    p.raw_chunks()
-                        .filter_map(|c| c.ok())
-                        .map(|c| c.chunk_type)
-                        .collect(),
-                ),
-                Err(_) => (0, Vec::new()),
-            };
+            let bytes = bytes.clone();
             trace.push(Sent {
                 at: self.now,
                 from,
                 to: dst,
                 vtag,
-                chunks,
-                bytes: bytes.clone(),
+                chunks: chunks.clone(),
+                bytes,
             });
+        }
+        if let Some(i) = self
+            .drop_next
+            .iter()
+            .position(|(s, k)| *s == from && chunks.contains(k))
+        {
+            self.drop_next.remove(i);
+            self.dropped += 1;
+            return;
         }
         let to = from.other();
         if !self.addrs[to.idx()].contains(&dst) {
