@@ -198,6 +198,12 @@ impl Association {
         if acked_any || res.cum_advanced {
             // 8.1: the peer is alive.
             self.error_count = 0;
+        } else if sack.a_rwnd == 0 && !self.outstanding.is_empty() {
+            // A SACK answering a zero window probe: the peer is alive, only full (as Linux).
+            self.error_count = 0;
+            for p in &mut self.paths.list {
+                p.error_count = 0;
+            }
         }
         if res.send_forward_tsn {
             self.pending.forward_tsn = true;

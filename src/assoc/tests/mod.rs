@@ -2,6 +2,7 @@
 
 mod collision;
 mod handshake;
+mod multipath;
 mod ootb;
 pub(crate) mod pair;
 mod shutdown;

@@ -1,0 +1,98 @@
+//! RFC 9260 6.4 / 8.2 / 8.3 / 5.4: two addresses per side, path confirmation, path failure
+//! and failover, path recovery.
+
+use std::time::Duration;
+
+use super::pair::{Pair, Side};
+use crate::assoc::{AssocConfig, Event, OutgoingMessage, PathChange, PathState};
+
+fn change(p: &Pair, side: Side, addr: std::net::IpAddr, c: PathChange) -> Option<usize> {
+    p.events[side.idx()].iter().position(|(_, e)| {
+        *e == Event::PeerAddrChange {
+            addr,
+            change: c,
+            error: 0,
+        }
+    })
+}
+
+#[test]
+fn blackholed_primary_fails_over_and_recovers() {
+    let cfg = AssocConfig {
+        hb_interval: Duration::from_secs(5),
+        nodelay: true,
+        ..AssocConfig::default()
+    };
+    let mut p = Pair::with(50, cfg.clone(), cfg, 2);
+    let (a, b) = p.connected();
+    let (b1, b2) = (p.addrs[1][0], p.addrs[1][1]);
+    // 5.4: the second address, listed in the INIT ACK, is confirmed by a heartbeat.
+    p.run_until(Duration::from_secs(10), |p| {
+        change(p, Side::A, b2, PathChange::Confirmed).is_some()
+    });
+    assert!(change(&p, Side::B, p.addrs[0][1], PathChange::Confirmed).is_some());
+    let paths = p.eps[0].assoc(a).unwrap().paths();
+    assert_eq!(paths.len(), 2);
+    assert!(paths.iter().all(|i| i.state == PathState::Active));
+    assert_eq!(p.eps[0].assoc(a).unwrap().primary(), b1);
+
+    // The primary goes dark while data flows.
+    p.blackhole.insert(b1);
+    let mut next = 0u32;
+    let mut feed = |p: &mut Pair, n: u32| {
+        let now = p.now;
+        for _ in 0..n {
+            let m = OutgoingMessage {
+                payload: next.to_be_bytes().repeat(100),
+                ..OutgoingMessage::default()
+            };
+            if p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).is_ok() {
+                next += 1;
+            }
+        }
+    };
+    let mut t = 0;
+    while change(&p, Side::A, b1, PathChange::Unreachable).is_none() && t < 400 {
+        feed(&mut p, 2);
+        p.run_for(Duration::from_secs(1));
+        t += 1;
+    }
+    assert!(
+        change(&p, Side::A, b1, PathChange::Unreachable).is_some(),
+        "path failure detected"
+    );
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().path_info(b1).unwrap().state,
+        PathState::Inactive
+    );
+    // Data continues on the other path, without association failure.
+    let before = p.inbox[1].len();
+    feed(&mut p, 20);
+    p.run_for(Duration::from_secs(3));
+    assert!(
+        p.inbox[1].len() >= before + 20,
+        "data flows on the alternate path"
+    );
+    assert!(!p.has_event(Side::A, |e| matches!(e, Event::Lost { .. })));
+
+    // The path comes back: a heartbeat finds it (8.3) and it is Available again.
+    p.blackhole.clear();
+    p.run_until(Duration::from_secs(120), |p| {
+        change(p, Side::A, b1, PathChange::Available).is_some()
+    });
+    assert!(change(&p, Side::A, b1, PathChange::Available).is_some());
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().path_info(b1).unwrap().state,
+        PathState::Active
+    );
+    // Everything sent arrived, in order.
+    p.run_until(Duration::from_secs(60), |p| {
+        p.inbox[1].len() == next as usize
+    });
+    let got: Vec<u32> = p.inbox[1]
+        .iter()
+        .map(|(_, m)| u32::from_be_bytes([m.payload[0], m.payload[1], m.payload[2], m.payload[3]]))
+        .collect();
+    assert_eq!(got, (0..next).collect::<Vec<u32>>());
+    let _ = b;
+}
