@@ -438,6 +438,7 @@ impl Association {
         if self.state == AssocState::Closed {
             return;
         }
+        self.burst = None;
         if self.hs.t1.expire(now) {
             self.on_t1_expiry(now);
         }

@@ -267,6 +267,12 @@ impl Association {
     /// for retransmission (sent to an alternate address, 6.4.1), and the 8.1/8.2 counters.
     pub(crate) fn on_t3_expiry(&mut self, now: Instant, i: PathId) {
         if self.outstanding.bytes_in_flight_on(i) == 0 {
+            // RFC 3758 3.5 F3: a FORWARD TSN that was lost is sent again.
+            if self.neg.pr && self.outstanding.forward_tsn(self.neg.intl).is_some() {
+                self.pending.forward_tsn = true;
+                let rto = self.paths.list[i].rto.rto();
+                self.paths.list[i].t3.start(now, rto);
+            }
             return;
         }
         let path = &mut self.paths.list[i];

@@ -27,6 +27,8 @@ use crate::wire::Packet;
 const MAX_REPLIES: usize = 64;
 
 struct Reply {
+    /// Our address the packet answered arrived on: the reply's source.
+    local: IpAddr,
     to: IpAddr,
     udp_port: u16,
     bytes: Vec<u8>,
@@ -192,7 +194,6 @@ impl Endpoint {
         data: &[u8],
         new_id: &mut dyn FnMut() -> AssocId,
     ) {
-        let _ = local;
         // 6.8: CRC32c; 8.4 rule 1: only unicast sources; our port only.
         let Ok(pkt) = Packet::parse(data) else { return };
         if pkt.header.dst_port != self.config.local_port
@@ -202,7 +203,7 @@ impl Endpoint {
             return;
         }
         if let Some(id) = self.find_assoc_by_peer(remote, pkt.header.src_port) {
-            self.deliver(now, id, remote, remote_udp_port, &pkt);
+            self.deliver(now, id, local, remote, remote_udp_port, &pkt);
             return;
         }
         // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
@@ -212,11 +213,11 @@ impl Endpoint {
                 _ => None,
             });
             if let Some(id) = known {
-                self.deliver(now, id, remote, remote_udp_port, &pkt);
+                self.deliver(now, id, local, remote, remote_udp_port, &pkt);
                 return;
             }
         }
-        self.on_ootb(now, remote, remote_udp_port, &pkt, new_id);
+        self.on_ootb(now, local, remote, remote_udp_port, &pkt, new_id);
     }
 
     /// Hands a packet to association `id` and re-indexes its addresses if they changed.
@@ -224,6 +225,7 @@ impl Endpoint {
         &mut self,
         now: Instant,
         id: AssocId,
+        local: IpAddr,
         from: IpAddr,
         udp_port: u16,
         pkt: &Packet<'_>,
@@ -231,7 +233,7 @@ impl Endpoint {
         let Some(a) = self.assocs.get_mut(&id) else {
             return;
         };
-        a.handle_packet(now, &mut self.signer, from, udp_port, pkt);
+        a.handle_packet(now, &mut self.signer, local, from, udp_port, pkt);
         if std::mem::take(&mut a.addrs_changed) {
             self.index(id);
         }
@@ -257,7 +259,7 @@ impl Endpoint {
                 return Some(Transmit {
                     remote: r.to,
                     remote_udp_port: r.udp_port,
-                    local: None,
+                    local: Some(r.local),
                     len: r.bytes.len(),
                 });
             }
@@ -339,9 +341,10 @@ impl Endpoint {
         }
     }
 
-    pub(crate) fn queue_reply(&mut self, to: IpAddr, udp_port: u16, bytes: Vec<u8>) {
+    pub(crate) fn queue_reply(&mut self, local: IpAddr, to: IpAddr, udp_port: u16, bytes: Vec<u8>) {
         if self.replies.len() < MAX_REPLIES {
             self.replies.push_back(Reply {
+                local,
                 to,
                 udp_port,
                 bytes,

@@ -18,6 +18,7 @@ impl Association {
         &mut self,
         now: Instant,
         signer: &mut CookieSigner,
+        local: IpAddr,
         from: IpAddr,
         udp_port: u16,
         pkt: &Packet<'_>,
@@ -63,6 +64,8 @@ impl Association {
         // RFC 6951 5.4: after the tag check, the source port is the one to use.
         if let Some(p) = self.paths.find(from) {
             self.paths.list[p].udp_port = Some(udp_port);
+            // The local address this peer address reaches us on is our source toward it.
+            self.paths.list[p].local = Some(local);
         }
         let was_readable = self.reassembly.has_message();
         let mut rxp = RxPacket::default();

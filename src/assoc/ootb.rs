@@ -54,6 +54,7 @@ impl Endpoint {
     pub(crate) fn on_ootb(
         &mut self,
         now: Instant,
+        local: IpAddr,
         from: IpAddr,
         udp_port: u16,
         pkt: &Packet<'_>,
@@ -65,12 +66,12 @@ impl Endpoint {
             // Rule 3 / 5.1 B: INIT alone, tag 0.
             Some(Ok(Chunk::Init(init))) => {
                 if chunks.next().is_none() && pkt.header.verification_tag == 0 {
-                    self.on_init_without_tcb(now, from, udp_port, pkt, &init);
+                    self.on_init_without_tcb(now, local, from, udp_port, pkt, &init);
                 }
             }
             // Rule 4 / 5.1 D.
             Some(Ok(Chunk::CookieEcho(c))) => {
-                self.on_cookie_without_tcb(now, from, udp_port, pkt, c.cookie, new_id)
+                self.on_cookie_without_tcb(now, local, from, udp_port, pkt, c.cookie, new_id)
             }
             _ => {
                 let header = CommonHeader {
@@ -82,7 +83,7 @@ impl Endpoint {
                     OotbReply::Discard => {}
                     OotbReply::ShutdownComplete => {
                         let p = write_single(header, &Chunk::ShutdownComplete { t_bit: true });
-                        self.queue_reply(from, udp_port, p);
+                        self.queue_reply(local, from, udp_port, p);
                     }
                     OotbReply::Abort => {
                         let p = write_single(
@@ -92,7 +93,7 @@ impl Endpoint {
                                 causes: Vec::new(),
                             }),
                         );
-                        self.queue_reply(from, udp_port, p);
+                        self.queue_reply(local, from, udp_port, p);
                     }
                 }
             }
@@ -104,6 +105,7 @@ impl Endpoint {
     fn on_init_without_tcb(
         &mut self,
         now: Instant,
+        local: IpAddr,
         from: IpAddr,
         udp_port: u16,
         pkt: &Packet<'_>,
@@ -126,7 +128,7 @@ impl Endpoint {
                     false,
                     &causes,
                 );
-                self.queue_reply(from, udp_port, p);
+                self.queue_reply(local, from, udp_port, p);
             }
             None => {
                 let offer = Offer {
@@ -145,7 +147,7 @@ impl Endpoint {
                     offer,
                 };
                 let p = build_init_ack(now, &mut self.signer, &mut *self.rng, &inp);
-                self.queue_reply(from, udp_port, p);
+                self.queue_reply(local, from, udp_port, p);
             }
         }
     }
@@ -155,6 +157,7 @@ impl Endpoint {
     fn on_cookie_without_tcb(
         &mut self,
         now: Instant,
+        local: IpAddr,
         from: IpAddr,
         udp_port: u16,
         pkt: &Packet<'_>,
@@ -174,7 +177,7 @@ impl Endpoint {
             .iter()
             .find_map(|a| self.find_assoc_by_peer(*a, c.peer_port))
         {
-            self.deliver(now, id, from, udp_port, pkt);
+            self.deliver(now, id, local, from, udp_port, pkt);
             return;
         }
         let header = CommonHeader {
@@ -190,7 +193,7 @@ impl Endpoint {
                     causes: vec![cause.as_cause()],
                 }),
             );
-            self.queue_reply(from, udp_port, p);
+            self.queue_reply(local, from, udp_port, p);
             return;
         }
         if !self.admits_new() {
@@ -201,7 +204,7 @@ impl Endpoint {
                 false,
                 &[],
             );
-            self.queue_reply(from, udp_port, p);
+            self.queue_reply(local, from, udp_port, p);
             return;
         }
         let id = new_id();
@@ -216,6 +219,6 @@ impl Endpoint {
         self.insert(assoc);
         self.unaccepted.insert(id);
         // The rest of the packet (DATA bundled after the COOKIE ECHO) goes through the TCB.
-        self.deliver(now, id, from, udp_port, pkt);
+        self.deliver(now, id, local, from, udp_port, pkt);
     }
 }

@@ -90,7 +90,7 @@ impl Association {
         Transmit {
             remote: p.addr,
             remote_udp_port: p.udp_port.unwrap_or(self.cfg.remote_udp_port),
-            local: None,
+            local: p.local,
             len,
         }
     }
