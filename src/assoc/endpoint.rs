@@ -26,6 +26,16 @@ use crate::wire::Packet;
 /// out-of-the-blue packets cannot grow memory.
 const MAX_REPLIES: usize = 64;
 
+/// Where a received packet came from and arrived on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    /// Our address it arrived on.
+    pub local: IpAddr,
+    pub from: IpAddr,
+    /// Its UDP source port (RFC 6951 5.4).
+    pub udp_port: u16,
+}
+
 struct Reply {
     /// Our address the packet answered arrived on: the reply's source.
     local: IpAddr,
@@ -195,6 +205,11 @@ impl Endpoint {
         new_id: &mut dyn FnMut() -> AssocId,
     ) {
         // 6.8: CRC32c; 8.4 rule 1: only unicast sources; our port only.
+        let o = Origin {
+            local,
+            from: remote,
+            udp_port: remote_udp_port,
+        };
         let Ok(pkt) = Packet::parse(data) else { return };
         if pkt.header.dst_port != self.config.local_port
             || pkt.header.src_port == 0
@@ -203,7 +218,7 @@ impl Endpoint {
             return;
         }
         if let Some(id) = self.find_assoc_by_peer(remote, pkt.header.src_port) {
-            self.deliver(now, id, local, remote, remote_udp_port, &pkt);
+            self.deliver(now, id, o, &pkt);
             return;
         }
         // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
@@ -213,27 +228,19 @@ impl Endpoint {
                 _ => None,
             });
             if let Some(id) = known {
-                self.deliver(now, id, local, remote, remote_udp_port, &pkt);
+                self.deliver(now, id, o, &pkt);
                 return;
             }
         }
-        self.on_ootb(now, local, remote, remote_udp_port, &pkt, new_id);
+        self.on_ootb(now, o, &pkt, new_id);
     }
 
     /// Hands a packet to association `id` and re-indexes its addresses if they changed.
-    pub(crate) fn deliver(
-        &mut self,
-        now: Instant,
-        id: AssocId,
-        local: IpAddr,
-        from: IpAddr,
-        udp_port: u16,
-        pkt: &Packet<'_>,
-    ) {
+    pub(crate) fn deliver(&mut self, now: Instant, id: AssocId, o: Origin, pkt: &Packet<'_>) {
         let Some(a) = self.assocs.get_mut(&id) else {
             return;
         };
-        a.handle_packet(now, &mut self.signer, local, from, udp_port, pkt);
+        a.handle_packet(now, &mut self.signer, o, pkt);
         if std::mem::take(&mut a.addrs_changed) {
             self.index(id);
         }
@@ -341,12 +348,12 @@ impl Endpoint {
         }
     }
 
-    pub(crate) fn queue_reply(&mut self, local: IpAddr, to: IpAddr, udp_port: u16, bytes: Vec<u8>) {
+    pub(crate) fn queue_reply(&mut self, o: Origin, bytes: Vec<u8>) {
         if self.replies.len() < MAX_REPLIES {
             self.replies.push_back(Reply {
-                local,
-                to,
-                udp_port,
+                local: o.local,
+                to: o.from,
+                udp_port: o.udp_port,
                 bytes,
             });
         }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::association::Association;
 use super::cookie::CookieSigner;
 use super::data::RxPacket;
+use super::endpoint::Origin;
 use super::handshake::write_single;
 use super::AssocState;
 use crate::wire::{Chunk, CommonHeader, Packet};
@@ -18,11 +19,14 @@ impl Association {
         &mut self,
         now: Instant,
         signer: &mut CookieSigner,
-        local: IpAddr,
-        from: IpAddr,
-        udp_port: u16,
+        o: Origin,
         pkt: &Packet<'_>,
     ) {
+        let Origin {
+            local,
+            from,
+            udp_port,
+        } = o;
         if self.state == AssocState::Closed {
             return;
         }
