@@ -2,36 +2,16 @@
 
 use std::time::Duration;
 
-use super::pair::{addr, Pair, Side, TestRng, PORT_A, PORT_B};
+use super::pair::{addr, packet, Pair, Side, TestRng, PORT_A, PORT_B};
 use crate::assoc::{AssocState, Event, OutgoingMessage};
 use crate::wire::chunk::{kind, AbortChunk, DataChunk, GapBlock, SackChunk, ShutdownChunk};
-use crate::wire::{Chunk, CommonHeader, Packet, PacketWriter};
-
-fn packet(src_port: u16, dst_port: u16, vtag: u32, chunks: &[Chunk<'_>]) -> Vec<u8> {
-    let mut buf = vec![0u8; 4096];
-    let mut w = PacketWriter::new(
-        &mut buf,
-        CommonHeader {
-            src_port,
-            dst_port,
-            verification_tag: vtag,
-        },
-    );
-    for c in chunks {
-        assert!(w.try_add(c));
-    }
-    let n = w.finish();
-    buf.truncate(n);
-    buf
-}
+use crate::wire::{Chunk, Packet};
 
 /// Replies `side`'s endpoint queued, parsed as (vtag, chunk type, flags).
 fn replies(p: &mut Pair, side: Side) -> Vec<(u32, u8, u8)> {
     let mut out = Vec::new();
-    let mut buf = vec![0u8; 65536];
-    let now = p.now;
-    while let Some(t) = p.ep(side).poll_transmit(now, &mut buf) {
-        let pkt = Packet::parse(&buf[..t.len]).unwrap();
+    for (_, bytes) in p.take_packets(side) {
+        let pkt = Packet::parse(&bytes).unwrap();
         for c in pkt.raw_chunks() {
             let c = c.unwrap();
             out.push((pkt.header.verification_tag, c.chunk_type, c.flags));

@@ -163,6 +163,28 @@ pub(crate) struct Pair {
     buf: Vec<u8>,
 }
 
+/// A packet of `chunks` with a valid CRC32c.
+pub(crate) fn packet(
+    src_port: u16,
+    dst_port: u16,
+    vtag: u32,
+    chunks: &[crate::wire::Chunk<'_>],
+) -> Vec<u8> {
+    let mut buf = vec![0u8; 65536];
+    let header = crate::wire::CommonHeader {
+        src_port,
+        dst_port,
+        verification_tag: vtag,
+    };
+    let mut w = crate::wire::PacketWriter::new(&mut buf, header);
+    for c in chunks {
+        assert!(w.try_add(c));
+    }
+    let n = w.finish();
+    buf.truncate(n);
+    buf
+}
+
 pub(crate) fn addr(s: &str) -> IpAddr {
     s.parse().expect("test address")
 }
@@ -373,6 +395,16 @@ impl Pair {
         };
         self.eps[to.idx()].handle_packet(now, dst, src, port, bytes, &mut alloc);
         self.next_id = id;
+    }
+
+    /// Takes every packet `side` would send now, without putting it on the link.
+    pub fn take_packets(&mut self, side: Side) -> Vec<(crate::assoc::Transmit, Vec<u8>)> {
+        let mut out = Vec::new();
+        let now = self.now;
+        while let Some(t) = self.eps[side.idx()].poll_transmit(now, &mut self.buf) {
+            out.push((t, self.buf[..t.len].to_vec()));
+        }
+        out
     }
 
     /// Next instant something happens: an arrival or a timer.
