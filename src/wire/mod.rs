@@ -20,8 +20,6 @@
 pub(crate) mod bytes;
 #[cfg(test)]
 mod captures;
-#[cfg(test)]
-use captures::seeds as captures_seeds;
 pub mod cause;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod check;
@@ -31,6 +29,10 @@ pub mod error;
 mod mutation_tests;
 pub mod packet;
 pub mod param;
+#[cfg(test)]
+mod test_packets;
+#[cfg(test)]
+mod tshark_tests;
 mod unrecognized;
 
 pub use bytes::pad4;

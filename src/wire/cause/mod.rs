@@ -19,9 +19,10 @@
 //! (addresses, chunks, parameters, reasons) are handled here; the structured ones have their
 //! own file with their diagram.
 //!
-//! Two RFC 5061 causes are unit variants although peers may attach the offending request TLV
-//! (usrsctp sends "Request Refused" with it): for [`ErrorCause::IllegalAsconfAck`] and
-//! [`ErrorCause::NoAuthorization`] any information is accepted and dropped.
+//! RFC 5061 "Request Refused - No Authorization" (0x00A4) carries the refused request TLV as
+//! usrsctp sends it and Wireshark expects it: it parses to [`ErrorCause::RequestRefused`], or to
+//! the contract's unit [`ErrorCause::NoAuthorization`] when the cause has no information.
+//! "Association Aborted due to Illegal ASCONF-ACK" (0x00A3) has none; any received is dropped.
 
 mod invalid_stream_id;
 mod missing_mandatory_param;
@@ -107,8 +108,7 @@ pub enum ErrorCause<'a> {
     },
     /// RFC 5061 5.1 (0x00A3); any information received is dropped.
     IllegalAsconfAck,
-    /// RFC 5061 5.1 (0x00A4, "Request Refused - No Authorization"); any information received
-    /// (usually the refused request TLV) is dropped.
+    /// RFC 5061 5.1 (0x00A4, "Request Refused - No Authorization") without information.
     NoAuthorization,
     UnsupportedHmacId {
         hmac_id: u16,
@@ -116,6 +116,11 @@ pub enum ErrorCause<'a> {
     Unknown {
         code: u16,
         value: &'a [u8],
+    },
+    /// RFC 5061 5.1 (0x00A4, "Request Refused - No Authorization") with the refused ASCONF
+    /// request TLV, the usual form (added to the contract: `NoAuthorization` cannot carry it).
+    RequestRefused {
+        param: &'a [u8],
     },
 }
 
@@ -158,7 +163,8 @@ impl<'a> ErrorCause<'a> {
             code::RESOURCE_SHORTAGE => ErrorCause::ResourceShortage { param: v },
             code::DELETE_SOURCE_ADDRESS => ErrorCause::DeleteSourceAddress { param: v },
             code::ILLEGAL_ASCONF_ACK => ErrorCause::IllegalAsconfAck,
-            code::NO_AUTHORIZATION => ErrorCause::NoAuthorization,
+            code::NO_AUTHORIZATION if v.is_empty() => ErrorCause::NoAuthorization,
+            code::NO_AUTHORIZATION => ErrorCause::RequestRefused { param: v },
             code::UNSUPPORTED_HMAC_ID => unsupported_hmac_id::parse(v)?,
             code => ErrorCause::Unknown { code, value: v },
         })
@@ -184,7 +190,9 @@ impl<'a> ErrorCause<'a> {
             ErrorCause::ResourceShortage { .. } => code::RESOURCE_SHORTAGE,
             ErrorCause::DeleteSourceAddress { .. } => code::DELETE_SOURCE_ADDRESS,
             ErrorCause::IllegalAsconfAck => code::ILLEGAL_ASCONF_ACK,
-            ErrorCause::NoAuthorization => code::NO_AUTHORIZATION,
+            ErrorCause::NoAuthorization | ErrorCause::RequestRefused { .. } => {
+                code::NO_AUTHORIZATION
+            }
             ErrorCause::UnsupportedHmacId { .. } => code::UNSUPPORTED_HMAC_ID,
             ErrorCause::Unknown { code, .. } => *code,
         }
@@ -210,6 +218,7 @@ impl<'a> ErrorCause<'a> {
             | ErrorCause::DeleteLastAddress { param: v }
             | ErrorCause::ResourceShortage { param: v }
             | ErrorCause::DeleteSourceAddress { param: v }
+            | ErrorCause::RequestRefused { param: v }
             | ErrorCause::Unknown { value: v, .. } => v.len(),
             ErrorCause::UnsupportedHmacId { .. } => 2,
         }
@@ -255,6 +264,7 @@ impl<'a> ErrorCause<'a> {
             | ErrorCause::DeleteLastAddress { param: v }
             | ErrorCause::ResourceShortage { param: v }
             | ErrorCause::DeleteSourceAddress { param: v }
+            | ErrorCause::RequestRefused { param: v }
             | ErrorCause::Unknown { value: v, .. } => w.bytes(v),
             ErrorCause::UnsupportedHmacId { hmac_id } => w.u16(*hmac_id),
         });
@@ -315,9 +325,15 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn refused_request_tlv_is_dropped() {
-        let bytes = [0, 0xA4, 0, 12, 0xC0, 0x05, 0, 8, 0, 0, 0, 1];
-        assert_eq!(ErrorCause::parse(&bytes), Ok(ErrorCause::NoAuthorization));
+    fn refused_request_keeps_its_tlv() {
+        let tlv = [0xC0, 0x01, 0, 16, 0, 0, 0, 7, 0, 5, 0, 8, 10, 0, 0, 1];
+        let b = round_trip(&ErrorCause::RequestRefused { param: &tlv });
+        assert_eq!(&b[..4], &[0, 0xA4, 0, 20]);
+        let illegal_ack_with_info = [0, 0xA3, 0, 8, 1, 2, 3, 4];
+        assert_eq!(
+            ErrorCause::parse(&illegal_ack_with_info),
+            Ok(ErrorCause::IllegalAsconfAck)
+        );
     }
 
     #[test]
