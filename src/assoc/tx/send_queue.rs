@@ -995,4 +995,120 @@ mod tests {
         assert!(q.is_empty());
         assert_eq!(q.queued_bytes(), 0);
     }
+
+    /// Internal accounting matches the queued messages.
+    fn check(q: &SendQueue) {
+        let mut bytes = 0;
+        let mut frags = 0;
+        let mut active = 0;
+        for (&sid, st) in &q.streams {
+            bytes += st.messages.iter().map(|m| m.remaining()).sum::<usize>();
+            frags += st
+                .messages
+                .iter()
+                .map(|m| m.fragments_left())
+                .sum::<usize>();
+            assert_eq!(st.key.is_some(), !st.messages.is_empty());
+            if let Some(key) = st.key {
+                assert_eq!(q.active.get(&key), Some(&sid));
+                active += 1;
+            }
+            assert!(st.messages.iter().skip(1).all(|m| m.offset == 0));
+            for m in &st.messages {
+                let listed = m
+                    .expiry
+                    .is_some_and(|at| q.expiries.contains_key(&(at, m.id)));
+                assert_eq!(listed, m.expiry.is_some() && m.mid.is_none());
+            }
+        }
+        assert_eq!(q.active.len(), active);
+        assert_eq!(q.queued_bytes, bytes);
+        assert_eq!(q.queued_fragments, frags);
+        if let Some(cur) = q.current {
+            assert!(q.streams[&cur]
+                .messages
+                .front()
+                .is_some_and(|m| m.offset > 0));
+        }
+    }
+
+    #[test]
+    fn randomized_operations_keep_accounting() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for i_data in [false, true] {
+            let t0 = Instant::now();
+            let mut q = SendQueue::new(50_000, 6, i_data);
+            let mut produced: Vec<OutChunk> = Vec::new();
+            let mut ev = Vec::new();
+            let (mut accepted, mut failed_unsent, mut out) = (0usize, 0usize, 0usize);
+            // Per stream, the message whose fragments are being produced: no other message of
+            // that stream may come out until it ends or is abandoned.
+            let mut open: HashMap<u16, u64> = HashMap::new();
+            for step in 0..5000u64 {
+                let now = t0 + Duration::from_millis(step);
+                match rand(10) {
+                    0..=3 => {
+                        let mut m = msg(rand(6) as u16, 1 + rand(2500) as usize, step as u8);
+                        m.unordered = rand(4) == 0;
+                        m.pr = match rand(3) {
+                            0 => PrPolicy::Ttl(Duration::from_millis(rand(300))),
+                            _ => PrPolicy::Reliable,
+                        };
+                        let len = m.payload.len();
+                        if q.enqueue(now, m, 1 + rand(1200) as usize).is_ok() {
+                            accepted += len;
+                        }
+                    }
+                    4..=6 => {
+                        if let Some(c) = q.produce(rand(1500) as usize) {
+                            out += c.payload.len();
+                            if let Some(&m) = open.get(&c.stream_id) {
+                                assert_eq!(c.message_id, m, "fragments of a message stay together");
+                            }
+                            if c.end {
+                                open.remove(&c.stream_id);
+                            } else {
+                                open.insert(c.stream_id, c.message_id);
+                            }
+                            produced.push(c);
+                        }
+                    }
+                    7 => q.expire(now, &mut ev),
+                    8 => {
+                        if let Some(c) = produced.get(rand(produced.len() as u64 + 1) as usize) {
+                            q.abandon_message(c.stream_id, c.message_id, 0, &mut ev);
+                            if open.get(&c.stream_id) == Some(&c.message_id) {
+                                open.remove(&c.stream_id);
+                            }
+                        }
+                    }
+                    _ => {
+                        let n = rand(3000) as usize;
+                        q.release(n);
+                    }
+                }
+                if rand(50) == 0 {
+                    let sched = [Scheduler::Fcfs, Scheduler::Priority, Scheduler::RoundRobin];
+                    q.set_scheduler(sched[rand(3) as usize]);
+                    q.set_stream_priority(rand(6) as u16, rand(4) as u16);
+                }
+                for e in ev.drain(..) {
+                    if let Event::SendFailed { payload, .. } = e {
+                        failed_unsent += payload.len();
+                    }
+                }
+                check(&q);
+                assert_eq!(accepted, out + failed_unsent + q.queued_bytes());
+                // DATA: one message partly produced at a time (consecutive TSNs, 6.9).
+                assert!(i_data || open.len() <= 1);
+            }
+            assert!(out > 0 && failed_unsent > 0 && accepted > out);
+        }
+    }
 }
