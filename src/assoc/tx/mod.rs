@@ -21,6 +21,7 @@
 
 mod congestion;
 mod outstanding;
+mod pr_stats;
 mod prune;
 mod rto;
 mod send_queue;
@@ -28,6 +29,7 @@ pub(crate) mod serial;
 
 pub use congestion::Congestion;
 pub use outstanding::{OutstandingData, PathAck, SackError, SackResult};
+pub use pr_stats::{PrCounts, PrStats};
 pub use prune::{pr_level, prune_for};
 pub use rto::RtoEstimator;
 pub use send_queue::{OutChunk, Scheduler, SendQueue};

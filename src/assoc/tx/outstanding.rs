@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use super::send_queue::OutChunk;
 use super::serial;
 use super::PathId;
+use super::PrStats;
 use crate::assoc::{Event, PrPolicy};
 use crate::wire::chunk::{ForwardTsnChunk, SackChunk, SkippedStream};
 
@@ -139,6 +140,8 @@ pub struct OutstandingData {
     rtx_check: bool,
     /// Reused buffer for sanitized gap blocks (extended start, end).
     blocks: Vec<(u64, u64)>,
+    /// Messages abandoned after some fragment was sent.
+    pr_stats: PrStats,
 }
 
 impl OutstandingData {
@@ -160,6 +163,7 @@ impl OutstandingData {
             next_expiry: None,
             rtx_check: false,
             blocks: Vec::new(),
+            pr_stats: PrStats::default(),
         }
     }
 
@@ -506,6 +510,11 @@ impl OutstandingData {
         abandoned
     }
 
+    /// Messages abandoned after being (partly) sent (the send queue counts the others).
+    pub fn pr_stats(&self) -> &PrStats {
+        &self.pr_stats
+    }
+
     /// Whether a FORWARD TSN is due (RFC 3758 3.5 C3), without building it.
     pub fn has_forward_tsn(&self) -> bool {
         self.advanced_peer_ack_point() >= self.first
@@ -671,8 +680,12 @@ impl OutstandingData {
     }
 
     /// Abandons every held fragment of `message`, starting at `entries[start]` (its lowest
-    /// held TSN) up to its last fragment.
+    /// held TSN) up to its last fragment, and counts the message once.
     fn abandon_message_from(&mut self, start: usize, message: u64, events: &mut Vec<Event>) {
+        if let Some(first) = self.entries.get(start) {
+            self.pr_stats
+                .record(first.chunk.stream_id, first.chunk.pr, true);
+        }
         for idx in start..self.entries.len() {
             let tsn = self.first + idx as u64;
             let entry = &mut self.entries[idx];
@@ -1172,6 +1185,8 @@ mod tests {
             }
         ));
         assert_eq!(o.take_freed_bytes(), 1200);
+        assert_eq!(o.pr_stats().assoc().abandoned_sent, [1, 0, 0]);
+        assert_eq!(o.pr_stats().stream(4).abandoned_sent, [1, 0, 0]);
         assert_eq!(o.next_expiry(), Some(t0 + ms(300)));
         assert_eq!(o.bytes_in_flight(), 1210);
         check(&o);
@@ -1281,6 +1296,7 @@ mod tests {
         assert_eq!(o.take_retransmit(1000, 0), vec![0, 1]);
         o.on_t3_expired(0);
         assert_eq!(o.abandon_expired(t0, &mut ev), [(0, 1)]);
+        assert_eq!(o.pr_stats().assoc().abandoned_sent, [0, 1, 0]);
         assert_eq!(ev.len(), 1);
         assert_eq!(o.take_retransmit(1000, 0), vec![1]);
         assert_eq!(o.forward_tsn(false).map(|f| f.new_cum_tsn), Some(0));

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
 
+use super::PrStats;
 use crate::assoc::{Event, FragFlags, OutgoingMessage, PrPolicy, SendError};
 
 /// Stream scheduler (RFC 8260 3; Linux SCTP_SS_FCFS 0, SCTP_SS_PRIO 1, SCTP_SS_RR 2).
@@ -206,6 +207,8 @@ pub struct SendQueue {
     queued_fragments: usize,
     /// Bytes produced and not yet released by the caller (acknowledged or abandoned).
     outstanding_bytes: usize,
+    /// Messages abandoned before any fragment was sent.
+    pr_stats: PrStats,
 }
 
 impl SendQueue {
@@ -224,6 +227,7 @@ impl SendQueue {
             queued_bytes: 0,
             queued_fragments: 0,
             outstanding_bytes: 0,
+            pr_stats: PrStats::default(),
         }
     }
 
@@ -371,7 +375,9 @@ impl SendQueue {
                 break;
             }
             self.expiries.remove(&(at, id));
-            self.remove_message(stream_id, id, 0, events);
+            if let Some(pr) = self.remove_message(stream_id, id, 0, events) {
+                self.pr_stats.record(stream_id, pr, false);
+            }
         }
     }
 
@@ -392,6 +398,11 @@ impl SendQueue {
         self.remove_message(stream_id, message_id, error, events);
     }
 
+    /// Messages abandoned before being sent (the outstanding queue counts the others).
+    pub fn pr_stats(&self) -> &PrStats {
+        &self.pr_stats
+    }
+
     /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_unsent`: drops unsent
     /// messages whose PRIO value is above `level` (less important), newest first, until
     /// `needed` bytes are freed; each fragment is reported unsent. Messages already partly
@@ -410,7 +421,9 @@ impl SendQueue {
             if before - self.queued_bytes >= needed {
                 break;
             }
-            self.remove_message(sid, id, 0, events);
+            if let Some(pr) = self.remove_message(sid, id, 0, events) {
+                self.pr_stats.record(sid, pr, false);
+            }
         }
         before - self.queued_bytes
     }
@@ -522,16 +535,18 @@ impl SendQueue {
     }
 
     /// Removes message `id` of `stream_id` if still queued, reporting its unsent fragments.
-    fn remove_message(&mut self, stream_id: u16, id: u64, error: u32, events: &mut Vec<Event>) {
-        let Some(stream) = self.streams.get_mut(&stream_id) else {
-            return;
-        };
-        let Ok(pos) = stream.messages.binary_search_by_key(&id, |m| m.id) else {
-            return;
-        };
-        let Some(msg) = stream.messages.remove(pos) else {
-            return;
-        };
+    /// Returns its policy when it was there.
+    fn remove_message(
+        &mut self,
+        stream_id: u16,
+        id: u64,
+        error: u32,
+        events: &mut Vec<Event>,
+    ) -> Option<PrPolicy> {
+        let stream = self.streams.get_mut(&stream_id)?;
+        let pos = stream.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        let msg = stream.messages.remove(pos)?;
+        let pr = msg.pr;
         if let Some(at) = msg.expiry {
             self.expiries.remove(&(at, id));
         }
@@ -544,6 +559,7 @@ impl SendQueue {
         if pos == 0 {
             self.reschedule(stream_id, false);
         }
+        Some(pr)
     }
 
     /// Re-keys `stream_id` in the active set after its head message changed or its turn
@@ -915,6 +931,8 @@ mod tests {
         assert_eq!(q.queued_bytes(), 10);
         assert_eq!(q.queued_chunks(), 1);
         assert_eq!(q.next_expiry(), None);
+        assert_eq!(q.pr_stats().assoc().abandoned_unsent, [2, 0, 0]);
+        assert_eq!(q.pr_stats().stream(1).abandoned_unsent, [1, 0, 0]);
         let c = drain(&mut q);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].stream_id, 3);
