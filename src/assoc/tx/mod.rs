@@ -26,6 +26,8 @@ mod prune;
 mod rto;
 mod send_queue;
 pub(crate) mod serial;
+#[cfg(test)]
+mod tests;
 
 pub use congestion::Congestion;
 pub use outstanding::{OutstandingData, PathAck, SackError, SackResult};
