@@ -30,7 +30,7 @@ pub(crate) mod serial;
 mod tests;
 
 pub use congestion::Congestion;
-pub use outstanding::{OutstandingData, PathAck, SackError, SackResult};
+pub use outstanding::{OutstandingData, PathAck, SackError, SackResult, TxStats};
 pub use pr_stats::{PrCounts, PrStats};
 pub use prune::{pr_level, prune_for};
 pub use rto::RtoEstimator;

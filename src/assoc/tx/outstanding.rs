@@ -107,6 +107,21 @@ pub struct SackResult {
     pub send_forward_tsn: bool,
 }
 
+/// Send-side counters of SCTP_GET_ASSOC_STATS (Linux `struct sctp_assoc_stats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TxStats {
+    /// SACKs received (`sas_isacks`).
+    pub isacks: u64,
+    /// Gap ack blocks received in processed SACKs (`sas_gapcnt`).
+    pub gapcnt: u64,
+    /// DATA chunks retransmitted (`sas_rtxchunks`).
+    pub rtxchunks: u64,
+    /// Ordered and unordered DATA chunks sent, retransmissions excluded (`sas_oodchunks`,
+    /// `sas_ouodchunks`).
+    pub oodchunks: u64,
+    pub ouodchunks: u64,
+}
+
 /// A SACK that must not be processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SackError {
@@ -142,6 +157,7 @@ pub struct OutstandingData {
     blocks: Vec<(u64, u64)>,
     /// Messages abandoned after some fragment was sent.
     pr_stats: PrStats,
+    stats: TxStats,
 }
 
 impl OutstandingData {
@@ -164,6 +180,7 @@ impl OutstandingData {
             rtx_check: false,
             blocks: Vec::new(),
             pr_stats: PrStats::default(),
+            stats: TxStats::default(),
         }
     }
 
@@ -191,6 +208,11 @@ impl OutstandingData {
     pub fn insert(&mut self, now: Instant, chunk: OutChunk, path: PathId) -> u32 {
         let tsn = self.next_ext();
         let len = chunk.payload.len();
+        if chunk.unordered {
+            self.stats.ouodchunks += 1;
+        } else {
+            self.stats.oodchunks += 1;
+        }
         if let Some(at) = chunk.expiry {
             self.next_expiry = Some(self.next_expiry.map_or(at, |n| n.min(at)));
         }
@@ -226,6 +248,7 @@ impl OutstandingData {
     /// or reach TSNs not sent yet are ignored; blocks may be unsorted or overlap.
     pub fn handle_sack(&mut self, now: Instant, sack: &SackChunk) -> Result<SackResult, SackError> {
         let mut res = SackResult::default();
+        self.stats.isacks += 1;
         let cum = serial::extend(self.first - 1, sack.cum_tsn_ack);
         if cum < self.first - 1 {
             res.ignored = true;
@@ -235,6 +258,7 @@ impl OutstandingData {
         if cum >= self.next_ext() {
             return Err(SackError::AcksUnsentTsn);
         }
+        self.stats.gapcnt += sack.gap_blocks.len() as u64;
         let was_in_fast_recovery = self.fast_recovery_exit.is_some();
         let mut highest_newly_acked: Option<u64> = None;
 
@@ -400,6 +424,7 @@ impl OutstandingData {
         } else {
             self.t3_rtx.remove(&tsn);
         }
+        self.stats.rtxchunks += 1;
         let entry = &mut self.entries[idx];
         entry.state = State::InFlight;
         entry.transmissions += 1;
@@ -508,6 +533,11 @@ impl OutstandingData {
         }
         self.next_expiry = next_expiry;
         abandoned
+    }
+
+    /// SCTP_GET_ASSOC_STATS counters of the send side.
+    pub fn stats(&self) -> TxStats {
+        self.stats
     }
 
     /// Messages abandoned after being (partly) sent (the send queue counts the others).
@@ -882,6 +912,8 @@ mod tests {
         o.handle_sack(t0, &sack(101, &[])).unwrap();
         let r = o.handle_sack(t0, &sack(100, &[(1, 1)])).unwrap();
         assert!(r.ignored);
+        assert_eq!(o.stats().isacks, 2);
+        assert_eq!(o.stats().gapcnt, 0);
         assert_eq!(o.bytes_in_flight(), 100);
         assert_eq!(
             o.handle_sack(t0, &sack(103, &[])),
@@ -1040,6 +1072,8 @@ mod tests {
         assert_eq!(o.take_retransmit(150, 1), vec![0]);
         assert_eq!(o.take_retransmit(1000, 1), vec![1]);
         assert_eq!(o.bytes_in_flight_on(1), 350);
+        assert_eq!(o.stats().rtxchunks, 2);
+        assert_eq!(o.stats().oodchunks, 3);
         check(&o);
         // Path 0's probe (TSN 0) was retransmitted: no sample; path 1's TSN 2 sent once.
         o.insert(t0 + ms(10), chunk(3, 100), 0);
