@@ -344,7 +344,7 @@ impl OutstandingData {
         let mut newly_marked = false;
         if let Some(scan_end) = scan_end {
             let mut bi = 0;
-            let stop = scan_end.saturating_sub(self.first).saturating_add(1);
+            let stop = (scan_end + 1).saturating_sub(self.first);
             for idx in 0..(stop.min(self.entries.len() as u64) as usize) {
                 let tsn = self.first + idx as u64;
                 while bi < blocks.len() && blocks[bi].1 < tsn {
@@ -353,7 +353,7 @@ impl OutstandingData {
                 let covered = bi < blocks.len() && blocks[bi].0 <= tsn;
                 let entry = &mut self.entries[idx];
                 match entry.state {
-                    State::GapAcked if !covered => {
+                    State::GapAcked if !covered && highest_in_sack.is_some_and(|h| tsn < h) => {
                         entry.state = State::InFlight;
                         entry.misses = 0;
                         let (path, len) = (entry.path, entry.len);
@@ -1128,6 +1128,13 @@ mod tests {
         assert!(r.paths.iter().all(|p| !p.reneged));
         assert_eq!(o.bytes_in_flight(), 200);
         check(&o);
+        // A SACK without gap blocks reports nothing above its cum ack: no renege.
+        let mut o2 = filled(0, 3, 100, t0);
+        o2.handle_sack(t0, &sack(u32::MAX, &[(2, 2)])).unwrap();
+        let r = o2.handle_sack(t0, &sack(0, &[])).unwrap();
+        assert!(r.paths.iter().all(|p| !p.reneged));
+        assert_eq!(o2.bytes_in_flight(), 100);
+        check(&o2);
         // The cum ack then covers everything: only the never-acked TSNs 10 and 13 count.
         let r = o.handle_sack(t0, &sack(13, &[])).unwrap();
         assert_eq!(r.paths[0].bytes_acked, 200);
