@@ -235,9 +235,30 @@ impl SendQueue {
         self.sndbuf = sndbuf as usize;
     }
 
-    /// Negotiated outbound streams (after INIT ACK, or RFC 6525 add streams).
+    /// Negotiated outbound streams (after INIT ACK, or RFC 6525 add streams). When the count
+    /// shrank below what messages were queued for, call
+    /// [`drop_invalid_streams`](Self::drop_invalid_streams).
     pub fn set_num_streams(&mut self, num_outbound_streams: u16) {
         self.num_streams = num_outbound_streams;
+    }
+
+    /// Drops messages queued for streams at or above the stream count (queued before the peer
+    /// granted fewer outbound streams), each fragment reported unsent with `error` (Linux
+    /// `sctp_stream_shrink_out`: SCTP_ERROR_INV_STRM). A message already partly sent is
+    /// kept.
+    pub fn drop_invalid_streams(&mut self, error: u32, events: &mut Vec<Event>) {
+        let mut doomed: Vec<(u64, u16)> = self
+            .streams
+            .iter()
+            .filter(|(&sid, _)| sid >= self.num_streams)
+            .flat_map(|(&sid, st)| st.messages.iter().map(move |m| (sid, m)))
+            .filter(|(_, m)| m.offset == 0)
+            .map(|(sid, m)| (m.id, sid))
+            .collect();
+        doomed.sort_unstable();
+        for (id, sid) in doomed {
+            self.remove_message(sid, id, error, events);
+        }
     }
 
     pub fn num_streams(&self) -> u16 {
@@ -755,6 +776,38 @@ mod tests {
         );
         q.set_num_streams(3);
         assert_eq!(q.enqueue(now, msg(2, 1, 0), 500), Ok(()));
+    }
+
+    #[test]
+    fn fewer_streams_granted_fails_their_messages() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 10, false);
+        q.enqueue(now, msg(8, 700, 1), 500).unwrap();
+        q.enqueue(now, msg(1, 10, 2), 500).unwrap();
+        q.enqueue(now, msg(9, 10, 3), 500).unwrap();
+        q.set_num_streams(5);
+        let mut ev = Vec::new();
+        q.drop_invalid_streams(1, &mut ev);
+        let got: Vec<_> = ev.iter().map(frag).collect();
+        assert_eq!(
+            got,
+            [
+                (false, true, false, 500),
+                (false, false, true, 200),
+                (false, true, true, 10)
+            ]
+        );
+        assert!(matches!(
+            ev[0],
+            Event::SendFailed {
+                error: 1,
+                stream_id: 8,
+                ..
+            }
+        ));
+        let c = drain(&mut q);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].stream_id, 1);
     }
 
     #[test]
