@@ -581,6 +581,8 @@ impl OutstandingData {
     /// RFC 3758 3.5 C2/C3 (and RFC 8260 2.3 for I-FORWARD-TSN): the FORWARD TSN to send when
     /// the Advanced.Peer.Ack.Point is ahead of the cumulative ack, with the highest SSN (or
     /// MID) of each stream's abandoned ordered messages (and, for I-DATA, unordered ones).
+    /// While it is due, keep a T3-rtx timer running even with nothing in flight: a lost
+    /// FORWARD TSN is sent again when it expires (3.5 A5).
     pub fn forward_tsn(&self, i_data: bool) -> Option<ForwardTsnChunk> {
         let adv = self.advanced_peer_ack_point();
         if adv < self.first {
