@@ -32,6 +32,11 @@ impl Association {
         self.tracker = DataTracker::new(peer_tsn);
         self.reassembly = ReassemblyQueue::new(self.cfg.rcvbuf, neg.inbound_streams, neg.intl);
         self.send_queue.set_num_streams(neg.outbound_streams);
+        // Messages queued during setup for streams the peer did not grant fail (as Linux).
+        let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
+        self.send_queue
+            .drop_invalid_streams(inv, &mut self.event_buf);
+        self.flush_event_buf();
         self.send_queue.set_i_data(neg.intl);
         self.outstanding = OutstandingData::new(self.local_tsn);
         self.outstanding.set_peer_rwnd(neg.peer_rwnd);

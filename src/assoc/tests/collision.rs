@@ -126,3 +126,29 @@ fn peer_restart_with_tie_tags_case_a() {
     p.run_until(Duration::from_secs(5), |p| !p.inbox[0].is_empty());
     assert_eq!((p.inbox[0][0].0, p.inbox[0][0].1.ssn), (a2, 0));
 }
+
+#[test]
+fn cookie_echo_in_cookie_wait_case_b() {
+    let mut p = Pair::new(43);
+    p.ep(Side::A).set_listening(None);
+    // A's INIT is lost: B's INIT finds A in COOKIE-WAIT (5.2.1), B echoes A's cookie, which
+    // carries A's own tag and a peer tag A does not know yet: case B.
+    p.drop_next.push((Side::A, kind::INIT));
+    let a = p.connect();
+    let b = p.alloc_id();
+    let now = p.now;
+    let a_addrs = p.addrs[0].clone();
+    p.ep(Side::B).connect(now, b, &a_addrs, PORT_A).unwrap();
+    p.run_until(Duration::from_secs(10), |p| {
+        connected_count(p, Side::A) == 1 && connected_count(p, Side::B) == 1
+    });
+    assert_eq!(p.eps[0].assoc(a).unwrap().state(), AssocState::Established);
+    assert_eq!(p.eps[1].assoc(b).unwrap().state(), AssocState::Established);
+    // Well before A's T1-init (3 s) would have resent the INIT.
+    assert!(p.now - now < Duration::from_secs(1));
+    let (ta, tb) = (p.eps[0].assoc(a).unwrap(), p.eps[1].assoc(b).unwrap());
+    assert_eq!((ta.local_tag, ta.peer_tag), (tb.peer_tag, tb.local_tag));
+    p.run_for(Duration::from_secs(10));
+    assert_eq!(connected_count(&p, Side::A), 1);
+    assert_eq!(connected_count(&p, Side::B), 1);
+}

@@ -81,6 +81,17 @@ fn handshake_step_by_step() {
     };
     assert_eq!(p.events[0], vec![(a, up.clone())]);
     assert_eq!(p.events[1], vec![(b, up)]);
+    // RFC 6951 5.4: the UDP port of the peer address was learned from its packets.
+    let b_addr = p.addrs[1][0];
+    assert_eq!(
+        p.eps[0]
+            .assoc(a)
+            .unwrap()
+            .path_info(b_addr)
+            .unwrap()
+            .udp_port,
+        super::pair::PORT_B
+    );
     let st = p.eps[0].assoc(a).unwrap().status();
     assert_eq!(
         (st.outbound_streams, st.inbound_streams, st.peer_port),
