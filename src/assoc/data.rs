@@ -318,6 +318,8 @@ impl Association {
         }
         self.flush_event_buf();
         self.release_acked();
+        // Abandoned data no longer holds a graceful shutdown back.
+        self.check_shutdown_progress(now);
     }
 
     /// Data timers that are not per path: PR-SCTP lifetimes. (The delayed SACK only needs

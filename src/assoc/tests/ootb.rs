@@ -215,3 +215,58 @@ fn hostile_input_never_panics() {
     );
     p.run_for(Duration::from_secs(5));
 }
+
+#[test]
+fn random_setup_chunks_to_a_listener_never_panic() {
+    let mut p = Pair::new(23);
+    let mut rng = TestRng::new(5);
+    let peer = addr("10.7.7.7");
+    let mut answered = 0;
+    for i in 0..4000u32 {
+        // INIT / COOKIE ECHO / INIT ACK headers with random bodies and lengths.
+        let ty = [1u8, 10, 2, 6, 8][(i % 5) as usize];
+        let len = rng.below(300) as usize;
+        let mut value = vec![0u8; len];
+        rng.fill_bytes(&mut value);
+        if ty == 1 && i % 2 == 0 {
+            // A well-formed INIT: sane fixed fields, then random parameter TLVs (known and
+            // unknown types, all four action bit patterns) with valid framing.
+            value = vec![0, 0, 0, 9, 0, 1, 0, 0, 0, 5, 0, 5, 0, 0, 0, 1];
+            for _ in 0..rng.below(6) {
+                let types = [
+                    5u16, 6, 7, 9, 11, 12, 0x8008, 0xC000, 0xC006, 0x0099, 0x4099, 0x8099, 0xC099,
+                ];
+                let t = types[rng.below(types.len() as u64) as usize];
+                let plen = [4usize, 8, 20, 6][rng.below(4) as usize];
+                value.extend_from_slice(&t.to_be_bytes());
+                value.extend_from_slice(&(plen as u16).to_be_bytes());
+                let mut body = vec![0u8; plen - 4];
+                rng.fill_bytes(&mut body);
+                value.extend_from_slice(&body);
+                value.resize(value.len().next_multiple_of(4), 0);
+            }
+        }
+        let chunk = Chunk::Unknown {
+            chunk_type: ty,
+            flags: 0,
+            value: &value,
+        };
+        let vtag = if i % 2 == 0 { 0 } else { rng.next_u64() as u32 };
+        let mut bytes = packet(PORT_A, PORT_B, vtag, &[chunk]);
+        // The Unknown variant encodes the bytes as given; fix the type byte only.
+        bytes[12] = ty;
+        let crc = crate::wire::packet::checksum(&{
+            let mut z = bytes.clone();
+            z[8..12].copy_from_slice(&[0; 4]);
+            z
+        });
+        bytes[8..12].copy_from_slice(&crc.to_le_bytes());
+        p.inject(Side::B, peer, &bytes);
+        answered += p.take_packets(Side::B).len();
+    }
+    // Some were well-formed enough to be answered (INIT ACK, ABORT).
+    assert!(answered > 150, "{answered}");
+    p.flush();
+    // No garbage created a TCB.
+    assert_eq!(p.eps[1].assoc_ids().count(), 0);
+}
