@@ -270,3 +270,58 @@ fn random_setup_chunks_to_a_listener_never_panic() {
     // No garbage created a TCB.
     assert_eq!(p.eps[1].assoc_ids().count(), 0);
 }
+
+#[test]
+fn unrecognized_init_parameters_reported_in_init_ack() {
+    let mut p = Pair::new(24);
+    let init = Chunk::Init(crate::wire::chunk::InitChunk {
+        initiate_tag: 0x55,
+        a_rwnd: 100_000,
+        num_outbound_streams: 1,
+        num_inbound_streams: 1,
+        initial_tsn: 5,
+        params: vec![
+            crate::wire::Param::Unknown {
+                param_type: 0x8099,
+                value: b"skip",
+            },
+            crate::wire::Param::Unknown {
+                param_type: 0xC099,
+                value: b"tell",
+            },
+            crate::wire::Param::Unknown {
+                param_type: 0x4099,
+                value: b"stop",
+            },
+            crate::wire::Param::Unknown {
+                param_type: 0xC098,
+                value: b"late",
+            },
+        ],
+    });
+    p.inject(
+        Side::B,
+        addr("10.9.9.8"),
+        &packet(PORT_A, PORT_B, 0, &[init]),
+    );
+    let (_, bytes) = p.take_packets(Side::B).pop().unwrap();
+    let pkt = Packet::parse(&bytes).unwrap();
+    let Some(Ok(Chunk::InitAck(ack))) = pkt.chunks().next() else {
+        panic!("INIT ACK expected")
+    };
+    let reported: Vec<&[u8]> = ack
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            crate::wire::Param::UnrecognizedParameter(tlv) => Some(*tlv),
+            _ => None,
+        })
+        .collect();
+    // 0xC099 (skip, report) and 0x4099 (stop, report); nothing after the stop.
+    let all: Vec<u8> = reported.concat();
+    assert!(all.windows(4).any(|w| w == [0xC0, 0x99, 0, 8]));
+    assert!(all.windows(4).any(|w| w == [0x40, 0x99, 0, 8]));
+    assert!(!all
+        .windows(2)
+        .any(|w| w == [0x80, 0x99] || w == [0xC0, 0x98]));
+}

@@ -175,3 +175,73 @@ fn rto_backoff_to_association_failure() {
         Event::SendFailed { sent: true, .. }
     )));
 }
+
+#[test]
+fn shutdown_retransmitted_then_peer_unreachable() {
+    let cfg = AssocConfig {
+        hb_interval: Duration::ZERO,
+        assoc_max_retrans: 4,
+        ..AssocConfig::default()
+    };
+    let mut p = Pair::with(34, cfg, AssocConfig::default(), 1);
+    let (a, _b) = p.connected();
+    p.alive[1] = false;
+    p.start_trace();
+    let t0 = p.now;
+    let now = p.now;
+    p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now);
+    assert_eq!(p.eps[0].assoc(a).unwrap().state(), AssocState::ShutdownSent);
+    p.run_until(Duration::from_secs(600), |p| {
+        p.has_event(Side::A, |e| *e == Event::Closed)
+    });
+    let at: Vec<u64> = p
+        .take_trace()
+        .iter()
+        .filter(|s| s.chunks == vec![kind::SHUTDOWN])
+        .map(|s| (s.at - t0).as_secs())
+        .collect();
+    // T2-shutdown from RTO 3 s, doubling; the 5th expiry exceeds Association.Max.Retrans 4.
+    assert_eq!(at, vec![0, 3, 9, 21, 45]);
+    assert_eq!((p.now - t0).as_secs(), 93);
+    assert!(p.events[0].contains(&(
+        a,
+        Event::Lost {
+            error: 0,
+            causes: Vec::new()
+        }
+    )));
+}
+
+#[test]
+fn init_in_shutdown_ack_sent_repeats_shutdown_ack() {
+    let mut p = Pair::new(35);
+    let (a, b) = p.connected();
+    // A shuts down; its SHUTDOWN COMPLETE is lost: A is closed, B waits in
+    // SHUTDOWN-ACK-SENT. A (rebooted) connects again: 9.2 says B repeats the SHUTDOWN ACK.
+    p.drop_next.push((Side::A, kind::SHUTDOWN_COMPLETE));
+    let now = p.now;
+    p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now);
+    p.run_until(Duration::from_secs(2), |p| {
+        p.has_event(Side::A, |e| *e == Event::Closed)
+    });
+    assert_eq!(
+        p.eps[1].assoc(b).unwrap().state(),
+        AssocState::ShutdownAckSent
+    );
+    p.eps[0].remove(a);
+    p.start_trace();
+    let a2 = p.connect();
+    p.step();
+    p.step();
+    let t = p.take_trace();
+    assert_eq!(t[0].chunks, vec![kind::INIT]);
+    assert!(t[1..]
+        .iter()
+        .any(|s| s.from == Side::B && s.chunks == vec![kind::SHUTDOWN_ACK]));
+    // A, in COOKIE-WAIT, answers that SHUTDOWN ACK with a SHUTDOWN COMPLETE (T bit, 8.5.1 E),
+    // which lets B close; A's INIT retransmission then reaches a fresh listener.
+    p.run_until(Duration::from_secs(30), |p| {
+        p.connected_id(Side::A) == Some(a2)
+    });
+    assert!(p.has_event(Side::B, |e| *e == Event::ShutdownComplete));
+}
