@@ -54,6 +54,22 @@ pub(crate) struct Negotiated {
     pub peer_rwnd: u32,
 }
 
+/// Why an association reached CLOSED (for the socket error: Linux gives ECONNRESET for an
+/// ABORT received, ETIMEDOUT for a retransmission limit, ECONNREFUSED for an ABORT during
+/// setup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// Graceful shutdown completed (either side started it), or closed before setup.
+    Shutdown,
+    /// The peer sent ABORT (during setup: the peer refused).
+    AbortReceived,
+    /// We sent ABORT (user abort, protocol violation, T5-shutdown-guard).
+    AbortSent,
+    /// A retransmission limit was reached: Max.Init.Retransmits during setup,
+    /// Association.Max.Retrans after (RFC 9260 8.1).
+    Timeout,
+}
+
 /// One SCTP association.
 pub struct Association {
     pub(crate) id: AssocId,
@@ -98,6 +114,7 @@ pub struct Association {
     pub(crate) burst: Option<usize>,
     /// The peer's Adaptation Layer Indication, reported after COMM_UP.
     pub(crate) peer_adaptation: Option<u32>,
+    pub(crate) close_reason: Option<CloseReason>,
 }
 
 impl Association {
@@ -146,6 +163,7 @@ impl Association {
             rtx_path: None,
             burst: None,
             peer_adaptation: None,
+            close_reason: None,
         }
     }
 
@@ -157,6 +175,11 @@ impl Association {
 
     pub fn state(&self) -> AssocState {
         self.state
+    }
+
+    /// Why the association closed, once it has.
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.close_reason
     }
 
     pub fn peer_port(&self) -> u16 {
@@ -250,6 +273,9 @@ impl Association {
         if self.is_send_closed() {
             return Err(SendError::Closed);
         }
+        if msg.payload.is_empty() {
+            return Err(SendError::Empty);
+        }
         if self.cfg.disable_fragments && msg.payload.len() > self.fragmentation_point() {
             return Err(SendError::TooLarge);
         }
@@ -286,10 +312,13 @@ impl Association {
         if self.state != AssocState::CookieWait {
             self.pending.abort = Some(vec![cause]);
         }
-        self.fail(Event::Lost {
-            error: code::USER_INITIATED_ABORT,
-            causes: raw,
-        });
+        self.fail(
+            CloseReason::AbortSent,
+            Event::Lost {
+                error: code::USER_INITIATED_ABORT,
+                causes: raw,
+            },
+        );
     }
 
     /// SCTP_RTOINFO.
@@ -480,7 +509,8 @@ impl Association {
 
     /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
     /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
-    pub(crate) fn fail(&mut self, event: Event) {
+    pub(crate) fn fail(&mut self, reason: CloseReason, event: Event) {
+        self.close_reason = Some(reason);
         let event = match event {
             Event::Lost { error, causes }
                 if matches!(
@@ -504,6 +534,7 @@ impl Association {
     /// CLOSED: timers stop, the TCB is gone for the peer (RFC 9260 4).
     pub(crate) fn enter_closed(&mut self) {
         self.state = AssocState::Closed;
+        self.close_reason.get_or_insert(CloseReason::Shutdown);
         self.hs.t1.stop();
         self.t2.stop();
         self.t5.stop();

@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use super::association::{Association, Negotiated};
+use super::association::{Association, CloseReason, Negotiated};
 use super::errors::OwnedCause;
 use super::rx::{DataTracker, Observed, ReassemblyQueue, RxError};
 use super::tx::{Congestion, OutstandingData, PathId, SackError, SendQueue};
@@ -85,10 +85,13 @@ impl Association {
             // 6.2: ABORT with No User Data.
             self.pending.abort = Some(vec![OwnedCause::NoUserData(chunk.tsn)]);
             let cause = OwnedCause::NoUserData(chunk.tsn);
-            self.fail(Event::Lost {
-                error: cause.code(),
-                causes: cause.to_bytes(),
-            });
+            self.fail(
+                CloseReason::AbortSent,
+                Event::Lost {
+                    error: cause.code(),
+                    causes: cause.to_bytes(),
+                },
+            );
             return false;
         }
         rxp.had_data = true;
@@ -294,10 +297,13 @@ impl Association {
         }
         self.error_count += 1;
         if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(Event::Lost {
-                error: 0,
-                causes: Vec::new(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::Lost {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
             return;
         }
         self.rtx_path = Some(self.paths.for_retransmit(i));
@@ -336,9 +342,12 @@ impl Association {
         let cause = OwnedCause::ProtocolViolation(info.to_vec());
         let raw = cause.to_bytes();
         self.pending.abort = Some(vec![cause]);
-        self.fail(Event::Lost {
-            error: super::super::wire::cause::code::PROTOCOL_VIOLATION,
-            causes: raw,
-        });
+        self.fail(
+            CloseReason::AbortSent,
+            Event::Lost {
+                error: super::super::wire::cause::code::PROTOCOL_VIOLATION,
+                causes: raw,
+            },
+        );
     }
 }

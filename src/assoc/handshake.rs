@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use super::association::{Association, Local, Negotiated};
+use super::association::{Association, CloseReason, Local, Negotiated};
 use super::cookie::{CookieContents, CookieSigner, MAX_PEER_ADDRS};
 use super::errors::OwnedCause;
 use super::paths::{usable_peer_addr, Paths};
@@ -283,10 +283,13 @@ impl Association {
                 if ack.initiate_tag != 0 {
                     self.pending.abort = Some(vec![cause.clone()]);
                 }
-                self.fail(Event::CantStart {
-                    error: cause.code(),
-                    causes: cause.to_bytes(),
-                });
+                self.fail(
+                    CloseReason::AbortSent,
+                    Event::CantStart {
+                        error: cause.code(),
+                        causes: cause.to_bytes(),
+                    },
+                );
                 return false;
             }
         };
@@ -399,10 +402,13 @@ impl Association {
         }
         self.hs.retransmits += 1;
         if self.hs.retransmits > self.cfg.max_init_retransmits {
-            self.fail(Event::CantStart {
-                error: 0,
-                causes: Vec::new(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::CantStart {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
             return;
         }
         let base = if self.state == AssocState::CookieWait {
@@ -425,10 +431,13 @@ impl Association {
         self.hs.retransmits += 1;
         if self.hs.retransmits > self.cfg.max_init_retransmits {
             let cause = OwnedCause::StaleCookie(staleness_us);
-            self.fail(Event::CantStart {
-                error: cause.code(),
-                causes: cause.to_bytes(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::CantStart {
+                    error: cause.code(),
+                    causes: cause.to_bytes(),
+                },
+            );
             return;
         }
         let ms = (staleness_us / 1000).saturating_mul(2).max(1);

@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
-use super::association::Association;
+use super::association::{Association, CloseReason};
 use super::paths::Probe;
 use super::tx::PathId;
 use super::{AssocState, Event, Rng};
@@ -94,10 +94,13 @@ impl Association {
                 });
             }
             if self.error_count > self.cfg.assoc_max_retrans {
-                self.fail(Event::Lost {
-                    error: 0,
-                    causes: Vec::new(),
-                });
+                self.fail(
+                    CloseReason::Timeout,
+                    Event::Lost {
+                        error: 0,
+                        causes: Vec::new(),
+                    },
+                );
                 return;
             }
         }

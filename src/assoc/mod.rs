@@ -36,6 +36,6 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use association::Association;
+pub use association::{Association, CloseReason};
 pub use endpoint::Endpoint;
 pub use types::*;

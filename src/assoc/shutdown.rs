@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::association::Association;
+use super::association::{Association, CloseReason};
 use super::errors::{causes_to_bytes, first_code, OwnedCause};
 use super::handshake::write_single;
 use super::{AssocState, Event};
@@ -130,10 +130,13 @@ impl Association {
             return;
         }
         self.pending.reset_control();
-        self.fail(Event::Lost {
-            error: first_code(causes),
-            causes: causes_to_bytes(causes),
-        });
+        self.fail(
+            CloseReason::AbortReceived,
+            Event::Lost {
+                error: first_code(causes),
+                causes: causes_to_bytes(causes),
+            },
+        );
     }
 
     /// T2-shutdown expiry (9.2): repeat SHUTDOWN / SHUTDOWN ACK with a backed-off RTO; past
@@ -148,10 +151,13 @@ impl Association {
         self.t2_count += 1;
         self.error_count += 1;
         if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(Event::Lost {
-                error: 0,
-                causes: Vec::new(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::Lost {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
             return;
         }
         let p = self.paths.for_data();
@@ -182,9 +188,12 @@ impl Association {
         }
         self.pending.reset_control();
         self.pending.abort = Some(Vec::new());
-        self.fail(Event::Lost {
-            error: 0,
-            causes: Vec::new(),
-        });
+        self.fail(
+            CloseReason::Timeout,
+            Event::Lost {
+                error: 0,
+                causes: Vec::new(),
+            },
+        );
     }
 }

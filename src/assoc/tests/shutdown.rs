@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::pair::{Pair, Side};
-use crate::assoc::{AssocConfig, AssocState, Event, OutgoingMessage};
+use crate::assoc::{AssocConfig, AssocState, CloseReason, Event, OutgoingMessage};
 use crate::wire::chunk::kind;
 
 fn send(p: &mut Pair, side: Side, id: i32, stream_id: u16, payload: Vec<u8>) {
@@ -76,6 +76,10 @@ fn graceful_shutdown_drains_queued_data() {
         .unwrap();
     assert!(i_shut < i_comp);
     assert!(p.has_event(Side::A, |e| *e == Event::ShutdownComplete));
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().close_reason(),
+        Some(CloseReason::Shutdown)
+    );
     assert!(p.eps[0].remove(a).is_some());
     assert!(p.eps[1].remove(b).is_some());
 }
@@ -126,6 +130,14 @@ fn abort_reports_user_cause_to_peer() {
         Event::SendFailed { sent: false, .. }
     )));
     assert_eq!(p.eps[0].assoc(a).unwrap().state(), AssocState::Closed);
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().close_reason(),
+        Some(CloseReason::AbortSent)
+    );
+    assert_eq!(
+        p.eps[1].assoc(b).unwrap().close_reason(),
+        Some(CloseReason::AbortReceived)
+    );
 }
 
 #[test]
@@ -170,6 +182,10 @@ fn rto_backoff_to_association_failure() {
         })
         .unwrap();
     assert!(unreachable < lost);
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().close_reason(),
+        Some(CloseReason::Timeout)
+    );
     assert!(p.has_event(Side::A, |e| matches!(
         e,
         Event::SendFailed { sent: true, .. }

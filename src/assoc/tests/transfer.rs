@@ -63,6 +63,7 @@ fn send_checks_stream_and_state() {
         assoc.send(now, msg(10, vec![1])),
         Err(SendError::InvalidStream)
     );
+    assert_eq!(assoc.send(now, msg(0, Vec::new())), Err(SendError::Empty));
     assoc.shutdown(now);
     assert_eq!(assoc.send(now, msg(0, vec![1])), Err(SendError::Closed));
 }
