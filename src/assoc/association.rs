@@ -19,8 +19,8 @@ use super::timer::{earliest, Timer};
 use super::transmit::Pending;
 use super::tx::{OutstandingData, SendQueue};
 use super::{
-    AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathInfo, Rng,
-    SendError,
+    AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
+    PathInfo, Rng, SendError,
 };
 use crate::wire::cause::code;
 
@@ -212,6 +212,12 @@ impl Association {
         match self.paths.find(addr) {
             Some(i) => {
                 self.paths.primary = i;
+                // As Linux: SCTP_ADDR_MADE_PRIM.
+                self.push_event(Event::PeerAddrChange {
+                    addr,
+                    change: PathChange::MadePrimary,
+                    error: 0,
+                });
                 true
             }
             None => false,

@@ -221,18 +221,27 @@ impl Endpoint {
             self.deliver(now, id, o, &pkt);
             return;
         }
-        // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
-        if let Some(Ok(crate::wire::Chunk::Init(init))) = pkt.chunks().next() {
-            let known = init.params.iter().find_map(|p| match p {
+        let known = match pkt.chunks().next() {
+            // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
+            Some(Ok(crate::wire::Chunk::Init(init))) => init.params.iter().find_map(|p| match p {
                 crate::wire::Param::Address(a) => self.find_assoc_by_peer(*a, pkt.header.src_port),
                 _ => None,
-            });
-            if let Some(id) = known {
-                self.deliver(now, id, o, &pkt);
-                return;
-            }
+            }),
+            // A multi-homed peer may answer our INIT from another of its addresses: match
+            // by our tag among associations in COOKIE-WAIT.
+            Some(Ok(crate::wire::Chunk::InitAck(_))) => self.order.iter().copied().find(|id| {
+                self.assocs.get(id).is_some_and(|a| {
+                    a.state() == AssocState::CookieWait
+                        && a.local_tag == pkt.header.verification_tag
+                        && a.peer_port() == pkt.header.src_port
+                })
+            }),
+            _ => None,
+        };
+        match known {
+            Some(id) => self.deliver(now, id, o, &pkt),
+            None => self.on_ootb(now, o, &pkt, new_id),
         }
-        self.on_ootb(now, o, &pkt, new_id);
     }
 
     /// Hands a packet to association `id` and re-indexes its addresses if they changed.

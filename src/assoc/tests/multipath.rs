@@ -96,3 +96,32 @@ fn blackholed_primary_fails_over_and_recovers() {
     assert_eq!(got, (0..next).collect::<Vec<u32>>());
     let _ = b;
 }
+
+#[test]
+fn init_ack_from_another_peer_address_is_accepted() {
+    let mut p = Pair::with(51, AssocConfig::default(), AssocConfig::default(), 2);
+    let (b1, b2) = (p.addrs[1][0], p.addrs[1][1]);
+    let id = p.alloc_id();
+    let now = p.now;
+    p.ep(Side::A)
+        .connect(now, id, &[b1], super::pair::PORT_B)
+        .unwrap();
+    let (_, init) = p.take_packets(Side::A).pop().unwrap();
+    let a1 = p.addrs[0][0];
+    p.inject(Side::B, a1, &init);
+    let (_, init_ack) = p.take_packets(Side::B).pop().unwrap();
+    // The INIT ACK arrives from B's second address, which A never heard of.
+    p.inject(Side::A, b2, &init_ack);
+    let assoc = p.eps[0].assoc(id).unwrap();
+    assert_eq!(assoc.state(), crate::assoc::AssocState::CookieEchoed);
+    assert_eq!(assoc.primary(), b2);
+    assert!(assoc.path_info(b1).is_some());
+    assert_eq!(
+        p.ep(Side::A).find_assoc_by_peer(b2, super::pair::PORT_B),
+        Some(id)
+    );
+    p.run_until(Duration::from_secs(5), |p| {
+        p.connected_id(Side::A) == Some(id)
+    });
+    assert_eq!(p.connected_id(Side::A), Some(id));
+}
