@@ -279,6 +279,7 @@ impl Association {
         {
             self.pending.shutdown_ack = false;
         }
+        let mut sent_forward_tsn = false;
         if self.pending.forward_tsn {
             self.pending.forward_tsn = false;
             if let Some(f) = self.outstanding.forward_tsn(i_data) {
@@ -287,7 +288,7 @@ impl Association {
                 } else {
                     Chunk::ForwardTsn(f)
                 };
-                w.try_add(&c);
+                sent_forward_tsn = w.try_add(&c);
             }
         }
 
@@ -296,7 +297,8 @@ impl Association {
         if w.is_empty() {
             return None;
         }
-        if sent_data {
+        // A FORWARD TSN is guarded by T3 too (RFC 3758 3.5 F3: resent if not acknowledged).
+        if sent_data || sent_forward_tsn {
             let p = &mut self.paths.list[path];
             let rto = p.rto.rto();
             // 6.3.2 R1.
