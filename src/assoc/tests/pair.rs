@@ -161,6 +161,7 @@ pub(crate) struct Pair {
     pub dropped: u64,
     pub corrupted: u64,
     buf: Vec<u8>,
+    spins: u32,
 }
 
 /// A packet of `chunks` with a valid CRC32c.
@@ -227,6 +228,7 @@ impl Pair {
             dropped: 0,
             corrupted: 0,
             buf: vec![0u8; 65536],
+            spins: 0,
         }
     }
 
@@ -427,6 +429,13 @@ impl Pair {
         let Some(next) = self.next_wakeup() else {
             return false;
         };
+        // A timer that stays due after being handled would spin the runtime: catch it.
+        if next <= self.now && self.queue.peek().is_none_or(|Reverse(p)| p.at > self.now) {
+            self.spins += 1;
+            assert!(self.spins < 1000, "a timer stays due at {:?}", self.now);
+        } else {
+            self.spins = 0;
+        }
         self.now = self.now.max(next);
         while self.queue.peek().is_some_and(|Reverse(p)| p.at <= self.now) {
             let Some(Reverse(p)) = self.queue.pop() else {

@@ -228,3 +228,56 @@ fn zero_window_probe_and_recovery() {
     let got: Vec<u8> = p.inbox[1].iter().map(|(_, m)| m.payload[0]).collect();
     assert_eq!(got, (0..40).collect::<Vec<u8>>());
 }
+
+#[test]
+fn both_directions_random_links_then_graceful_close() {
+    for seed in 0..6u64 {
+        let mut p = Pair::new(100 + seed);
+        let (a, b) = p.connected();
+        p.link.loss = [0.0, 0.05, 0.2, 0.3, 0.1, 0.15][seed as usize];
+        p.link.reorder = 0.3;
+        p.link.duplicate = 0.05;
+        p.link.corrupt = 0.02;
+        let mut gen = super::pair::TestRng::new(seed);
+        let mut expect: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
+        for round in 0..200 {
+            for (side, id) in [(Side::A, a), (Side::B, b)] {
+                if gen.below(2) == 0 {
+                    let len = gen.below(3000) as usize + 1;
+                    let mut payload = vec![0u8; len];
+                    gen.fill_bytes(&mut payload);
+                    let d = digest(&payload);
+                    let now = p.now;
+                    let m = OutgoingMessage {
+                        stream_id: 0,
+                        payload,
+                        ..OutgoingMessage::default()
+                    };
+                    if p.ep(side).assoc_mut(id).unwrap().send(now, m).is_ok() {
+                        expect[side.other().idx()].push(d);
+                    }
+                }
+            }
+            p.run_for(Duration::from_millis(if round % 10 == 0 {
+                500
+            } else {
+                20
+            }));
+        }
+        let now = p.now;
+        p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now);
+        let closed = p.run_until(Duration::from_secs(3600), |p| {
+            p.has_event(Side::A, |e| *e == Event::ShutdownComplete)
+                && p.has_event(Side::B, |e| *e == Event::ShutdownComplete)
+        });
+        assert!(closed, "seed {seed}: no graceful close");
+        for side in [Side::A, Side::B] {
+            let got: Vec<u64> = p.inbox[side.idx()]
+                .iter()
+                .map(|(_, m)| digest(&m.payload))
+                .collect();
+            assert!(expect[side.idx()].len() > 50);
+            assert_eq!(got, expect[side.idx()], "seed {seed}: side {side:?}");
+        }
+    }
+}
