@@ -22,7 +22,6 @@ use super::{
     AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
     PathInfo, Rng, SendError,
 };
-use crate::wire::cause::code;
 
 /// Fixed facts about the endpoint an association belongs to.
 #[derive(Debug, Clone)]
@@ -307,24 +306,12 @@ impl Association {
     }
 
     /// ABORT primitive (RFC 9260 9.1): sends ABORT with a User-Initiated Abort cause carrying
-    /// `reason`, drops everything and closes.
-    pub fn abort(&mut self, now: Instant, reason: &[u8]) {
-        let _ = now;
+    /// `reason`, drops everything and closes. (`_now`: the ABORT needs no timer.)
+    pub fn abort(&mut self, _now: Instant, reason: &[u8]) {
         if matches!(self.state, AssocState::Closed) {
             return;
         }
-        let cause = OwnedCause::UserAbort(reason.to_vec());
-        let raw = cause.to_bytes();
-        if self.state != AssocState::CookieWait {
-            self.pending.abort = Some(vec![cause]);
-        }
-        self.fail(
-            CloseReason::AbortSent,
-            Event::Lost {
-                error: code::USER_INITIATED_ABORT,
-                causes: raw,
-            },
-        );
+        self.abort_with(OwnedCause::UserAbort(reason.to_vec()));
     }
 
     /// SCTP_RTOINFO.

@@ -83,15 +83,7 @@ impl Association {
         }
         if chunk.payload.is_empty() {
             // 6.2: ABORT with No User Data.
-            self.pending.abort = Some(vec![OwnedCause::NoUserData(chunk.tsn)]);
-            let cause = OwnedCause::NoUserData(chunk.tsn);
-            self.fail(
-                CloseReason::AbortSent,
-                Event::Lost {
-                    error: cause.code(),
-                    causes: cause.to_bytes(),
-                },
-            );
+            self.abort_with(OwnedCause::NoUserData(chunk.tsn));
             return false;
         }
         rxp.had_data = true;
@@ -339,15 +331,6 @@ impl Association {
 
     /// ABORT with a Protocol Violation cause (e.g. 6.2.1, RFC 8260 2.2).
     pub(crate) fn abort_violation(&mut self, info: &[u8]) {
-        let cause = OwnedCause::ProtocolViolation(info.to_vec());
-        let raw = cause.to_bytes();
-        self.pending.abort = Some(vec![cause]);
-        self.fail(
-            CloseReason::AbortSent,
-            Event::Lost {
-                error: super::super::wire::cause::code::PROTOCOL_VIOLATION,
-                causes: raw,
-            },
-        );
+        self.abort_with(OwnedCause::ProtocolViolation(info.to_vec()));
     }
 }

@@ -278,18 +278,8 @@ impl Association {
             }
             // 3.3.3: a zero tag or stream count, or no cookie: the setup fails.
             _ => {
-                let cause = OwnedCause::InvalidMandatoryParam;
                 self.peer_tag = ack.initiate_tag;
-                if ack.initiate_tag != 0 {
-                    self.pending.abort = Some(vec![cause.clone()]);
-                }
-                self.fail(
-                    CloseReason::AbortSent,
-                    Event::CantStart {
-                        error: cause.code(),
-                        causes: cause.to_bytes(),
-                    },
-                );
+                self.abort_with(OwnedCause::InvalidMandatoryParam);
                 return false;
             }
         };

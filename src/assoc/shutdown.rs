@@ -34,6 +34,19 @@ pub(crate) fn abort_packet(
 }
 
 impl Association {
+    /// 9.1: ends the association with an ABORT carrying `cause` (when the peer's tag is
+    /// known) and reports Lost, or CantStart during setup.
+    pub(crate) fn abort_with(&mut self, cause: OwnedCause) {
+        let event = Event::Lost {
+            error: cause.code(),
+            causes: cause.to_bytes(),
+        };
+        if self.peer_tag != 0 {
+            self.pending.abort = Some(vec![cause]);
+        }
+        self.fail(CloseReason::AbortSent, event);
+    }
+
     /// SHUTDOWN primitive (9.2): data already queued is still sent; the SHUTDOWN follows once
     /// everything is acknowledged. Before the association is up there is nothing to drain:
     /// it just closes (as Linux).

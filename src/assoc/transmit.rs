@@ -293,7 +293,7 @@ impl Association {
         }
 
         let sent_data =
-            self.write_retransmissions(now, path, &mut w) | self.write_new_data(now, path, &mut w);
+            self.write_retransmissions(path, &mut w) | self.write_new_data(now, path, &mut w);
         if w.is_empty() {
             return None;
         }
@@ -310,12 +310,7 @@ impl Association {
 
     /// Retransmissions marked by fast retransmit (sent regardless of cwnd, 7.2.4) or T3
     /// (within cwnd, 7.2.3).
-    fn write_retransmissions(
-        &mut self,
-        now: Instant,
-        path: PathId,
-        w: &mut PacketWriter<'_>,
-    ) -> bool {
+    fn write_retransmissions(&mut self, path: PathId, w: &mut PacketWriter<'_>) -> bool {
         if !self.outstanding.has_pending_retransmits() {
             return false;
         }
@@ -345,7 +340,6 @@ impl Association {
             }
             any = true;
         }
-        let _ = now;
         any
     }
 
