@@ -1568,14 +1568,19 @@ mod tests {
             let now = t0 + ms(step);
             for _ in 0..rng.below(4) {
                 id += 1;
+                let pr = match rng.below(5) {
+                    0 => PrPolicy::Ttl(ms(rng.below(50))),
+                    1 => PrPolicy::Rtx(rng.below(3) as u32),
+                    2 => PrPolicy::Prio(rng.below(3) as u32),
+                    _ => PrPolicy::Reliable,
+                };
+                let expiry = match pr {
+                    PrPolicy::Ttl(ttl) => Some(now + ttl),
+                    _ => None,
+                };
                 let c = OutChunk {
-                    pr: match rng.below(5) {
-                        0 => PrPolicy::Ttl(ms(rng.below(50))),
-                        1 => PrPolicy::Rtx(rng.below(3) as u32),
-                        2 => PrPolicy::Prio(rng.below(3) as u32),
-                        _ => PrPolicy::Reliable,
-                    },
-                    expiry: Some(now + ms(rng.below(50))),
+                    pr,
+                    expiry,
                     ..chunk(id, 1 + rng.below(100) as usize)
                 };
                 o.insert(now, c, rng.below(3) as PathId);
