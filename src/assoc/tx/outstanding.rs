@@ -1557,6 +1557,66 @@ mod tests {
     }
 
     #[test]
+    fn random_hostile_sacks_never_break_accounting() {
+        let mut rng = Prng(0xdead_beef_cafe_f00d);
+        let t0 = Instant::now();
+        let init = u32::MAX - 100;
+        let mut o = OutstandingData::new(init);
+        let mut ev = Vec::new();
+        let mut id = 0;
+        for step in 0..3000u64 {
+            let now = t0 + ms(step);
+            for _ in 0..rng.below(4) {
+                id += 1;
+                let pr = match rng.below(5) {
+                    0 => PrPolicy::Ttl(ms(rng.below(50))),
+                    1 => PrPolicy::Rtx(rng.below(3) as u32),
+                    2 => PrPolicy::Prio(rng.below(3) as u32),
+                    _ => PrPolicy::Reliable,
+                };
+                let expiry = match pr {
+                    PrPolicy::Ttl(ttl) => Some(now + ttl),
+                    _ => None,
+                };
+                let c = OutChunk {
+                    pr,
+                    expiry,
+                    ..chunk(id, 1 + rng.below(100) as usize)
+                };
+                o.insert(now, c, rng.below(3) as PathId);
+            }
+            let cum = o
+                .cum_ack()
+                .wrapping_add(rng.below(40) as u32)
+                .wrapping_sub(10);
+            let blocks: Vec<(u16, u16)> = (0..rng.below(6))
+                .map(|_| (rng.below(60) as u16, rng.below(60) as u16))
+                .collect();
+            let ahead = serial::extend(o.first - 1, cum) >= o.next_ext();
+            match o.handle_sack(now, &sack(cum, &blocks)) {
+                Ok(_) => assert!(!ahead),
+                Err(SackError::AcksUnsentTsn) => assert!(ahead),
+            }
+            match rng.below(4) {
+                0 => o.on_t3_expired(rng.below(3) as PathId),
+                1 => {
+                    o.take_retransmit(rng.below(300) as usize, rng.below(3) as PathId);
+                }
+                2 => {
+                    o.abandon_expired(now, &mut ev);
+                    if let Some(f) = o.forward_tsn(step % 2 == 0) {
+                        assert!(serial::extend(o.first, f.new_cum_tsn) >= o.first);
+                    }
+                }
+                _ => {
+                    o.prune_priority(rng.below(200) as usize, 0, &mut ev);
+                }
+            }
+            check(&o);
+        }
+    }
+
+    #[test]
     fn randomized_loss_keeps_accounting_exact() {
         for seed in 1..=6u64 {
             let st = simulate(seed, false);
