@@ -68,9 +68,14 @@ impl Association {
     /// error on the path
     /// and the association (8.1, 8.2) and backs the RTO off; then a new probe goes out.
     pub(crate) fn on_heartbeat_timer(&mut self, now: Instant, i: PathId) {
+        // Not before the peer knows us, nor while T2-shutdown already probes it (an idle
+        // peer that finished the shutdown would answer a heartbeat with an ABORT).
         if matches!(
             self.state,
-            AssocState::CookieWait | AssocState::CookieEchoed
+            AssocState::CookieWait
+                | AssocState::CookieEchoed
+                | AssocState::ShutdownSent
+                | AssocState::ShutdownAckSent
         ) {
             return;
         }

@@ -125,3 +125,62 @@ fn init_ack_from_another_peer_address_is_accepted() {
     });
     assert_eq!(p.connected_id(Side::A), Some(id));
 }
+
+#[test]
+fn flapping_paths_with_loss_deliver_everything_in_order() {
+    let mut changes = 0;
+    for seed in 0..4u64 {
+        let cfg = AssocConfig {
+            hb_interval: Duration::from_secs(2),
+            nodelay: true,
+            ..AssocConfig::default()
+        };
+        let mut p = Pair::with(200 + seed, cfg.clone(), cfg, 2);
+        let (a, _b) = p.connected();
+        p.link.loss = 0.1;
+        p.link.reorder = 0.2;
+        let mut gen = super::pair::TestRng::new(seed);
+        let mut next = 0u32;
+        for round in 0..300 {
+            if round % 20 == 0 {
+                // One of the two paths (both sides' addresses k) goes dark, or none.
+                p.blackhole.clear();
+                let k = gen.below(3) as usize;
+                if k < 2 {
+                    p.blackhole.insert(p.addrs[0][k]);
+                    p.blackhole.insert(p.addrs[1][k]);
+                }
+            }
+            let now = p.now;
+            let m = OutgoingMessage {
+                payload: next.to_be_bytes().repeat(50),
+                ..OutgoingMessage::default()
+            };
+            if p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).is_ok() {
+                next += 1;
+            }
+            p.run_for(Duration::from_millis(500));
+        }
+        p.blackhole.clear();
+        p.run_until(Duration::from_secs(600), |p| {
+            p.inbox[1].len() == next as usize
+        });
+        let got: Vec<u32> = p.inbox[1]
+            .iter()
+            .map(|(_, m)| {
+                u32::from_be_bytes([m.payload[0], m.payload[1], m.payload[2], m.payload[3]])
+            })
+            .collect();
+        assert_eq!(got, (0..next).collect::<Vec<u32>>(), "seed {seed}");
+        assert!(
+            !p.has_event(Side::A, |e| matches!(e, Event::Lost { .. })),
+            "seed {seed}"
+        );
+        changes += p.events[0]
+            .iter()
+            .filter(|(_, e)| matches!(e, Event::PeerAddrChange { .. }))
+            .count();
+    }
+    // Paths did fail and come back along the way.
+    assert!(changes >= 4, "{changes}");
+}
