@@ -152,3 +152,60 @@ fn cookie_echo_in_cookie_wait_case_b() {
     assert_eq!(connected_count(&p, Side::A), 1);
     assert_eq!(connected_count(&p, Side::B), 1);
 }
+
+/// The State Cookie of an INIT ACK packet and the packet's Initiate Tag.
+fn cookie_of(init_ack: &[u8]) -> (u32, Vec<u8>) {
+    let pkt = crate::wire::Packet::parse(init_ack).unwrap();
+    let Some(Ok(crate::wire::Chunk::InitAck(ack))) = pkt.chunks().next() else {
+        panic!("INIT ACK expected")
+    };
+    let cookie = ack
+        .params
+        .iter()
+        .find_map(|p| match p {
+            crate::wire::Param::StateCookie(c) => Some(c.to_vec()),
+            _ => None,
+        })
+        .unwrap();
+    (ack.initiate_tag, cookie)
+}
+
+#[test]
+fn late_cookie_echo_case_c_discarded() {
+    let mut p = Pair::new(44);
+    let a = p.connect();
+    let (_, init) = p.take_packets(Side::A).pop().unwrap();
+    let a_addr = p.addrs[0][0];
+    // B answers the INIT twice (a retransmission): two cookies, two different B tags.
+    p.inject(Side::B, a_addr, &init);
+    let (_, ack1) = p.take_packets(Side::B).pop().unwrap();
+    p.inject(Side::B, a_addr, &init);
+    let (_, ack2) = p.take_packets(Side::B).pop().unwrap();
+    let (tag2, cookie2) = cookie_of(&ack2);
+    p.inject(Side::A, p.addrs[1][0], &ack1);
+    p.run_until(Duration::from_secs(5), |p| {
+        p.connected_id(Side::A) == Some(a)
+    });
+    let b = p.connected_id(Side::B).unwrap();
+    let before = (
+        p.eps[1].assoc(b).unwrap().local_tag,
+        p.eps[1].assoc(b).unwrap().peer_tag,
+    );
+    assert_ne!(before.0, tag2);
+    // The second cookie arrives late: our tag differs, the peer's matches, no tie-tags.
+    let echo =
+        crate::wire::Chunk::CookieEcho(crate::wire::chunk::CookieEchoChunk { cookie: &cookie2 });
+    let pkt = super::pair::packet(PORT_A, super::pair::PORT_B, tag2, &[echo]);
+    p.inject(Side::B, a_addr, &pkt);
+    assert!(
+        p.take_packets(Side::B).is_empty(),
+        "case C is silently discarded"
+    );
+    let after = (
+        p.eps[1].assoc(b).unwrap().local_tag,
+        p.eps[1].assoc(b).unwrap().peer_tag,
+    );
+    assert_eq!(before, after);
+    assert_eq!(p.eps[1].assoc_ids().count(), 1);
+    assert_eq!(connected_count(&p, Side::B), 1);
+}
