@@ -114,6 +114,8 @@ pub struct Association {
     /// The peer's Adaptation Layer Indication, reported after COMM_UP.
     pub(crate) peer_adaptation: Option<u32>,
     pub(crate) close_reason: Option<CloseReason>,
+    /// The latest `now` seen (deadline for work due at once, e.g. a window update).
+    pub(crate) last_now: Option<Instant>,
 }
 
 impl Association {
@@ -163,6 +165,7 @@ impl Association {
             burst: None,
             peer_adaptation: None,
             close_reason: None,
+            last_now: None,
         }
     }
 
@@ -289,15 +292,28 @@ impl Association {
         }
         let fp = self.fragmentation_point();
         self.burst = None;
+        self.last_now = Some(now);
         self.send_queue.enqueue(now, msg, fp)
     }
 
     /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
     pub fn recv(&mut self) -> Option<Message> {
         let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;
-        // RFC 9260 6.2: the window opened: a window update SACK may be due (transmit checks).
-        self.pending.window_update = true;
+        // RFC 9260 6.2: the window opened enough to tell the peer: `poll_timeout` becomes due
+        // at once so the runtime sends the window update.
+        if self
+            .tracker
+            .window_update_due(self.reassembly.a_rwnd(), self.window_update_threshold())
+        {
+            self.pending.window_update = true;
+        }
         Some(msg)
+    }
+
+    /// Receiver SWS avoidance (RFC 9260 6.2): a window update is worth a SACK once the
+    /// window grew by min(MTU, rcvbuf / 2).
+    pub(crate) fn window_update_threshold(&self) -> u32 {
+        self.cfg.pmtu.min(self.cfg.rcvbuf / 2)
     }
 
     /// Whether a delivered message waits for `recv`.
@@ -444,6 +460,9 @@ impl Association {
             return None;
         }
         let mut t = earliest(self.hs.t1.deadline(), self.t2.deadline());
+        if self.pending.window_update {
+            t = earliest(t, self.last_now);
+        }
         t = earliest(t, self.t5.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
@@ -461,6 +480,7 @@ impl Association {
             return;
         }
         self.burst = None;
+        self.last_now = Some(now);
         if self.hs.t1.expire(now) {
             self.on_t1_expiry(now);
         }

@@ -238,6 +238,7 @@ pub(crate) fn local_params(cfg: &AssocConfig, local: &Local) -> Vec<Param<'stati
 impl Association {
     /// RFC 9260 5.1 A: the ASSOCIATE primitive: COOKIE-WAIT, INIT out, T1-init started.
     pub(crate) fn start_connect(&mut self, now: Instant) {
+        self.last_now = Some(now);
         self.state = AssocState::CookieWait;
         self.pending.init = true;
         self.hs.retransmits = 0;
@@ -325,6 +326,7 @@ impl Association {
 
     /// ESTABLISHED: COMM_UP (and the peer's adaptation indication), heartbeats start.
     pub(crate) fn enter_established(&mut self, now: Instant) {
+        self.last_now = Some(now);
         self.state = AssocState::Established;
         self.push_event(Event::Connected {
             outbound_streams: self.neg.outbound_streams,

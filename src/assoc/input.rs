@@ -31,6 +31,7 @@ impl Association {
             return;
         }
         self.burst = None;
+        self.last_now = Some(now);
         let vtag = pkt.header.verification_tag;
         let mut chunks = pkt.chunks();
         let Some(Ok(first)) = chunks.next() else {

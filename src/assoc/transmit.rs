@@ -254,7 +254,7 @@ impl Association {
         let window_update = self.pending.window_update
             && self
                 .tracker
-                .window_update_due(a_rwnd, self.cfg.pmtu.min(self.cfg.rcvbuf / 2));
+                .window_update_due(a_rwnd, self.window_update_threshold());
         self.pending.window_update = false;
         let sack_wanted = self.tracker.sack_due(now)
             || window_update
