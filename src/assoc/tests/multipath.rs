@@ -184,3 +184,54 @@ fn flapping_paths_with_loss_deliver_everything_in_order() {
     // Paths did fail and come back along the way.
     assert!(changes >= 4, "{changes}");
 }
+
+#[test]
+fn potentially_failed_state_moves_data_early() {
+    // RFC 7829: with pf_retrans 1 the primary is abandoned after two strikes, long before
+    // Path.Max.Retrans (5) declares it unreachable.
+    let cfg = AssocConfig {
+        pf_retrans: 1,
+        nodelay: true,
+        ..AssocConfig::default()
+    };
+    let mut p = Pair::with(52, cfg.clone(), cfg, 2);
+    let (a, _b) = p.connected();
+    let b1 = p.addrs[1][0];
+    p.run_until(Duration::from_secs(10), |p| {
+        change(p, Side::A, p.addrs[1][1], PathChange::Confirmed).is_some()
+    });
+    p.blackhole.insert(b1);
+    let mut sent = 0;
+    let t0 = p.now;
+    while change(&p, Side::A, b1, PathChange::PotentiallyFailed).is_none()
+        && p.now - t0 < Duration::from_secs(60)
+    {
+        let now = p.now;
+        let m = OutgoingMessage {
+            payload: vec![7; 200],
+            ..OutgoingMessage::default()
+        };
+        if p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).is_ok() {
+            sent += 1;
+        }
+        p.run_for(Duration::from_millis(500));
+    }
+    let pf = change(&p, Side::A, b1, PathChange::PotentiallyFailed).expect("PF reported");
+    assert!(change(&p, Side::A, b1, PathChange::Unreachable).is_none_or(|u| u > pf));
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().path_info(b1).unwrap().state,
+        PathState::PotentiallyFailed
+    );
+    // New data already flows on the other path.
+    p.run_until(Duration::from_secs(5), |p| p.inbox[1].len() == sent);
+    assert_eq!(p.inbox[1].len(), sent);
+    // Back: the PF path is probed every RTO and becomes active again.
+    p.blackhole.clear();
+    p.run_until(Duration::from_secs(30), |p| {
+        change(p, Side::A, b1, PathChange::Available).is_some()
+    });
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().path_info(b1).unwrap().state,
+        PathState::Active
+    );
+}
