@@ -109,8 +109,10 @@ pub struct Association {
     pub(crate) dry: bool,
     /// After a T3 expiry: the alternate path retransmissions go to (6.4.1).
     pub(crate) rtx_path: Option<usize>,
-    /// Max.Burst budget of the current sending opportunity (7.2.1), reset by each input.
-    pub(crate) burst: Option<usize>,
+    /// Max.Burst credit in bytes (RFC 9260 6.1, 7.2.1; Linux limits each flush the same
+    /// way): each input (packet, timer, send) adds Max.Burst packets' worth, new DATA spends
+    /// it, and it lapses once the window or an empty queue stops the sending.
+    pub(crate) burst: usize,
     /// The peer's Adaptation Layer Indication, reported after COMM_UP.
     pub(crate) peer_adaptation: Option<u32>,
     pub(crate) close_reason: Option<CloseReason>,
@@ -162,7 +164,7 @@ impl Association {
             closed_reported: false,
             dry: true,
             rtx_path: None,
-            burst: None,
+            burst: 0,
             peer_adaptation: None,
             close_reason: None,
             last_now: None,
@@ -291,7 +293,7 @@ impl Association {
             return Err(SendError::InvalidStream);
         }
         let fp = self.fragmentation_point();
-        self.burst = None;
+        self.add_burst_credit();
         self.last_now = Some(now);
         self.send_queue.enqueue(now, msg, fp)
     }
@@ -479,7 +481,7 @@ impl Association {
         if self.state == AssocState::Closed {
             return;
         }
-        self.burst = None;
+        self.add_burst_credit();
         self.last_now = Some(now);
         if self.hs.t1.expire(now) {
             self.on_t1_expiry(now);

@@ -65,6 +65,7 @@ impl Association {
     /// must not be processed further (the association was aborted).
     pub(crate) fn on_data(
         &mut self,
+        now: Instant,
         from: IpAddr,
         chunk: &DataChunk<'_>,
         i_data: bool,
@@ -85,6 +86,13 @@ impl Association {
             // 6.2: ABORT with No User Data.
             self.abort_with(OwnedCause::NoUserData(chunk.tsn));
             return false;
+        }
+        if !rxp.had_data && self.tracker.sack_due(now) {
+            // Earlier packets of this batch made a SACK due that has not left yet: it goes as
+            // it stands (6.2: a SACK at least every second packet), so packets arriving in a
+            // batch do not collapse into one stretch acknowledgement, which would starve the
+            // sender's slow start and its fast retransmit (7.2.1, 7.2.4).
+            self.snapshot_sack();
         }
         rxp.had_data = true;
         rxp.immediate |= chunk.immediate;

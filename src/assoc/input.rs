@@ -30,7 +30,7 @@ impl Association {
         if self.state == AssocState::Closed {
             return;
         }
-        self.burst = None;
+        self.add_burst_credit();
         self.last_now = Some(now);
         let vtag = pkt.header.verification_tag;
         let mut chunks = pkt.chunks();
@@ -107,8 +107,8 @@ impl Association {
         rxp: &mut RxPacket,
     ) -> bool {
         match chunk {
-            Chunk::Data(d) => self.on_data(from, &d, false, rxp),
-            Chunk::IData(d) => self.on_data(from, &d, true, rxp),
+            Chunk::Data(d) => self.on_data(now, from, &d, false, rxp),
+            Chunk::IData(d) => self.on_data(now, from, &d, true, rxp),
             Chunk::Sack(s) => self.on_sack(now, &s),
             Chunk::Heartbeat(h) => {
                 self.on_heartbeat(from, h.info);

@@ -17,6 +17,8 @@ use crate::wire::{Chunk, CommonHeader, PacketWriter};
 
 /// Packets built ahead (INIT ACK of a collision, ABORTs tagged for someone else) are capped.
 const MAX_RAW: usize = 8;
+/// SACKs snapshotted within one batch of received packets (beyond this they merge).
+const MAX_SACK_SNAPSHOTS: usize = 32;
 
 /// Control chunks waiting for the next packet.
 #[derive(Debug, Default)]
@@ -38,6 +40,10 @@ pub(crate) struct Pending {
     pub window_update: bool,
     /// Whole packets (destination, bytes) built by a procedure with a special tag.
     pub raw: VecDeque<(IpAddr, Vec<u8>)>,
+    /// SACK packets built while a batch of DATA packets was processed (path, bytes).
+    pub sacks: VecDeque<(PathId, Vec<u8>)>,
+    /// Buffers of sent SACK snapshots, reused.
+    pub pool: Vec<Vec<u8>>,
 }
 
 impl Pending {
@@ -117,6 +123,19 @@ impl Association {
                 return Some(t);
             }
         }
+        while let Some((path, pkt)) = self.pending.sacks.pop_front() {
+            let fits = pkt.len() <= buf.len() && self.state != AssocState::Closed;
+            let t = fits.then(|| {
+                buf[..pkt.len()].copy_from_slice(&pkt);
+                self.transmit_to(path, pkt.len())
+            });
+            if self.pending.pool.len() < MAX_SACK_SNAPSHOTS {
+                self.pending.pool.push(pkt);
+            }
+            if t.is_some() {
+                return t;
+            }
+        }
         let t = match self.state {
             AssocState::Closed => self.final_packet(buf),
             AssocState::CookieWait => self.init_packet(buf),
@@ -126,6 +145,32 @@ impl Association {
         };
         self.report_closed();
         t
+    }
+
+    /// Builds the SACK that is due now into its own packet, queued before anything else
+    /// (see `on_data`). The buffer comes from a pool: no allocation once warmed up.
+    pub(crate) fn snapshot_sack(&mut self) {
+        if self.pending.sacks.len() >= MAX_SACK_SNAPSHOTS {
+            return;
+        }
+        let path = self.last_data_from.min(self.paths.list.len() - 1);
+        let limit = self.paths.list[path].pmtu as usize;
+        let mut pkt = self.pending.pool.pop().unwrap_or_default();
+        pkt.clear();
+        pkt.resize(limit, 0);
+        let header = self.header(self.peer_tag);
+        let mut w = PacketWriter::new(&mut pkt, header);
+        let sack = self
+            .tracker
+            .build_sack(self.reassembly.a_rwnd(), w.remaining());
+        if w.try_add(&Chunk::Sack(sack)) {
+            let n = w.finish();
+            pkt.truncate(n);
+            self.tracker.on_sack_sent();
+            self.pending.sacks.push_back((path, pkt));
+        } else {
+            self.pending.pool.push(pkt);
+        }
     }
 
     /// ABORT or SHUTDOWN COMPLETE after entering CLOSED.
@@ -343,6 +388,17 @@ impl Association {
         any
     }
 
+    /// A sending opportunity: Max.Burst more packets may go (0: no limit).
+    pub(crate) fn add_burst_credit(&mut self) {
+        let mtu = self.paths.list[self.paths.for_data()].pmtu as usize;
+        let credit = (self.cfg.max_burst as usize).saturating_mul(mtu);
+        self.burst = if credit == 0 {
+            usize::MAX
+        } else {
+            self.burst.saturating_add(credit)
+        };
+    }
+
     /// New DATA within the windows (6.1 A-C, 7.2.1 Max.Burst).
     fn write_new_data(&mut self, now: Instant, path: PathId, w: &mut PacketWriter<'_>) -> bool {
         if !self.may_send_new_data() || self.outstanding.has_pending_retransmits() {
@@ -351,19 +407,18 @@ impl Association {
         let i_data = self.neg.intl;
         let mut any = false;
         loop {
-            if self.send_queue.is_empty() {
-                break;
-            }
             let in_flight_path = self.outstanding.bytes_in_flight_on(path);
             let in_flight = self.outstanding.bytes_in_flight();
-            let cc = &self.paths.list[path].cc;
-            if cc.can_send(in_flight_path) == 0 {
+            let rwnd = self.outstanding.peer_rwnd() as usize;
+            if self.send_queue.is_empty()
+                || self.paths.list[path].cc.can_send(in_flight_path) == 0
+                || (rwnd == 0 && (in_flight > 0 || any))
+            {
+                // This opportunity is over: unused Max.Burst credit lapses.
+                self.burst = 0;
                 break;
             }
-            let budget = *self
-                .burst
-                .get_or_insert_with(|| cc.burst_budget(in_flight_path));
-            if budget == 0 {
+            if self.burst == 0 {
                 break;
             }
             // 6.1 C (Nagle, as Linux): hold a small packet while data is in flight.
@@ -375,16 +430,12 @@ impl Association {
                 break;
             }
             let room = payload_room(w.remaining(), i_data);
-            let rwnd = self.outstanding.peer_rwnd() as usize;
             // 6.1 A: the peer's window, except one probe when nothing is in flight.
             let max = if in_flight == 0 && !any {
                 room
             } else {
                 room.min(rwnd)
             };
-            if rwnd == 0 && (in_flight > 0 || any) {
-                break;
-            }
             self.send_queue.expire(now, &mut self.event_buf);
             let Some(chunk) = self.send_queue.produce(max) else {
                 break;
@@ -405,7 +456,7 @@ impl Association {
                 Chunk::Data(d)
             });
             debug_assert!(ok, "produce() respected the room");
-            self.burst = Some(budget.saturating_sub(len));
+            self.burst = self.burst.saturating_sub(len);
             self.dry = false;
             any = true;
         }

@@ -282,3 +282,36 @@ fn both_directions_random_links_then_graceful_close() {
         }
     }
 }
+
+#[test]
+fn clean_link_throughput_reaches_the_window_limit() {
+    // 20 ms RTT, rcvbuf 212992: the window allows about 10 MB/s; slow start and SACK
+    // clocking must get close to it.
+    let cfg = crate::assoc::AssocConfig {
+        nodelay: true,
+        ..crate::assoc::AssocConfig::default()
+    };
+    let mut p = Pair::with(15, cfg.clone(), cfg, 1);
+    let (a, _b) = p.connected();
+    const TOTAL: usize = 20 << 20;
+    let (mut sent, mut got) = (0usize, 0usize);
+    let t0 = p.now;
+    while got < TOTAL {
+        while sent < TOTAL {
+            let now = p.now;
+            let m = msg(0, vec![0x5a; 8192]);
+            match p.ep(Side::A).assoc_mut(a).unwrap().send(now, m) {
+                Ok(()) => sent += 8192,
+                Err(_) => break,
+            }
+        }
+        assert!(p.step());
+        got += p.inbox[1]
+            .drain(..)
+            .map(|(_, m)| m.payload.len())
+            .sum::<usize>();
+    }
+    let secs = (p.now - t0).as_secs_f64();
+    let rate = TOTAL as f64 / secs;
+    assert!(rate > 5e6, "{rate:.0} B/s over {secs:.2} s");
+}
