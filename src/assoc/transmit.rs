@@ -244,7 +244,10 @@ impl Association {
     fn may_send_new_data(&self) -> bool {
         matches!(
             self.state,
-            AssocState::Established | AssocState::ShutdownPending | AssocState::ShutdownReceived
+            AssocState::CookieEchoed
+                | AssocState::Established
+                | AssocState::ShutdownPending
+                | AssocState::ShutdownReceived
         )
     }
 
@@ -292,6 +295,13 @@ impl Association {
             }
         }
         if self.state == AssocState::CookieEchoed {
+            // 5.1 D: DATA may ride along the first COOKIE ECHO (as Linux); nothing else goes
+            // to the peer until the COOKIE ACK.
+            if self.hs.retransmits == 0 && self.write_new_data(now, path, &mut w) {
+                let p = &mut self.paths.list[path];
+                let rto = p.rto.rto();
+                p.t3.start_if_idle(now, rto);
+            }
             let len = w.finish();
             return Some(self.transmit_to(path, len));
         }

@@ -264,3 +264,26 @@ fn stale_cookie_then_retry_with_preservative() {
     assert_eq!(p.connected_id(Side::A), Some(ia));
     assert!(!p.has_event(Side::A, |e| matches!(e, Event::RemoteError { .. })));
 }
+
+#[test]
+fn data_rides_along_the_cookie_echo() {
+    let mut p = Pair::new(7);
+    p.start_trace();
+    let a = p.connect();
+    let now = p.now;
+    let m = crate::assoc::OutgoingMessage {
+        payload: b"early".to_vec(),
+        ..Default::default()
+    };
+    p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).unwrap();
+    p.run_until(Duration::from_secs(5), |p| !p.inbox[1].is_empty());
+    let t = p.take_trace();
+    let echo = t
+        .iter()
+        .find(|s| s.chunks.first() == Some(&kind::COOKIE_ECHO))
+        .unwrap();
+    assert_eq!(echo.chunks, vec![kind::COOKIE_ECHO, kind::DATA]);
+    assert_eq!(p.inbox[1][0].1.payload, b"early");
+    // Delivered one round trip after the COOKIE ECHO left.
+    assert!(p.now - echo.at <= p.link.latency);
+}
