@@ -255,6 +255,34 @@ impl Endpoint {
         }
     }
 
+    /// An ICMP destination / port unreachable came back for a packet we sent to `remote`
+    /// (`sent`: the start of that packet as the ICMP error quotes it, at least the common
+    /// header). RFC 6951 5.5 treats a port unreachable like an SCTP protocol unreachable, and
+    /// RFC 9260 appendix C lets an association still in COOKIE-WAIT give up at once (as
+    /// Linux does: ECONNREFUSED instead of minutes of INIT retransmissions). The quoted
+    /// packet must be our INIT (tag 0, our Initiate Tag); anything else is ignored.
+    pub fn handle_unreachable(&mut self, now: Instant, remote: IpAddr, sent: &[u8]) {
+        let (Some(h), Some(tag)) = (sent.get(..12), sent.get(16..20)) else {
+            return;
+        };
+        let src_port = u16::from_be_bytes([h[0], h[1]]);
+        let dst_port = u16::from_be_bytes([h[2], h[3]]);
+        let vtag = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+        let init_tag = u32::from_be_bytes([tag[0], tag[1], tag[2], tag[3]]);
+        if src_port != self.config.local_port
+            || vtag != 0
+            || sent.get(12) != Some(&crate::wire::chunk::kind::INIT)
+        {
+            return;
+        }
+        let Some(id) = self.find_assoc_by_peer(remote, dst_port) else {
+            return;
+        };
+        if let Some(a) = self.assocs.get_mut(&id) {
+            a.on_unreachable(now, init_tag);
+        }
+    }
+
     /// Runs every timer that is due.
     pub fn handle_timeout(&mut self, now: Instant) {
         for a in self.assocs.values_mut() {

@@ -417,6 +417,20 @@ impl Association {
             .start(now, backoff(base, self.hs.retransmits, self.cfg.rto_max));
     }
 
+    /// An ICMP unreachable quoting our INIT (see `Endpoint::handle_unreachable`): the setup
+    /// fails as if the peer had ABORTed it.
+    pub(crate) fn on_unreachable(&mut self, _now: Instant, init_tag: u32) {
+        if self.state == AssocState::CookieWait && init_tag == self.local_tag {
+            self.fail(
+                CloseReason::AbortReceived,
+                Event::CantStart {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
+        }
+    }
+
     /// RFC 9260 5.2.6: a Stale Cookie error in COOKIE-ECHOED: start over with a new INIT
     /// carrying a Cookie Preservative of twice the staleness, within Max.Init.Retransmits.
     pub(crate) fn on_stale_cookie(&mut self, now: Instant, staleness_us: u32) {

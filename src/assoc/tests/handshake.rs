@@ -287,3 +287,30 @@ fn data_rides_along_the_cookie_echo() {
     // Delivered one round trip after the COOKIE ECHO left.
     assert!(p.now - echo.at <= p.link.latency);
 }
+
+#[test]
+fn icmp_unreachable_for_our_init_fails_the_setup() {
+    let mut p = Pair::new(8);
+    let a = p.connect();
+    let (t, init) = p.take_packets(Side::A).pop().unwrap();
+    let now = p.now;
+    // A quote of some other packet (wrong Initiate Tag) is ignored.
+    let mut forged = init.clone();
+    forged[16] ^= 0xff;
+    p.ep(Side::A).handle_unreachable(now, t.remote, &forged);
+    p.ep(Side::A).handle_unreachable(now, t.remote, &init[..14]);
+    assert_eq!(p.eps[0].assoc(a).unwrap().state(), AssocState::CookieWait);
+    p.ep(Side::A).handle_unreachable(now, t.remote, &init[..28]);
+    p.flush();
+    assert!(p.events[0].contains(&(
+        a,
+        Event::CantStart {
+            error: 0,
+            causes: Vec::new()
+        }
+    )));
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().close_reason(),
+        Some(crate::assoc::CloseReason::AbortReceived)
+    );
+}
