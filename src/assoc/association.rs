@@ -17,7 +17,7 @@ use super::rand::Drbg;
 use super::rx::{DataTracker, ReassemblyQueue};
 use super::timer::{earliest, Timer};
 use super::transmit::Pending;
-use super::tx::{OutstandingData, SendQueue};
+use super::tx::{OutstandingData, PrCounts, SendQueue, TxStats};
 use super::{
     AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
     PathInfo, Rng, SendError,
@@ -255,6 +255,21 @@ impl Association {
         }
     }
 
+    /// SCTP_GET_ASSOC_STATS: the send-side counters.
+    pub fn tx_stats(&self) -> TxStats {
+        self.outstanding.stats()
+    }
+
+    /// SCTP_PR_ASSOC_STATUS (`None`) / SCTP_PR_STREAM_STATUS (`Some(stream)`): abandoned
+    /// messages by policy, sent and unsent.
+    pub fn pr_counts(&self, stream: Option<u16>) -> PrCounts {
+        let (queued, sent) = (self.send_queue.pr_stats(), self.outstanding.pr_stats());
+        match stream {
+            None => queued.assoc().merged(sent.assoc()),
+            Some(s) => queued.stream(s).merged(sent.stream(s)),
+        }
+    }
+
     pub fn status(&self) -> AssocStatus {
         let primary = self
             .paths
@@ -355,6 +370,12 @@ impl Association {
         {
             p.max_retrans = n;
         }
+    }
+
+    /// SCTP_ASSOCINFO `sasoc_cookie_life` (for INIT ACKs this association sends in
+    /// collisions; new associations take the endpoint's).
+    pub fn set_cookie_life(&mut self, life: Duration) {
+        self.cfg.valid_cookie_life = life;
     }
 
     /// SCTP_ASSOCINFO `sasoc_asocmaxrxt`.

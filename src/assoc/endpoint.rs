@@ -19,7 +19,7 @@ use super::association::{Association, Local};
 use super::cookie::CookieSigner;
 use super::paths::{usable_peer_addr, Paths};
 use super::timer::earliest;
-use super::{AssocId, AssocState, ConnectError, EndpointConfig, Event, Rng, Transmit};
+use super::{AssocConfig, AssocId, AssocState, ConnectError, EndpointConfig, Event, Rng, Transmit};
 use crate::wire::Packet;
 
 /// Endpoint-level replies waiting (INIT ACK, ABORT, SHUTDOWN COMPLETE) are capped: a flood of
@@ -88,6 +88,18 @@ impl Endpoint {
 
     pub fn config(&self) -> &EndpointConfig {
         &self.config
+    }
+
+    /// Parameters for associations created from now on (SCTP_FUTURE_ASSOC options,
+    /// SCTP_INITMSG, SCTP_ASSOCINFO cookie life on a listener).
+    pub fn assoc_config_mut(&mut self) -> &mut AssocConfig {
+        &mut self.config.assoc
+    }
+
+    /// The addresses listed in INIT / INIT ACK from now on (bind, sctp_bindx).
+    pub fn set_local_addrs(&mut self, addrs: Vec<IpAddr>) {
+        self.local.addrs = addrs.clone();
+        self.config.local_addrs = addrs;
     }
 
     pub fn assoc(&self, id: AssocId) -> Option<&Association> {

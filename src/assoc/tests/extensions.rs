@@ -49,6 +49,10 @@ fn pr_sctp_ttl_expiry_sends_forward_tsn() {
     // Only the reliable message arrives; the stream skipped the abandoned one (SSN 0).
     assert_eq!(p.inbox[1].len(), 1);
     assert_eq!((p.inbox[1][0].1.payload[0], p.inbox[1][0].1.ssn), (2, 1));
+    let x = p.eps[0].assoc(a).unwrap();
+    assert_eq!(x.pr_counts(None).abandoned_sent, [1, 0, 0]);
+    assert_eq!(x.pr_counts(Some(1)).abandoned_sent, [1, 0, 0]);
+    assert!(x.tx_stats().isacks > 0 && x.tx_stats().oodchunks == 2);
     assert!(p
         .take_trace()
         .iter()
