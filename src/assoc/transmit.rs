@@ -19,6 +19,9 @@ use crate::wire::{Chunk, CommonHeader, PacketWriter};
 const MAX_RAW: usize = 8;
 /// SACKs snapshotted within one batch of received packets (beyond this they merge).
 const MAX_SACK_SNAPSHOTS: usize = 32;
+/// Largest snapshot SACK packet, and how many spare buffers are kept.
+const SACK_SNAPSHOT_MAX: usize = 1200;
+const SACK_POOL: usize = 8;
 
 /// Control chunks waiting for the next packet.
 #[derive(Debug, Default)]
@@ -129,7 +132,7 @@ impl Association {
                 buf[..pkt.len()].copy_from_slice(&pkt);
                 self.transmit_to(path, pkt.len())
             });
-            if self.pending.pool.len() < MAX_SACK_SNAPSHOTS {
+            if self.pending.pool.len() < SACK_POOL {
                 self.pending.pool.push(pkt);
             }
             if t.is_some() {
@@ -154,7 +157,9 @@ impl Association {
             return;
         }
         let path = self.last_data_from.min(self.paths.list.len() - 1);
-        let limit = self.paths.list[path].pmtu as usize;
+        // Snapshots stay small whatever the MTU (64 KiB on loopback): a SACK cut to this
+        // size loses only its highest gap blocks, which the next SACK reports.
+        let limit = (self.paths.list[path].pmtu as usize).min(SACK_SNAPSHOT_MAX);
         let mut pkt = self.pending.pool.pop().unwrap_or_default();
         pkt.clear();
         pkt.resize(limit, 0);
