@@ -230,56 +230,75 @@ fn zero_window_probe_and_recovery() {
     assert_eq!(got, (0..40).collect::<Vec<u8>>());
 }
 
+/// Random messages both ways on four streams through a lossy link, then a graceful close:
+/// every message arrives, in order per stream.
+fn random_exchange(seed: u64, cfg: crate::assoc::AssocConfig) {
+    let mut p = Pair::with(100 + seed, cfg.clone(), cfg, 1);
+    let (a, b) = p.connected();
+    p.link.loss = [0.0, 0.05, 0.2, 0.3, 0.1, 0.15][seed as usize % 6];
+    p.link.reorder = 0.3;
+    p.link.duplicate = 0.05;
+    p.link.corrupt = 0.02;
+    let mut gen = super::pair::TestRng::new(seed);
+    // Expected digests per receiving side and stream.
+    let mut expect: [Vec<Vec<u64>>; 2] = [vec![Vec::new(); 4], vec![Vec::new(); 4]];
+    for round in 0..200 {
+        for (side, id) in [(Side::A, a), (Side::B, b)] {
+            if gen.below(2) == 0 {
+                let len = gen.below(3000) as usize + 1;
+                let mut payload = vec![0u8; len];
+                gen.fill_bytes(&mut payload);
+                let d = digest(&payload);
+                let stream_id = gen.below(4) as u16;
+                let now = p.now;
+                let m = OutgoingMessage {
+                    stream_id,
+                    payload,
+                    ..OutgoingMessage::default()
+                };
+                if p.ep(side).assoc_mut(id).unwrap().send(now, m).is_ok() {
+                    expect[side.other().idx()][stream_id as usize].push(d);
+                }
+            }
+        }
+        p.run_for(Duration::from_millis(if round % 10 == 0 {
+            500
+        } else {
+            20
+        }));
+    }
+    let now = p.now;
+    p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now);
+    let closed = p.run_until(Duration::from_secs(3600), |p| {
+        p.has_event(Side::A, |e| *e == Event::ShutdownComplete)
+            && p.has_event(Side::B, |e| *e == Event::ShutdownComplete)
+    });
+    assert!(closed, "seed {seed}: no graceful close");
+    for side in [Side::A, Side::B] {
+        let mut got: Vec<Vec<u64>> = vec![Vec::new(); 4];
+        for (_, m) in &p.inbox[side.idx()] {
+            got[m.stream_id as usize].push(digest(&m.payload));
+        }
+        assert!(expect[side.idx()].iter().map(Vec::len).sum::<usize>() > 50);
+        assert_eq!(got, expect[side.idx()], "seed {seed}: side {side:?}");
+    }
+}
+
 #[test]
 fn both_directions_random_links_then_graceful_close() {
     for seed in 0..24u64 {
-        let mut p = Pair::new(100 + seed);
-        let (a, b) = p.connected();
-        p.link.loss = [0.0, 0.05, 0.2, 0.3, 0.1, 0.15][seed as usize % 6];
-        p.link.reorder = 0.3;
-        p.link.duplicate = 0.05;
-        p.link.corrupt = 0.02;
-        let mut gen = super::pair::TestRng::new(seed);
-        let mut expect: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
-        for round in 0..200 {
-            for (side, id) in [(Side::A, a), (Side::B, b)] {
-                if gen.below(2) == 0 {
-                    let len = gen.below(3000) as usize + 1;
-                    let mut payload = vec![0u8; len];
-                    gen.fill_bytes(&mut payload);
-                    let d = digest(&payload);
-                    let now = p.now;
-                    let m = OutgoingMessage {
-                        stream_id: 0,
-                        payload,
-                        ..OutgoingMessage::default()
-                    };
-                    if p.ep(side).assoc_mut(id).unwrap().send(now, m).is_ok() {
-                        expect[side.other().idx()].push(d);
-                    }
-                }
-            }
-            p.run_for(Duration::from_millis(if round % 10 == 0 {
-                500
-            } else {
-                20
-            }));
-        }
-        let now = p.now;
-        p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now);
-        let closed = p.run_until(Duration::from_secs(3600), |p| {
-            p.has_event(Side::A, |e| *e == Event::ShutdownComplete)
-                && p.has_event(Side::B, |e| *e == Event::ShutdownComplete)
-        });
-        assert!(closed, "seed {seed}: no graceful close");
-        for side in [Side::A, Side::B] {
-            let got: Vec<u64> = p.inbox[side.idx()]
-                .iter()
-                .map(|(_, m)| digest(&m.payload))
-                .collect();
-            assert!(expect[side.idx()].len() > 50);
-            assert_eq!(got, expect[side.idx()], "seed {seed}: side {side:?}");
-        }
+        random_exchange(seed, crate::assoc::AssocConfig::default());
+    }
+}
+
+#[test]
+fn both_directions_random_links_with_i_data() {
+    let cfg = crate::assoc::AssocConfig {
+        intl_supported: true,
+        ..crate::assoc::AssocConfig::default()
+    };
+    for seed in 0..12u64 {
+        random_exchange(seed, cfg.clone());
     }
 }
 
