@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::errors::OwnedCause;
 use super::paths::Paths;
+use super::pr::PrSkips;
 use super::rand::Drbg;
 use super::rx::{DataTracker, ReassemblyQueue};
 use super::timer::{earliest, Timer};
@@ -118,6 +119,8 @@ pub struct Association {
     pub(crate) close_reason: Option<CloseReason>,
     /// The latest `now` seen (deadline for work due at once, e.g. a window update).
     pub(crate) last_now: Option<Instant>,
+    /// FORWARD TSN skips for messages cut after their sent part was acknowledged.
+    pub(crate) pr_skips: PrSkips,
 }
 
 impl Association {
@@ -168,6 +171,7 @@ impl Association {
             peer_adaptation: None,
             close_reason: None,
             last_now: None,
+            pr_skips: PrSkips::default(),
         }
     }
 

@@ -28,6 +28,7 @@ mod heartbeat;
 mod input;
 mod ootb;
 mod paths;
+mod pr;
 mod rand;
 pub mod rx;
 mod shutdown;

@@ -342,7 +342,7 @@ impl Association {
         let mut sent_forward_tsn = false;
         if self.pending.forward_tsn {
             self.pending.forward_tsn = false;
-            if let Some(f) = self.outstanding.forward_tsn(i_data) {
+            if let Some(f) = self.forward_tsn_chunk() {
                 let c = if i_data {
                     Chunk::IForwardTsn(f)
                 } else {
@@ -460,6 +460,8 @@ impl Association {
                 self.paths.list[path].cc.on_send(now, rto);
             }
             let len = chunk.payload.len();
+            self.pr_skips
+                .on_produced(&chunk, self.outstanding.next_tsn());
             let tsn = self.outstanding.insert(now, chunk, path);
             let Some(c) = self.outstanding.chunk(tsn) else {
                 break;
@@ -475,6 +477,7 @@ impl Association {
             self.dry = false;
             any = true;
         }
+        self.note_cut_messages();
         self.flush_event_buf();
         any
     }
