@@ -59,12 +59,19 @@ fn iperf3(proto: Proto, extra: &[&str]) {
         .args(extra)
         .preload(proto.preload())
         .run();
-    let report = Json::parse(&client.stdout)
-        .unwrap_or_else(|e| panic!("iperf3 -J output is not JSON ({e})\n{client}"));
-    if let Some(error) = report.get("error") {
-        panic!("iperf3 reported an error: {error:?}\n{client}");
-    }
-    client.assert_success();
+    let report = match Json::parse(&client.stdout) {
+        Ok(report) if report.get("error").is_none() && client.status.success() => report,
+        parsed => {
+            let why = match parsed {
+                Ok(report) => format!("error in the report: {:?}", report.get("error")),
+                Err(e) => format!("the -J report is not JSON: {e}"),
+            };
+            panic!(
+                "iperf3 failed ({why})\nclient: {client}\nserver: {}",
+                server.stop()
+            );
+        }
+    };
     server.wait().assert_success();
     let bytes = |side: &str| {
         report
