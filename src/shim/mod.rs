@@ -4,6 +4,7 @@
 //!
 //! Helpers shared with the ABI layer: [`sockaddr`] (addresses), [`cmsg`] (ancillary data).
 pub mod cmsg;
+pub mod notify;
 pub mod sockaddr;
 
 pub mod hook;
@@ -34,3 +35,5 @@ mod send;
 mod shutdown;
 #[cfg(not(test))]
 mod socket;
+#[cfg(not(test))]
+mod sockopt;
