@@ -174,7 +174,6 @@ fn socat_veth_mtu1500_tcp() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn socat_veth_mtu1500_sctp() {
     socat_veth_mtu1500(Proto::Sctp);
 }
@@ -190,7 +189,6 @@ fn socat_32mib_sctp_ipv6() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3): a client's last data is sometimes lost at close under load"]
 fn socat_fork_three_clients_sctp() {
     socat_fork_three_clients(Proto::Sctp);
 }
