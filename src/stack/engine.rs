@@ -271,10 +271,7 @@ impl Engine {
     /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
     fn flush(&mut self) {
         while let Some(ep) = self.dirty.pop() {
-            while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event())
-            {
-                self.on_event(ep, aid, ev);
-            }
+            self.events_of(ep);
             // Acknowledgements may have made room for a message that did not fit.
             let waiting = self
                 .eps
@@ -285,7 +282,22 @@ impl Engine {
                 self.on_writable(sid);
             }
             self.transmit(ep);
+            // Sending reports what follows the last packets (Event::Closed): look again.
+            if self.events_of(ep) {
+                self.mark(ep);
+            }
+            self.drop_if_unused(ep);
         }
+    }
+
+    /// Handle every pending event of endpoint `ep`; whether there was any.
+    fn events_of(&mut self, ep: EpId) -> bool {
+        let mut any = false;
+        while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event()) {
+            any = true;
+            self.on_event(ep, aid, ev);
+        }
+        any
     }
 
     fn transmit(&mut self, ep_id: EpId) {

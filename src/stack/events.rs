@@ -104,13 +104,8 @@ impl Engine {
             }
             Event::Writable => self.on_writable(sid),
             Event::PeerShutdown => self.peer_eof(sid),
-            // Terminal events: the association is CLOSED (Event::Closed may follow; by then
-            // the id is unknown and only removed from the endpoint).
-            Event::ShutdownComplete => self.closed(ep, sid, aid),
-            Event::Lost { .. } | Event::CantStart { .. } => {
-                self.failed(sid, aid, &ev);
-                self.closed(ep, sid, aid);
-            }
+            Event::Lost { .. } | Event::CantStart { .. } => self.failed(sid, aid, &ev),
+            // CLOSED for good, after the last packets (ABORT, SHUTDOWN COMPLETE) went out.
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
