@@ -224,7 +224,8 @@ impl Engine {
                 Err(libc::EAGAIN) => return,
                 Err(e) => {
                     tracing::debug!(errno = e, "udp recv");
-                    return;
+                    self.icmp_errors(i);
+                    continue;
                 }
             };
             let data = &self.rx[..r.len];
@@ -258,6 +259,40 @@ impl Engine {
                 &mut new_id,
             );
             self.mark(ep_id);
+        }
+    }
+
+    /// Drain the ICMP errors queued on UDP socket `i`. RFC 6951 5.5: a port unreachable for
+    /// a peer we are setting up an association with ends the setup (ECONNREFUSED), as the
+    /// ABORT a kernel peer without a listener would send.
+    fn icmp_errors(&mut self, i: usize) {
+        loop {
+            let Some(Some(slot)) = self.udps.get(i) else {
+                return;
+            };
+            let ep_id = slot.ep;
+            match slot.udp.icmp_error() {
+                Ok(Some(dest)) => {
+                    let Some(e) = ep_id.and_then(|ep| self.eps.get_mut(&ep)) else {
+                        continue;
+                    };
+                    let Some(aid) = e.endpoint.find_assoc_by_peer(dest.ip(), dest.port()) else {
+                        continue;
+                    };
+                    if let Some(a) = e.endpoint.assoc_mut(aid) {
+                        use crate::assoc::AssocState as S;
+                        if matches!(a.state(), S::CookieWait | S::CookieEchoed) {
+                            tracing::debug!(%dest, aid, "port unreachable during setup");
+                            a.abort(Instant::now(), &[]);
+                        }
+                    }
+                    if let Some(ep) = ep_id {
+                        self.mark(ep);
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => return,
+            }
         }
     }
 
