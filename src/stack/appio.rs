@@ -339,7 +339,11 @@ impl Engine {
             return;
         }
         if s.close_after_out {
+            // The association is gone and the app can no longer be observed (its fd has no
+            // peer): free the socket's resources; its registry entry stays for identity calls.
+            s.app_gone = true;
             self.close_end(sid);
+            self.maybe_free(sid);
         } else if s.eof_after_out {
             s.eof_after_out = false;
             if let Some(end) = &s.end {

@@ -314,8 +314,16 @@ impl Engine {
         let Some(s) = self.socks.remove(&sid) else {
             return;
         };
-        if s.key != (0, 0) {
-            registry::remove(s.key);
+        if s.error != 0 {
+            if let Some(e) = registry::get(s.key) {
+                registry::insert(
+                    s.key,
+                    registry::Entry {
+                        error: s.error,
+                        ..e
+                    },
+                );
+            }
         }
         if let Some(end) = s.end {
             fds::close(end);
