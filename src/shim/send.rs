@@ -201,6 +201,10 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     };
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
+    // One-to-many with neither a destination nor an association: nowhere to send (Linux EPIPE).
+    if !s.one_to_one() && dest.is_none() && p.assoc_id() == 0 && !p.has_flag(SCTP_SENDALL) {
+        return Err(libc::EPIPE);
+    }
     if dest.is_none() && control.is_empty() {
         return Ok(send_message(fd, None, &user, len, flags)? as isize);
     }
@@ -231,5 +235,12 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         pr_value,
         dest,
     };
-    Ok(send_message(fd, Some(h), &user, len, flags)? as isize)
+    let n = send_message(fd, Some(h), &user, len, flags)?;
+    if h.flags & (send_flags::ABORT | send_flags::EOF) != 0 {
+        // Ending an association is synchronous on Linux (SCTP_STATUS right after fails):
+        // have the engine take the record now.
+        let sid = s.e.sid;
+        handle::call(move |e| e.read_app(sid))?;
+    }
+    Ok(n as isize)
 }
