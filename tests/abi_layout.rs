@@ -10,10 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::mem::{align_of, offset_of, size_of, MaybeUninit};
-use std::path::Path;
-use std::process::Command;
 
 use sctpshim::abi;
+
+mod common;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -343,29 +343,12 @@ struct CLayout {
 }
 
 fn run_c(inc: &str) -> CLayout {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("abi_layout");
-    std::fs::create_dir_all(&dir).expect("create tmp dir");
+    let dir = common::scratch_dir("abi_layout");
     std::fs::write(dir.join("abi_layout.inc"), inc).expect("write abi_layout.inc");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("shim-tests/abi_layout.c");
-    let exe = dir.join("abi_layout");
-    let out = Command::new("cc")
-        .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I"])
-        .arg(&dir)
-        .arg(&src)
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .expect("cc must be installed to check the SCTP ABI layout");
-    assert!(
-        out.status.success(),
-        "compiling {} failed (are /usr/include/netinet/sctp.h and linux/sctp.h installed?):\n{}",
-        src.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let run = Command::new(&exe).output().expect("run abi_layout");
-    assert!(run.status.success(), "abi_layout failed");
+    let exe = common::compile_c("abi_layout.c", &dir);
+    let stdout = common::run(&exe, &[]);
     let mut c = CLayout::default();
-    for line in String::from_utf8(run.stdout).expect("utf8").lines() {
+    for line in String::from_utf8(stdout).expect("utf8").lines() {
         let w: Vec<&str> = line.split_whitespace().collect();
         let num = |i: usize| w[i].parse::<usize>().expect("number");
         match w[0] {

@@ -61,3 +61,25 @@ macro_rules! pod {
     )*};
 }
 pub(crate) use pod;
+
+// SAFETY: glibc/libc's Linux `sockaddr_storage` is `ss_family: u16`, `[u8; 118]` and an 8-byte
+// alignment field: 128 bytes of integers with no padding (checked in `tests` below).
+unsafe impl Pod for libc::sockaddr_storage {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sockaddr_storage_is_plain_bytes() {
+        assert_eq!(size_of::<libc::sockaddr_storage>(), 128);
+        let mut ss = libc::sockaddr_storage::zeroed();
+        ss.ss_family = libc::AF_INET6 as libc::sa_family_t;
+        let b = ss.as_bytes();
+        assert_eq!(u16::from_ne_bytes([b[0], b[1]]), libc::AF_INET6 as u16);
+        assert!(b[2..].iter().all(|&x| x == 0));
+        let back = libc::sockaddr_storage::read_prefix(&b[..16]);
+        assert_eq!(back.ss_family, ss.ss_family);
+        assert!(libc::sockaddr_storage::read_from(&b[..127]).is_none());
+    }
+}

@@ -184,7 +184,8 @@ pub struct sctp_assoc_ids {
 }
 
 /// SCTP_SOCKOPT_CONNECTX3: `addrs` points to `addr_num` bytes of packed addresses in the
-/// caller's memory (the only option argument holding a pointer).
+/// caller's memory (the only option argument holding a pointer). A value read from bytes has no
+/// provenance: use `addrs as usize` with `std::ptr::with_exposed_provenance` to reach the memory.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct sctp_getaddrs_old {

@@ -4,6 +4,7 @@
 //!
 //! Helpers shared with the ABI layer: [`sockaddr`] (addresses), [`cmsg`] (ancillary data).
 pub mod cmsg;
+pub mod notify;
 pub mod sockaddr;
 
 pub mod hook;

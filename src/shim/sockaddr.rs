@@ -13,7 +13,9 @@
 use std::mem::{offset_of, size_of};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-use libc::{c_int, sa_family_t, sockaddr, sockaddr_in, sockaddr_in6};
+use libc::{c_int, sa_family_t, sockaddr, sockaddr_in, sockaddr_in6, sockaddr_storage};
+
+use crate::abi::Pod;
 
 /// `sizeof(struct sockaddr_in)`.
 pub const SOCKADDR_IN_LEN: usize = size_of::<sockaddr_in>();
@@ -145,20 +147,24 @@ pub fn verify_peer_addr(bytes: &[u8], policy: AddrPolicy) -> Result<SocketAddr, 
     Ok(addr)
 }
 
-/// The address of `connect()` (`sctp_inet_connect`, `sctp_connect`): shorter than the family
-/// field EINVAL, AF_UNSPEC EOPNOTSUPP, unknown family or short for it EINVAL, then
-/// [`verify_peer_addr`]. The caller checks EISCONN (connected or TCP-style listening) first, as
-/// `__sctp_connect` does.
-pub fn parse_connect_addr(bytes: &[u8], policy: AddrPolicy) -> Result<SocketAddr, c_int> {
+/// The first checks of `connect()` (`sctp_inet_connect`, `sctp_connect`): shorter than the
+/// family field EINVAL, AF_UNSPEC EOPNOTSUPP, an unknown family or shorter than the family's
+/// sockaddr EINVAL. Returns the sockaddr cut to its family's size. Linux then fails a connected
+/// socket or a TCP-style listener with EISCONN (`__sctp_connect`), and only then runs
+/// [`verify_peer_addr`] on the address.
+pub fn connect_addr_prefix(bytes: &[u8]) -> Result<&[u8], c_int> {
     let family = family_of(bytes).ok_or(libc::EINVAL)?;
     if family == libc::AF_UNSPEC {
         return Err(libc::EOPNOTSUPP);
     }
     let need = family_len(family).ok_or(libc::EINVAL)?;
-    if bytes.len() < need {
-        return Err(libc::EINVAL);
-    }
-    verify_peer_addr(&bytes[..need], policy)
+    bytes.get(..need).ok_or(libc::EINVAL)
+}
+
+/// [`connect_addr_prefix`] then [`verify_peer_addr`], for callers that check EISCONN before or
+/// after both.
+pub fn parse_connect_addr(bytes: &[u8], policy: AddrPolicy) -> Result<SocketAddr, c_int> {
+    verify_peer_addr(connect_addr_prefix(bytes)?, policy)
 }
 
 /// A sockaddr formatted for the user: up to `sizeof(struct sockaddr_in6)` bytes, no allocation.
@@ -225,6 +231,35 @@ pub fn format_sockaddr(addr: &SocketAddr, policy: AddrPolicy) -> RawSockaddr {
         },
     };
     RawSockaddr { buf, len }
+}
+
+/// The address as a `sockaddr_storage`, for option structs that embed one
+/// (`spinfo_address`, `ssp_addr`, ...).
+pub fn to_storage(addr: &SocketAddr, policy: AddrPolicy) -> sockaddr_storage {
+    let raw = format_sockaddr(addr, policy);
+    sockaddr_storage::read_prefix(raw.as_bytes())
+}
+
+/// Parses a `sockaddr_storage` taken from an option struct, by [`parse_sockaddr`]'s rules.
+pub fn parse_storage(ss: &sockaddr_storage, policy: AddrPolicy) -> Result<SocketAddr, c_int> {
+    parse_sockaddr(ss.as_bytes(), policy)
+}
+
+/// `sctp_is_any`: whether an option's address field means "no particular address": the
+/// wildcard of its family, or of the socket's family when `ss_family` is AF_UNSPEC (a zeroed
+/// field). An unknown family is not "any".
+pub fn storage_is_any(ss: &sockaddr_storage, policy: AddrPolicy) -> bool {
+    let b = ss.as_bytes();
+    let family = match c_int::from(ss.ss_family) {
+        libc::AF_UNSPEC if policy.inet6 => libc::AF_INET6,
+        libc::AF_UNSPEC => libc::AF_INET,
+        f => f,
+    };
+    match family {
+        libc::AF_INET => b[IN_ADDR..IN_ADDR + 4].iter().all(|&x| x == 0),
+        libc::AF_INET6 => b[IN6_ADDR..IN6_ADDR + 16].iter().all(|&x| x == 0),
+        _ => false,
+    }
 }
 
 /// Iterator over a packed address list (SCTP_SOCKOPT_BINDX_ADD/REM, SCTP_SOCKOPT_CONNECTX*),
@@ -478,6 +513,31 @@ mod tests {
     }
 
     #[test]
+    fn storage_fields() {
+        let v4: SocketAddr = "10.1.2.3:99".parse().unwrap();
+        let ss = to_storage(&v4, AddrPolicy::INET);
+        assert_eq!(c_int::from(ss.ss_family), libc::AF_INET);
+        assert_eq!(&ss.as_bytes()[..16], &sin([10, 1, 2, 3], 99)[..]);
+        assert!(ss.as_bytes()[16..].iter().all(|&x| x == 0));
+        assert_eq!(parse_storage(&ss, AddrPolicy::INET), Ok(v4));
+        assert!(!storage_is_any(&ss, AddrPolicy::INET));
+        // A zeroed field is "any" for both socket families; so are 0.0.0.0 and ::.
+        let zero = sockaddr_storage::zeroed();
+        assert!(
+            storage_is_any(&zero, AddrPolicy::INET) && storage_is_any(&zero, AddrPolicy::INET6)
+        );
+        assert_eq!(parse_storage(&zero, AddrPolicy::INET), Err(libc::EINVAL));
+        let any4 = sockaddr_storage::read_prefix(&sin([0; 4], 5));
+        let any6 = sockaddr_storage::read_prefix(&sin6(Ipv6Addr::UNSPECIFIED, 5, 0, 0));
+        assert!(
+            storage_is_any(&any4, AddrPolicy::INET) && storage_is_any(&any6, AddrPolicy::INET6)
+        );
+        let mut odd = sockaddr_storage::zeroed();
+        odd.ss_family = 9090;
+        assert!(!storage_is_any(&odd, AddrPolicy::INET));
+    }
+
+    #[test]
     fn packed_lists_round_trip() {
         let addrs: Vec<SocketAddr> = vec![
             "127.0.0.1:1".parse().unwrap(),
@@ -525,5 +585,37 @@ mod tests {
         assert!(it.next().unwrap().is_ok());
         assert_eq!(it.next(), Some(Err(libc::EINVAL)));
         assert_eq!(it.next(), None);
+    }
+
+    #[test]
+    fn random_bytes_never_panic_and_round_trip() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut parsed = 0;
+        for _ in 0..5000 {
+            let len = (next() % 90) as usize;
+            let mut b: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            if len >= 2 {
+                let fam =
+                    [libc::AF_INET, libc::AF_INET6, libc::AF_UNSPEC, 9090][(next() % 4) as usize];
+                b[0..2].copy_from_slice(&(fam as u16).to_ne_bytes());
+            }
+            for policy in [AddrPolicy::INET, AddrPolicy::INET6] {
+                let _ = verify_peer_addr(&b, policy);
+                let _ = parse_connect_addr(&b, policy);
+                let _ = decode_addr_list(&b, policy);
+                if let Ok(a) = parse_sockaddr(&b, policy) {
+                    parsed += 1;
+                    let raw = format_sockaddr(&a, policy);
+                    assert_eq!(parse_sockaddr(raw.as_bytes(), policy), Ok(a));
+                }
+            }
+        }
+        assert!(parsed > 500, "only {parsed} addresses parsed");
     }
 }

@@ -58,6 +58,16 @@ pub fn build_packet(header: CommonHeader, chunks: &[Chunk<'_>]) -> Vec<u8> {
     buf
 }
 
+/// Parses `bytes` as one chunk, as a parameter list and as an error cause list, and checks
+/// whatever parses as [`check_packet`] does.
+pub fn check_tlvs(bytes: &[u8]) {
+    if let Ok(c) = Chunk::parse(bytes) {
+        check_chunk(&c);
+    }
+    check_param_list(bytes);
+    check_cause_list(bytes);
+}
+
 fn check_chunk(c: &Chunk<'_>) {
     let mut buf = vec![0u8; c.encoded_len()];
     assert_eq!(
@@ -125,7 +135,8 @@ fn check_cause(c: &ErrorCause<'_>) {
         | ErrorCause::RestartWithNewAddresses { addresses: inner }
         | ErrorCause::DeleteLastAddress { param: inner }
         | ErrorCause::ResourceShortage { param: inner }
-        | ErrorCause::DeleteSourceAddress { param: inner } => check_param_list(inner),
+        | ErrorCause::DeleteSourceAddress { param: inner }
+        | ErrorCause::RequestRefused { param: inner } => check_param_list(inner),
         _ => {}
     }
 }

@@ -14,14 +14,20 @@
 //!   sent as zeros; the last parameter (or cause) of a chunk and the last chunk of a packet may
 //!   arrive without their padding (RFC 9260 3.2; see `chunk::raw` for why).
 //!
+//! - Validation stops at what the wire format says; rules that need a reply (a zero Initiate
+//!   Tag, a DATA chunk without user data, RFC 9260 6.2) are the association's, so those parse.
+//! - The CRC32c is always verified on receipt; there is no way around it.
+//!
 //! Layout: `chunk/` one file per chunk type, `param/` one per parameter, `cause/` one per error
-//! cause, each with its RFC diagram and its own round-trip tests.
+//! cause, each with its RFC diagram and its own round-trip tests; `bytes` the bounds-checked
+//! readers, writers and TLV framing. Test-only modules: `captures` (packets from usrsctp, in
+//! `testdata/`), `mutation_tests` (randomized robustness), `tshark_tests` (Wireshark decodes
+//! what we build), `test_packets` (one of everything); `check` holds the self-checks shared with
+//! the cargo-fuzz targets in `fuzz/`.
 
 pub(crate) mod bytes;
 #[cfg(test)]
 mod captures;
-#[cfg(test)]
-use captures::seeds as captures_seeds;
 pub mod cause;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod check;
@@ -31,6 +37,10 @@ pub mod error;
 mod mutation_tests;
 pub mod packet;
 pub mod param;
+#[cfg(test)]
+mod test_packets;
+#[cfg(test)]
+mod tshark_tests;
 mod unrecognized;
 
 pub use bytes::pad4;

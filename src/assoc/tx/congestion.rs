@@ -57,21 +57,25 @@ impl Congestion {
 
     /// A SACK acknowledged `acked_bytes` of new data sent on this path (by the cumulative ack
     /// or gap blocks); `in_flight_before` is this path's flight size before the SACK.
-    /// RFC 9260 7.2.1 (slow start: only when cwnd was fully used, the cum ack advanced and not
-    /// in Fast Recovery; by at most one MTU) and 7.2.2 (congestion avoidance with
-    /// partial_bytes_acked; reset to 0 when everything sent was acknowledged).
+    /// RFC 9260 7.2.1 (slow start: only when cwnd was fully used and not in Fast Recovery; by
+    /// at most one MTU) and 7.2.2 (congestion avoidance with partial_bytes_acked; reset to 0
+    /// when everything sent was acknowledged).
+    ///
+    /// `_cum_advanced` is unused: RFC 4960's third slow-start condition (the cumulative ack
+    /// advanced) was dropped by RFC 9260 (and by Linux); the parameter stays so callers
+    /// written against the first version of this API keep compiling.
     pub fn on_ack(
         &mut self,
         acked_bytes: usize,
         in_flight_before: usize,
-        cum_advanced: bool,
+        _cum_advanced: bool,
         in_fast_recovery: bool,
     ) {
         if acked_bytes == 0 {
             return;
         }
         if self.cwnd <= self.ssthresh {
-            if cum_advanced && !in_fast_recovery && in_flight_before >= self.cwnd {
+            if !in_fast_recovery && in_flight_before >= self.cwnd {
                 self.cwnd += acked_bytes.min(self.mtu);
             }
         } else {
@@ -167,14 +171,15 @@ mod tests {
     }
 
     #[test]
-    fn slow_start_requires_full_window_cum_advance_and_no_fast_recovery() {
+    fn slow_start_requires_full_window_and_no_fast_recovery() {
         let mut c = Congestion::new(MTU, 100_000, 4);
         // Window not fully used: no growth.
         c.on_ack(1000, 2000, true, false);
         assert_eq!(c.cwnd(), 4404);
-        // No cumulative advance: no growth.
+        // Acknowledged by gap blocks only (RFC 9260 no longer requires a cum ack advance).
         c.on_ack(1000, 4404, false, false);
-        assert_eq!(c.cwnd(), 4404);
+        assert_eq!(c.cwnd(), 5404);
+        let mut c = Congestion::new(MTU, 100_000, 4);
         // Fast recovery: no growth.
         c.on_ack(1000, 4404, true, true);
         assert_eq!(c.cwnd(), 4404);

@@ -21,13 +21,17 @@
 
 mod congestion;
 mod outstanding;
+mod pr_stats;
 mod prune;
 mod rto;
 mod send_queue;
 pub(crate) mod serial;
+#[cfg(test)]
+mod tests;
 
 pub use congestion::Congestion;
-pub use outstanding::{OutstandingData, PathAck, SackError, SackResult};
+pub use outstanding::{OutstandingData, PathAck, SackError, SackResult, TxStats};
+pub use pr_stats::{PrCounts, PrStats};
 pub use prune::{pr_level, prune_for};
 pub use rto::RtoEstimator;
 pub use send_queue::{OutChunk, Scheduler, SendQueue};

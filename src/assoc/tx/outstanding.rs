@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use super::send_queue::OutChunk;
 use super::serial;
 use super::PathId;
+use super::PrStats;
 use crate::assoc::{Event, PrPolicy};
 use crate::wire::chunk::{ForwardTsnChunk, SackChunk, SkippedStream};
 
@@ -106,6 +107,21 @@ pub struct SackResult {
     pub send_forward_tsn: bool,
 }
 
+/// Send-side counters of SCTP_GET_ASSOC_STATS (Linux `struct sctp_assoc_stats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TxStats {
+    /// SACKs received (`sas_isacks`).
+    pub isacks: u64,
+    /// Gap ack blocks received in processed SACKs (`sas_gapcnt`).
+    pub gapcnt: u64,
+    /// DATA chunks retransmitted (`sas_rtxchunks`).
+    pub rtxchunks: u64,
+    /// Ordered and unordered DATA chunks sent, retransmissions excluded (`sas_oodchunks`,
+    /// `sas_ouodchunks`).
+    pub oodchunks: u64,
+    pub ouodchunks: u64,
+}
+
 /// A SACK that must not be processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SackError {
@@ -139,6 +155,9 @@ pub struct OutstandingData {
     rtx_check: bool,
     /// Reused buffer for sanitized gap blocks (extended start, end).
     blocks: Vec<(u64, u64)>,
+    /// Messages abandoned after some fragment was sent.
+    pr_stats: PrStats,
+    stats: TxStats,
 }
 
 impl OutstandingData {
@@ -160,6 +179,8 @@ impl OutstandingData {
             next_expiry: None,
             rtx_check: false,
             blocks: Vec::new(),
+            pr_stats: PrStats::default(),
+            stats: TxStats::default(),
         }
     }
 
@@ -187,6 +208,11 @@ impl OutstandingData {
     pub fn insert(&mut self, now: Instant, chunk: OutChunk, path: PathId) -> u32 {
         let tsn = self.next_ext();
         let len = chunk.payload.len();
+        if chunk.unordered {
+            self.stats.ouodchunks += 1;
+        } else {
+            self.stats.oodchunks += 1;
+        }
         if let Some(at) = chunk.expiry {
             self.next_expiry = Some(self.next_expiry.map_or(at, |n| n.min(at)));
         }
@@ -222,6 +248,7 @@ impl OutstandingData {
     /// or reach TSNs not sent yet are ignored; blocks may be unsorted or overlap.
     pub fn handle_sack(&mut self, now: Instant, sack: &SackChunk) -> Result<SackResult, SackError> {
         let mut res = SackResult::default();
+        self.stats.isacks += 1;
         let cum = serial::extend(self.first - 1, sack.cum_tsn_ack);
         if cum < self.first - 1 {
             res.ignored = true;
@@ -231,6 +258,7 @@ impl OutstandingData {
         if cum >= self.next_ext() {
             return Err(SackError::AcksUnsentTsn);
         }
+        self.stats.gapcnt += sack.gap_blocks.len() as u64;
         let was_in_fast_recovery = self.fast_recovery_exit.is_some();
         let mut highest_newly_acked: Option<u64> = None;
 
@@ -316,7 +344,7 @@ impl OutstandingData {
         let mut newly_marked = false;
         if let Some(scan_end) = scan_end {
             let mut bi = 0;
-            let stop = scan_end.saturating_sub(self.first).saturating_add(1);
+            let stop = (scan_end + 1).saturating_sub(self.first);
             for idx in 0..(stop.min(self.entries.len() as u64) as usize) {
                 let tsn = self.first + idx as u64;
                 while bi < blocks.len() && blocks[bi].1 < tsn {
@@ -325,7 +353,7 @@ impl OutstandingData {
                 let covered = bi < blocks.len() && blocks[bi].0 <= tsn;
                 let entry = &mut self.entries[idx];
                 match entry.state {
-                    State::GapAcked if !covered => {
+                    State::GapAcked if !covered && highest_in_sack.is_some_and(|h| tsn < h) => {
                         entry.state = State::InFlight;
                         entry.misses = 0;
                         let (path, len) = (entry.path, entry.len);
@@ -396,6 +424,7 @@ impl OutstandingData {
         } else {
             self.t3_rtx.remove(&tsn);
         }
+        self.stats.rtxchunks += 1;
         let entry = &mut self.entries[idx];
         entry.state = State::InFlight;
         entry.transmissions += 1;
@@ -506,6 +535,16 @@ impl OutstandingData {
         abandoned
     }
 
+    /// SCTP_GET_ASSOC_STATS counters of the send side.
+    pub fn stats(&self) -> TxStats {
+        self.stats
+    }
+
+    /// Messages abandoned after being (partly) sent (the send queue counts the others).
+    pub fn pr_stats(&self) -> &PrStats {
+        &self.pr_stats
+    }
+
     /// Whether a FORWARD TSN is due (RFC 3758 3.5 C3), without building it.
     pub fn has_forward_tsn(&self) -> bool {
         self.advanced_peer_ack_point() >= self.first
@@ -542,6 +581,8 @@ impl OutstandingData {
     /// RFC 3758 3.5 C2/C3 (and RFC 8260 2.3 for I-FORWARD-TSN): the FORWARD TSN to send when
     /// the Advanced.Peer.Ack.Point is ahead of the cumulative ack, with the highest SSN (or
     /// MID) of each stream's abandoned ordered messages (and, for I-DATA, unordered ones).
+    /// While it is due, keep a T3-rtx timer running even with nothing in flight: a lost
+    /// FORWARD TSN is sent again when it expires (3.5 A5).
     pub fn forward_tsn(&self, i_data: bool) -> Option<ForwardTsnChunk> {
         let adv = self.advanced_peer_ack_point();
         if adv < self.first {
@@ -671,8 +712,12 @@ impl OutstandingData {
     }
 
     /// Abandons every held fragment of `message`, starting at `entries[start]` (its lowest
-    /// held TSN) up to its last fragment.
+    /// held TSN) up to its last fragment, and counts the message once.
     fn abandon_message_from(&mut self, start: usize, message: u64, events: &mut Vec<Event>) {
+        if let Some(first) = self.entries.get(start) {
+            self.pr_stats
+                .record(first.chunk.stream_id, first.chunk.pr, true);
+        }
         for idx in start..self.entries.len() {
             let tsn = self.first + idx as u64;
             let entry = &mut self.entries[idx];
@@ -869,6 +914,8 @@ mod tests {
         o.handle_sack(t0, &sack(101, &[])).unwrap();
         let r = o.handle_sack(t0, &sack(100, &[(1, 1)])).unwrap();
         assert!(r.ignored);
+        assert_eq!(o.stats().isacks, 2);
+        assert_eq!(o.stats().gapcnt, 0);
         assert_eq!(o.bytes_in_flight(), 100);
         assert_eq!(
             o.handle_sack(t0, &sack(103, &[])),
@@ -1027,6 +1074,8 @@ mod tests {
         assert_eq!(o.take_retransmit(150, 1), vec![0]);
         assert_eq!(o.take_retransmit(1000, 1), vec![1]);
         assert_eq!(o.bytes_in_flight_on(1), 350);
+        assert_eq!(o.stats().rtxchunks, 2);
+        assert_eq!(o.stats().oodchunks, 3);
         check(&o);
         // Path 0's probe (TSN 0) was retransmitted: no sample; path 1's TSN 2 sent once.
         o.insert(t0 + ms(10), chunk(3, 100), 0);
@@ -1081,6 +1130,13 @@ mod tests {
         assert!(r.paths.iter().all(|p| !p.reneged));
         assert_eq!(o.bytes_in_flight(), 200);
         check(&o);
+        // A SACK without gap blocks reports nothing above its cum ack: no renege.
+        let mut o2 = filled(0, 3, 100, t0);
+        o2.handle_sack(t0, &sack(u32::MAX, &[(2, 2)])).unwrap();
+        let r = o2.handle_sack(t0, &sack(0, &[])).unwrap();
+        assert!(r.paths.iter().all(|p| !p.reneged));
+        assert_eq!(o2.bytes_in_flight(), 100);
+        check(&o2);
         // The cum ack then covers everything: only the never-acked TSNs 10 and 13 count.
         let r = o.handle_sack(t0, &sack(13, &[])).unwrap();
         assert_eq!(r.paths[0].bytes_acked, 200);
@@ -1172,6 +1228,8 @@ mod tests {
             }
         ));
         assert_eq!(o.take_freed_bytes(), 1200);
+        assert_eq!(o.pr_stats().assoc().abandoned_sent, [1, 0, 0]);
+        assert_eq!(o.pr_stats().stream(4).abandoned_sent, [1, 0, 0]);
         assert_eq!(o.next_expiry(), Some(t0 + ms(300)));
         assert_eq!(o.bytes_in_flight(), 1210);
         check(&o);
@@ -1281,6 +1339,7 @@ mod tests {
         assert_eq!(o.take_retransmit(1000, 0), vec![0, 1]);
         o.on_t3_expired(0);
         assert_eq!(o.abandon_expired(t0, &mut ev), [(0, 1)]);
+        assert_eq!(o.pr_stats().assoc().abandoned_sent, [0, 1, 0]);
         assert_eq!(ev.len(), 1);
         assert_eq!(o.take_retransmit(1000, 0), vec![1]);
         assert_eq!(o.forward_tsn(false).map(|f| f.new_cum_tsn), Some(0));
@@ -1495,6 +1554,66 @@ mod tests {
         assert_eq!(o.bytes_in_flight(), 0);
         assert_eq!(o.outstanding_bytes(), 0);
         st
+    }
+
+    #[test]
+    fn random_hostile_sacks_never_break_accounting() {
+        let mut rng = Prng(0xdead_beef_cafe_f00d);
+        let t0 = Instant::now();
+        let init = u32::MAX - 100;
+        let mut o = OutstandingData::new(init);
+        let mut ev = Vec::new();
+        let mut id = 0;
+        for step in 0..3000u64 {
+            let now = t0 + ms(step);
+            for _ in 0..rng.below(4) {
+                id += 1;
+                let pr = match rng.below(5) {
+                    0 => PrPolicy::Ttl(ms(rng.below(50))),
+                    1 => PrPolicy::Rtx(rng.below(3) as u32),
+                    2 => PrPolicy::Prio(rng.below(3) as u32),
+                    _ => PrPolicy::Reliable,
+                };
+                let expiry = match pr {
+                    PrPolicy::Ttl(ttl) => Some(now + ttl),
+                    _ => None,
+                };
+                let c = OutChunk {
+                    pr,
+                    expiry,
+                    ..chunk(id, 1 + rng.below(100) as usize)
+                };
+                o.insert(now, c, rng.below(3) as PathId);
+            }
+            let cum = o
+                .cum_ack()
+                .wrapping_add(rng.below(40) as u32)
+                .wrapping_sub(10);
+            let blocks: Vec<(u16, u16)> = (0..rng.below(6))
+                .map(|_| (rng.below(60) as u16, rng.below(60) as u16))
+                .collect();
+            let ahead = serial::extend(o.first - 1, cum) >= o.next_ext();
+            match o.handle_sack(now, &sack(cum, &blocks)) {
+                Ok(_) => assert!(!ahead),
+                Err(SackError::AcksUnsentTsn) => assert!(ahead),
+            }
+            match rng.below(4) {
+                0 => o.on_t3_expired(rng.below(3) as PathId),
+                1 => {
+                    o.take_retransmit(rng.below(300) as usize, rng.below(3) as PathId);
+                }
+                2 => {
+                    o.abandon_expired(now, &mut ev);
+                    if let Some(f) = o.forward_tsn(step % 2 == 0) {
+                        assert!(serial::extend(o.first, f.new_cum_tsn) >= o.first);
+                    }
+                }
+                _ => {
+                    o.prune_priority(rng.below(200) as usize, 0, &mut ev);
+                }
+            }
+            check(&o);
+        }
     }
 
     #[test]

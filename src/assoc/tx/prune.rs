@@ -93,6 +93,9 @@ mod tests {
         assert_eq!(sent_flags(&ev), [(true, 1000), (false, 500)]);
         assert_eq!(q.available(), 1600);
         assert_eq!(o.forward_tsn(false).map(|f| f.new_cum_tsn), Some(1));
+        let stats = q.pr_stats().assoc().merged(o.pr_stats().assoc());
+        assert_eq!(stats.abandoned_sent, [0, 0, 1]);
+        assert_eq!(stats.abandoned_unsent, [0, 0, 1]);
         // Nothing less important left: nothing more pruned.
         ev.clear();
         assert_eq!(prune_for(&mut q, &mut o, &prio_msg(0, 5000, 2), &mut ev), 0);

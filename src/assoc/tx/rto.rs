@@ -46,20 +46,22 @@ impl RtoEstimator {
             Some(srtt) => {
                 // C3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R'|; SRTT = 7/8 SRTT + 1/8 R'.
                 let delta = srtt.abs_diff(rtt);
-                self.rttvar = (self.rttvar * 3 + delta) / 4;
-                self.srtt = Some((srtt * 7 + rtt) / 8);
+                self.rttvar = self.rttvar.saturating_mul(3).saturating_add(delta) / 4;
+                self.srtt = Some(srtt.saturating_mul(7).saturating_add(rtt) / 8);
             }
         }
         if self.rttvar.is_zero() {
             self.rttvar = CLOCK_GRANULARITY;
         }
         let srtt = self.srtt.unwrap_or(rtt);
-        self.rto = (srtt + self.rttvar * 4).clamp(self.rto_min, self.rto_max);
+        self.rto = srtt
+            .saturating_add(self.rttvar.saturating_mul(4))
+            .clamp(self.rto_min, self.rto_max);
     }
 
     /// RFC 9260 6.3.3 E2 (and 6.3.2 timer restarts): RTO = min(2 * RTO, RTO.Max).
     pub fn backoff(&mut self) {
-        self.rto = (self.rto * 2).min(self.rto_max);
+        self.rto = self.rto.saturating_mul(2).min(self.rto_max);
     }
 
     pub fn rto(&self) -> Duration {
@@ -146,6 +148,17 @@ mod tests {
         // A new measurement replaces the backed-off value (6.3.3 E2 note, 6.3.1 C3).
         e.on_rtt(ms(200));
         assert_eq!(e.rto(), ms(600));
+    }
+
+    #[test]
+    fn extreme_values_saturate() {
+        let mut e = RtoEstimator::new(Duration::MAX, Duration::ZERO, Duration::MAX);
+        e.backoff();
+        assert_eq!(e.rto(), Duration::MAX);
+        e.on_rtt(Duration::MAX);
+        e.on_rtt(Duration::ZERO);
+        e.on_rtt(Duration::MAX);
+        assert_eq!(e.rto(), Duration::MAX);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
 
+use super::PrStats;
 use crate::assoc::{Event, FragFlags, OutgoingMessage, PrPolicy, SendError};
 
 /// Stream scheduler (RFC 8260 3; Linux SCTP_SS_FCFS 0, SCTP_SS_PRIO 1, SCTP_SS_RR 2).
@@ -206,6 +207,8 @@ pub struct SendQueue {
     queued_fragments: usize,
     /// Bytes produced and not yet released by the caller (acknowledged or abandoned).
     outstanding_bytes: usize,
+    /// Messages abandoned before any fragment was sent.
+    pr_stats: PrStats,
 }
 
 impl SendQueue {
@@ -224,6 +227,7 @@ impl SendQueue {
             queued_bytes: 0,
             queued_fragments: 0,
             outstanding_bytes: 0,
+            pr_stats: PrStats::default(),
         }
     }
 
@@ -231,9 +235,30 @@ impl SendQueue {
         self.sndbuf = sndbuf as usize;
     }
 
-    /// Negotiated outbound streams (after INIT ACK, or RFC 6525 add streams).
+    /// Negotiated outbound streams (after INIT ACK, or RFC 6525 add streams). When the count
+    /// shrank below what messages were queued for, call
+    /// [`drop_invalid_streams`](Self::drop_invalid_streams).
     pub fn set_num_streams(&mut self, num_outbound_streams: u16) {
         self.num_streams = num_outbound_streams;
+    }
+
+    /// Drops messages queued for streams at or above the stream count (queued before the peer
+    /// granted fewer outbound streams), each fragment reported unsent with `error` (Linux
+    /// `sctp_stream_shrink_out`: SCTP_ERROR_INV_STRM). A message already partly sent is
+    /// kept.
+    pub fn drop_invalid_streams(&mut self, error: u32, events: &mut Vec<Event>) {
+        let mut doomed: Vec<(u64, u16)> = self
+            .streams
+            .iter()
+            .filter(|(&sid, _)| sid >= self.num_streams)
+            .flat_map(|(&sid, st)| st.messages.iter().map(move |m| (sid, m)))
+            .filter(|(_, m)| m.offset == 0)
+            .map(|(sid, m)| (m.id, sid))
+            .collect();
+        doomed.sort_unstable();
+        for (id, sid) in doomed {
+            self.remove_message(sid, id, error, events);
+        }
     }
 
     pub fn num_streams(&self) -> u16 {
@@ -371,7 +396,9 @@ impl SendQueue {
                 break;
             }
             self.expiries.remove(&(at, id));
-            self.remove_message(stream_id, id, 0, events);
+            if let Some(pr) = self.remove_message(stream_id, id, 0, events) {
+                self.pr_stats.record(stream_id, pr, false);
+            }
         }
     }
 
@@ -392,6 +419,11 @@ impl SendQueue {
         self.remove_message(stream_id, message_id, error, events);
     }
 
+    /// Messages abandoned before being sent (the outstanding queue counts the others).
+    pub fn pr_stats(&self) -> &PrStats {
+        &self.pr_stats
+    }
+
     /// RFC 7496 4.3 priority policy, as Linux `sctp_prsctp_prune_unsent`: drops unsent
     /// messages whose PRIO value is above `level` (less important), newest first, until
     /// `needed` bytes are freed; each fragment is reported unsent. Messages already partly
@@ -410,7 +442,9 @@ impl SendQueue {
             if before - self.queued_bytes >= needed {
                 break;
             }
-            self.remove_message(sid, id, 0, events);
+            if let Some(pr) = self.remove_message(sid, id, 0, events) {
+                self.pr_stats.record(sid, pr, false);
+            }
         }
         before - self.queued_bytes
     }
@@ -522,16 +556,18 @@ impl SendQueue {
     }
 
     /// Removes message `id` of `stream_id` if still queued, reporting its unsent fragments.
-    fn remove_message(&mut self, stream_id: u16, id: u64, error: u32, events: &mut Vec<Event>) {
-        let Some(stream) = self.streams.get_mut(&stream_id) else {
-            return;
-        };
-        let Ok(pos) = stream.messages.binary_search_by_key(&id, |m| m.id) else {
-            return;
-        };
-        let Some(msg) = stream.messages.remove(pos) else {
-            return;
-        };
+    /// Returns its policy when it was there.
+    fn remove_message(
+        &mut self,
+        stream_id: u16,
+        id: u64,
+        error: u32,
+        events: &mut Vec<Event>,
+    ) -> Option<PrPolicy> {
+        let stream = self.streams.get_mut(&stream_id)?;
+        let pos = stream.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        let msg = stream.messages.remove(pos)?;
+        let pr = msg.pr;
         if let Some(at) = msg.expiry {
             self.expiries.remove(&(at, id));
         }
@@ -544,6 +580,7 @@ impl SendQueue {
         if pos == 0 {
             self.reschedule(stream_id, false);
         }
+        Some(pr)
     }
 
     /// Re-keys `stream_id` in the active set after its head message changed or its turn
@@ -742,6 +779,38 @@ mod tests {
     }
 
     #[test]
+    fn fewer_streams_granted_fails_their_messages() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 10, false);
+        q.enqueue(now, msg(8, 700, 1), 500).unwrap();
+        q.enqueue(now, msg(1, 10, 2), 500).unwrap();
+        q.enqueue(now, msg(9, 10, 3), 500).unwrap();
+        q.set_num_streams(5);
+        let mut ev = Vec::new();
+        q.drop_invalid_streams(1, &mut ev);
+        let got: Vec<_> = ev.iter().map(frag).collect();
+        assert_eq!(
+            got,
+            [
+                (false, true, false, 500),
+                (false, false, true, 200),
+                (false, true, true, 10)
+            ]
+        );
+        assert!(matches!(
+            ev[0],
+            Event::SendFailed {
+                error: 1,
+                stream_id: 8,
+                ..
+            }
+        ));
+        let c = drain(&mut q);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].stream_id, 1);
+    }
+
+    #[test]
     fn sndbuf_limit_like_linux() {
         let now = Instant::now();
         let mut q = SendQueue::new(1000, 2, false);
@@ -915,6 +984,8 @@ mod tests {
         assert_eq!(q.queued_bytes(), 10);
         assert_eq!(q.queued_chunks(), 1);
         assert_eq!(q.next_expiry(), None);
+        assert_eq!(q.pr_stats().assoc().abandoned_unsent, [2, 0, 0]);
+        assert_eq!(q.pr_stats().stream(1).abandoned_unsent, [1, 0, 0]);
         let c = drain(&mut q);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].stream_id, 3);
@@ -994,5 +1065,121 @@ mod tests {
         assert!(matches!(ev[0], Event::SendFailed { error: 5, .. }));
         assert!(q.is_empty());
         assert_eq!(q.queued_bytes(), 0);
+    }
+
+    /// Internal accounting matches the queued messages.
+    fn check(q: &SendQueue) {
+        let mut bytes = 0;
+        let mut frags = 0;
+        let mut active = 0;
+        for (&sid, st) in &q.streams {
+            bytes += st.messages.iter().map(|m| m.remaining()).sum::<usize>();
+            frags += st
+                .messages
+                .iter()
+                .map(|m| m.fragments_left())
+                .sum::<usize>();
+            assert_eq!(st.key.is_some(), !st.messages.is_empty());
+            if let Some(key) = st.key {
+                assert_eq!(q.active.get(&key), Some(&sid));
+                active += 1;
+            }
+            assert!(st.messages.iter().skip(1).all(|m| m.offset == 0));
+            for m in &st.messages {
+                let listed = m
+                    .expiry
+                    .is_some_and(|at| q.expiries.contains_key(&(at, m.id)));
+                assert_eq!(listed, m.expiry.is_some() && m.mid.is_none());
+            }
+        }
+        assert_eq!(q.active.len(), active);
+        assert_eq!(q.queued_bytes, bytes);
+        assert_eq!(q.queued_fragments, frags);
+        if let Some(cur) = q.current {
+            assert!(q.streams[&cur]
+                .messages
+                .front()
+                .is_some_and(|m| m.offset > 0));
+        }
+    }
+
+    #[test]
+    fn randomized_operations_keep_accounting() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for i_data in [false, true] {
+            let t0 = Instant::now();
+            let mut q = SendQueue::new(50_000, 6, i_data);
+            let mut produced: Vec<OutChunk> = Vec::new();
+            let mut ev = Vec::new();
+            let (mut accepted, mut failed_unsent, mut out) = (0usize, 0usize, 0usize);
+            // Per stream, the message whose fragments are being produced: no other message of
+            // that stream may come out until it ends or is abandoned.
+            let mut open: HashMap<u16, u64> = HashMap::new();
+            for step in 0..5000u64 {
+                let now = t0 + Duration::from_millis(step);
+                match rand(10) {
+                    0..=3 => {
+                        let mut m = msg(rand(6) as u16, 1 + rand(2500) as usize, step as u8);
+                        m.unordered = rand(4) == 0;
+                        m.pr = match rand(3) {
+                            0 => PrPolicy::Ttl(Duration::from_millis(rand(300))),
+                            _ => PrPolicy::Reliable,
+                        };
+                        let len = m.payload.len();
+                        if q.enqueue(now, m, 1 + rand(1200) as usize).is_ok() {
+                            accepted += len;
+                        }
+                    }
+                    4..=6 => {
+                        if let Some(c) = q.produce(rand(1500) as usize) {
+                            out += c.payload.len();
+                            if let Some(&m) = open.get(&c.stream_id) {
+                                assert_eq!(c.message_id, m, "fragments of a message stay together");
+                            }
+                            if c.end {
+                                open.remove(&c.stream_id);
+                            } else {
+                                open.insert(c.stream_id, c.message_id);
+                            }
+                            produced.push(c);
+                        }
+                    }
+                    7 => q.expire(now, &mut ev),
+                    8 => {
+                        if let Some(c) = produced.get(rand(produced.len() as u64 + 1) as usize) {
+                            q.abandon_message(c.stream_id, c.message_id, 0, &mut ev);
+                            if open.get(&c.stream_id) == Some(&c.message_id) {
+                                open.remove(&c.stream_id);
+                            }
+                        }
+                    }
+                    _ => {
+                        let n = rand(3000) as usize;
+                        q.release(n);
+                    }
+                }
+                if rand(50) == 0 {
+                    let sched = [Scheduler::Fcfs, Scheduler::Priority, Scheduler::RoundRobin];
+                    q.set_scheduler(sched[rand(3) as usize]);
+                    q.set_stream_priority(rand(6) as u16, rand(4) as u16);
+                }
+                for e in ev.drain(..) {
+                    if let Event::SendFailed { payload, .. } = e {
+                        failed_unsent += payload.len();
+                    }
+                }
+                check(&q);
+                assert_eq!(accepted, out + failed_unsent + q.queued_bytes());
+                // DATA: one message partly produced at a time (consecutive TSNs, 6.9).
+                assert!(i_data || open.len() <= 1);
+            }
+            assert!(out > 0 && failed_unsent > 0 && accepted > out);
+        }
     }
 }

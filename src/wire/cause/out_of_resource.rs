@@ -1,0 +1,29 @@
+//! Out of Resource (RFC 9260 3.3.10.4): no cause-specific information.
+//!
+//! ```text
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |         Cause Code = 4        |        Cause Length = 4       |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+
+use super::{empty, ErrorCause};
+use crate::wire::ParseError;
+
+pub(super) fn parse(value: &[u8]) -> Result<ErrorCause<'_>, ParseError> {
+    empty(value, ErrorCause::OutOfResource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::round_trip;
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        assert_eq!(round_trip(&ErrorCause::OutOfResource), [0, 4, 0, 4]);
+        assert_eq!(
+            ErrorCause::parse(&[0, 4, 0, 5, 1, 0, 0, 0]),
+            Err(ParseError::BadLength)
+        );
+    }
+}
