@@ -5,9 +5,11 @@
 use super::engine::Engine;
 use super::frame::{Kind, RecvHeader};
 use super::registry::{self, Sid};
-use super::sock::{EpId, Sock, Style};
+use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
 use crate::assoc::{AssocId, Event};
+use crate::shim::notify;
+use crate::shim::sockaddr::AddrPolicy;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
@@ -46,6 +48,7 @@ impl Engine {
             }
         }
         self.assocs.insert(id, sid);
+        self.apply_opts(sid);
         if let Some(s) = self.socks.get_mut(&sid) {
             match s.style {
                 Style::OneToOne => s.assoc = Some(id),
@@ -74,12 +77,21 @@ impl Engine {
             },
         };
         tracing::trace!(sid, aid, ?ev, "event");
+        self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
+                let mut end_now = false;
                 if let Some(s) = self.socks.get_mut(&sid) {
                     if let Some((slot, _)) = s.connecting.take() {
                         slot.put(Ok(()));
                     }
+                    if let Some(i) = s.shutdown_when_up.iter().position(|&a| a == aid) {
+                        s.shutdown_when_up.swap_remove(i);
+                        end_now = true;
+                    }
+                }
+                if end_now {
+                    self.end_assoc(sid, aid, false);
                 }
             }
             Event::Readable => {
@@ -102,6 +114,35 @@ impl Engine {
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
+        }
+    }
+
+    /// Queue the Linux notification for `ev` when socket `sid` subscribed to it (RFC 6458 6.1),
+    /// in order with the data, addressed from the peer's primary address as Linux does.
+    fn notify(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
+        if notify::notification_type(ev).is_none() {
+            return;
+        }
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
+        let (subs, v6, ep) = (s.opts.events, s.v6, s.ep);
+        let peer = ep.and_then(|ep| peer_of(&mut self.eps, ep, aid));
+        let ctx = notify::NotifyCtx {
+            assoc_id: aid,
+            peer_port: peer.map_or(0, |p| p.port()),
+            addr_policy: if v6 {
+                AddrPolicy::INET6
+            } else {
+                AddrPolicy::INET
+            },
+        };
+        let mut bytes = Vec::new();
+        if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
+            let mut h = RecvHeader::new(Kind::Notification);
+            h.assoc_id = aid;
+            h.peer = peer;
+            self.deliver(sid, h, bytes);
         }
     }
 
@@ -139,14 +180,13 @@ impl Engine {
                 a.set_pmtu(None, mtu);
             }
         }
-        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end));
+        let opts = match self.socks.get(&owner) {
+            Some(l) => l.opts.clone(),
+            None => SockOpts::new(&self.cfg.assoc),
+        };
+        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end), opts);
         s.ep = Some(ep);
         s.assoc = Some(aid);
-        s.opts = self
-            .socks
-            .get(&owner)
-            .map(|l| l.opts.clone())
-            .unwrap_or_default();
         self.socks.insert(sid, s);
         self.watch_end(sid);
         if let Some(e) = self.eps.get_mut(&ep) {
@@ -189,6 +229,12 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
+        // SCTP has no half-close (RFC 9260 9.2): after the peer's SHUTDOWN the app's sends fail
+        // with EPIPE, as Linux's do. What it wrote before is still read and offered.
+        self.read_app(sid);
+        if let Some(end) = self.socks.get(&sid).and_then(|s| s.end.as_ref()) {
+            let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Read);
+        }
         self.pump(sid);
     }
 

@@ -3,7 +3,8 @@
 use super::frame::{RecvHeader, SendHeader};
 use super::handle::Slot;
 use super::registry::{FileKey, Sid};
-use crate::assoc::{AssocId, OutgoingMessage};
+use crate::assoc::{AssocConfig, AssocId, OutgoingMessage};
+use crate::shim::notify::Subscriptions;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
@@ -32,14 +33,74 @@ pub struct OutRec {
 }
 
 /// Socket options kept per socket and applied to its associations.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SockOpts {
-    /// SO_LINGER {1, 0}: close() aborts instead of shutting down.
-    pub linger_abort: bool,
-    /// SCTP_EVENTS / SCTP_EVENT subscriptions, indexed by notification type - 0x8000.
-    pub events: [bool; 16],
+    /// SO_LINGER (l_onoff, l_linger); {1, 0}: close() aborts instead of shutting down.
+    pub linger: (i32, i32),
+    /// SO_SNDBUF / SO_RCVBUF as reported (Linux doubles what is set).
+    pub sndbuf: u32,
+    pub rcvbuf: u32,
+    /// SCTP_EVENTS / SCTP_EVENT subscriptions.
+    pub events: Subscriptions,
     /// RFC 6951 6.1 / SCTP_REMOTE_UDP_ENCAPS_PORT for the whole socket (0: default).
     pub remote_udp_port: u16,
+    /// IPV6_V6ONLY.
+    pub v6only: bool,
+    pub nodelay: bool,
+    /// SCTP_MAXSEG (0: from the path MTU).
+    pub maxseg: u32,
+    /// SCTP_RTOINFO (initial, max, min) in milliseconds.
+    pub rto: (u32, u32, u32),
+    /// SCTP_INITMSG (num_ostreams, max_instreams, max_attempts, max_init_timeo).
+    pub initmsg: [u16; 4],
+}
+
+fn ms(d: std::time::Duration) -> u32 {
+    d.as_millis().min(u32::MAX as u128) as u32
+}
+
+impl SockOpts {
+    /// The defaults of a new socket, from the configured protocol defaults.
+    pub fn new(c: &AssocConfig) -> SockOpts {
+        SockOpts {
+            linger: (0, 0),
+            sndbuf: c.sndbuf,
+            rcvbuf: c.rcvbuf,
+            events: Subscriptions::default(),
+            remote_udp_port: 0,
+            v6only: false,
+            nodelay: c.nodelay,
+            maxseg: c.maxseg,
+            rto: (ms(c.rto_initial), ms(c.rto_max), ms(c.rto_min)),
+            initmsg: [
+                c.outbound_streams,
+                c.max_inbound_streams,
+                c.max_init_retransmits.min(u16::MAX as u32) as u16,
+                ms(c.rto_max).min(u16::MAX as u32) as u16,
+            ],
+        }
+    }
+
+    /// The protocol parameters of this socket's associations.
+    pub fn assoc_config(&self, base: &AssocConfig) -> AssocConfig {
+        let mut c = base.clone();
+        c.sndbuf = self.sndbuf;
+        c.rcvbuf = self.rcvbuf;
+        c.nodelay = self.nodelay;
+        c.maxseg = self.maxseg;
+        c.rto_initial = std::time::Duration::from_millis(self.rto.0 as u64);
+        c.rto_max = std::time::Duration::from_millis(self.rto.1 as u64);
+        c.rto_min = std::time::Duration::from_millis(self.rto.2 as u64);
+        c.outbound_streams = self.initmsg[0].max(1);
+        c.max_inbound_streams = self.initmsg[1].max(1);
+        c.max_init_retransmits = self.initmsg[2] as u32;
+        c
+    }
+
+    /// SO_LINGER {1, 0}.
+    pub fn linger_abort(&self) -> bool {
+        self.linger.0 != 0 && self.linger.1 == 0
+    }
 }
 
 /// One SCTP socket.
@@ -73,6 +134,8 @@ pub struct Sock {
     /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
     pub eof_after_out: bool,
     pub close_after_out: bool,
+    /// Associations to shut down as soon as they are up (the app closed during setup).
+    pub shutdown_when_up: Vec<AssocId>,
     /// A closed association whose last messages the app has not read yet.
     pub zombie: Option<(EpId, AssocId)>,
     /// Pieces of a message the app is still writing (records with MORE).
@@ -86,7 +149,14 @@ pub struct Sock {
 }
 
 impl Sock {
-    pub fn new(sid: Sid, style: Style, v6: bool, key: FileKey, end: Option<OwnedFd>) -> Sock {
+    pub fn new(
+        sid: Sid,
+        style: Style,
+        v6: bool,
+        key: FileKey,
+        end: Option<OwnedFd>,
+        opts: SockOpts,
+    ) -> Sock {
         Sock {
             sid,
             style,
@@ -105,12 +175,13 @@ impl Sock {
             out: VecDeque::new(),
             eof_after_out: false,
             close_after_out: false,
+            shutdown_when_up: Vec::new(),
             zombie: None,
             partial: None,
             blocked: None,
             readable: Vec::new(),
             peers: Vec::new(),
-            opts: SockOpts::default(),
+            opts,
         }
     }
 }
