@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use super::{serial, Congestion, OutstandingData, RtoEstimator, SendQueue};
+use super::{Congestion, OutstandingData, RtoEstimator, SendQueue};
+use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
 use crate::assoc::OutgoingMessage;
 use crate::wire::chunk::{GapBlock, SackChunk};
 
@@ -52,7 +53,7 @@ impl Sim {
                 Duration::from_secs(1),
                 Duration::from_secs(60),
             ),
-            cum: (1 << 32) + u64::from(initial_tsn) - 1,
+            cum: UNWRAP_BASE + u64::from(initial_tsn) - 1,
             received: BTreeSet::new(),
             in_transit: Vec::new(),
             fr_from: None,
@@ -93,7 +94,7 @@ impl Sim {
         let mut sacks = Vec::new();
         for (i, &tsn) in sent.iter().enumerate() {
             if !lose(tsn) {
-                let ext = serial::extend(self.cum, tsn);
+                let ext = unwrap_tsn(self.cum, tsn);
                 if ext > self.cum {
                     self.received.insert(ext);
                 }
