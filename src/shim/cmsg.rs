@@ -477,6 +477,7 @@ pub fn write_recv_cmsgs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
 
     /// Appends one cmsg the way a C program lays it out with CMSG_NXTHDR.
     fn push(buf: &mut Vec<u8>, level: c_int, kind: c_int, data: &[u8]) {
@@ -674,16 +675,11 @@ mod tests {
         let p = SendParams::parse(&buf).unwrap();
         assert_eq!(p.check_dst_addrs(), Err(libc::EINVAL));
         // Arbitrary bytes never panic.
-        let mut x = 0x9e37_79b9u32;
+        let mut rng = TestRng::new(0x9e37_79b9);
         for _ in 0..2000 {
             let mut junk = [0u8; 64];
-            for b in &mut junk {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                *b = x as u8;
-            }
-            junk[0] = (x % 80) as u8;
+            junk.fill_with(|| rng.byte());
+            junk[0] = rng.below(80) as u8;
             junk[1..8].fill(0);
             let _ = parse_send_cmsgs(&junk);
         }

@@ -796,6 +796,7 @@ mod tests {
     use super::*;
     use crate::assoc::tx::SendQueue;
     use crate::assoc::OutgoingMessage;
+    use crate::test_rng::TestRng;
     use crate::wire::chunk::GapBlock;
     use std::collections::BTreeSet;
 
@@ -1396,22 +1397,6 @@ mod tests {
         check(&o);
     }
 
-    /// xorshift64*: deterministic randomness for the simulation.
-    struct Prng(u64);
-
-    impl Prng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
-
     /// Receiver model: SACK from the set of TSNs received, listing at most `max_blocks` gap
     /// blocks (receivers such as Linux truncate the list).
     fn receiver_sack(cum: u64, received: &BTreeSet<u64>, max_blocks: usize) -> SackChunk {
@@ -1449,7 +1434,7 @@ mod tests {
     /// block lists and random T3 expiries; with `ttl`, a third of the messages have a lifetime and are abandoned, the
     /// receiver model applying the FORWARD TSNs. Checks the accounting after every step.
     fn simulate(seed: u64, ttl: bool) -> SimStats {
-        let mut rng = Prng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut rng = TestRng::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let mut now = Instant::now();
         let init = u32::MAX - 40;
         let i_data = seed % 2 == 0;
@@ -1558,7 +1543,7 @@ mod tests {
 
     #[test]
     fn random_hostile_sacks_never_break_accounting() {
-        let mut rng = Prng(0xdead_beef_cafe_f00d);
+        let mut rng = TestRng::new(0xdead_beef_cafe_f00d);
         let t0 = Instant::now();
         let init = u32::MAX - 100;
         let mut o = OutstandingData::new(init);

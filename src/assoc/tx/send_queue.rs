@@ -616,6 +616,7 @@ impl SendQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
     use std::time::Duration;
 
     fn msg(stream_id: u16, len: usize, fill: u8) -> OutgoingMessage {
@@ -1105,13 +1106,7 @@ mod tests {
 
     #[test]
     fn randomized_operations_keep_accounting() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut rand = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = TestRng::new(0x1234_5678_9abc_def1);
         for i_data in [false, true] {
             let t0 = Instant::now();
             let mut q = SendQueue::new(50_000, 6, i_data);
@@ -1123,21 +1118,25 @@ mod tests {
             let mut open: HashMap<u16, u64> = HashMap::new();
             for step in 0..5000u64 {
                 let now = t0 + Duration::from_millis(step);
-                match rand(10) {
+                match rng.below(10) {
                     0..=3 => {
-                        let mut m = msg(rand(6) as u16, 1 + rand(2500) as usize, step as u8);
-                        m.unordered = rand(4) == 0;
-                        m.pr = match rand(3) {
-                            0 => PrPolicy::Ttl(Duration::from_millis(rand(300))),
+                        let mut m = msg(
+                            rng.below(6) as u16,
+                            1 + rng.below(2500) as usize,
+                            step as u8,
+                        );
+                        m.unordered = rng.below(4) == 0;
+                        m.pr = match rng.below(3) {
+                            0 => PrPolicy::Ttl(Duration::from_millis(rng.below(300))),
                             _ => PrPolicy::Reliable,
                         };
                         let len = m.payload.len();
-                        if q.enqueue(now, m, 1 + rand(1200) as usize).is_ok() {
+                        if q.enqueue(now, m, 1 + rng.below(1200) as usize).is_ok() {
                             accepted += len;
                         }
                     }
                     4..=6 => {
-                        if let Some(c) = q.produce(rand(1500) as usize) {
+                        if let Some(c) = q.produce(rng.below(1500) as usize) {
                             out += c.payload.len();
                             if let Some(&m) = open.get(&c.stream_id) {
                                 assert_eq!(c.message_id, m, "fragments of a message stay together");
@@ -1152,7 +1151,8 @@ mod tests {
                     }
                     7 => q.expire(now, &mut ev),
                     8 => {
-                        if let Some(c) = produced.get(rand(produced.len() as u64 + 1) as usize) {
+                        if let Some(c) = produced.get(rng.below(produced.len() as u64 + 1) as usize)
+                        {
                             q.abandon_message(c.stream_id, c.message_id, 0, &mut ev);
                             if open.get(&c.stream_id) == Some(&c.message_id) {
                                 open.remove(&c.stream_id);
@@ -1160,14 +1160,14 @@ mod tests {
                         }
                     }
                     _ => {
-                        let n = rand(3000) as usize;
+                        let n = rng.below(3000) as usize;
                         q.release(n);
                     }
                 }
-                if rand(50) == 0 {
+                if rng.below(50) == 0 {
                     let sched = [Scheduler::Fcfs, Scheduler::Priority, Scheduler::RoundRobin];
-                    q.set_scheduler(sched[rand(3) as usize]);
-                    q.set_stream_priority(rand(6) as u16, rand(4) as u16);
+                    q.set_scheduler(sched[rng.below(3) as usize]);
+                    q.set_stream_priority(rng.below(6) as u16, rng.below(4) as u16);
                 }
                 for e in ev.drain(..) {
                     if let Event::SendFailed { payload, .. } = e {
