@@ -794,6 +794,7 @@ fn slot<T: Default>(table: &mut Vec<T>, idx: PathId) -> &mut T {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assoc::tx::tests::send_failed;
     use crate::assoc::tx::SendQueue;
     use crate::assoc::OutgoingMessage;
     use crate::test_rng::TestRng;
@@ -1182,18 +1183,6 @@ mod tests {
         }
     }
 
-    fn failed(e: &Event) -> (bool, bool, bool, usize) {
-        match e {
-            Event::SendFailed {
-                sent,
-                frag,
-                payload,
-                ..
-            } => (*sent, frag.first, frag.last, payload.len()),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-
     #[test]
     fn ttl_abandons_sent_message_per_fragment_and_forward_tsn() {
         let t0 = Instant::now();
@@ -1210,7 +1199,7 @@ mod tests {
         let gone = o.abandon_expired(t0 + ms(100), &mut ev);
         assert!(o.has_forward_tsn());
         assert_eq!(gone, [(4, 1)]);
-        let got: Vec<_> = ev.iter().map(failed).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [

@@ -616,6 +616,7 @@ impl SendQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assoc::tx::tests::send_failed;
     use crate::test_rng::TestRng;
     use std::time::Duration;
 
@@ -630,18 +631,6 @@ mod tests {
 
     fn drain(q: &mut SendQueue) -> Vec<OutChunk> {
         std::iter::from_fn(|| q.produce(usize::MAX)).collect()
-    }
-
-    fn frag(e: &Event) -> (bool, bool, bool, usize) {
-        match e {
-            Event::SendFailed {
-                sent,
-                frag,
-                payload,
-                ..
-            } => (*sent, frag.first, frag.last, payload.len()),
-            other => panic!("unexpected event {other:?}"),
-        }
     }
 
     #[test]
@@ -789,7 +778,7 @@ mod tests {
         q.set_num_streams(5);
         let mut ev = Vec::new();
         q.drop_invalid_streams(1, &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [
@@ -959,7 +948,7 @@ mod tests {
         q.expire(now + Duration::from_millis(1999), &mut ev);
         assert!(ev.is_empty());
         q.expire(now + Duration::from_millis(2000), &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [
@@ -1010,7 +999,7 @@ mod tests {
         assert_eq!(q.queued_bytes(), 710);
         // Its sent fragment was abandoned by the outstanding queue: the rest goes too.
         q.abandon_message(1, first.message_id, 0, &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(got, [(false, false, false, 500), (false, false, true, 200)]);
         let c = drain(&mut q);
         assert_eq!(c.len(), 1);
@@ -1054,7 +1043,7 @@ mod tests {
         q.enqueue(now, msg(1, 10, 2), 500).unwrap();
         let mut ev = Vec::new();
         q.drain_failed(5, &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [

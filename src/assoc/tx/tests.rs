@@ -7,12 +7,26 @@ use std::time::{Duration, Instant};
 
 use super::{Congestion, OutstandingData, RtoEstimator, SendQueue};
 use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
-use crate::assoc::OutgoingMessage;
+use crate::assoc::{Event, OutgoingMessage};
 use crate::wire::chunk::{GapBlock, SackChunk};
 
 const MTU: usize = 1200;
 const CHUNK: usize = 1000;
 const RTT: Duration = Duration::from_millis(100);
+
+/// What the send-queue and outstanding-data tests check of a `SendFailed` event: (sent,
+/// first fragment, last fragment, payload bytes). Panics on any other event.
+pub(super) fn send_failed(e: &Event) -> (bool, bool, bool, usize) {
+    match e {
+        Event::SendFailed {
+            sent,
+            frag,
+            payload,
+            ..
+        } => (*sent, frag.first, frag.last, payload.len()),
+        other => panic!("unexpected event {other:?}"),
+    }
+}
 
 struct Sim {
     now: Instant,
