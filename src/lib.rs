@@ -12,4 +12,6 @@ pub mod abi;
 pub mod assoc;
 pub mod shim;
 pub mod stack;
+#[cfg(test)]
+mod test_rng;
 pub mod wire;

@@ -39,6 +39,7 @@ mod paths;
 mod pr;
 mod rand;
 pub mod rx;
+pub mod serial;
 mod shutdown;
 mod timer;
 mod transmit;

@@ -138,6 +138,16 @@ fn exact<T: Pod>(c: &Cmsg<'_>) -> Result<T, c_int> {
     T::read_from(c.data).ok_or(libc::EINVAL)
 }
 
+/// [`exact`] for SCTP_SNDRCV / SCTP_SNDINFO: EINVAL too when the send flags (`flags` picks
+/// them) leave [`SEND_FLAGS_MASK`].
+fn exact_send<T: Pod>(c: &Cmsg<'_>, flags: fn(&T) -> u16) -> Result<T, c_int> {
+    let s = exact::<T>(c)?;
+    if flags(&s) & !SEND_FLAGS_MASK != 0 {
+        return Err(libc::EINVAL);
+    }
+    Ok(s)
+}
+
 /// Parses the control buffer of `sendmsg` (RFC 6458 5.3; Linux `sctp_msghdr_parse`): other
 /// levels are ignored; at level IPPROTO_SCTP each type must have `cmsg_len == CMSG_LEN(sizeof)`
 /// exactly, `sinfo_flags`/`snd_flags` must stay within [`SEND_FLAGS_MASK`], `pr_policy` within
@@ -151,20 +161,8 @@ pub fn parse_send_cmsgs(control: &[u8]) -> Result<SendCmsgs, c_int> {
         }
         match c.kind {
             SCTP_INIT => out.init = Some(exact::<sctp_initmsg>(&c)?),
-            SCTP_SNDRCV => {
-                let s = exact::<sctp_sndrcvinfo>(&c)?;
-                if s.sinfo_flags & !SEND_FLAGS_MASK != 0 {
-                    return Err(libc::EINVAL);
-                }
-                out.sndrcv = Some(s);
-            }
-            SCTP_SNDINFO => {
-                let s = exact::<sctp_sndinfo>(&c)?;
-                if s.snd_flags & !SEND_FLAGS_MASK != 0 {
-                    return Err(libc::EINVAL);
-                }
-                out.sndinfo = Some(s);
-            }
+            SCTP_SNDRCV => out.sndrcv = Some(exact_send(&c, |s: &sctp_sndrcvinfo| s.sinfo_flags)?),
+            SCTP_SNDINFO => out.sndinfo = Some(exact_send(&c, |s: &sctp_sndinfo| s.snd_flags)?),
             SCTP_PRINFO => {
                 let mut p = exact::<sctp_prinfo>(&c)?;
                 if p.pr_policy & !SCTP_PR_SCTP_MASK != 0 {
@@ -477,6 +475,7 @@ pub fn write_recv_cmsgs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
 
     /// Appends one cmsg the way a C program lays it out with CMSG_NXTHDR.
     fn push(buf: &mut Vec<u8>, level: c_int, kind: c_int, data: &[u8]) {
@@ -674,16 +673,11 @@ mod tests {
         let p = SendParams::parse(&buf).unwrap();
         assert_eq!(p.check_dst_addrs(), Err(libc::EINVAL));
         // Arbitrary bytes never panic.
-        let mut x = 0x9e37_79b9u32;
+        let mut rng = TestRng::new(0x9e37_79b9);
         for _ in 0..2000 {
             let mut junk = [0u8; 64];
-            for b in &mut junk {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                *b = x as u8;
-            }
-            junk[0] = (x % 80) as u8;
+            junk.fill_with(|| rng.byte());
+            junk[0] = rng.below(80) as u8;
             junk[1..8].fill(0);
             let _ = parse_send_cmsgs(&junk);
         }

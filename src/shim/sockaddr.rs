@@ -335,6 +335,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
 
     fn sin(ip: [u8; 4], port: u16) -> Vec<u8> {
         let mut b = vec![0u8; 16];
@@ -589,20 +590,14 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic_and_round_trip() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = TestRng::new(0x2545_f491_4f6c_dd1d);
         let mut parsed = 0;
         for _ in 0..5000 {
-            let len = (next() % 90) as usize;
-            let mut b: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            let len = (rng.next() % 90) as usize;
+            let mut b: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
             if len >= 2 {
-                let fam =
-                    [libc::AF_INET, libc::AF_INET6, libc::AF_UNSPEC, 9090][(next() % 4) as usize];
+                let fam = [libc::AF_INET, libc::AF_INET6, libc::AF_UNSPEC, 9090]
+                    [(rng.next() % 4) as usize];
                 b[0..2].copy_from_slice(&(fam as u16).to_ne_bytes());
             }
             for policy in [AddrPolicy::INET, AddrPolicy::INET6] {

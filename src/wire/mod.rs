@@ -20,7 +20,8 @@
 //!
 //! Layout: `chunk/` one file per chunk type, `param/` one per parameter, `cause/` one per error
 //! cause, each with its RFC diagram and its own round-trip tests; `bytes` the bounds-checked
-//! readers, writers and TLV framing. Test-only modules: `captures` (packets from usrsctp, in
+//! readers, writers and TLV framing; `tlv` what parameters and causes share (parse one, encode
+//! one, lists inside a chunk). Test-only modules: `captures` (packets from usrsctp, in
 //! `testdata/`), `mutation_tests` (randomized robustness), `tshark_tests` (Wireshark decodes
 //! what we build), `test_packets` (one of everything); `check` holds the self-checks shared with
 //! the cargo-fuzz targets in `fuzz/`.
@@ -39,6 +40,7 @@ pub mod packet;
 pub mod param;
 #[cfg(test)]
 mod test_packets;
+mod tlv;
 #[cfg(test)]
 mod tshark_tests;
 mod unrecognized;

@@ -58,44 +58,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunk_type_bits() {
-        assert_eq!(
-            UnrecognizedAction::of_chunk_type(0x3F),
-            UnrecognizedAction::Stop
-        );
-        assert_eq!(
-            UnrecognizedAction::of_chunk_type(0x40),
-            UnrecognizedAction::StopAndReport
-        );
-        assert_eq!(
-            UnrecognizedAction::of_chunk_type(0x84),
-            UnrecognizedAction::Skip
-        );
-        assert_eq!(
-            UnrecognizedAction::of_chunk_type(0xC0),
-            UnrecognizedAction::SkipAndReport
-        );
-        assert!(UnrecognizedAction::StopAndReport.stops());
-        assert!(!UnrecognizedAction::Skip.reports());
-    }
-
-    #[test]
-    fn param_type_bits() {
-        assert_eq!(
-            UnrecognizedAction::of_param_type(0x0005),
-            UnrecognizedAction::Stop
-        );
-        assert_eq!(
-            UnrecognizedAction::of_param_type(0x4001),
-            UnrecognizedAction::StopAndReport
-        );
-        assert_eq!(
-            UnrecognizedAction::of_param_type(0x8000),
-            UnrecognizedAction::Skip
-        );
-        assert_eq!(
-            UnrecognizedAction::of_param_type(0xC000),
-            UnrecognizedAction::SkipAndReport
-        );
+    fn action_from_the_two_high_bits() {
+        use UnrecognizedAction::*;
+        // (chunk type, parameter type, action): RFC 9260 3.2 and 3.2.1.
+        let cases = [
+            (0x3F, 0x0005, Stop),
+            (0x40, 0x4001, StopAndReport),
+            (0x84, 0x8000, Skip),
+            (0xC0, 0xC000, SkipAndReport),
+        ];
+        for (chunk_type, param_type, action) in cases {
+            assert_eq!(UnrecognizedAction::of_chunk_type(chunk_type), action);
+            assert_eq!(UnrecognizedAction::of_param_type(param_type), action);
+        }
+        assert!(StopAndReport.stops());
+        assert!(!Skip.reports());
     }
 }

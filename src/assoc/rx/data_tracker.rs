@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::delayed_sack::DelayedSack;
 use super::range_set::RangeSet;
-use super::serial::{unwrap_tsn, UNWRAP_BASE};
+use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
 use crate::wire::chunk::{GapBlock, SackChunk};
 
 /// How far above the cumulative TSN ack a TSN may be and still be accepted: Gap Ack Block

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use super::reassembly::{concat, Discarded};
-use super::serial::{SeqSpace, UNWRAP_BASE};
+use crate::assoc::serial::{SeqSpace, UNWRAP_BASE};
 use crate::assoc::Message;
 use crate::wire::chunk::DataChunk;
 

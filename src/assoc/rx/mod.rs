@@ -27,7 +27,6 @@ mod mid_fragments;
 mod ordered;
 mod range_set;
 mod reassembly;
-pub mod serial;
 #[cfg(test)]
 mod tests;
 mod tsn_fragments;

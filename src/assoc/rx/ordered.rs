@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::serial::{SeqSpace, UNWRAP_BASE};
+use crate::assoc::serial::{SeqSpace, UNWRAP_BASE};
 use crate::assoc::Message;
 
 /// Ordered-delivery state of one stream.

@@ -26,9 +26,9 @@ use std::net::IpAddr;
 use super::data_tracker::DataTracker;
 use super::mid_fragments::MidPartials;
 use super::ordered::OrderedStream;
-use super::serial::SeqSpace;
 use super::tsn_fragments::TsnFragments;
 use super::RxError;
+use crate::assoc::serial::SeqSpace;
 use crate::assoc::Message;
 use crate::wire::chunk::{DataChunk, SkippedStream};
 

@@ -7,35 +7,10 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::{DataTracker, Observed, ReassemblyQueue, RxError};
 use crate::assoc::Message;
+use crate::test_rng::TestRng;
 use crate::wire::chunk::{DataChunk, SkippedStream};
 
 const PEER: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-
-/// xorshift64*: deterministic randomness for the tests.
-struct TestRng(u64);
-
-impl TestRng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            v.swap(i, self.below(i as u64 + 1) as usize);
-        }
-    }
-}
 
 /// An owned DATA/I-DATA chunk as the sender model keeps it.
 #[derive(Debug, Clone)]
@@ -156,7 +131,7 @@ fn traffic(
 /// Runs the sender model against the receive path until everything is delivered; returns
 /// the messages in delivery order.
 fn run(seed: u64, i_data: bool) -> (Vec<Message>, Vec<Expected>) {
-    let mut rng = TestRng(seed);
+    let mut rng = TestRng::new(seed);
     let first_tsn = (u32::MAX - 300).wrapping_add(rng.below(600) as u32); // crosses 2^32 in most runs
     let (sent, expected) = traffic(&mut rng, i_data, first_tsn, 400, 5, 300);
     let mut tracker = DataTracker::new(first_tsn);
@@ -283,7 +258,7 @@ fn random_i_data_traffic_delivered_intact_in_order() {
 #[test]
 fn hostile_random_input_stays_bounded() {
     for i_data in [false, true] {
-        let mut rng = TestRng(0x1234_5678 + u64::from(i_data));
+        let mut rng = TestRng::new(0x1234_5678 + u64::from(i_data));
         let mut tracker = DataTracker::new(rng.next() as u32);
         let mut queue = ReassemblyQueue::new(4000, 4, i_data);
         let mut seen_messages = HashSet::new();

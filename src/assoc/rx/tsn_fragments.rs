@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use super::range_set::RangeSet;
 use super::reassembly::{concat, Discarded};
-use super::serial::{unwrap_tsn, UNWRAP_BASE};
+use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
 use crate::assoc::Message;
 use crate::wire::chunk::DataChunk;
 

@@ -25,7 +25,6 @@ mod pr_stats;
 mod prune;
 mod rto;
 mod send_queue;
-pub(crate) mod serial;
 #[cfg(test)]
 mod tests;
 

@@ -3,17 +3,17 @@
 //! miss indications and Fast Recovery (7.2.4), and PR-SCTP abandonment with the Advanced
 //! Peer Ack Point (RFC 3758 3.5, RFC 7496, RFC 8260 I-FORWARD-TSN).
 //!
-//! TSNs are kept as 64-bit values extended from the 32-bit wire TSNs (see `serial`), so the
-//! chunks from the cumulative ack point on sit in a `VecDeque` indexed by TSN offset and the
+//! TSNs are kept as 64-bit values unwrapped from the 32-bit wire TSNs (see `assoc::serial`), so
+//! the chunks from the cumulative ack point on sit in a `VecDeque` indexed by TSN offset and the
 //! retransmission sets are ordered maps without wraparound concerns.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::send_queue::OutChunk;
-use super::serial;
 use super::PathId;
 use super::PrStats;
+use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
 use crate::assoc::{Event, PrPolicy};
 use crate::wire::chunk::{ForwardTsnChunk, SackChunk, SkippedStream};
 
@@ -164,7 +164,7 @@ impl OutstandingData {
     /// `initial_tsn`: our Initial TSN from INIT / INIT ACK.
     pub fn new(initial_tsn: u32) -> Self {
         OutstandingData {
-            first: (1 << 32) + u64::from(initial_tsn),
+            first: UNWRAP_BASE + u64::from(initial_tsn),
             entries: VecDeque::new(),
             fast_rtx: BTreeSet::new(),
             t3_rtx: BTreeSet::new(),
@@ -249,7 +249,7 @@ impl OutstandingData {
     pub fn handle_sack(&mut self, now: Instant, sack: &SackChunk) -> Result<SackResult, SackError> {
         let mut res = SackResult::default();
         self.stats.isacks += 1;
-        let cum = serial::extend(self.first - 1, sack.cum_tsn_ack);
+        let cum = unwrap_tsn(self.first - 1, sack.cum_tsn_ack);
         if cum < self.first - 1 {
             res.ignored = true;
             res.peer_rwnd = self.peer_rwnd;
@@ -636,7 +636,7 @@ impl OutstandingData {
     }
 
     fn index_of(&self, tsn: u32) -> Option<usize> {
-        let ext = serial::extend(self.first, tsn);
+        let ext = unwrap_tsn(self.first, tsn);
         if ext < self.first {
             return None;
         }
@@ -794,8 +794,10 @@ fn slot<T: Default>(table: &mut Vec<T>, idx: PathId) -> &mut T {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assoc::tx::tests::send_failed;
     use crate::assoc::tx::SendQueue;
     use crate::assoc::OutgoingMessage;
+    use crate::test_rng::TestRng;
     use crate::wire::chunk::GapBlock;
     use std::collections::BTreeSet;
 
@@ -1181,18 +1183,6 @@ mod tests {
         }
     }
 
-    fn failed(e: &Event) -> (bool, bool, bool, usize) {
-        match e {
-            Event::SendFailed {
-                sent,
-                frag,
-                payload,
-                ..
-            } => (*sent, frag.first, frag.last, payload.len()),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-
     #[test]
     fn ttl_abandons_sent_message_per_fragment_and_forward_tsn() {
         let t0 = Instant::now();
@@ -1209,7 +1199,7 @@ mod tests {
         let gone = o.abandon_expired(t0 + ms(100), &mut ev);
         assert!(o.has_forward_tsn());
         assert_eq!(gone, [(4, 1)]);
-        let got: Vec<_> = ev.iter().map(failed).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [
@@ -1396,22 +1386,6 @@ mod tests {
         check(&o);
     }
 
-    /// xorshift64*: deterministic randomness for the simulation.
-    struct Prng(u64);
-
-    impl Prng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
-
     /// Receiver model: SACK from the set of TSNs received, listing at most `max_blocks` gap
     /// blocks (receivers such as Linux truncate the list).
     fn receiver_sack(cum: u64, received: &BTreeSet<u64>, max_blocks: usize) -> SackChunk {
@@ -1449,7 +1423,7 @@ mod tests {
     /// block lists and random T3 expiries; with `ttl`, a third of the messages have a lifetime and are abandoned, the
     /// receiver model applying the FORWARD TSNs. Checks the accounting after every step.
     fn simulate(seed: u64, ttl: bool) -> SimStats {
-        let mut rng = Prng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut rng = TestRng::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let mut now = Instant::now();
         let init = u32::MAX - 40;
         let i_data = seed % 2 == 0;
@@ -1474,7 +1448,7 @@ mod tests {
             q.enqueue(now, m, 1000).unwrap();
         }
         let mut received: BTreeSet<u64> = BTreeSet::new();
-        let mut cum: u64 = (1 << 32) + u64::from(init) - 1;
+        let mut cum: u64 = UNWRAP_BASE + u64::from(init) - 1;
         let mut old_sacks: Vec<SackChunk> = Vec::new();
         let mut events = Vec::new();
         let mut rounds = 0;
@@ -1499,7 +1473,7 @@ mod tests {
             if let Some(fwd) = o.forward_tsn(i_data) {
                 st.forward_tsns += 1;
                 if rng.below(5) != 0 {
-                    cum = cum.max(serial::extend(cum, fwd.new_cum_tsn));
+                    cum = cum.max(unwrap_tsn(cum, fwd.new_cum_tsn));
                     received = received.split_off(&(cum + 1));
                 }
             }
@@ -1515,7 +1489,7 @@ mod tests {
                         None => break,
                     },
                 };
-                let ext = serial::extend(cum, tsn);
+                let ext = unwrap_tsn(cum, tsn);
                 if rng.below(5) != 0 && ext > cum {
                     received.insert(ext);
                 }
@@ -1527,9 +1501,9 @@ mod tests {
             let s = receiver_sack(cum, &received, max_blocks);
             if rng.below(4) == 0 && !old_sacks.is_empty() {
                 let old = &old_sacks[rng.below(old_sacks.len() as u64) as usize];
-                let sender_cum = serial::extend(cum, o.cum_ack());
+                let sender_cum = unwrap_tsn(cum, o.cum_ack());
                 // A reordered, older SACK: dropped when behind.
-                if serial::extend(cum, old.cum_tsn_ack) < sender_cum {
+                if unwrap_tsn(cum, old.cum_tsn_ack) < sender_cum {
                     assert!(o.handle_sack(now, old).unwrap().ignored);
                     st.ignored_sacks += 1;
                 }
@@ -1558,7 +1532,7 @@ mod tests {
 
     #[test]
     fn random_hostile_sacks_never_break_accounting() {
-        let mut rng = Prng(0xdead_beef_cafe_f00d);
+        let mut rng = TestRng::new(0xdead_beef_cafe_f00d);
         let t0 = Instant::now();
         let init = u32::MAX - 100;
         let mut o = OutstandingData::new(init);
@@ -1592,7 +1566,7 @@ mod tests {
             let blocks: Vec<(u16, u16)> = (0..rng.below(6))
                 .map(|_| (rng.below(60) as u16, rng.below(60) as u16))
                 .collect();
-            let ahead = serial::extend(o.first - 1, cum) >= o.next_ext();
+            let ahead = unwrap_tsn(o.first - 1, cum) >= o.next_ext();
             match o.handle_sack(now, &sack(cum, &blocks)) {
                 Ok(_) => assert!(!ahead),
                 Err(SackError::AcksUnsentTsn) => assert!(ahead),
@@ -1605,7 +1579,7 @@ mod tests {
                 2 => {
                     o.abandon_expired(now, &mut ev);
                     if let Some(f) = o.forward_tsn(step % 2 == 0) {
-                        assert!(serial::extend(o.first, f.new_cum_tsn) >= o.first);
+                        assert!(unwrap_tsn(o.first, f.new_cum_tsn) >= o.first);
                     }
                 }
                 _ => {

@@ -616,6 +616,8 @@ impl SendQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assoc::tx::tests::send_failed;
+    use crate::test_rng::TestRng;
     use std::time::Duration;
 
     fn msg(stream_id: u16, len: usize, fill: u8) -> OutgoingMessage {
@@ -629,18 +631,6 @@ mod tests {
 
     fn drain(q: &mut SendQueue) -> Vec<OutChunk> {
         std::iter::from_fn(|| q.produce(usize::MAX)).collect()
-    }
-
-    fn frag(e: &Event) -> (bool, bool, bool, usize) {
-        match e {
-            Event::SendFailed {
-                sent,
-                frag,
-                payload,
-                ..
-            } => (*sent, frag.first, frag.last, payload.len()),
-            other => panic!("unexpected event {other:?}"),
-        }
     }
 
     #[test]
@@ -788,7 +778,7 @@ mod tests {
         q.set_num_streams(5);
         let mut ev = Vec::new();
         q.drop_invalid_streams(1, &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [
@@ -958,7 +948,7 @@ mod tests {
         q.expire(now + Duration::from_millis(1999), &mut ev);
         assert!(ev.is_empty());
         q.expire(now + Duration::from_millis(2000), &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [
@@ -1009,7 +999,7 @@ mod tests {
         assert_eq!(q.queued_bytes(), 710);
         // Its sent fragment was abandoned by the outstanding queue: the rest goes too.
         q.abandon_message(1, first.message_id, 0, &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(got, [(false, false, false, 500), (false, false, true, 200)]);
         let c = drain(&mut q);
         assert_eq!(c.len(), 1);
@@ -1053,7 +1043,7 @@ mod tests {
         q.enqueue(now, msg(1, 10, 2), 500).unwrap();
         let mut ev = Vec::new();
         q.drain_failed(5, &mut ev);
-        let got: Vec<_> = ev.iter().map(frag).collect();
+        let got: Vec<_> = ev.iter().map(send_failed).collect();
         assert_eq!(
             got,
             [
@@ -1105,13 +1095,7 @@ mod tests {
 
     #[test]
     fn randomized_operations_keep_accounting() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut rand = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = TestRng::new(0x1234_5678_9abc_def1);
         for i_data in [false, true] {
             let t0 = Instant::now();
             let mut q = SendQueue::new(50_000, 6, i_data);
@@ -1123,21 +1107,25 @@ mod tests {
             let mut open: HashMap<u16, u64> = HashMap::new();
             for step in 0..5000u64 {
                 let now = t0 + Duration::from_millis(step);
-                match rand(10) {
+                match rng.below(10) {
                     0..=3 => {
-                        let mut m = msg(rand(6) as u16, 1 + rand(2500) as usize, step as u8);
-                        m.unordered = rand(4) == 0;
-                        m.pr = match rand(3) {
-                            0 => PrPolicy::Ttl(Duration::from_millis(rand(300))),
+                        let mut m = msg(
+                            rng.below(6) as u16,
+                            1 + rng.below(2500) as usize,
+                            step as u8,
+                        );
+                        m.unordered = rng.below(4) == 0;
+                        m.pr = match rng.below(3) {
+                            0 => PrPolicy::Ttl(Duration::from_millis(rng.below(300))),
                             _ => PrPolicy::Reliable,
                         };
                         let len = m.payload.len();
-                        if q.enqueue(now, m, 1 + rand(1200) as usize).is_ok() {
+                        if q.enqueue(now, m, 1 + rng.below(1200) as usize).is_ok() {
                             accepted += len;
                         }
                     }
                     4..=6 => {
-                        if let Some(c) = q.produce(rand(1500) as usize) {
+                        if let Some(c) = q.produce(rng.below(1500) as usize) {
                             out += c.payload.len();
                             if let Some(&m) = open.get(&c.stream_id) {
                                 assert_eq!(c.message_id, m, "fragments of a message stay together");
@@ -1152,7 +1140,8 @@ mod tests {
                     }
                     7 => q.expire(now, &mut ev),
                     8 => {
-                        if let Some(c) = produced.get(rand(produced.len() as u64 + 1) as usize) {
+                        if let Some(c) = produced.get(rng.below(produced.len() as u64 + 1) as usize)
+                        {
                             q.abandon_message(c.stream_id, c.message_id, 0, &mut ev);
                             if open.get(&c.stream_id) == Some(&c.message_id) {
                                 open.remove(&c.stream_id);
@@ -1160,14 +1149,14 @@ mod tests {
                         }
                     }
                     _ => {
-                        let n = rand(3000) as usize;
+                        let n = rng.below(3000) as usize;
                         q.release(n);
                     }
                 }
-                if rand(50) == 0 {
+                if rng.below(50) == 0 {
                     let sched = [Scheduler::Fcfs, Scheduler::Priority, Scheduler::RoundRobin];
-                    q.set_scheduler(sched[rand(3) as usize]);
-                    q.set_stream_priority(rand(6) as u16, rand(4) as u16);
+                    q.set_scheduler(sched[rng.below(3) as usize]);
+                    q.set_stream_priority(rng.below(6) as u16, rng.below(4) as u16);
                 }
                 for e in ev.drain(..) {
                     if let Event::SendFailed { payload, .. } = e {

@@ -5,13 +5,28 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use super::{serial, Congestion, OutstandingData, RtoEstimator, SendQueue};
-use crate::assoc::OutgoingMessage;
+use super::{Congestion, OutstandingData, RtoEstimator, SendQueue};
+use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
+use crate::assoc::{Event, OutgoingMessage};
 use crate::wire::chunk::{GapBlock, SackChunk};
 
 const MTU: usize = 1200;
 const CHUNK: usize = 1000;
 const RTT: Duration = Duration::from_millis(100);
+
+/// What the send-queue and outstanding-data tests check of a `SendFailed` event: (sent,
+/// first fragment, last fragment, payload bytes). Panics on any other event.
+pub(super) fn send_failed(e: &Event) -> (bool, bool, bool, usize) {
+    match e {
+        Event::SendFailed {
+            sent,
+            frag,
+            payload,
+            ..
+        } => (*sent, frag.first, frag.last, payload.len()),
+        other => panic!("unexpected event {other:?}"),
+    }
+}
 
 struct Sim {
     now: Instant,
@@ -52,7 +67,7 @@ impl Sim {
                 Duration::from_secs(1),
                 Duration::from_secs(60),
             ),
-            cum: (1 << 32) + u64::from(initial_tsn) - 1,
+            cum: UNWRAP_BASE + u64::from(initial_tsn) - 1,
             received: BTreeSet::new(),
             in_transit: Vec::new(),
             fr_from: None,
@@ -93,7 +108,7 @@ impl Sim {
         let mut sacks = Vec::new();
         for (i, &tsn) in sent.iter().enumerate() {
             if !lose(tsn) {
-                let ext = serial::extend(self.cum, tsn);
+                let ext = unwrap_tsn(self.cum, tsn);
                 if ext > self.cum {
                     self.received.insert(ext);
                 }

@@ -37,7 +37,8 @@ mod unresolvable_address;
 mod unsupported_hmac_id;
 mod user_initiated_abort;
 
-use super::bytes::{list_len, pad4, split_tlv, write_tlv, RawTlv, TlvIter, Writer};
+use super::bytes::{RawTlv, TlvIter, Writer};
+use super::tlv::{self, Tlv};
 use super::ParseError;
 
 /// Cause codes.
@@ -134,11 +135,7 @@ pub enum ErrorCause<'a> {
 impl<'a> ErrorCause<'a> {
     /// Parses exactly one cause; only padding (up to 3 bytes) may follow it.
     pub fn parse(bytes: &'a [u8]) -> Result<ErrorCause<'a>, ParseError> {
-        let (tlv, rest) = split_tlv(bytes)?;
-        if !rest.is_empty() {
-            return Err(ParseError::BadLength);
-        }
-        ErrorCause::from_tlv(tlv)
+        tlv::parse_one(bytes)
     }
 
     /// Parses the causes of an ERROR or ABORT chunk or of an Error Cause Indication.
@@ -146,32 +143,6 @@ impl<'a> ErrorCause<'a> {
         TlvIter::new(bytes)
             .map(|tlv| tlv.and_then(ErrorCause::from_tlv))
             .collect()
-    }
-
-    fn from_tlv(tlv: RawTlv<'a>) -> Result<ErrorCause<'a>, ParseError> {
-        let v = tlv.value;
-        Ok(match tlv.kind {
-            code::INVALID_STREAM_ID => invalid_stream_id::parse(v)?,
-            code::MISSING_MANDATORY_PARAM => missing_mandatory_param::parse(v)?,
-            code::STALE_COOKIE => stale_cookie::parse(v)?,
-            code::OUT_OF_RESOURCE => out_of_resource::parse(v)?,
-            code::UNRESOLVABLE_ADDRESS => unresolvable_address::parse(v),
-            code::UNRECOGNIZED_CHUNK_TYPE => unrecognized_chunk_type::parse(v),
-            code::INVALID_MANDATORY_PARAM => invalid_mandatory_param::parse(v)?,
-            code::UNRECOGNIZED_PARAMS => unrecognized_params::parse(v),
-            code::NO_USER_DATA => no_user_data::parse(v)?,
-            code::COOKIE_WHILE_SHUTTING_DOWN => cookie_while_shutting_down::parse(v)?,
-            code::RESTART_WITH_NEW_ADDRESSES => restart_with_new_addresses::parse(v),
-            code::USER_INITIATED_ABORT => user_initiated_abort::parse(v),
-            code::PROTOCOL_VIOLATION => protocol_violation::parse(v),
-            code::DELETE_LAST_ADDRESS => delete_last_address::parse(v),
-            code::RESOURCE_SHORTAGE => resource_shortage::parse(v),
-            code::DELETE_SOURCE_ADDRESS => delete_source_address::parse(v),
-            code::ILLEGAL_ASCONF_ACK => illegal_asconf_ack::parse(v),
-            code::NO_AUTHORIZATION => request_refused::parse(v),
-            code::UNSUPPORTED_HMAC_ID => unsupported_hmac_id::parse(v)?,
-            code => ErrorCause::Unknown { code, value: v },
-        })
     }
 
     /// The cause code on the wire.
@@ -202,8 +173,52 @@ impl<'a> ErrorCause<'a> {
         }
     }
 
+    /// Bytes [`ErrorCause::encode`] writes: header, information and padding.
+    pub fn encoded_len(&self) -> usize {
+        tlv::encoded_len(self)
+    }
+
+    /// Writes the cause (with its padding) at the start of `buf` and returns the bytes
+    /// written, or 0 (writing nothing) when `buf` is shorter than
+    /// [`ErrorCause::encoded_len`] or the information is too long for the 16-bit length.
+    pub fn encode(&self, buf: &mut [u8]) -> usize {
+        tlv::encode(self, buf)
+    }
+}
+
+impl<'a> Tlv<'a> for ErrorCause<'a> {
+    fn from_tlv(tlv: RawTlv<'a>) -> Result<ErrorCause<'a>, ParseError> {
+        let v = tlv.value;
+        Ok(match tlv.kind {
+            code::INVALID_STREAM_ID => invalid_stream_id::parse(v)?,
+            code::MISSING_MANDATORY_PARAM => missing_mandatory_param::parse(v)?,
+            code::STALE_COOKIE => stale_cookie::parse(v)?,
+            code::OUT_OF_RESOURCE => out_of_resource::parse(v)?,
+            code::UNRESOLVABLE_ADDRESS => unresolvable_address::parse(v),
+            code::UNRECOGNIZED_CHUNK_TYPE => unrecognized_chunk_type::parse(v),
+            code::INVALID_MANDATORY_PARAM => invalid_mandatory_param::parse(v)?,
+            code::UNRECOGNIZED_PARAMS => unrecognized_params::parse(v),
+            code::NO_USER_DATA => no_user_data::parse(v)?,
+            code::COOKIE_WHILE_SHUTTING_DOWN => cookie_while_shutting_down::parse(v)?,
+            code::RESTART_WITH_NEW_ADDRESSES => restart_with_new_addresses::parse(v),
+            code::USER_INITIATED_ABORT => user_initiated_abort::parse(v),
+            code::PROTOCOL_VIOLATION => protocol_violation::parse(v),
+            code::DELETE_LAST_ADDRESS => delete_last_address::parse(v),
+            code::RESOURCE_SHORTAGE => resource_shortage::parse(v),
+            code::DELETE_SOURCE_ADDRESS => delete_source_address::parse(v),
+            code::ILLEGAL_ASCONF_ACK => illegal_asconf_ack::parse(v),
+            code::NO_AUTHORIZATION => request_refused::parse(v),
+            code::UNSUPPORTED_HMAC_ID => unsupported_hmac_id::parse(v)?,
+            code => ErrorCause::Unknown { code, value: v },
+        })
+    }
+
+    fn kind(&self) -> u16 {
+        self.code()
+    }
+
     /// Length of the cause-specific information, without header or padding.
-    pub(crate) fn value_len(&self) -> usize {
+    fn value_len(&self) -> usize {
         match self {
             ErrorCause::InvalidStreamId { .. } => 4,
             ErrorCause::MissingMandatoryParam { param_types } => 4 + 2 * param_types.len(),
@@ -228,25 +243,8 @@ impl<'a> ErrorCause<'a> {
         }
     }
 
-    /// Bytes [`ErrorCause::encode`] writes: header, information and padding.
-    pub fn encoded_len(&self) -> usize {
-        pad4(4 + self.value_len())
-    }
-
-    /// Writes the cause (with its padding) at the start of `buf` and returns the bytes
-    /// written, or 0 (writing nothing) when `buf` is shorter than
-    /// [`ErrorCause::encoded_len`] or the information is too long for the 16-bit length.
-    pub fn encode(&self, buf: &mut [u8]) -> usize {
-        let len = self.encoded_len();
-        if len > buf.len() || 4 + self.value_len() > usize::from(u16::MAX) {
-            return 0;
-        }
-        self.write(&mut Writer::new(buf));
-        len
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        write_tlv(w, self.code(), self.value_len(), |w| match self {
+    fn write_value(&self, w: &mut Writer<'_>) {
+        match self {
             ErrorCause::InvalidStreamId { stream_id } => invalid_stream_id::write(w, *stream_id),
             ErrorCause::MissingMandatoryParam { param_types } => {
                 missing_mandatory_param::write(w, param_types)
@@ -271,27 +269,7 @@ impl<'a> ErrorCause<'a> {
             | ErrorCause::RequestRefused { param: v }
             | ErrorCause::Unknown { value: v, .. } => w.bytes(v),
             ErrorCause::UnsupportedHmacId { hmac_id } => w.u16(*hmac_id),
-        });
-    }
-}
-
-/// Value length of a cause list inside a chunk: all padded but the last (RFC 9260 3.2).
-pub(crate) fn list_value_len(causes: &[ErrorCause<'_>]) -> usize {
-    list_len(causes.iter().map(|c| 4 + c.value_len()))
-}
-
-pub(crate) fn write_list(w: &mut Writer<'_>, causes: &[ErrorCause<'_>]) {
-    for c in causes {
-        c.write(w);
-    }
-}
-
-/// A cause whose length must be 4 (no information).
-fn empty<'a>(value: &[u8], cause: ErrorCause<'a>) -> Result<ErrorCause<'a>, ParseError> {
-    if value.is_empty() {
-        Ok(cause)
-    } else {
-        Err(ParseError::BadLength)
+        }
     }
 }
 
@@ -301,12 +279,7 @@ pub(crate) mod tests {
 
     /// Encodes `c`, checks size and padding, parses it back and compares.
     pub(crate) fn round_trip(c: &ErrorCause<'_>) -> Vec<u8> {
-        let mut buf = vec![0xAAu8; c.encoded_len() + 3];
-        let n = c.encode(&mut buf);
-        assert_eq!(n, c.encoded_len());
-        assert_eq!(n % 4, 0);
-        assert_eq!(&buf[n..], &[0xAA; 3], "wrote past encoded_len");
-        buf.truncate(n);
+        let buf = tlv::encode_checked(c.encoded_len(), |b| c.encode(b));
         assert_eq!(ErrorCause::parse(&buf).as_ref(), Ok(c));
         assert_eq!(u16::from_be_bytes([buf[0], buf[1]]), c.code());
         buf
@@ -346,7 +319,7 @@ pub(crate) mod tests {
                 ErrorCause::ProtocolViolation { info: b"x" }
             ]
         );
-        assert_eq!(list_value_len(&list), 13);
+        assert_eq!(tlv::list_value_len(&list), 13);
         assert_eq!(
             ErrorCause::parse_list(&bytes[..10]),
             Err(ParseError::Truncated)

@@ -6,7 +6,8 @@
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
 
-use super::{empty, ErrorCause};
+use super::ErrorCause;
+use crate::wire::tlv::empty;
 use crate::wire::ParseError;
 
 pub(super) fn parse(value: &[u8]) -> Result<ErrorCause<'_>, ParseError> {

@@ -13,8 +13,7 @@
 //! T bit: the sender used its own verification tag (reflected), RFC 9260 8.5.1.
 
 use super::T_BIT;
-use crate::wire::bytes::Writer;
-use crate::wire::cause::{self, ErrorCause};
+use crate::wire::cause::ErrorCause;
 use crate::wire::ParseError;
 
 /// ABORT (3.3.7).
@@ -30,14 +29,6 @@ impl<'a> AbortChunk<'a> {
             t_bit: flags & T_BIT != 0,
             causes: ErrorCause::parse_list(value)?,
         })
-    }
-
-    pub(super) fn value_len(&self) -> usize {
-        cause::list_value_len(&self.causes)
-    }
-
-    pub(super) fn write_value(&self, w: &mut Writer<'_>) {
-        cause::write_list(w, &self.causes);
     }
 }
 

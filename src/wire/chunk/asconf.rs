@@ -23,7 +23,8 @@
 //! to [`Param::Address`].
 
 use crate::wire::bytes::{list_len, Reader, Writer};
-use crate::wire::param::{self, parse_address_tlv, Param};
+use crate::wire::param::{parse_address_tlv, Param};
+use crate::wire::tlv::{self, Tlv};
 use crate::wire::ParseError;
 
 /// ASCONF (RFC 5061 4.1.2): serial, the address parameter, then the request parameters.
@@ -53,8 +54,8 @@ impl<'a> AsconfChunk<'a> {
 
     pub(super) fn write_value(&self, w: &mut Writer<'_>) {
         w.u32(self.serial);
-        self.address.write(w);
-        param::write_list(w, &self.params);
+        tlv::write(w, &self.address);
+        tlv::write_list(w, &self.params);
     }
 }
 

@@ -17,7 +17,8 @@
 //! ```
 
 use crate::wire::bytes::{Reader, Writer};
-use crate::wire::param::{self, Param};
+use crate::wire::param::Param;
+use crate::wire::tlv;
 use crate::wire::ParseError;
 
 /// ASCONF ACK (RFC 5061 4.1.3).
@@ -38,12 +39,12 @@ impl<'a> AsconfAckChunk<'a> {
     }
 
     pub(super) fn value_len(&self) -> usize {
-        4 + param::list_value_len(&self.params)
+        4 + tlv::list_value_len(&self.params)
     }
 
     pub(super) fn write_value(&self, w: &mut Writer<'_>) {
         w.u32(self.serial);
-        param::write_list(w, &self.params);
+        tlv::write_list(w, &self.params);
     }
 }
 

@@ -12,8 +12,7 @@
 //!
 //! An ERROR without any cause is `BadLength`.
 
-use crate::wire::bytes::Writer;
-use crate::wire::cause::{self, ErrorCause};
+use crate::wire::cause::ErrorCause;
 use crate::wire::ParseError;
 
 /// ERROR (3.3.10).
@@ -30,14 +29,6 @@ impl<'a> ErrorChunk<'a> {
         Ok(ErrorChunk {
             causes: ErrorCause::parse_list(value)?,
         })
-    }
-
-    pub(super) fn value_len(&self) -> usize {
-        cause::list_value_len(&self.causes)
-    }
-
-    pub(super) fn write_value(&self, w: &mut Writer<'_>) {
-        cause::write_list(w, &self.causes);
     }
 }
 

@@ -22,7 +22,8 @@
 //! Cookie in INIT ACK: RFC 9260 3.3.2, 3.3.3) are the association's, not the codec's.
 
 use crate::wire::bytes::{Reader, Writer};
-use crate::wire::param::{self, Param};
+use crate::wire::param::Param;
+use crate::wire::tlv;
 use crate::wire::ParseError;
 
 /// INIT (3.3.2) and INIT ACK (3.3.3).
@@ -52,7 +53,7 @@ impl<'a> InitChunk<'a> {
     }
 
     pub(super) fn value_len(&self) -> usize {
-        Self::FIXED_LEN + param::list_value_len(&self.params)
+        Self::FIXED_LEN + tlv::list_value_len(&self.params)
     }
 
     pub(super) fn write_value(&self, w: &mut Writer<'_>) {
@@ -61,7 +62,7 @@ impl<'a> InitChunk<'a> {
         w.u16(self.num_outbound_streams);
         w.u16(self.num_inbound_streams);
         w.u32(self.initial_tsn);
-        param::write_list(w, &self.params);
+        tlv::write_list(w, &self.params);
     }
 
     /// The State Cookie parameter, if present (INIT ACK, RFC 9260 3.3.3).

@@ -18,7 +18,8 @@
 //! 3.1) is the association's to check.
 
 use crate::wire::bytes::Writer;
-use crate::wire::param::{self, Param};
+use crate::wire::param::Param;
+use crate::wire::tlv;
 use crate::wire::ParseError;
 
 /// RE-CONFIG (RFC 6525 3.1): one or two re-configuration parameters.
@@ -37,11 +38,11 @@ impl<'a> ReConfigChunk<'a> {
     }
 
     pub(super) fn value_len(&self) -> usize {
-        param::list_value_len(&self.params)
+        tlv::list_value_len(&self.params)
     }
 
     pub(super) fn write_value(&self, w: &mut Writer<'_>) {
-        param::write_list(w, &self.params);
+        tlv::write_list(w, &self.params);
     }
 }
 

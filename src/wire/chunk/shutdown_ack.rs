@@ -6,7 +6,8 @@
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
 
-use super::{empty, Chunk};
+use super::Chunk;
+use crate::wire::tlv::empty;
 use crate::wire::ParseError;
 
 pub(super) fn parse(value: &[u8]) -> Result<Chunk<'_>, ParseError> {

@@ -7,7 +7,8 @@
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
 
-use super::{empty, Chunk, T_BIT};
+use super::{Chunk, T_BIT};
+use crate::wire::tlv::empty;
 use crate::wire::ParseError;
 
 pub(super) fn parse(flags: u8, value: &[u8]) -> Result<Chunk<'_>, ParseError> {

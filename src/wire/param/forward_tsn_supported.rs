@@ -6,7 +6,8 @@
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
 
-use super::{empty, Param};
+use super::Param;
+use crate::wire::tlv::empty;
 use crate::wire::ParseError;
 
 pub(super) fn parse(value: &[u8]) -> Result<Param<'_>, ParseError> {

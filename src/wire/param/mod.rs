@@ -46,7 +46,8 @@ use std::net::IpAddr;
 
 pub(crate) use address::{address_tlv_len, parse_address_tlv, write_address_tlv};
 
-use super::bytes::{list_len, pad4, split_tlv, write_tlv, RawTlv, TlvIter, Writer};
+use super::bytes::{RawTlv, TlvIter, Writer};
+use super::tlv::{self, Tlv};
 use super::ParseError;
 pub use super::UnrecognizedAction;
 
@@ -179,11 +180,7 @@ pub enum Param<'a> {
 impl<'a> Param<'a> {
     /// Parses exactly one parameter TLV; only padding (up to 3 bytes) may follow it.
     pub fn parse(bytes: &'a [u8]) -> Result<Param<'a>, ParseError> {
-        let (tlv, rest) = split_tlv(bytes)?;
-        if !rest.is_empty() {
-            return Err(ParseError::BadLength);
-        }
-        Param::from_tlv(tlv)
+        tlv::parse_one(bytes)
     }
 
     /// Parses a run of parameters (e.g. the variable part of an INIT). Unknown types are
@@ -204,43 +201,6 @@ impl<'a> Param<'a> {
             }
         }
         Ok(list)
-    }
-
-    fn from_tlv(tlv: RawTlv<'a>) -> Result<Param<'a>, ParseError> {
-        let v = tlv.value;
-        Ok(match tlv.kind {
-            kind::HEARTBEAT_INFO => heartbeat_info::parse(v),
-            kind::IPV4_ADDRESS => Param::Address(address::parse_v4(v)?),
-            kind::IPV6_ADDRESS => Param::Address(address::parse_v6(v)?),
-            kind::STATE_COOKIE => state_cookie::parse(v),
-            kind::UNRECOGNIZED_PARAMETER => unrecognized_parameter::parse(v),
-            kind::COOKIE_PRESERVATIVE => cookie_preservative::parse(v)?,
-            kind::HOST_NAME_ADDRESS => host_name_address::parse(v),
-            kind::SUPPORTED_ADDRESS_TYPES => supported_address_types::parse(v)?,
-            kind::OUTGOING_SSN_RESET => outgoing_ssn_reset::parse(v)?,
-            kind::INCOMING_SSN_RESET => incoming_ssn_reset::parse(v)?,
-            kind::SSN_TSN_RESET => ssn_tsn_reset::parse(v)?,
-            kind::RECONFIG_RESPONSE => reconfig_response::parse(v)?,
-            kind::ADD_OUTGOING_STREAMS => add_streams::parse(v, true)?,
-            kind::ADD_INCOMING_STREAMS => add_streams::parse(v, false)?,
-            kind::ECN_CAPABLE => ecn_capable::parse(v)?,
-            kind::RANDOM => random::parse(v),
-            kind::CHUNK_LIST => chunk_list::parse(v),
-            kind::REQUESTED_HMAC_ALGORITHM => requested_hmac_algorithm::parse(v)?,
-            kind::PADDING => padding::parse(v),
-            kind::SUPPORTED_EXTENSIONS => supported_extensions::parse(v),
-            kind::FORWARD_TSN_SUPPORTED => forward_tsn_supported::parse(v)?,
-            kind::ADD_IP_ADDRESS | kind::DELETE_IP_ADDRESS | kind::SET_PRIMARY_ADDRESS => {
-                asconf_address::parse(tlv.kind, v)?
-            }
-            kind::ERROR_CAUSE_INDICATION => error_cause_indication::parse(v)?,
-            kind::SUCCESS_INDICATION => success_indication::parse(v)?,
-            kind::ADAPTATION_LAYER_INDICATION => adaptation_layer_indication::parse(v)?,
-            param_type => Param::Unknown {
-                param_type,
-                value: v,
-            },
-        })
     }
 
     /// The type code on the wire.
@@ -286,8 +246,63 @@ impl<'a> Param<'a> {
         }
     }
 
+    /// Bytes [`Param::encode`] writes: header, value and padding.
+    pub fn encoded_len(&self) -> usize {
+        tlv::encoded_len(self)
+    }
+
+    /// Writes the parameter (with its padding) at the start of `buf` and returns the bytes
+    /// written, or 0 (writing nothing) when `buf` is shorter than [`Param::encoded_len`] or the
+    /// value is too long for the 16-bit length field.
+    pub fn encode(&self, buf: &mut [u8]) -> usize {
+        tlv::encode(self, buf)
+    }
+}
+
+impl<'a> Tlv<'a> for Param<'a> {
+    fn from_tlv(tlv: RawTlv<'a>) -> Result<Param<'a>, ParseError> {
+        let v = tlv.value;
+        Ok(match tlv.kind {
+            kind::HEARTBEAT_INFO => heartbeat_info::parse(v),
+            kind::IPV4_ADDRESS => Param::Address(address::parse_v4(v)?),
+            kind::IPV6_ADDRESS => Param::Address(address::parse_v6(v)?),
+            kind::STATE_COOKIE => state_cookie::parse(v),
+            kind::UNRECOGNIZED_PARAMETER => unrecognized_parameter::parse(v),
+            kind::COOKIE_PRESERVATIVE => cookie_preservative::parse(v)?,
+            kind::HOST_NAME_ADDRESS => host_name_address::parse(v),
+            kind::SUPPORTED_ADDRESS_TYPES => supported_address_types::parse(v)?,
+            kind::OUTGOING_SSN_RESET => outgoing_ssn_reset::parse(v)?,
+            kind::INCOMING_SSN_RESET => incoming_ssn_reset::parse(v)?,
+            kind::SSN_TSN_RESET => ssn_tsn_reset::parse(v)?,
+            kind::RECONFIG_RESPONSE => reconfig_response::parse(v)?,
+            kind::ADD_OUTGOING_STREAMS => add_streams::parse(v, true)?,
+            kind::ADD_INCOMING_STREAMS => add_streams::parse(v, false)?,
+            kind::ECN_CAPABLE => ecn_capable::parse(v)?,
+            kind::RANDOM => random::parse(v),
+            kind::CHUNK_LIST => chunk_list::parse(v),
+            kind::REQUESTED_HMAC_ALGORITHM => requested_hmac_algorithm::parse(v)?,
+            kind::PADDING => padding::parse(v),
+            kind::SUPPORTED_EXTENSIONS => supported_extensions::parse(v),
+            kind::FORWARD_TSN_SUPPORTED => forward_tsn_supported::parse(v)?,
+            kind::ADD_IP_ADDRESS | kind::DELETE_IP_ADDRESS | kind::SET_PRIMARY_ADDRESS => {
+                asconf_address::parse(tlv.kind, v)?
+            }
+            kind::ERROR_CAUSE_INDICATION => error_cause_indication::parse(v)?,
+            kind::SUCCESS_INDICATION => success_indication::parse(v)?,
+            kind::ADAPTATION_LAYER_INDICATION => adaptation_layer_indication::parse(v)?,
+            param_type => Param::Unknown {
+                param_type,
+                value: v,
+            },
+        })
+    }
+
+    fn kind(&self) -> u16 {
+        self.param_type()
+    }
+
     /// Length of the value, without header or padding.
-    pub(crate) fn value_len(&self) -> usize {
+    fn value_len(&self) -> usize {
         match self {
             Param::HeartbeatInfo(v)
             | Param::StateCookie(v)
@@ -315,29 +330,6 @@ impl<'a> Param<'a> {
             | Param::SetPrimaryAddress { address, .. } => 4 + address_tlv_len(address),
             Param::ErrorCauseIndication { causes, .. } => 4 + causes.len(),
         }
-    }
-
-    /// Bytes [`Param::encode`] writes: header, value and padding.
-    pub fn encoded_len(&self) -> usize {
-        pad4(4 + self.value_len())
-    }
-
-    /// Writes the parameter (with its padding) at the start of `buf` and returns the bytes
-    /// written, or 0 (writing nothing) when `buf` is shorter than [`Param::encoded_len`] or the
-    /// value is too long for the 16-bit length field.
-    pub fn encode(&self, buf: &mut [u8]) -> usize {
-        let len = self.encoded_len();
-        if len > buf.len() || 4 + self.value_len() > usize::from(u16::MAX) {
-            return 0;
-        }
-        self.write(&mut Writer::new(buf));
-        len
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        write_tlv(w, self.param_type(), self.value_len(), |w| {
-            self.write_value(w)
-        });
     }
 
     fn write_value(&self, w: &mut Writer<'_>) {
@@ -406,38 +398,13 @@ impl<'a> Param<'a> {
     }
 }
 
-/// Value length of a parameter list inside a chunk: all padded but the last (RFC 9260 3.2).
-pub(crate) fn list_value_len(params: &[Param<'_>]) -> usize {
-    list_len(params.iter().map(|p| 4 + p.value_len()))
-}
-
-pub(crate) fn write_list(w: &mut Writer<'_>, params: &[Param<'_>]) {
-    for p in params {
-        p.write(w);
-    }
-}
-
-/// A parameter whose value must be empty (ECN Capable, Forward-TSN-Supported).
-fn empty<'a>(value: &[u8], param: Param<'a>) -> Result<Param<'a>, ParseError> {
-    if value.is_empty() {
-        Ok(param)
-    } else {
-        Err(ParseError::BadLength)
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
     /// Encodes `p`, checks the size and padding, parses it back and compares.
     pub(crate) fn round_trip(p: &Param<'_>) -> Vec<u8> {
-        let mut buf = vec![0xAAu8; p.encoded_len() + 3];
-        let n = p.encode(&mut buf);
-        assert_eq!(n, p.encoded_len());
-        assert_eq!(n % 4, 0);
-        assert_eq!(&buf[n..], &[0xAA; 3], "wrote past encoded_len");
-        buf.truncate(n);
+        let buf = tlv::encode_checked(p.encoded_len(), |b| p.encode(b));
         assert_eq!(Param::parse(&buf).as_ref(), Ok(p));
         assert_eq!(u16::from_be_bytes([buf[0], buf[1]]), p.param_type());
         buf
@@ -513,6 +480,6 @@ pub(crate) mod tests {
     #[test]
     fn list_value_len_excludes_last_padding() {
         let list = [Param::HeartbeatInfo(&[1]), Param::HeartbeatInfo(&[1])];
-        assert_eq!(list_value_len(&list), 8 + 5);
+        assert_eq!(tlv::list_value_len(&list), 8 + 5);
     }
 }

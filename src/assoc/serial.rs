@@ -1,6 +1,7 @@
 //! Serial number arithmetic (RFC 1982) for TSNs (32 bit, RFC 9260 1.6), SSNs (16 bit) and
 //! I-DATA MIDs (32 bit, RFC 8260 2.1), plus "unwrapping" of such numbers into a monotone u64
-//! space so that they can key ordered maps without wraparound trouble.
+//! space so that they can key ordered maps without wraparound trouble. Shared by the receive
+//! side (`rx/`) and the send side (`tx/`).
 
 /// `a` precedes `b` in 32-bit serial order (RFC 1982 3.2).
 pub fn tsn_lt(a: u32, b: u32) -> bool {
@@ -53,7 +54,8 @@ impl SeqSpace {
     }
 }
 
-/// A TSN unwrapped near `reference` (an earlier unwrapped TSN).
+/// A TSN unwrapped near `reference` (an earlier unwrapped TSN). Values more than 2^31 away
+/// are ambiguous; they resolve to the nearer side, as RFC 1982 comparisons would.
 pub(crate) fn unwrap_tsn(reference: u64, tsn: u32) -> u64 {
     SeqSpace::Mid32.unwrap(reference, tsn)
 }
@@ -91,5 +93,17 @@ mod tests {
         // Only the low 16 bits of an SSN count.
         assert_eq!(SeqSpace::Ssn16.unwrap(s, 0x1_0000), s + 1);
         assert_eq!(SeqSpace::Mid32.unwrap(UNWRAP_BASE, 0), UNWRAP_BASE);
+    }
+
+    #[test]
+    fn unwrap_tsn_crosses_wrap() {
+        let base = (1u64 << 32) + u64::from(u32::MAX); // extended value of TSN 0xffff_ffff
+        assert_eq!(unwrap_tsn(base, 0), 2 << 32);
+        assert_eq!(unwrap_tsn(base, 5), (2 << 32) + 5);
+        assert_eq!(unwrap_tsn(base, u32::MAX - 3), base - 3);
+        assert_eq!(unwrap_tsn(base, u32::MAX), base);
+        // Half the space either side (RFC 1982 3.2): ahead up to 2^31 - 1, behind 2^31.
+        assert_eq!(unwrap_tsn(base, u32::MAX - (1 << 31)), base - (1 << 31));
+        assert_eq!(unwrap_tsn(base, (1 << 31) - 2), base + (1 << 31) - 1);
     }
 }
