@@ -269,7 +269,13 @@ impl Association {
             _ if rtx || new_data => self.paths.for_data(),
             _ => self.last_data_from.min(self.paths.list.len() - 1),
         };
-        let limit = buf.len().min(self.paths.list[path].pmtu as usize);
+        // The peer's cookie may be larger than the path MTU: the COOKIE ECHO goes anyway (IP
+        // fragments it), as the peer chose that size.
+        let limit = if self.state == AssocState::CookieEchoed {
+            buf.len()
+        } else {
+            buf.len().min(self.paths.list[path].pmtu as usize)
+        };
         let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
 
         // Setup and control chunks first (6.10).
@@ -295,7 +301,9 @@ impl Association {
                 .iter()
                 .map(OwnedCause::as_cause)
                 .collect();
-            if w.try_add(&Chunk::Error(ErrorChunk { causes })) {
+            let was_empty = w.is_empty();
+            // Sent, or too large for any packet (a huge unrecognized chunk): dropped either way.
+            if w.try_add(&Chunk::Error(ErrorChunk { causes })) || was_empty {
                 self.pending.errors.clear();
             }
         }

@@ -207,7 +207,7 @@ impl Engine {
         }
         let fd = fds::move_high(raw)?;
         let (me, me_len) = names::sockaddr(&names::name(self.magic, self.pid, sid));
-        let (to, to_len) = names::sockaddr(&names::name(self.magic, self.pid, listener));
+        let (to, to_len) = names::sockaddr(&names::listener(self.magic, self.pid, listener));
         let ok = unsafe {
             libc::syscall(libc::SYS_bind, fd.as_raw_fd(), &me as *const _, me_len) == 0
                 && libc::syscall(libc::SYS_connect, fd.as_raw_fd(), &to as *const _, to_len) == 0

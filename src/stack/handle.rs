@@ -84,8 +84,9 @@ pub fn config() -> Result<&'static Config, i32> {
 }
 
 /// Per-process random magic marking our record headers (also names our AF_UNIX sockets).
+static MAGIC: AtomicU64 = AtomicU64::new(0);
+
 pub fn magic() -> u64 {
-    static MAGIC: AtomicU64 = AtomicU64::new(0);
     let m = MAGIC.load(Ordering::Relaxed);
     if m != 0 {
         return m;
@@ -99,7 +100,11 @@ pub fn magic() -> u64 {
             .unwrap_or(0);
         b = (t ^ ((sys::getpid() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15).to_ne_bytes();
     }
-    let m = u64::from_ne_bytes(b) | 1;
+    adopt_magic(u64::from_ne_bytes(b) | 1)
+}
+
+/// Take `m` as this process's magic unless it has one already; returns the magic in force.
+pub fn adopt_magic(m: u64) -> u64 {
     match MAGIC.compare_exchange(0, m, Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => m,
         Err(existing) => existing,

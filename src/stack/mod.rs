@@ -20,6 +20,7 @@ pub mod fds;
 pub mod fork;
 pub mod frame;
 pub mod handle;
+pub mod inherit;
 pub mod log;
 pub mod names;
 pub mod pcap;
