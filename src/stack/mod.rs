@@ -5,11 +5,13 @@
 //! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
-//!   the control hooks), [`udp`], [`route`].
+//!   the control hooks), [`bindx`] (addresses added to / removed from a bound socket), [`udp`],
+//!   [`route`].
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
 pub mod appio;
+pub mod bindx;
 pub mod config;
 pub mod control;
 pub mod engine;
