@@ -35,6 +35,7 @@ mod handshake;
 mod heartbeat;
 mod input;
 mod ootb;
+mod path_params;
 mod paths;
 mod pr;
 mod rand;
@@ -50,4 +51,5 @@ mod tests;
 
 pub use association::{Association, CloseReason};
 pub use endpoint::Endpoint;
+pub use path_params::PathParams;
 pub use types::*;

@@ -5,7 +5,7 @@
 //! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
-//!   the control hooks), [`bindx`] (addresses added to / removed from a bound socket), [`udp`],
+//!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to / removed from a bound socket), [`source`], [`udp`],
 //!   [`route`].
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
@@ -25,9 +25,11 @@ pub mod handle;
 pub mod inherit;
 pub mod log;
 pub mod names;
+pub mod path_opts;
 pub mod pcap;
 pub mod registry;
 pub mod route;
 pub mod sock;
+pub mod source;
 pub mod sys;
 pub mod udp;
