@@ -18,7 +18,7 @@ hook! {
         let ours = proto == libc::IPPROTO_SCTP
             && (domain == libc::AF_INET || domain == libc::AF_INET6)
             && (base == libc::SOCK_STREAM || base == libc::SOCK_SEQPACKET);
-        if !ours || handle::config().is_ok_and(|c| c.disabled) {
+        if !ours || handle::disabled() {
             return super::hook::check(unsafe { sys::socket(domain, ty, proto) });
         }
         sctp_socket(domain, base, ty & FLAGS)
@@ -62,6 +62,7 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
             family: domain,
             listener: false,
             recv: 0,
+            error: 0,
         },
     );
     let style = if base == libc::SOCK_STREAM {

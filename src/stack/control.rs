@@ -174,11 +174,11 @@ impl Engine {
         }
     }
 
-    /// SO_ERROR: the pending error, cleared.
-    pub fn take_error(&mut self, sid: Sid) -> i32 {
+    /// SO_ERROR: the pending error, cleared (None: the socket is freed).
+    pub fn take_error(&mut self, sid: Sid) -> Option<i32> {
         self.socks
             .get_mut(&sid)
-            .map_or(0, |s| std::mem::take(&mut s.error))
+            .map(|s| std::mem::take(&mut s.error))
     }
 
     pub fn opts(&self, sid: Sid) -> Result<&SockOpts, i32> {

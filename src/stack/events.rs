@@ -104,13 +104,8 @@ impl Engine {
             }
             Event::Writable => self.on_writable(sid),
             Event::PeerShutdown => self.peer_eof(sid),
-            // Terminal events: the association is CLOSED (Event::Closed may follow; by then
-            // the id is unknown and only removed from the endpoint).
-            Event::ShutdownComplete => self.closed(ep, sid, aid),
-            Event::Lost { .. } | Event::CantStart { .. } => {
-                self.failed(sid, aid, &ev);
-                self.closed(ep, sid, aid);
-            }
+            Event::Lost { .. } | Event::CantStart { .. } => self.failed(sid, aid, &ev),
+            // CLOSED for good, after the last packets (ABORT, SHUTDOWN COMPLETE) went out.
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
@@ -319,8 +314,16 @@ impl Engine {
         let Some(s) = self.socks.remove(&sid) else {
             return;
         };
-        if s.key != (0, 0) {
-            registry::remove(s.key);
+        if s.error != 0 {
+            if let Some(e) = registry::get(s.key) {
+                registry::insert(
+                    s.key,
+                    registry::Entry {
+                        error: s.error,
+                        ..e
+                    },
+                );
+            }
         }
         if let Some(end) = s.end {
             fds::close(end);

@@ -73,14 +73,21 @@ impl<T> Slot<T> {
     }
 }
 
-/// The configuration, read once. An error was printed when first seen.
+static CONFIG: Lazy<Result<Config, super::config::ConfigError>> = Lazy::new(Config::from_env);
+
+/// The configuration, read once; a bad value is reported on stderr the first time an SCTP
+/// call needs it (EINVAL), never in a program that makes no SCTP socket.
 pub fn config() -> Result<&'static Config, i32> {
-    static CONFIG: Lazy<Result<Config, ()>> = Lazy::new(|| {
-        Config::from_env().map_err(|e| {
-            log::stderr_line(&e.to_string());
-        })
-    });
-    CONFIG.as_ref().map_err(|_| libc::EINVAL)
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    CONFIG.as_ref().map_err(|e| {
+        REPORTED.call_once(|| log::stderr_line(&e.to_string()));
+        libc::EINVAL
+    })
+}
+
+/// SCTPSHIM_DISABLE is set (false when the configuration is bad: that is reported later).
+pub fn disabled() -> bool {
+    CONFIG.as_ref().is_ok_and(|c| c.disabled)
 }
 
 /// Per-process random magic marking our record headers (also names our AF_UNIX sockets).

@@ -33,7 +33,7 @@ fn peer_magic(fd: i32) -> Option<u64> {
 
 /// Scan this process's fds once, at load time.
 fn scan() {
-    if handle::config().is_ok_and(|c| c.disabled) {
+    if handle::disabled() {
         return;
     }
     let Ok(dir) = rustix::fs::open(
