@@ -6,6 +6,7 @@
 
 mod actions;
 mod ip;
+mod sctp_auth;
 mod sctp_paths;
 mod sol_sctp;
 mod sol_socket;
@@ -17,7 +18,7 @@ use crate::stack::sys;
 pub use sol_sctp::Row;
 
 /// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
-const EXTRA_TABLES: &[&[Row]] = &[sctp_paths::TABLE];
+const EXTRA_TABLES: &[&[Row]] = &[sctp_paths::TABLE, sctp_auth::TABLE];
 
 /// What a level did with a get.
 pub enum Get {
