@@ -82,3 +82,70 @@ fn eighteen_loopback_addresses_each_side_lists_the_others() {
         "client's sctp_getladdrs\n{client}"
     );
 }
+
+/// One round of a wildcard-bound server (0.0.0.0:`port`) and a client bound to `local`
+/// connecting to `peer`; returns the client's "peer" list.
+fn wildcard_round(
+    ns: &Netns,
+    exe: &std::path::Path,
+    port: u16,
+    local: &str,
+    peer: &str,
+) -> BTreeSet<String> {
+    let mut server = ns
+        .cmd(exe)
+        .args(["server", &port.to_string(), "0.0.0.0"])
+        .preload(true)
+        .timeout(Duration::from_secs(60))
+        .spawn();
+    server.wait_for_output("listening", Duration::from_secs(20));
+    let client = ns
+        .cmd(exe)
+        .args([
+            "client",
+            &port.to_string(),
+            &(port + 1).to_string(),
+            local,
+            "--",
+            peer,
+        ])
+        .preload(true)
+        .timeout(Duration::from_secs(60))
+        .run();
+    client.assert_success();
+    server.wait().assert_success();
+    listed(&client.stdout, "peer")
+}
+
+/// A wildcard bind advertises the host's addresses in the peer's scope (RFC 9260 5.1.2,
+/// Linux `sctp_in_scope`): a peer on a private address learns the private addresses but not
+/// the loopback one; a loopback peer learns them all.
+#[test]
+fn wildcard_bind_lists_host_addresses_in_scope() {
+    let dir = TempDir::new("mh-wild");
+    let exe = compile_c("mh_addrs.c", dir.path(), &["-lsctp"]);
+    let ns = Netns::new("mhwild");
+    ns.ip(&[
+        "link", "add", "mhwa", "type", "veth", "peer", "name", "mhwb",
+    ]);
+    for (dev, cidr) in [("mhwa", "10.72.1.1/24"), ("mhwb", "10.72.2.1/24")] {
+        ns.ip(&["link", "set", dev, "up"]);
+        ns.add_addr(dev, cidr);
+    }
+    let private = wildcard_round(&ns, &exe, 5431, "10.72.2.1", "10.72.1.1");
+    assert_eq!(
+        private,
+        BTreeSet::from(["10.72.1.1:5431".to_owned(), "10.72.2.1:5431".to_owned()]),
+        "towards a private peer"
+    );
+    let lo = wildcard_round(&ns, &exe, 5433, "127.0.0.5", "127.0.0.1");
+    assert_eq!(
+        lo,
+        BTreeSet::from([
+            "127.0.0.1:5433".to_owned(),
+            "10.72.1.1:5433".to_owned(),
+            "10.72.2.1:5433".to_owned()
+        ]),
+        "towards a loopback peer"
+    );
+}

@@ -40,6 +40,7 @@ mod paths;
 mod pr;
 mod rand;
 pub mod rx;
+mod scope;
 mod shutdown;
 mod timer;
 mod transmit;

@@ -22,6 +22,7 @@ pub mod fds;
 pub mod fork;
 pub mod frame;
 pub mod handle;
+pub mod ifaddrs;
 pub mod inherit;
 pub mod log;
 pub mod names;
