@@ -242,6 +242,45 @@ int main(void) {
 	CHECK("auth supported reads 0",
 	      getsockopt(cfd, IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, &av, &len) == 0 && av.assoc_value == 0);
 
+	struct sctp_setpeerprim spp;
+	memset(&spp, 0, sizeof(spp));
+	want = sin_of("127.0.1.2", 5422);
+	memcpy((char *)&spp + offsetof(struct sctp_setpeerprim, sspp_addr), &want, sizeof(want));
+	REFUSED("set peer primary EPERM without ASCONF", EPERM,
+		setsockopt(afd, IPPROTO_SCTP, SCTP_SET_PEER_PRIMARY_ADDR, &spp, sizeof(spp)));
+
+	/* sctp_bindx on a bound socket (Linux sctp_do_bind, sctp_bindx_rem): another port or an
+	 * address bound already EINVAL; removal goes address by address and stops with EBUSY at
+	 * the last one; removing an unbound address EINVAL */
+	int bfd = bound("127.0.2.1", "127.0.2.2", 5431);
+	struct sockaddr_in x = sin_of("127.0.2.3", 5432);
+	REFUSED("bindx add other port", EINVAL,
+		sctp_bindx(bfd, (struct sockaddr *)&x, 1, SCTP_BINDX_ADD_ADDR));
+	x = sin_of("127.0.2.2", 5431);
+	REFUSED("bindx add bound address", EINVAL,
+		sctp_bindx(bfd, (struct sockaddr *)&x, 1, SCTP_BINDX_ADD_ADDR));
+	x = sin_of("127.0.2.3", 0);
+	CHECK("bindx add port 0", sctp_bindx(bfd, (struct sockaddr *)&x, 1, SCTP_BINDX_ADD_ADDR) == 0);
+	struct sockaddr_in all[3] = {sin_of("127.0.2.1", 5431), sin_of("127.0.2.2", 5431),
+				     sin_of("127.0.2.3", 5431)};
+	x = sin_of("127.0.2.9", 5431);
+	REFUSED("bindx remove unbound address", EINVAL,
+		sctp_bindx(bfd, (struct sockaddr *)&x, 1, SCTP_BINDX_REM_ADDR));
+	REFUSED("bindx remove every address", EBUSY,
+		sctp_bindx(bfd, (struct sockaddr *)all, 3, SCTP_BINDX_REM_ADDR));
+	struct sockaddr *la;
+	int nla = sctp_getladdrs(bfd, 0, &la);
+	CHECK("getladdrs after remove", nla == 1 && ((struct sockaddr_in *)la)->sin_addr.s_addr ==
+							   inet_addr("127.0.2.3"));
+	if (nla > 0)
+		sctp_freeladdrs(la);
+	/* the removed addresses' port is free again (their UDP sockets are closed) */
+	int probe = socket(AF_INET, SOCK_DGRAM, 0);
+	x = sin_of("127.0.2.1", 5431);
+	CHECK("removed address's port released", bind(probe, (struct sockaddr *)&x, sizeof(x)) == 0);
+	close(probe);
+	close(bfd);
+
 	close(afd);
 	close(cfd);
 	close(lfd);

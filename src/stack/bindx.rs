@@ -13,8 +13,8 @@ use std::net::{IpAddr, SocketAddr};
 
 impl Engine {
     /// sctp_bindx(ADD): bind `addrs` (port 0 or the bound port) to `sid`; an unbound socket is
-    /// bound to all of them. EINVAL for another port or a wildcard mix, EADDRINUSE for an
-    /// address already bound; all or nothing.
+    /// bound to all of them. EINVAL for another port, a wildcard mix or an address bound
+    /// already (Linux `sctp_do_bind`); all or nothing, as Linux rolls back.
     pub fn bindx_add(&mut self, sid: Sid, addrs: &[SocketAddr]) -> Result<(), i32> {
         let ep_id = match self.socks.get(&sid).ok_or(libc::EBADF)?.ep {
             Some(ep) => ep,
@@ -31,7 +31,7 @@ impl Engine {
                 return Err(libc::EINVAL);
             }
             if e.addrs.contains(&a.ip()) || new.contains(&a.ip()) {
-                return Err(libc::EADDRINUSE);
+                return Err(libc::EINVAL);
             }
             new.push(a.ip());
         }
@@ -60,8 +60,9 @@ impl Engine {
         Ok(())
     }
 
-    /// sctp_bindx(REM): unbind `addrs` from `sid`'s endpoint. EINVAL for an unbound socket,
-    /// another port or an address not bound; EBUSY when it would leave no address (Linux).
+    /// sctp_bindx(REM): unbind `addrs` from `sid`'s endpoint one by one, as Linux
+    /// `sctp_bindx_rem` (no rollback): EINVAL for an unbound socket, another port or an address
+    /// not bound; EBUSY when only one address is left.
     pub fn bindx_rem(&mut self, sid: Sid, addrs: &[SocketAddr]) -> Result<(), i32> {
         let ep_id: EpId = self
             .socks
@@ -69,41 +70,33 @@ impl Engine {
             .ok_or(libc::EBADF)?
             .ep
             .ok_or(libc::EINVAL)?;
-        let e = self.eps.get(&ep_id).ok_or(libc::EBADF)?;
-        let mut gone: Vec<IpAddr> = Vec::with_capacity(addrs.len());
+        let mut result = Ok(());
         for a in addrs {
-            if a.port() != 0 && a.port() != e.port {
-                return Err(libc::EINVAL);
+            let e = self.eps.get_mut(&ep_id).ok_or(libc::EBADF)?;
+            if e.addrs.len() <= 1 {
+                result = Err(libc::EBUSY);
+                break;
             }
-            if !e.addrs.contains(&a.ip()) {
-                return Err(libc::EINVAL);
+            if (a.port() != 0 && a.port() != e.port) || !e.addrs.contains(&a.ip()) {
+                result = Err(libc::EINVAL);
+                break;
             }
-            if !gone.contains(&a.ip()) {
-                gone.push(a.ip());
+            e.addrs.retain(|x| *x != a.ip());
+            let udps = &self.udps;
+            let gone = e
+                .udps
+                .iter()
+                .position(|&i| matches!(udps.get(i), Some(Some(s)) if s.udp.local.ip() == a.ip()));
+            if let Some(k) = gone {
+                let i = e.udps.swap_remove(k);
+                self.remove_udp(i);
             }
         }
-        if gone.len() >= e.addrs.len() {
-            return Err(libc::EBUSY);
+        if let Some(e) = self.eps.get_mut(&ep_id) {
+            let listed = e.addrs.clone();
+            e.endpoint.set_local_addrs(listed);
+            tracing::debug!(sid, n = e.addrs.len(), "bindx rem");
         }
-        let drop: Vec<usize> = e
-            .udps
-            .iter()
-            .copied()
-            .filter(
-                |&i| matches!(self.udps.get(i), Some(Some(s)) if gone.contains(&s.udp.local.ip())),
-            )
-            .collect();
-        for &i in &drop {
-            self.remove_udp(i);
-        }
-        let Some(e) = self.eps.get_mut(&ep_id) else {
-            return Err(libc::EBADF);
-        };
-        e.udps.retain(|i| !drop.contains(i));
-        e.addrs.retain(|a| !gone.contains(a));
-        let listed = e.addrs.clone();
-        e.endpoint.set_local_addrs(listed);
-        tracing::debug!(sid, n = e.addrs.len(), "bindx rem");
-        Ok(())
+        result
     }
 }

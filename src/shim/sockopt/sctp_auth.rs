@@ -3,7 +3,8 @@
 //! every key and chunk-list operation is EACCES (lksctp-tools#69), the set-only ones read as
 //! EOPNOTSUPP, and SCTP_AUTH_SUPPORTED / SCTP_ASCONF_SUPPORTED read 0. This stack does not
 //! implement AUTH chunks or ASCONF, so turning either on is EOPNOTSUPP rather than a promise
-//! the associations would not keep.
+//! the associations would not keep. SCTP_SET_PEER_PRIMARY_ADDR needs ASCONF: EPERM, as Linux
+//! with `asconf_enable` off (after its length check).
 
 use super::sol_sctp::Row;
 use super::with_sock;
@@ -35,6 +36,11 @@ pub const TABLE: &[Row] = &[
         Some(set_unsupported_ext),
     ),
     (
+        abi::SCTP_SET_PEER_PRIMARY_ADDR,
+        None,
+        Some(set_peer_primary),
+    ),
+    (
         abi::SCTP_ASCONF_SUPPORTED,
         Some(get_unsupported_ext),
         Some(set_unsupported_ext),
@@ -48,6 +54,15 @@ fn auth_off(_: &Sctp, _: &[u8]) -> HookResult<()> {
 
 fn auth_off_get(_: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
     Err(libc::EACCES)
+}
+
+/// Linux `sctp_setsockopt_peer_primary_addr`: EINVAL for a short `struct sctp_setpeerprim`,
+/// then EPERM while the endpoint has ASCONF off.
+fn set_peer_primary(_: &Sctp, v: &[u8]) -> HookResult<()> {
+    if v.len() < std::mem::size_of::<abi::sctp_setpeerprim>() {
+        return Err(libc::EINVAL);
+    }
+    Err(libc::EPERM)
 }
 
 /// Options Linux only sets.
