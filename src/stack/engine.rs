@@ -367,7 +367,7 @@ impl Engine {
                 let from_ip = t.local.unwrap_or(slot.udp.local.ip());
                 p.packet(SocketAddr::new(from_ip, slot.udp.local.port()), to, data);
             }
-            if let Err(e) = slot.udp.send(data, to) {
+            if let Err(e) = super::source::send(&slot.udp, data, to, t.local) {
                 // Loss is the protocol's business (retransmission); note it for debugging.
                 tracing::trace!(errno = e, %to, "udp send");
             }
