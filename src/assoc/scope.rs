@@ -120,4 +120,30 @@ mod tests {
         assert!(!only_v4.allows(ip("fd00::1")));
         assert!(AddrTypes::default().allows(ip("fd00::1")));
     }
+
+    /// End to end on the pair: B also has a loopback and an IPv6 address; A (IPv4 only)
+    /// connects to B's private address and learns neither.
+    #[test]
+    fn init_ack_lists_only_addresses_the_peer_can_use() {
+        use crate::assoc::tests::pair::{Pair, Side};
+        use crate::assoc::AssocConfig;
+        let mut p = Pair::with(3, AssocConfig::default(), AssocConfig::default(), 1);
+        let b_private = p.addrs[1][0];
+        p.ep(Side::B).set_local_addrs(vec![
+            b_private,
+            ip("127.0.0.1"),
+            ip("fd00::2"),
+            ip("10.9.9.2"),
+        ]);
+        let (a, _) = p.connected();
+        let mut learned: Vec<IpAddr> = p.eps[0]
+            .assoc(a)
+            .expect("association")
+            .paths()
+            .iter()
+            .map(|x| x.addr)
+            .collect();
+        learned.sort();
+        assert_eq!(learned, vec![b_private, ip("10.9.9.2")]);
+    }
 }
