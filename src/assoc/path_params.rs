@@ -79,4 +79,76 @@ mod tests {
         assert!(assoc.path_params(Some(stranger)).is_none());
         assert_eq!(assoc.path_params(None).map(|d| d.pf_retrans), Some(1));
     }
+
+    /// RFC 9260 8.3: every idle path is probed once per HB.interval plus RTO with +/-50%
+    /// jitter; a per-path interval (SCTP_PEER_ADDR_PARAMS with an address) applies to that
+    /// path only, and a zero interval stops its heartbeats.
+    #[test]
+    fn idle_paths_are_probed_at_their_own_interval_with_jitter() {
+        let cfg = AssocConfig {
+            hb_interval: Duration::from_secs(4),
+            ..AssocConfig::default()
+        };
+        let mut p = Pair::with(21, cfg.clone(), cfg, 2);
+        let (a, b) = p.connected();
+        let (b1, b2) = (p.addrs[1][0], p.addrs[1][1]);
+        p.run_for(Duration::from_secs(5));
+        let now = p.now;
+        let assoc = p.ep(Side::A).assoc_mut(a).expect("association");
+        assoc.set_hb_interval(now, Some(b2), Duration::from_secs(1));
+        let rto = Duration::from_millis(assoc.path_info(b2).expect("path").rto_ms.into());
+        // B stops heartbeating so that only A's probes are counted.
+        p.ep(Side::B)
+            .assoc_mut(b)
+            .expect("association")
+            .set_hb_interval(now, None, Duration::ZERO);
+        p.start_trace();
+        p.run_for(Duration::from_secs(40));
+        let hb_times = |p: &mut Pair, to: IpAddr| -> Vec<std::time::Instant> {
+            p.trace
+                .iter()
+                .flatten()
+                .filter(|s| s.from == Side::A && s.to == to && s.chunks.first() == Some(&4))
+                .map(|s| s.at)
+                .collect()
+        };
+        let fast = hb_times(&mut p, b2);
+        let slow = hb_times(&mut p, b1);
+        assert!(
+            fast.len() >= 15,
+            "{} heartbeats to {b2} in 40 s",
+            fast.len()
+        );
+        assert!(
+            (5..=10).contains(&slow.len()),
+            "{} heartbeats to {b1} in 40 s",
+            slow.len()
+        );
+        let gaps: Vec<Duration> = fast.windows(2).map(|w| w[1] - w[0]).collect();
+        let (lo, hi) = (
+            Duration::from_secs(1) + rto / 2,
+            Duration::from_secs(1) + rto * 3 / 2,
+        );
+        for g in &gaps {
+            assert!(*g >= lo && *g <= hi, "gap {g:?} outside [{lo:?}, {hi:?}]");
+        }
+        assert!(
+            gaps.iter().any(|g| *g != gaps[0]),
+            "no jitter: every gap is {:?}",
+            gaps[0]
+        );
+        // Zero stops them.
+        let now = p.now;
+        p.ep(Side::A)
+            .assoc_mut(a)
+            .expect("association")
+            .set_hb_interval(now, Some(b2), Duration::ZERO);
+        p.take_trace();
+        p.start_trace();
+        p.run_for(Duration::from_secs(20));
+        assert!(
+            hb_times(&mut p, b2).is_empty(),
+            "heartbeats after disabling"
+        );
+    }
 }
