@@ -19,8 +19,10 @@ use super::Rng;
 
 const VERSION: u8 = 1;
 const MAC_LEN: usize = 32;
-/// At most this many peer addresses are carried (and so kept per association).
-pub(crate) const MAX_PEER_ADDRS: usize = 16;
+/// At most this many peer addresses are carried (and so kept per association): enough for
+/// multi-homed hosts such as the lksctp test_connectx endpoint bound to 18 loopback addresses,
+/// small enough that a cookie of IPv6 addresses stays well under a 1500-byte path.
+pub(crate) const MAX_PEER_ADDRS: usize = 32;
 
 const FLAG_PR: u8 = 1;
 const FLAG_INTL: u8 = 2;

@@ -10,6 +10,7 @@ use super::association::{Association, CloseReason, Local, Negotiated};
 use super::cookie::{CookieContents, CookieSigner, MAX_PEER_ADDRS};
 use super::errors::OwnedCause;
 use super::paths::{usable_peer_addr, Paths};
+use super::scope::{in_scope, AddrTypes};
 use super::timer::backoff;
 use super::{AssocConfig, AssocState, Event, Rng};
 use crate::wire::chunk::{kind, InitChunk};
@@ -25,6 +26,8 @@ const MAX_UNRECOGNIZED_REPORT: usize = 512;
 #[derive(Debug, Default)]
 pub(crate) struct PeerParams<'a> {
     pub addrs: Vec<IpAddr>,
+    /// Supported Address Types (RFC 9260 5.1.2).
+    pub types: AddrTypes,
     pub pr: bool,
     pub intl: bool,
     pub adaptation: Option<u32>,
@@ -47,6 +50,7 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>]) -> PeerParams<'a> {
             {
                 p.addrs.push(*a);
             }
+            Param::SupportedAddressTypes(t) => p.types = AddrTypes::from_list(t),
             Param::StateCookie(c) => p.cookie = Some(c),
             Param::CookiePreservative(ms) => p.cookie_preservative = Some(*ms),
             Param::HostNameAddress(h) => p.host_name = Some(h),
@@ -141,7 +145,14 @@ pub(crate) fn build_init_ack(
     let cfg = inp.cfg;
     let init = inp.init;
     let mut peer_addrs = vec![inp.from];
-    peer_addrs.extend(inp.params.addrs.iter().copied().filter(|a| *a != inp.from));
+    let ours = AddrTypes::of_local(&inp.local.addrs);
+    peer_addrs.extend(
+        inp.params
+            .addrs
+            .iter()
+            .copied()
+            .filter(|a| *a != inp.from && ours.allows(*a)),
+    );
     let contents = CookieContents {
         local_tag: inp.offer.local_tag,
         peer_tag: init.initiate_tag,
@@ -164,7 +175,7 @@ pub(crate) fn build_init_ack(
     let mut cookie = Vec::with_capacity(128);
     signer.sign(now, rng, &contents, life, &mut cookie);
 
-    let mut params = local_params(cfg, inp.local);
+    let mut params = local_params(cfg, inp.local, inp.from, inp.params.types);
     params.push(Param::StateCookie(&cookie));
     if !inp.params.unrecognized.is_empty() {
         params.push(Param::UnrecognizedParameter(&inp.params.unrecognized));
@@ -196,16 +207,22 @@ pub(crate) fn write_single(header: CommonHeader, chunk: &Chunk<'_>) -> Vec<u8> {
     buf
 }
 
-/// Parameters both INIT and INIT ACK carry: our addresses (5.1.2), Supported Address Types,
+/// Parameters both INIT and INIT ACK carry: our addresses (5.1.2: those in the scope of the
+/// peer's address `peer` and of a type it supports, `peer_types`), Supported Address Types,
 /// Forward-TSN-Supported (RFC 3758), Supported Extensions (RFC 5061 4.2.7) and the
 /// Adaptation Layer Indication.
-pub(crate) fn local_params(cfg: &AssocConfig, local: &Local) -> Vec<Param<'static>> {
+pub(crate) fn local_params(
+    cfg: &AssocConfig,
+    local: &Local,
+    peer: IpAddr,
+    peer_types: AddrTypes,
+) -> Vec<Param<'static>> {
     let mut params: Vec<Param<'static>> = Vec::new();
     let listed: Vec<IpAddr> = local
         .addrs
         .iter()
         .copied()
-        .filter(|a| usable_peer_addr(*a))
+        .filter(|a| usable_peer_addr(*a) && in_scope(*a, peer) && peer_types.allows(*a))
         .collect();
     if listed.len() > 1 {
         params.extend(listed.iter().map(|a| Param::Address(*a)));
@@ -249,7 +266,7 @@ impl Association {
 
     /// The INIT chunk of this association (5.1 A; resent unchanged on T1-init expiry).
     pub(crate) fn init_chunk(&self) -> Chunk<'static> {
-        let mut params = local_params(&self.cfg, &self.local);
+        let mut params = local_params(&self.cfg, &self.local, self.primary(), AddrTypes::default());
         if let Some(ms) = self.hs.preservative {
             params.push(Param::CookiePreservative(ms));
         }
@@ -291,7 +308,14 @@ impl Association {
         self.peer_tag = ack.initiate_tag;
         self.hs.cookie.clear();
         self.hs.cookie.extend_from_slice(cookie);
-        self.paths = Paths::new(from, &params.addrs, &self.cfg, ack.a_rwnd);
+        let ours = AddrTypes::of_local(&self.local.addrs);
+        let listed: Vec<IpAddr> = params
+            .addrs
+            .iter()
+            .copied()
+            .filter(|a| ours.allows(*a))
+            .collect();
+        self.paths = Paths::new(from, &listed, &self.cfg, ack.a_rwnd);
         self.addrs_changed = true;
         self.setup_data(
             ack.initial_tsn,

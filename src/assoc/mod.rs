@@ -35,10 +35,12 @@ mod handshake;
 mod heartbeat;
 mod input;
 mod ootb;
+mod path_params;
 mod paths;
 mod pr;
 mod rand;
 pub mod rx;
+mod scope;
 pub mod serial;
 mod shutdown;
 mod timer;
@@ -51,4 +53,5 @@ mod tests;
 
 pub use association::{Association, CloseReason};
 pub use endpoint::Endpoint;
+pub use path_params::PathParams;
 pub use types::*;

@@ -227,6 +227,7 @@ impl Engine {
         if let Some(ep) = s.ep.and_then(|ep| self.eps.get_mut(&ep)) {
             ep.remote_udp_port = o.remote_udp_port;
         }
+        self.refresh_ep_config(sid);
         for aid in ids {
             if let Some((_, a)) = self.assoc_of(sid, aid) {
                 a.set_sndbuf(o.sndbuf);

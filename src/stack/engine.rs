@@ -65,6 +65,8 @@ pub struct Engine {
     pcap: Option<Pcap>,
     /// The process is exiting: callers waiting for every association to end.
     exit_waiters: Vec<std::sync::Arc<super::handle::Slot<()>>>,
+    /// Source address choice of multi-homed endpoints.
+    sources: super::source::Sources,
 }
 
 fn errno_of(e: rustix::io::Errno) -> i32 {
@@ -110,6 +112,7 @@ impl Engine {
             rec: vec![0; 4 * frame::MAX_RECORD],
             pcap,
             exit_waiters: Vec::new(),
+            sources: Default::default(),
         };
         e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
         e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
@@ -354,10 +357,7 @@ impl Engine {
             let to = SocketAddr::new(t.remote, port);
             let idx = match self.fixed {
                 Some(f) => Some(f),
-                None => ep.udps.iter().copied().find(|&i| {
-                    matches!(self.udps.get(i), Some(Some(s)) if s.udp.reaches(t.remote)
-                        && t.local.is_none_or(|l| s.udp.local.ip().is_unspecified() || s.udp.local.ip() == l))
-                }),
+                None => self.sources.pick(&self.udps, &ep.udps, t.remote, t.local),
             };
             let Some(Some(slot)) = idx.and_then(|i| self.udps.get(i)) else {
                 tracing::debug!(%to, "no UDP socket reaches the peer; packet dropped");
@@ -367,7 +367,7 @@ impl Engine {
                 let from_ip = t.local.unwrap_or(slot.udp.local.ip());
                 p.packet(SocketAddr::new(from_ip, slot.udp.local.port()), to, data);
             }
-            if let Err(e) = slot.udp.send(data, to) {
+            if let Err(e) = super::source::send(&slot.udp, data, to, t.local) {
                 // Loss is the protocol's business (retransmission); note it for debugging.
                 tracing::trace!(errno = e, %to, "udp send");
             }

@@ -113,13 +113,14 @@ impl Engine {
             assoc.remote_udp_port = 0;
         }
         assoc.pmtu = route::path_mtu(&ips);
-        let mut ecfg = EndpointConfig::new(
-            port,
-            ips.iter()
-                .copied()
-                .filter(|a| !a.is_unspecified())
-                .collect(),
-        );
+        // A wildcard bind lists the host's addresses (RFC 9260 5.1.2), of the socket's
+        // families: an IPv6 socket also takes IPv4 unless IPV6_V6ONLY.
+        let listed = if ips.iter().any(|a| a.is_unspecified()) {
+            super::ifaddrs::host_addrs(!v6 || !opts.v6only, v6)
+        } else {
+            ips.clone()
+        };
+        let mut ecfg = EndpointConfig::new(port, listed);
         ecfg.assoc = assoc;
         let endpoint = Endpoint::new(ecfg, Box::new(OsRng));
         let id = self.next_ep;

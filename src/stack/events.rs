@@ -30,6 +30,16 @@ impl Engine {
         let ep = self.ensure_bound(sid)?;
         let port = peers.first().ok_or(libc::EINVAL)?.port();
         let ips: Vec<std::net::IpAddr> = peers.iter().map(|p| p.ip()).collect();
+        // Linux `__sctp_connect`: an association to these peers that was peeled off to
+        // another socket (here it stays on the shared endpoint) is EADDRNOTAVAIL.
+        let e = self.eps.get(&ep).ok_or(libc::EBADF)?;
+        let peeled = ips
+            .iter()
+            .filter_map(|ip| e.endpoint.find_assoc_by_peer(*ip, port))
+            .any(|a| self.assocs.get(&a).is_some_and(|owner| *owner != sid));
+        if peeled {
+            return Err(libc::EADDRNOTAVAIL);
+        }
         let id = self.new_assoc_id();
         let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
         e.endpoint

@@ -5,11 +5,13 @@
 //! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
-//!   the control hooks), [`udp`], [`route`].
+//!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to / removed from a bound socket), [`source`], [`udp`],
+//!   [`route`].
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
 pub mod appio;
+pub mod bindx;
 pub mod config;
 pub mod control;
 pub mod engine;
@@ -20,12 +22,15 @@ pub mod fds;
 pub mod fork;
 pub mod frame;
 pub mod handle;
+pub mod ifaddrs;
 pub mod inherit;
 pub mod log;
 pub mod names;
+pub mod path_opts;
 pub mod pcap;
 pub mod registry;
 pub mod route;
 pub mod sock;
+pub mod source;
 pub mod sys;
 pub mod udp;

@@ -53,6 +53,8 @@ pub struct SockOpts {
     pub rto: (u32, u32, u32),
     /// SCTP_INITMSG (num_ostreams, max_instreams, max_attempts, max_init_timeo).
     pub initmsg: [u16; 4],
+    /// SCTP_PEER_ADDR_PARAMS / SCTP_PEER_ADDR_THLDS defaults for new associations.
+    pub paths: super::path_opts::PathDefaults,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -78,6 +80,7 @@ impl SockOpts {
                 c.max_init_retransmits.min(u16::MAX as u32) as u16,
                 ms(c.rto_max).min(u16::MAX as u32) as u16,
             ],
+            paths: super::path_opts::PathDefaults::new(c),
         }
     }
 
@@ -94,6 +97,7 @@ impl SockOpts {
         c.outbound_streams = self.initmsg[0].max(1);
         c.max_inbound_streams = self.initmsg[1].max(1);
         c.max_init_retransmits = self.initmsg[2] as u32;
+        self.paths.apply(&mut c);
         c
     }
 

@@ -1,6 +1,7 @@
 //! Deterministic tests of the protocol core on a virtual clock (quinn-style [`pair::Pair`]).
 
 mod collision;
+mod encap_ports;
 mod extensions;
 mod handshake;
 mod multipath;

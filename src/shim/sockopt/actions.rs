@@ -18,7 +18,7 @@ use std::os::fd::{AsRawFd, IntoRawFd};
 pub fn set(fd: i32, s: &Sctp, name: i32, v: &[u8]) -> Option<HookResult<i32>> {
     Some(match name {
         abi::SCTP_SOCKOPT_BINDX_ADD => bindx_add(s, v).map(|()| 0),
-        abi::SCTP_SOCKOPT_BINDX_REM => Err(libc::EINVAL),
+        abi::SCTP_SOCKOPT_BINDX_REM => bindx_rem(s, v).map(|()| 0),
         abi::SCTP_SOCKOPT_CONNECTX_OLD => connectx(fd, s, v).map(|_| 0),
         abi::SCTP_SOCKOPT_CONNECTX => connectx(fd, s, v),
         _ => return None,
@@ -41,17 +41,19 @@ pub fn get(
     })
 }
 
-/// sctp_bindx(ADD) on a socket not bound yet binds it to all the addresses (one port).
+/// sctp_bindx(ADD): binds an unbound socket to all the addresses (one port), or adds them to
+/// its endpoint ([`crate::stack::bindx`]).
 fn bindx_add(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let addrs = decode_addr_list(v, s.policy())?;
     let sid = s.e.sid;
-    handle::call(move |e| {
-        if e.socks.get(&sid).is_some_and(|x| x.ep.is_some()) {
-            // Adding addresses to a bound endpoint (ASCONF, RFC 5061) is not supported.
-            return Err(libc::EINVAL);
-        }
-        e.bind(sid, &addrs).map(|_| ())
-    })?
+    handle::call(move |e| e.bindx_add(sid, &addrs))?
+}
+
+/// sctp_bindx(REM): removes addresses from the socket's endpoint.
+fn bindx_rem(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let addrs = decode_addr_list(v, s.policy())?;
+    let sid = s.e.sid;
+    handle::call(move |e| e.bindx_rem(sid, &addrs))?
 }
 
 /// sctp_connectx: the packed peer addresses; returns the association id.

@@ -6,12 +6,19 @@
 
 mod actions;
 mod ip;
+mod sctp_auth;
+mod sctp_paths;
 mod sol_sctp;
 mod sol_socket;
 
 use super::fd::{copy_in, copy_out, read_len, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::sys;
+
+pub use sol_sctp::Row;
+
+/// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
+const EXTRA_TABLES: &[&[Row]] = &[sctp_paths::TABLE, sctp_auth::TABLE];
 
 /// What a level did with a get.
 pub enum Get {

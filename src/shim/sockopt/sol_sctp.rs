@@ -9,8 +9,10 @@ use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{encode_addr_list, format_sockaddr};
 use crate::stack::registry::{self, Entry, RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
 
-type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
-type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
+pub type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
+pub type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
+/// An option: its number, getter and setter.
+pub type Row = (i32, Option<GetFn>, Option<SetFn>);
 
 const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
     (abi::SCTP_RTOINFO, Some(get_rtoinfo), Some(set_rtoinfo)),
@@ -39,7 +41,10 @@ const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
 ];
 
 fn row(name: i32) -> Option<&'static (i32, Option<GetFn>, Option<SetFn>)> {
-    TABLE.iter().find(|r| r.0 == name)
+    TABLE
+        .iter()
+        .chain(super::EXTRA_TABLES.iter().flat_map(|t| t.iter()))
+        .find(|r| r.0 == name)
 }
 
 pub fn get(_fd: i32, s: &Sctp, name: i32, input: &[u8]) -> HookResult<super::Get> {

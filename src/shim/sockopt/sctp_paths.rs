@@ -1,0 +1,204 @@
+//! SOL_SCTP options about peer addresses (RFC 6458 8.1.8, 8.1.12, 8.2.2; Linux
+//! SCTP_PEER_ADDR_THLDS(_V2)): the byte layouts of `<linux/sctp.h>` and Linux's length rules;
+//! the semantics are in `stack/path_opts.rs`.
+
+use super::sol_sctp::Row;
+use super::with_sock;
+use crate::abi::{self, sctp_paddrinfo, sctp_paddrparams, sctp_prim, Pod};
+use crate::assoc::PathState;
+use crate::shim::fd::Sctp;
+use crate::shim::hook::HookResult;
+use crate::shim::sockaddr::{family_of, format_sockaddr, parse_sockaddr};
+use crate::stack::path_opts::PaddrParams;
+use std::mem::size_of;
+use std::net::{IpAddr, SocketAddr};
+
+pub const TABLE: &[Row] = &[
+    (
+        abi::SCTP_PEER_ADDR_PARAMS,
+        Some(get_paddrparams),
+        Some(set_paddrparams),
+    ),
+    (abi::SCTP_PEER_ADDR_THLDS, Some(get_thlds), Some(set_thlds)),
+    (
+        abi::SCTP_PEER_ADDR_THLDS_V2,
+        Some(get_thlds_v2),
+        Some(set_thlds_v2),
+    ),
+    (abi::SCTP_PRIMARY_ADDR, Some(get_primary), Some(set_primary)),
+    (abi::SCTP_GET_PEER_ADDR_INFO, Some(get_paddrinfo), None),
+];
+
+/// `struct sctp_paddrparams` without `spp_ipv6_flowlabel` and `spp_dscp` (Linux accepts it).
+const PADDRPARAMS_LEGACY: usize = 152;
+/// `struct sctp_paddrthlds`: `spt_address` at 8 (not packed), 144 bytes; v2 adds
+/// `spt_pathcpthld` at 140 in the same size.
+const THLDS_ADDR: usize = 8;
+const THLDS_MAXRXT: usize = 136;
+const THLDS_PF: usize = 138;
+const THLDS_CP: usize = 140;
+const THLDS_LEN: usize = 144;
+/// Linux's default `ps_retrans` (SCTP_PS_RETRANS_MAX: primary-path switchover off).
+const PS_RETRANS_MAX: u16 = 0xffff;
+
+/// The address of an option (`sockaddr_storage` at `at`): None for AF_UNSPEC or the wildcard
+/// (Linux `sctp_is_any`).
+fn addr_at(s: &Sctp, v: &[u8], at: usize) -> HookResult<Option<IpAddr>> {
+    let bytes = v.get(at..at + 128).ok_or(libc::EINVAL)?;
+    if family_of(bytes) == Some(libc::AF_UNSPEC) {
+        return Ok(None);
+    }
+    let a = parse_sockaddr(bytes, s.policy())?;
+    Ok((!a.ip().is_unspecified()).then_some(a.ip()))
+}
+
+fn id_of(v: &[u8]) -> abi::sctp_assoc_t {
+    v.get(..4)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, i32::from_ne_bytes)
+}
+
+/// `addr` as Linux writes it into a `sockaddr_storage`.
+fn storage(s: &Sctp, addr: SocketAddr) -> libc::sockaddr_storage {
+    let raw = format_sockaddr(&addr, s.policy());
+    // SAFETY: all-zero is a valid sockaddr_storage.
+    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    // SAFETY: at most 28 bytes into the 128-byte storage.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            raw.as_bytes().as_ptr(),
+            &mut ss as *mut _ as *mut u8,
+            raw.len(),
+        )
+    };
+    ss
+}
+
+fn get_paddrparams(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
+    if v.len() < PADDRPARAMS_LEGACY {
+        return Err(libc::EINVAL);
+    }
+    let mut p = sctp_paddrparams::read_prefix(v);
+    let (id, addr) = (p.spp_assoc_id, addr_at(s, v, 4)?);
+    let got = with_sock(s, move |e, sid| e.paddr_params(sid, id, addr))?;
+    p.spp_hbinterval = got.hb_interval;
+    p.spp_pathmaxrxt = got.max_retrans;
+    p.spp_pathmtu = got.pathmtu;
+    p.spp_sackdelay = got.sack_delay;
+    p.spp_flags = got.flags;
+    let n = v.len().min(size_of::<sctp_paddrparams>());
+    Ok(p.as_bytes()[..n].to_vec())
+}
+
+fn set_paddrparams(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    if v.len() != PADDRPARAMS_LEGACY && v.len() != size_of::<sctp_paddrparams>() {
+        return Err(libc::EINVAL);
+    }
+    let p = sctp_paddrparams::read_prefix(v);
+    let (id, addr) = (p.spp_assoc_id, addr_at(s, v, 4)?);
+    let want = PaddrParams {
+        hb_interval: p.spp_hbinterval,
+        max_retrans: p.spp_pathmaxrxt,
+        pathmtu: p.spp_pathmtu,
+        sack_delay: p.spp_sackdelay,
+        flags: p.spp_flags,
+    };
+    with_sock(s, move |e, sid| e.set_paddr_params(sid, id, addr, want))
+}
+
+fn u16_at(v: &[u8], at: usize) -> u16 {
+    v.get(at..at + 2)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u16::from_ne_bytes)
+}
+
+fn get_thlds_any(s: &Sctp, v: &[u8], v2: bool) -> HookResult<Vec<u8>> {
+    if v.len() < THLDS_LEN {
+        return Err(libc::EINVAL);
+    }
+    let (id, addr) = (id_of(v), addr_at(s, v, THLDS_ADDR)?);
+    let (max, pf) = with_sock(s, move |e, sid| e.path_thresholds(sid, id, addr))
+        .map_err(|err| if addr.is_some() { libc::ENOENT } else { err })?;
+    let mut out = v[..THLDS_LEN].to_vec();
+    out[THLDS_MAXRXT..THLDS_MAXRXT + 2].copy_from_slice(&max.to_ne_bytes());
+    out[THLDS_PF..THLDS_PF + 2].copy_from_slice(&pf.to_ne_bytes());
+    if v2 {
+        out[THLDS_CP..THLDS_CP + 2].copy_from_slice(&PS_RETRANS_MAX.to_ne_bytes());
+    }
+    Ok(out)
+}
+
+/// Linux `sctp_setsockopt_paddr_thresholds`: v2's PF threshold may not exceed the
+/// primary-switchover one; an address that is not a peer's is ENOENT.
+fn set_thlds_any(s: &Sctp, v: &[u8], v2: bool) -> HookResult<()> {
+    if v.len() < THLDS_LEN {
+        return Err(libc::EINVAL);
+    }
+    let (max, pf) = (u16_at(v, THLDS_MAXRXT), u16_at(v, THLDS_PF));
+    if v2 && pf > u16_at(v, THLDS_CP) {
+        return Err(libc::EINVAL);
+    }
+    let (id, addr) = (id_of(v), addr_at(s, v, THLDS_ADDR)?);
+    with_sock(s, move |e, sid| {
+        e.set_path_thresholds(sid, id, addr, max, pf)
+    })
+    .map_err(|err| if addr.is_some() { libc::ENOENT } else { err })
+}
+
+fn get_thlds(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
+    get_thlds_any(s, v, false)
+}
+
+fn set_thlds(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    set_thlds_any(s, v, false)
+}
+
+fn get_thlds_v2(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
+    get_thlds_any(s, v, true)
+}
+
+fn set_thlds_v2(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    set_thlds_any(s, v, true)
+}
+
+fn get_primary(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
+    let mut p = sctp_prim::read_from(v).ok_or(libc::EINVAL)?;
+    let id = p.ssp_assoc_id;
+    let (aid, addr) = with_sock(s, move |e, sid| e.primary_addr(sid, id))?;
+    p.ssp_assoc_id = aid;
+    p.ssp_addr = storage(s, addr);
+    Ok(p.as_bytes().to_vec())
+}
+
+fn set_primary(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let p = sctp_prim::read_from(v).ok_or(libc::EINVAL)?;
+    let id = p.ssp_assoc_id;
+    let addr = addr_at(s, v, 4)?.ok_or(libc::EINVAL)?;
+    with_sock(s, move |e, sid| e.set_primary_addr(sid, id, addr))
+}
+
+/// Linux `sctp_getsockopt_peer_addr_info`.
+fn get_paddrinfo(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
+    let mut p = sctp_paddrinfo::read_from(v).ok_or(libc::EINVAL)?;
+    let id = p.spinfo_assoc_id;
+    let addr = addr_at(s, v, 4)?.ok_or(libc::EINVAL)?;
+    let (aid, port, info) = with_sock(s, move |e, sid| e.peer_addr_info(sid, id, addr))?;
+    p.spinfo_assoc_id = aid;
+    p.spinfo_address = storage(s, SocketAddr::new(info.addr, port));
+    p.spinfo_state = path_state(info.state);
+    p.spinfo_cwnd = info.cwnd;
+    p.spinfo_srtt = info.srtt_ms;
+    p.spinfo_rto = info.rto_ms;
+    p.spinfo_mtu = info.mtu;
+    Ok(p.as_bytes().to_vec())
+}
+
+/// `enum sctp_spinfo_state`.
+pub fn path_state(s: PathState) -> i32 {
+    match s {
+        PathState::Inactive => abi::SCTP_INACTIVE,
+        PathState::PotentiallyFailed => abi::SCTP_PF,
+        PathState::Active => abi::SCTP_ACTIVE,
+        PathState::Unconfirmed => abi::SCTP_UNCONFIRMED,
+    }
+}
