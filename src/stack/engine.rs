@@ -271,6 +271,9 @@ impl Engine {
     /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
     fn flush(&mut self) {
         while let Some(ep) = self.dirty.pop() {
+            // Packets first: a terminal event removes the association, and the chunk that ended
+            // it (SHUTDOWN COMPLETE, ABORT) must leave before (RFC 9260 9.2).
+            self.transmit(ep);
             while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event())
             {
                 self.on_event(ep, aid, ev);

@@ -108,13 +108,9 @@ impl Engine {
             assoc.remote_udp_port = 0;
         }
         assoc.pmtu = route::path_mtu(&ips);
-        let mut ecfg = EndpointConfig::new(
-            port,
-            ips.iter()
-                .copied()
-                .filter(|a| !a.is_unspecified())
-                .collect(),
-        );
+        // Wildcards are never listed in INIT / INIT ACK, but tell the core which address
+        // families this endpoint supports (RFC 9260 5.1.2 Supported Address Types).
+        let mut ecfg = EndpointConfig::new(port, ips.clone());
         ecfg.assoc = assoc;
         let endpoint = Endpoint::new(ecfg, Box::new(OsRng));
         let id = self.next_ep;
