@@ -27,8 +27,11 @@ impl Engine {
         let style = s.style;
         let ep = self.ensure_bound(sid)?;
         let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
-        // Linux admits backlog + 1 established but unaccepted associations.
-        e.endpoint.set_listening(Some(backlog.max(0) as u32));
+        // Linux admits backlog + 1 established but unaccepted associations on a one-to-one
+        // socket; a one-to-many socket accepts no association and has no such limit
+        // (sctp_sf_do_5_1D_ce checks the accept queue of TCP-style sockets only).
+        let limit = (style == Style::OneToOne).then_some(backlog.max(0) as u32);
+        e.endpoint.set_listening(limit);
         if let Some(s) = self.socks.get_mut(&sid) {
             s.listening = true;
         }
