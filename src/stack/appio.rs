@@ -21,15 +21,17 @@ use std::time::{Duration, Instant};
 impl Engine {
     /// epoll reported `flags` on socket `sid`'s end.
     pub fn on_end(&mut self, sid: Sid, flags: EventFlags) {
-        if flags.contains(EventFlags::OUT) && self.flush_out(sid) {
-            self.drain_readable(sid);
+        if flags.contains(EventFlags::OUT) {
+            self.pump(sid);
+        }
+        if flags.contains(EventFlags::HUP) {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.hup = true;
+            }
         }
         if flags.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP | EventFlags::ERR)
         {
             self.read_app(sid);
-        }
-        if flags.contains(EventFlags::HUP) {
-            self.app_gone(sid);
         }
     }
 
@@ -48,7 +50,10 @@ impl Engine {
                 Err(rustix::io::Errno::AGAIN) if self.is_exiting() => 0,
                 Err(rustix::io::Errno::AGAIN) => return,
                 Err(rustix::io::Errno::INTR) => continue,
-                Err(_) => 0,
+                Err(e) => {
+                    tracing::debug!(sid, %e, "reading the app's records");
+                    0
+                }
             };
             if n == 0 {
                 // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR);
@@ -60,6 +65,7 @@ impl Engine {
                 return;
             }
             let n = n.min(self.rec.len());
+            tracing::trace!(sid, n, "record from app");
             self.on_record(sid, n);
         }
     }
@@ -146,9 +152,8 @@ impl Engine {
                 payload: data,
             };
             // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
-            let room = a.send_buffer_room();
-            let empty = room >= a.config().sndbuf as usize;
-            if room < msg.payload.len() && !empty {
+            if must_wait(a, msg.payload.len()) {
+                tracing::trace!(sid, len = msg.payload.len(), "send buffer full");
                 if let Some(s) = self.socks.get_mut(&sid) {
                     s.blocked = Some((aid, msg));
                 }
@@ -191,8 +196,7 @@ impl Engine {
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
-        let room = a.send_buffer_room();
-        if room < msg.payload.len() && room < a.config().sndbuf as usize {
+        if must_wait(a, msg.payload.len()) {
             if let Some(s) = self.socks.get_mut(&sid) {
                 s.blocked = Some((aid, msg));
             }
@@ -210,8 +214,12 @@ impl Engine {
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
+        if s.app_eof {
+            return;
+        }
+        tracing::trace!(sid, "app eof");
         s.app_eof = true;
-        let abort = s.opts.linger_abort;
+        let abort = s.opts.linger_abort();
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
@@ -353,6 +361,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// A message of `len` bytes must wait for acknowledgements: it does not fit the free send
+/// buffer, unless the buffer is empty (a message larger than the whole buffer is the
+/// association's to refuse) or the association takes no more data (SHUTDOWN: `send` refuses).
+fn must_wait(a: &crate::assoc::Association, len: usize) -> bool {
+    use crate::assoc::AssocState as S;
+    let room = a.send_buffer_room();
+    let open = matches!(a.state(), S::CookieWait | S::CookieEchoed | S::Established);
+    open && room < len && room < a.config().sndbuf as usize
 }
 
 /// The header of a delivered message (sctp_sndrcvinfo fields and msg_name).

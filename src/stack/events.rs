@@ -5,7 +5,7 @@
 use super::engine::Engine;
 use super::frame::{Kind, RecvHeader};
 use super::registry::{self, Sid};
-use super::sock::{EpId, Sock, Style};
+use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
 use crate::assoc::{AssocId, Event};
 use std::net::SocketAddr;
@@ -46,6 +46,7 @@ impl Engine {
             }
         }
         self.assocs.insert(id, sid);
+        self.apply_opts(sid);
         if let Some(s) = self.socks.get_mut(&sid) {
             match s.style {
                 Style::OneToOne => s.assoc = Some(id),
@@ -139,14 +140,13 @@ impl Engine {
                 a.set_pmtu(None, mtu);
             }
         }
-        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end));
+        let opts = match self.socks.get(&owner) {
+            Some(l) => l.opts.clone(),
+            None => SockOpts::new(&self.cfg.assoc),
+        };
+        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end), opts);
         s.ep = Some(ep);
         s.assoc = Some(aid);
-        s.opts = self
-            .socks
-            .get(&owner)
-            .map(|l| l.opts.clone())
-            .unwrap_or_default();
         self.socks.insert(sid, s);
         self.watch_end(sid);
         if let Some(e) = self.eps.get_mut(&ep) {
@@ -189,6 +189,12 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
+        // SCTP has no half-close (RFC 9260 9.2): after the peer's SHUTDOWN the app's sends fail
+        // with EPIPE, as Linux's do. What it wrote before is still read and offered.
+        self.read_app(sid);
+        if let Some(end) = self.socks.get(&sid).and_then(|s| s.end.as_ref()) {
+            let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Read);
+        }
         self.pump(sid);
     }
 

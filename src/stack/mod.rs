@@ -17,6 +17,7 @@ pub mod ep;
 pub mod events;
 pub mod fdmap;
 pub mod fds;
+pub mod fork;
 pub mod frame;
 pub mod handle;
 pub mod log;
