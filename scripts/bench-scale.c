@@ -8,7 +8,8 @@
  * association, then the CPU time (user + system, every thread) it used over IDLE_SECONDS with
  * all of them idle:
  *   "assocs COUNT rss_before_kib B rss_after_kib A bytes_per_assoc X idle_cpu_percent C"
- * The client opens COUNT one-to-one sockets, connects each and sends one byte, then keeps them
+ * The client opens COUNT one-to-one sockets (run several clients when the descriptor limit is
+ * below 2 x COUNT), connects each and sends one byte, then keeps them
  * open until its stdin ends (or it is killed). Needs libsctpshim.so preloaded (or kernel SCTP).
  */
 #define _GNU_SOURCE
@@ -29,8 +30,12 @@ static void die(const char *what) {
     exit(1);
 }
 
+/* Soft limit up to the hard one (each shim socket holds two descriptors in the process). */
 static void raise_fd_limit(long want) {
-    struct rlimit r = {.rlim_cur = (rlim_t)want, .rlim_max = (rlim_t)want};
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+        die("getrlimit");
+    r.rlim_cur = (rlim_t)want < r.rlim_max ? (rlim_t)want : r.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &r) < 0)
         die("setrlimit(RLIMIT_NOFILE)");
 }

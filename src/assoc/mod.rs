@@ -7,8 +7,11 @@
 //! 1. inputs: `Endpoint::handle_packet`, `Endpoint::handle_timeout`, user commands
 //!    (`Endpoint::connect`, `Association::send`, `shutdown`, `abort`, option setters);
 //! 2. outputs, each until it returns `None`: `Endpoint::poll_transmit`,
-//!    `Endpoint::poll_event`, `Association::recv`; then arm a timer at `Endpoint::poll_timeout`.
+//!    `Endpoint::poll_event`, `Association::recv`; then arm a timer at `Endpoint::poll_timeout`
+//!    (read it last: `recv` can make it due at once, when the freed receive window is worth a
+//!    window-update SACK; the timer then runs `handle_timeout` and `poll_transmit` sends it).
 //! 3. after `Event::Closed` for an association: drain its `recv`, then `Endpoint::remove`.
+//!    `Association::close_reason` tells why it closed (socket errno).
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
@@ -36,6 +39,6 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use association::Association;
+pub use association::{Association, CloseReason};
 pub use endpoint::Endpoint;
 pub use types::*;
