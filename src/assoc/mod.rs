@@ -30,6 +30,7 @@ mod ootb;
 mod paths;
 mod rand;
 pub mod rx;
+mod schedule;
 mod shutdown;
 mod timer;
 mod transmit;
