@@ -13,11 +13,12 @@ use std::time::{Duration, Instant};
 
 use super::errors::OwnedCause;
 use super::paths::Paths;
+use super::pr::PrSkips;
 use super::rand::Drbg;
 use super::rx::{DataTracker, ReassemblyQueue};
 use super::timer::{earliest, Timer};
 use super::transmit::Pending;
-use super::tx::{OutstandingData, PrCounts, SendQueue, TxStats};
+use super::tx::{OutstandingData, PrCounts, Scheduler, SendQueue, TxStats};
 use super::{
     AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
     PathInfo, Rng, SendError,
@@ -118,6 +119,8 @@ pub struct Association {
     pub(crate) close_reason: Option<CloseReason>,
     /// The latest `now` seen (deadline for work due at once, e.g. a window update).
     pub(crate) last_now: Option<Instant>,
+    /// FORWARD TSN skips for messages cut after their sent part was acknowledged.
+    pub(crate) pr_skips: PrSkips,
 }
 
 impl Association {
@@ -168,6 +171,7 @@ impl Association {
             peer_adaptation: None,
             close_reason: None,
             last_now: None,
+            pr_skips: PrSkips::default(),
         }
     }
 
@@ -453,6 +457,24 @@ impl Association {
     pub fn set_sndbuf(&mut self, bytes: u32) {
         self.cfg.sndbuf = bytes;
         self.send_queue.set_sndbuf(bytes);
+    }
+
+    /// SCTP_STREAM_SCHEDULER.
+    pub fn set_scheduler(&mut self, scheduler: Scheduler) {
+        self.send_queue.set_scheduler(scheduler);
+    }
+
+    pub fn scheduler(&self) -> Scheduler {
+        self.send_queue.scheduler()
+    }
+
+    /// SCTP_STREAM_SCHEDULER_VALUE (priority scheduler: lower value first).
+    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
+        self.send_queue.set_stream_priority(stream_id, priority);
+    }
+
+    pub fn stream_priority(&self, stream_id: u16) -> u16 {
+        self.send_queue.stream_priority(stream_id)
     }
 
     /// SCTP_DISABLE_FRAGMENTS.

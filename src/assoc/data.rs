@@ -213,8 +213,13 @@ impl Association {
                 p.error_count = 0;
             }
         }
-        if res.send_forward_tsn {
+        if res.send_forward_tsn || self.forward_tsn_due() {
             self.pending.forward_tsn = true;
+            // RFC 3758 3.5 F3: T3 guards the FORWARD TSN even with nothing in flight.
+            let i = self.paths.for_data();
+            let p = &mut self.paths.list[i];
+            let rto = p.rto.rto();
+            p.t3.start_if_idle(now, rto);
         }
         if res.fast_retransmit {
             self.pending.fast_rtx = true;
@@ -276,7 +281,7 @@ impl Association {
     pub(crate) fn on_t3_expiry(&mut self, now: Instant, i: PathId) {
         if self.outstanding.bytes_in_flight_on(i) == 0 {
             // RFC 3758 3.5 F3: a FORWARD TSN that was lost is sent again.
-            if self.neg.pr && self.outstanding.forward_tsn(self.neg.intl).is_some() {
+            if self.forward_tsn_due() {
                 self.pending.forward_tsn = true;
                 let rto = self.paths.list[i].rto.rto();
                 self.paths.list[i].t3.start(now, rto);
@@ -319,7 +324,8 @@ impl Association {
             self.send_queue
                 .abandon_message(sid, mid, 0, &mut self.event_buf);
         }
-        if self.neg.pr && self.outstanding.forward_tsn(self.neg.intl).is_some() {
+        self.note_cut_messages();
+        if self.forward_tsn_due() {
             self.pending.forward_tsn = true;
         }
         self.flush_event_buf();

@@ -269,7 +269,13 @@ impl Association {
             _ if rtx || new_data => self.paths.for_data(),
             _ => self.last_data_from.min(self.paths.list.len() - 1),
         };
-        let limit = buf.len().min(self.paths.list[path].pmtu as usize);
+        // The peer's cookie may be larger than the path MTU: the COOKIE ECHO goes anyway (IP
+        // fragments it), as the peer chose that size.
+        let limit = if self.state == AssocState::CookieEchoed {
+            buf.len()
+        } else {
+            buf.len().min(self.paths.list[path].pmtu as usize)
+        };
         let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
 
         // Setup and control chunks first (6.10).
@@ -295,7 +301,9 @@ impl Association {
                 .iter()
                 .map(OwnedCause::as_cause)
                 .collect();
-            if w.try_add(&Chunk::Error(ErrorChunk { causes })) {
+            let was_empty = w.is_empty();
+            // Sent, or too large for any packet (a huge unrecognized chunk): dropped either way.
+            if w.try_add(&Chunk::Error(ErrorChunk { causes })) || was_empty {
                 self.pending.errors.clear();
             }
         }
@@ -342,7 +350,7 @@ impl Association {
         let mut sent_forward_tsn = false;
         if self.pending.forward_tsn {
             self.pending.forward_tsn = false;
-            if let Some(f) = self.outstanding.forward_tsn(i_data) {
+            if let Some(f) = self.forward_tsn_chunk() {
                 let c = if i_data {
                     Chunk::IForwardTsn(f)
                 } else {
@@ -460,6 +468,8 @@ impl Association {
                 self.paths.list[path].cc.on_send(now, rto);
             }
             let len = chunk.payload.len();
+            self.pr_skips
+                .on_produced(&chunk, self.outstanding.next_tsn());
             let tsn = self.outstanding.insert(now, chunk, path);
             let Some(c) = self.outstanding.chunk(tsn) else {
                 break;
@@ -475,6 +485,7 @@ impl Association {
             self.dry = false;
             any = true;
         }
+        self.note_cut_messages();
         self.flush_event_buf();
         any
     }

@@ -21,8 +21,9 @@ hook! {
         SCTP_FDS.set(fd, false);
         super::partial::forget(fd);
         let r = check(unsafe { sys::close(fd) });
-        if let Some(s) = s.filter(|s| s.e.listener) {
-            if !still_open(s.key) {
+        if let Some(s) = s.filter(|s| !still_open(s.key)) {
+            registry::remove(s.key);
+            if s.e.listener {
                 let sid = s.e.sid;
                 let _ = handle::post(move |e| e.app_gone(sid));
             }

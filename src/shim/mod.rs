@@ -22,6 +22,8 @@ mod fcntl;
 #[cfg(not(test))]
 mod fd;
 #[cfg(not(test))]
+mod ioctl;
+#[cfg(not(test))]
 mod listen;
 #[cfg(not(test))]
 mod name;
@@ -31,6 +33,8 @@ mod partial;
 mod recv;
 #[cfg(not(test))]
 mod send;
+#[cfg(not(test))]
+mod sendfile;
 #[cfg(not(test))]
 mod shutdown;
 #[cfg(not(test))]

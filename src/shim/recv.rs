@@ -5,6 +5,7 @@
 //! one record while the caller's buffer has room. Blocking, O_NONBLOCK, MSG_DONTWAIT, timeouts
 //! and EINTR are the kernel's, on the app's own fd.
 
+use super::cmsg::{write_recv_cmsgs, RecvCmsgOpts, RecvMeta};
 use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
@@ -269,6 +270,42 @@ hook! {
     }
 }
 
+/// Build the receive cmsgs the socket asked for (`recv`: registry RECV_* bits) into the
+/// caller's control buffer; returns (msg_controllen, truncated).
+fn put_cmsgs(m: &libc::msghdr, h: &RecvHeader, recv: u8) -> HookResult<(usize, bool)> {
+    use crate::stack::registry::{RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
+    let cur = RecvMeta {
+        stream: h.stream,
+        ssn: h.ssn as u16,
+        flags: if h.flags & crate::stack::frame::FLAG_UNORDERED != 0 {
+            crate::abi::SCTP_UNORDERED
+        } else {
+            0
+        },
+        ppid: h.ppid,
+        tsn: h.tsn,
+        cumtsn: h.cum_tsn,
+        context: h.context,
+        assoc_id: h.assoc_id,
+        notification: h.kind == Kind::Notification,
+        length: 0,
+    };
+    let opts = RecvCmsgOpts {
+        nxtinfo: recv & RECV_NXTINFO != 0,
+        rcvinfo: recv & RECV_RCVINFO != 0,
+        sndrcv: recv & RECV_SNDRCV != 0,
+    };
+    if m.msg_control.is_null() || m.msg_controllen == 0 {
+        let mut none = [0u8; 0];
+        let (_, trunc) = write_recv_cmsgs(&mut none, opts, &cur, None);
+        return Ok((0, trunc));
+    }
+    let mut buf = vec![0u8; m.msg_controllen.min(4096)];
+    let (used, trunc) = write_recv_cmsgs(&mut buf, opts, &cur, None);
+    copy_out(m.msg_control.cast(), &buf[..used])?;
+    Ok((used, trunc))
+}
+
 /// Copy the caller's iovec array (EFAULT on a bad pointer).
 pub fn user_iovs(iov: *const iovec, n: usize) -> HookResult<Vec<iovec>> {
     let bytes = copy_in(iov.cast(), n * std::mem::size_of::<iovec>())?;
@@ -313,7 +350,16 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
     } else {
         m.msg_namelen = 0;
     }
-    m.msg_controllen = 0;
+    m.msg_controllen = match (g.hdr, sctp(fd)) {
+        (Some(h), Some(s)) if s.e.recv != 0 => {
+            let (used, trunc) = put_cmsgs(&m, &h, s.e.recv)?;
+            if trunc {
+                out_flags |= libc::MSG_CTRUNC;
+            }
+            used
+        }
+        _ => 0,
+    };
     m.msg_flags = out_flags;
     // SAFETY: msghdr as bytes, written back to the caller.
     let bytes = unsafe {

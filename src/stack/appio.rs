@@ -10,7 +10,7 @@
 use super::engine::Engine;
 use super::frame::{self, send_flags, Kind, PrKind, RecvHeader, SendHeader};
 use super::registry::Sid;
-use super::sock::{OutRec, Style};
+use super::sock::{EpId, OutRec, Style};
 use crate::assoc::{AssocId, Message, OutgoingMessage, PrPolicy, SendError};
 use rustix::event::epoll::EventFlags;
 use rustix::net::{RecvFlags, SendFlags};
@@ -154,9 +154,7 @@ impl Engine {
             // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
             if must_wait(a, msg.payload.len()) {
                 tracing::trace!(sid, len = msg.payload.len(), "send buffer full");
-                if let Some(s) = self.socks.get_mut(&sid) {
-                    s.blocked = Some((aid, msg));
-                }
+                self.block(ep, sid, aid, msg);
                 return;
             }
             match a.send(now, msg) {
@@ -197,9 +195,7 @@ impl Engine {
             return;
         };
         if must_wait(a, msg.payload.len()) {
-            if let Some(s) = self.socks.get_mut(&sid) {
-                s.blocked = Some((aid, msg));
-            }
+            self.block(ep, sid, aid, msg);
             return;
         }
         if let Err(e) = a.send(now, msg) {
@@ -207,6 +203,18 @@ impl Engine {
         }
         self.mark(ep);
         self.read_app(sid);
+    }
+
+    /// Keep `msg` until association `aid` (of endpoint `ep`) has room; stop reading the app.
+    fn block(&mut self, ep: EpId, sid: Sid, aid: AssocId, msg: OutgoingMessage) {
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.blocked = Some((aid, msg));
+        }
+        if let Some(e) = self.eps.get_mut(&ep) {
+            if !e.blocked.contains(&sid) {
+                e.blocked.push(sid);
+            }
+        }
     }
 
     /// The app sent EOF: graceful SHUTDOWN, or ABORT after SO_LINGER {1, 0}.
@@ -224,17 +232,31 @@ impl Engine {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
         };
-        let now = Instant::now();
         for aid in ids {
-            if let Some((ep, a)) = self.assoc_of(sid, aid) {
-                if abort {
-                    a.abort(now, &[]);
-                } else {
-                    a.shutdown(now);
-                }
-                self.mark(ep);
-            }
+            self.end_assoc(sid, aid, abort);
         }
+    }
+
+    /// The app is done with association `aid`: ABORT, or a graceful SHUTDOWN once what it
+    /// sent is delivered. A SHUTDOWN during setup would discard the queued data (RFC 9260
+    /// 9.2), so it waits for COMMUNICATION UP ([`super::events`] finishes it).
+    pub fn end_assoc(&mut self, sid: Sid, aid: AssocId, abort: bool) {
+        use crate::assoc::AssocState as S;
+        let now = Instant::now();
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
+        if abort {
+            a.abort(now, &[]);
+        } else if matches!(a.state(), S::CookieWait | S::CookieEchoed) {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.shutdown_when_up.push(aid);
+            }
+            return;
+        } else {
+            a.shutdown(now);
+        }
+        self.mark(ep);
     }
 
     /// Every reference to the app's file is gone.
@@ -317,7 +339,11 @@ impl Engine {
             return;
         }
         if s.close_after_out {
+            // The association is gone and the app can no longer be observed (its fd has no
+            // peer): free the socket's resources; its registry entry stays for identity calls.
+            s.app_gone = true;
             self.close_end(sid);
+            self.maybe_free(sid);
         } else if s.eof_after_out {
             s.eof_after_out = false;
             if let Some(end) = &s.end {

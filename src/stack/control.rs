@@ -51,9 +51,16 @@ impl Engine {
     }
 
     /// connect() on a one-to-one socket: start the association; the slot gets the outcome.
-    pub fn connect(&mut self, sid: Sid, peers: &[SocketAddr]) -> Result<ConnectSlot, i32> {
+    /// connect()/sctp_connectx(): start an association to `peers`; the slot gets the outcome.
+    /// One-to-one: EISCONN when connected or listening, EALREADY during setup; one-to-many:
+    /// another association, EISCONN/EALREADY when one to these peers exists.
+    pub fn connect(
+        &mut self,
+        sid: Sid,
+        peers: &[SocketAddr],
+    ) -> Result<(AssocId, ConnectSlot), i32> {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        if s.listening {
+        if s.listening && s.style == Style::OneToOne {
             return Err(libc::EISCONN);
         }
         if let Some(aid) = s.assoc {
@@ -67,12 +74,42 @@ impl Engine {
                 libc::EALREADY
             });
         }
-        self.start_assoc(sid, peers)?;
+        let aid = self.start_assoc(sid, peers)?;
         let slot = Slot::new();
         if let Some(s) = self.socks.get_mut(&sid) {
             s.connecting = Some((slot.clone(), Instant::now()));
         }
-        Ok(slot)
+        Ok((aid, slot))
+    }
+
+    /// SCTP_SOCKOPT_PEELOFF: association `id` of one-to-many socket `sid` moves to a new
+    /// one-to-one socket `new` whose app fd is `key` and engine end `end`.
+    pub fn peeloff(
+        &mut self,
+        sid: Sid,
+        id: AssocId,
+        new: Sid,
+        key: FileKey,
+        end: OwnedFd,
+    ) -> Result<(), i32> {
+        let s = self.socks.get_mut(&sid).ok_or(libc::EBADF)?;
+        if s.style != Style::OneToMany || self.assocs.get(&id) != Some(&sid) {
+            return Err(libc::EINVAL);
+        }
+        s.peers.retain(|&(_, a)| a != id);
+        s.readable.retain(|&a| a != id);
+        let (v6, ep, opts) = (s.v6, s.ep, s.opts.clone());
+        let mut n = Sock::new(new, Style::OneToOne, v6, key, Some(end), opts);
+        n.ep = ep;
+        n.assoc = Some(id);
+        self.socks.insert(new, n);
+        self.assocs.insert(id, new);
+        if let Some(e) = ep.and_then(|ep| self.eps.get_mut(&ep)) {
+            e.refs += 1;
+        }
+        self.watch_end(new);
+        self.pump(new);
+        Ok(())
     }
 
     /// The accept hook got socket `sid` as open file `key`: the peer's primary address.
@@ -115,9 +152,8 @@ impl Engine {
     }
 
     /// getpeername(): the peer's addresses, primary first (ENOTCONN without association).
-    pub fn peer_addrs(&mut self, sid: Sid) -> Result<Vec<SocketAddr>, i32> {
-        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        let aid = s.assoc.ok_or(libc::ENOTCONN)?;
+    pub fn peer_addrs(&mut self, sid: Sid, id: AssocId) -> Result<Vec<SocketAddr>, i32> {
+        let aid = self.assoc_id(sid, id).ok_or(libc::ENOTCONN)?;
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::ENOTCONN)?;
         let port = a.peer_port();
         let primary = a.primary();
@@ -131,11 +167,21 @@ impl Engine {
         Ok(out)
     }
 
-    /// SO_ERROR: the pending error, cleared.
-    pub fn take_error(&mut self, sid: Sid) -> i32 {
+    /// The association `id` names on socket `sid` (one-to-one sockets: their own, whatever
+    /// `id` says, as Linux's `sctp_id2assoc`).
+    pub fn assoc_id(&self, sid: Sid, id: AssocId) -> Option<AssocId> {
+        let s = self.socks.get(&sid)?;
+        match s.style {
+            Style::OneToOne => s.assoc.filter(|a| self.assocs.contains_key(a)),
+            Style::OneToMany => (self.assocs.get(&id) == Some(&sid)).then_some(id),
+        }
+    }
+
+    /// SO_ERROR: the pending error, cleared (None: the socket is freed).
+    pub fn take_error(&mut self, sid: Sid) -> Option<i32> {
         self.socks
             .get_mut(&sid)
-            .map_or(0, |s| std::mem::take(&mut s.error))
+            .map(|s| std::mem::take(&mut s.error))
     }
 
     pub fn opts(&self, sid: Sid) -> Result<&SockOpts, i32> {
@@ -177,11 +223,8 @@ impl Engine {
     /// SCTP_STATUS of association `id` (one-to-one: the socket's own, whatever `id` says).
     pub fn status(&mut self, sid: Sid, id: AssocId) -> Result<(AssocId, AssocStatus), i32> {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        let aid = match s.style {
-            Style::OneToOne => s.assoc.ok_or(libc::EINVAL)?,
-            Style::OneToMany if self.assocs.get(&id) == Some(&sid) => id,
-            Style::OneToMany => return Err(libc::EINVAL),
-        };
+        let _ = s;
+        let aid = self.assoc_id(sid, id).ok_or(libc::EINVAL)?;
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         Ok((aid, a.status()))
     }

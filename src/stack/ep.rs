@@ -42,6 +42,8 @@ pub struct Ep {
     pub owner: Sid,
     /// SCTP_REMOTE_UDP_ENCAPS_PORT of the owner (0: the peer's SCTP port in mirror mode).
     pub remote_udp_port: u16,
+    /// Sockets holding a message this endpoint's association had no room for.
+    pub blocked: Vec<Sid>,
 }
 
 impl Ep {
@@ -134,6 +136,7 @@ impl Engine {
                 refs: 1,
                 owner: sid,
                 remote_udp_port: opts.remote_udp_port,
+                blocked: Vec::new(),
             },
         );
         if let Some(s) = self.socks.get_mut(&sid) {
@@ -152,12 +155,21 @@ impl Engine {
     }
 
     /// One reference to `ep` is gone; the last one closes its UDP sockets and frees the port.
+    /// The endpoint goes once this wake-up's packets are out (its last ABORT or SHUTDOWN
+    /// COMPLETE), in [`Self::drop_if_unused`].
     pub fn release_ep(&mut self, ep: EpId) {
         let Some(e) = self.eps.get_mut(&ep) else {
             return;
         };
         e.refs = e.refs.saturating_sub(1);
-        if e.refs > 0 {
+        if e.refs == 0 {
+            self.mark(ep);
+        }
+    }
+
+    /// Close an endpoint no socket uses any more: its UDP sockets and its port.
+    pub fn drop_if_unused(&mut self, ep: EpId) {
+        if self.eps.get(&ep).is_none_or(|e| e.refs > 0) {
             return;
         }
         if let Some(e) = self.eps.remove(&ep) {

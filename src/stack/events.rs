@@ -8,6 +8,8 @@ use super::registry::{self, Sid};
 use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
 use crate::assoc::{AssocId, Event};
+use crate::shim::notify;
+use crate::shim::sockaddr::AddrPolicy;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
@@ -75,12 +77,21 @@ impl Engine {
             },
         };
         tracing::trace!(sid, aid, ?ev, "event");
+        self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
+                let mut end_now = false;
                 if let Some(s) = self.socks.get_mut(&sid) {
                     if let Some((slot, _)) = s.connecting.take() {
                         slot.put(Ok(()));
                     }
+                    if let Some(i) = s.shutdown_when_up.iter().position(|&a| a == aid) {
+                        s.shutdown_when_up.swap_remove(i);
+                        end_now = true;
+                    }
+                }
+                if end_now {
+                    self.end_assoc(sid, aid, false);
                 }
             }
             Event::Readable => {
@@ -93,16 +104,40 @@ impl Engine {
             }
             Event::Writable => self.on_writable(sid),
             Event::PeerShutdown => self.peer_eof(sid),
-            // Terminal events: the association is CLOSED (Event::Closed may follow; by then
-            // the id is unknown and only removed from the endpoint).
-            Event::ShutdownComplete => self.closed(ep, sid, aid),
-            Event::Lost { .. } | Event::CantStart { .. } => {
-                self.failed(sid, aid, &ev);
-                self.closed(ep, sid, aid);
-            }
+            Event::Lost { .. } | Event::CantStart { .. } => self.failed(sid, aid, &ev),
+            // CLOSED for good, after the last packets (ABORT, SHUTDOWN COMPLETE) went out.
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
+        }
+    }
+
+    /// Queue the Linux notification for `ev` when socket `sid` subscribed to it (RFC 6458 6.1),
+    /// in order with the data, addressed from the peer's primary address as Linux does.
+    fn notify(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
+        if notify::notification_type(ev).is_none() {
+            return;
+        }
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
+        let (subs, v6, ep) = (s.opts.events, s.v6, s.ep);
+        let peer = ep.and_then(|ep| peer_of(&mut self.eps, ep, aid));
+        let ctx = notify::NotifyCtx {
+            assoc_id: aid,
+            peer_port: peer.map_or(0, |p| p.port()),
+            addr_policy: if v6 {
+                AddrPolicy::INET6
+            } else {
+                AddrPolicy::INET
+            },
+        };
+        let mut bytes = Vec::new();
+        if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
+            let mut h = RecvHeader::new(Kind::Notification);
+            h.assoc_id = aid;
+            h.peer = peer;
+            self.deliver(sid, h, bytes);
         }
     }
 
@@ -167,7 +202,7 @@ impl Engine {
         }
         let fd = fds::move_high(raw)?;
         let (me, me_len) = names::sockaddr(&names::name(self.magic, self.pid, sid));
-        let (to, to_len) = names::sockaddr(&names::name(self.magic, self.pid, listener));
+        let (to, to_len) = names::sockaddr(&names::listener(self.magic, self.pid, listener));
         let ok = unsafe {
             libc::syscall(libc::SYS_bind, fd.as_raw_fd(), &me as *const _, me_len) == 0
                 && libc::syscall(libc::SYS_connect, fd.as_raw_fd(), &to as *const _, to_len) == 0
@@ -279,8 +314,16 @@ impl Engine {
         let Some(s) = self.socks.remove(&sid) else {
             return;
         };
-        if s.key != (0, 0) {
-            registry::remove(s.key);
+        if s.error != 0 {
+            if let Some(e) = registry::get(s.key) {
+                registry::insert(
+                    s.key,
+                    registry::Entry {
+                        error: s.error,
+                        ..e
+                    },
+                );
+            }
         }
         if let Some(end) = s.end {
             fds::close(end);

@@ -21,6 +21,7 @@ pub mod fork;
 pub mod frame;
 pub mod gso;
 pub mod handle;
+pub mod inherit;
 pub mod log;
 pub mod names;
 pub mod pcap;

@@ -209,3 +209,95 @@ fn late_cookie_echo_case_c_discarded() {
     assert_eq!(p.eps[1].assoc_ids().count(), 1);
     assert_eq!(connected_count(&p, Side::B), 1);
 }
+
+#[test]
+fn random_setup_and_teardown_under_loss() {
+    use crate::assoc::AssocConfig;
+    for seed in 0..60u64 {
+        let mut gen = super::pair::TestRng::new(seed);
+        let cfg = AssocConfig {
+            hb_interval: Duration::from_secs(5),
+            ..AssocConfig::default()
+        };
+        let mut p = Pair::with(500 + seed, cfg.clone(), cfg, 1 + gen.below(2) as usize);
+        p.link.loss = [0.0, 0.1, 0.25][gen.below(3) as usize];
+        p.link.reorder = 0.3;
+        p.link.duplicate = 0.1;
+        p.ep(Side::A).set_listening(None);
+        // Setup through a milder link (a 25% loss can legitimately exhaust the INIT and
+        // COOKIE ECHO retransmissions); teardown through the chosen one.
+        let loss = p.link.loss;
+        p.link.loss = loss.min(0.1);
+        let a = p.connect();
+        let both = gen.below(2) == 0;
+        let mut b_own = None;
+        if both {
+            let id = p.alloc_id();
+            let now = p.now;
+            let peer = p.addrs[0].clone();
+            p.ep(Side::B).connect(now, id, &peer, PORT_A).unwrap();
+            b_own = Some(id);
+        }
+        let up = p.run_until(Duration::from_secs(300), |p| {
+            connected_count(p, Side::A) >= 1 && connected_count(p, Side::B) >= 1
+        });
+        assert!(up, "seed {seed}: no setup");
+        assert_eq!(connected_count(&p, Side::A), 1, "seed {seed}");
+        assert_eq!(connected_count(&p, Side::B), 1, "seed {seed}");
+        p.link.loss = loss;
+        let b = p.connected_id(Side::B).unwrap();
+        if let Some(id) = b_own {
+            assert_eq!(
+                b, id,
+                "seed {seed}: the collision keeps B's own association"
+            );
+        }
+        for i in 0..20u8 {
+            let now = p.now;
+            let m = OutgoingMessage {
+                payload: vec![i; 500],
+                ..OutgoingMessage::default()
+            };
+            p.ep(Side::A)
+                .assoc_mut(a)
+                .unwrap()
+                .send(now, m.clone())
+                .unwrap();
+            p.ep(Side::B).assoc_mut(b).unwrap().send(now, m).unwrap();
+        }
+        let now = p.now;
+        let how = gen.below(4);
+        match how {
+            0 => p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now),
+            1 => p.ep(Side::B).assoc_mut(b).unwrap().shutdown(now),
+            2 => {
+                p.ep(Side::A).assoc_mut(a).unwrap().shutdown(now);
+                p.ep(Side::B).assoc_mut(b).unwrap().shutdown(now);
+            }
+            _ => p.ep(Side::A).assoc_mut(a).unwrap().abort(now, b"x"),
+        }
+        let closed = p.run_until(Duration::from_secs(900), |p| {
+            p.has_event(Side::A, |e| *e == Event::Closed)
+                && p.has_event(Side::B, |e| *e == Event::Closed)
+        });
+        assert!(closed, "seed {seed} how {how}: not closed on both sides");
+        if how < 3 {
+            // Graceful: everything delivered both ways, ShutdownComplete on both.
+            assert_eq!(p.inbox[0].len(), 20, "seed {seed} how {how}");
+            assert_eq!(p.inbox[1].len(), 20, "seed {seed} how {how}");
+            assert!(
+                p.has_event(Side::A, |e| *e == Event::ShutdownComplete),
+                "seed {seed} how {how}"
+            );
+            assert!(
+                p.has_event(Side::B, |e| *e == Event::ShutdownComplete),
+                "seed {seed} how {how}"
+            );
+        } else {
+            assert!(
+                p.has_event(Side::B, |e| matches!(e, Event::Lost { .. })),
+                "seed {seed}"
+            );
+        }
+    }
+}

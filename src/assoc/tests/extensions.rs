@@ -248,3 +248,100 @@ fn listen_backlog_admits_backlog_plus_one() {
         3
     );
 }
+
+#[test]
+fn pr_sctp_random_policies_through_loss() {
+    for seed in 0..16u64 {
+        let on = AssocConfig {
+            intl_supported: seed % 2 == 0,
+            ..AssocConfig::default()
+        };
+        let mut p = Pair::with(300 + seed, on.clone(), on, 1);
+        let (a, _b) = p.connected();
+        p.link.loss = 0.2;
+        p.link.reorder = 0.2;
+        let mut gen = super::pair::TestRng::new(seed);
+        let mut reliable = std::collections::HashSet::new();
+        let mut all = std::collections::HashSet::new();
+        for seq in 0..300u32 {
+            let pr = match gen.below(3) {
+                0 => PrPolicy::Reliable,
+                1 => PrPolicy::Ttl(Duration::from_millis(50 + gen.below(450))),
+                _ => PrPolicy::Rtx(gen.below(3) as u32),
+            };
+            let len = 4 + gen.below(4000) as usize;
+            let mut payload = seq.to_be_bytes().to_vec();
+            payload.resize(len, seq as u8);
+            let stream_id = gen.below(3) as u16;
+            let m = OutgoingMessage {
+                stream_id,
+                pr,
+                context: seq,
+                payload,
+                ..OutgoingMessage::default()
+            };
+            let now = p.now;
+            if p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).is_ok() {
+                all.insert(seq);
+                if pr == PrPolicy::Reliable {
+                    reliable.insert(seq);
+                }
+            }
+            p.run_for(Duration::from_millis(30));
+        }
+        // Until every TSN is acknowledged or skipped by an acknowledged FORWARD TSN.
+        let done = p.run_until(Duration::from_secs(900), |p| {
+            let x = p.eps[0].assoc(a).unwrap();
+            x.send_queue.is_empty() && x.outstanding.is_empty()
+        });
+        assert!(
+            done,
+            "seed {seed}: the sender never got everything acknowledged or skipped"
+        );
+        p.run_for(Duration::from_secs(5));
+        let delivered: Vec<(u16, u32)> = p.inbox[1]
+            .iter()
+            .map(|(_, m)| {
+                (
+                    m.stream_id,
+                    u32::from_be_bytes([m.payload[0], m.payload[1], m.payload[2], m.payload[3]]),
+                )
+            })
+            .collect();
+        for s in 0..3u16 {
+            let seqs: Vec<u32> = delivered
+                .iter()
+                .filter(|(x, _)| *x == s)
+                .map(|(_, q)| *q)
+                .collect();
+            assert!(
+                seqs.windows(2).all(|w| w[0] < w[1]),
+                "seed {seed}: stream {s} out of order"
+            );
+        }
+        let got: std::collections::HashSet<u32> = delivered.iter().map(|(_, q)| *q).collect();
+        assert!(
+            reliable.is_subset(&got),
+            "seed {seed}: a reliable message was lost"
+        );
+        let failed: std::collections::HashSet<u32> = p.events[0]
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Event::SendFailed { context, .. } => Some(*context),
+                _ => None,
+            })
+            .collect();
+        assert!(failed.is_disjoint(&reliable), "seed {seed}");
+        let accounted: std::collections::HashSet<u32> = got.union(&failed).copied().collect();
+        assert!(
+            accounted == all,
+            "seed {seed}: not delivered nor reported failed: {:?}",
+            all.difference(&accounted).collect::<Vec<_>>()
+        );
+        assert!(
+            !failed.is_empty(),
+            "seed {seed}: the loss made some policy give up"
+        );
+        assert!(!p.has_event(Side::A, |e| matches!(e, Event::Lost { .. })));
+    }
+}

@@ -235,3 +235,67 @@ fn potentially_failed_state_moves_data_early() {
         PathState::Active
     );
 }
+
+#[test]
+fn heartbeat_on_demand_measures_rtt_and_path_options_apply() {
+    let cfg = AssocConfig {
+        hb_interval: Duration::ZERO,
+        ..AssocConfig::default()
+    };
+    let mut p = Pair::with(53, cfg.clone(), cfg, 2);
+    let (a, _b) = p.connected();
+    let (b1, b2) = (p.addrs[1][0], p.addrs[1][1]);
+    p.run_until(Duration::from_secs(10), |p| {
+        change(p, Side::A, b2, PathChange::Confirmed).is_some()
+    });
+    assert_eq!(p.eps[0].assoc(a).unwrap().path_info(b1).unwrap().srtt_ms, 0);
+    // SPP_HB_DEMAND: a HEARTBEAT goes out at once; its ACK gives the path an RTT (2 x 10 ms).
+    p.start_trace();
+    assert!(p.ep(Side::A).assoc_mut(a).unwrap().request_heartbeat(b1));
+    assert!(!p
+        .ep(Side::A)
+        .assoc_mut(a)
+        .unwrap()
+        .request_heartbeat(super::pair::addr("10.9.9.9")));
+    p.run_for(Duration::from_millis(100));
+    let hb = p
+        .take_trace()
+        .into_iter()
+        .filter(|s| s.from == Side::A && s.chunks == vec![crate::wire::chunk::kind::HEARTBEAT])
+        .count();
+    assert_eq!(hb, 1);
+    let info = p.eps[0].assoc(a).unwrap().path_info(b1).unwrap();
+    assert_eq!(info.srtt_ms, 20);
+    // Per-path Path.Max.Retrans 0: the first unanswered probe fails the path.
+    p.ep(Side::A)
+        .assoc_mut(a)
+        .unwrap()
+        .set_path_max_retrans(Some(b2), 0);
+    p.blackhole.insert(b2);
+    let now = p.now;
+    p.ep(Side::A)
+        .assoc_mut(a)
+        .unwrap()
+        .set_hb_interval(now, Some(b2), Duration::from_secs(1));
+    p.run_until(Duration::from_secs(30), |p| {
+        change(p, Side::A, b2, PathChange::Unreachable).is_some()
+    });
+    assert!(change(&p, Side::A, b2, PathChange::Unreachable).is_some());
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().path_info(b1).unwrap().state,
+        PathState::Active
+    );
+    // SCTP_PRIMARY_ADDR reports ADDR_MADE_PRIM.
+    assert!(p.ep(Side::A).assoc_mut(a).unwrap().set_primary(b2));
+    p.flush();
+    assert!(change(&p, Side::A, b2, PathChange::MadePrimary).is_some());
+    // With the primary down, data goes to the other, active address.
+    let now = p.now;
+    let m = OutgoingMessage {
+        payload: b"x".to_vec(),
+        ..OutgoingMessage::default()
+    };
+    p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).unwrap();
+    p.run_until(Duration::from_secs(2), |p| !p.inbox[1].is_empty());
+    assert_eq!(p.inbox[1].len(), 1);
+}

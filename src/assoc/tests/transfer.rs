@@ -232,8 +232,8 @@ fn zero_window_probe_and_recovery() {
 
 /// Random messages both ways on four streams through a lossy link, then a graceful close:
 /// every message arrives, in order per stream.
-fn random_exchange(seed: u64, cfg: crate::assoc::AssocConfig) {
-    let mut p = Pair::with(100 + seed, cfg.clone(), cfg, 1);
+fn random_exchange(seed: u64, cfg: crate::assoc::AssocConfig, paths: usize) {
+    let mut p = Pair::with(100 + seed, cfg.clone(), cfg, paths);
     let (a, b) = p.connected();
     p.link.loss = [0.0, 0.05, 0.2, 0.3, 0.1, 0.15][seed as usize % 6];
     p.link.reorder = 0.3;
@@ -287,7 +287,14 @@ fn random_exchange(seed: u64, cfg: crate::assoc::AssocConfig) {
 #[test]
 fn both_directions_random_links_then_graceful_close() {
     for seed in 0..24u64 {
-        random_exchange(seed, crate::assoc::AssocConfig::default());
+        random_exchange(seed, crate::assoc::AssocConfig::default(), 1);
+    }
+}
+
+#[test]
+fn both_directions_random_links_flapping_paths() {
+    for seed in 0..8u64 {
+        random_exchange(seed, crate::assoc::AssocConfig::default(), 2);
     }
 }
 
@@ -298,7 +305,7 @@ fn both_directions_random_links_with_i_data() {
         ..crate::assoc::AssocConfig::default()
     };
     for seed in 0..12u64 {
-        random_exchange(seed, cfg.clone());
+        random_exchange(seed, cfg.clone(), 1);
     }
 }
 
