@@ -34,7 +34,6 @@ hook! {
 
 /// Does another fd of this process still refer to open file `key`?
 fn still_open(key: FileKey) -> bool {
-    // Word by word over the bitmap: every close of an SCTP fd runs this (setup-rate profile).
     let mut open = false;
     SCTP_FDS.for_each(|fd| open = open || registry::file_key(fd) == Ok(key));
     open

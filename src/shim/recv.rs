@@ -107,7 +107,13 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
         msg.msg_iov = iov.as_mut_ptr();
         msg.msg_iovlen = iov.len();
-        let n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
+        let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
+        if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && rflags & libc::MSG_DONTWAIT == 0 {
+            if idle_one_to_many(fd) {
+                break Err(libc::ENOTCONN);
+            }
+            n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
+        }
         if n < 0 {
             let e = sys::errno();
             // After a first piece, "nothing more yet" just ends this read.
@@ -162,6 +168,26 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         hdr: last,
         eor,
     })
+}
+
+/// A blocking read would wait forever: a one-to-many socket with no association that does not
+/// listen (Linux `sctp_recvmsg` gives ENOTCONN at once). Asked only when nothing is queued.
+fn idle_one_to_many(fd: i32) -> bool {
+    let Some(s) = sctp(fd).filter(|s| !s.one_to_one()) else {
+        return false;
+    };
+    if super::fd::nonblocking(fd) {
+        return false;
+    }
+    let sid = s.e.sid;
+    handle::call(move |e| {
+        // Records the app sent may still wait in the engine's end (implicit setup).
+        e.read_app(sid);
+        e.socks
+            .get(&sid)
+            .is_some_and(|x| x.peers.is_empty() && !x.listening)
+    })
+    .unwrap_or(false)
 }
 
 /// No rest of the current record is pending for `fd`.

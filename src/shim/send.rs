@@ -33,8 +33,23 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_iov = iov.as_mut_ptr();
     msg.msg_iovlen = iov.len();
-    let n = check(unsafe { sys::sendmsg(fd, &msg, flags) })? as usize;
+    let n = sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) }))? as usize;
     Ok(n.saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+}
+
+/// Linux's errno for a failed send on an SCTP socket: a TCP-style listener refuses with EPIPE
+/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN.
+fn sctp_errno<T>(fd: i32, flags: i32, r: HookResult<T>) -> HookResult<T> {
+    match r {
+        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => {
+            if flags & libc::MSG_NOSIGNAL == 0 {
+                // SAFETY: raising a signal in our own process, as the kernel would.
+                unsafe { libc::raise(libc::SIGPIPE) };
+            }
+            Err(libc::EPIPE)
+        }
+        r => r,
+    }
 }
 
 /// Wait until `fd` can take a record (finishing a message already partly sent).
@@ -94,8 +109,11 @@ fn one(buf: *const c_void, len: usize) -> [iovec; 1] {
 
 hook! {
     fn write(fd: i32, buf: *const c_void, len: usize) -> isize {
-        if !fdmap::is_sctp(fd) || (1..=MAX_RECORD).contains(&len) {
+        if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::write(fd, buf, len) });
+        }
+        if (1..=MAX_RECORD).contains(&len) {
+            return sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
@@ -106,8 +124,11 @@ hook! {
 
 hook! {
     fn send(fd: i32, buf: *const c_void, len: usize, flags: i32) -> isize {
-        if !fdmap::is_sctp(fd) || (1..=MAX_RECORD).contains(&len) {
+        if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::send(fd, buf, len, flags) });
+        }
+        if (1..=MAX_RECORD).contains(&len) {
+            return sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
@@ -180,6 +201,10 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     };
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
+    // One-to-many with neither a destination nor an association: nowhere to send (Linux EPIPE).
+    if !s.one_to_one() && dest.is_none() && p.assoc_id() == 0 && !p.has_flag(SCTP_SENDALL) {
+        return Err(libc::EPIPE);
+    }
     if dest.is_none() && control.is_empty() {
         return Ok(send_message(fd, None, &user, len, flags)? as isize);
     }
@@ -210,5 +235,12 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         pr_value,
         dest,
     };
-    Ok(send_message(fd, Some(h), &user, len, flags)? as isize)
+    let n = send_message(fd, Some(h), &user, len, flags)?;
+    if h.flags & (send_flags::ABORT | send_flags::EOF) != 0 {
+        // Ending an association is synchronous on Linux (SCTP_STATUS right after fails):
+        // have the engine take the record now.
+        let sid = s.e.sid;
+        handle::call(move |e| e.read_app(sid))?;
+    }
+    Ok(n as isize)
 }

@@ -132,11 +132,24 @@ impl Engine {
                 AddrPolicy::INET
             },
         };
+        let mut h = RecvHeader::new(Kind::Notification);
+        h.assoc_id = aid;
+        h.peer = peer;
         let mut bytes = Vec::new();
         if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
-            let mut h = RecvHeader::new(Kind::Notification);
-            h.assoc_id = aid;
-            h.peer = peer;
+            self.deliver(sid, h, bytes);
+        }
+        // Linux follows COMM_UP with SCTP_AUTH_NO_AUTH when AUTH (RFC 4895) is not in use.
+        let mut bytes = Vec::new();
+        if matches!(ev, Event::Connected { .. })
+            && notify::encode_authkey_event(
+                &ctx,
+                0,
+                crate::abi::SCTP_AUTH_NO_AUTH,
+                &subs,
+                &mut bytes,
+            )
+        {
             self.deliver(sid, h, bytes);
         }
     }
@@ -182,6 +195,7 @@ impl Engine {
         let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end), opts);
         s.ep = Some(ep);
         s.assoc = Some(aid);
+        s.peer = peer_of(&mut self.eps, ep, aid);
         self.socks.insert(sid, s);
         self.watch_end(sid);
         if let Some(e) = self.eps.get_mut(&ep) {
@@ -224,6 +238,7 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
+        s.peer_shutdown = true;
         // SCTP has no half-close (RFC 9260 9.2): after the peer's SHUTDOWN the app's sends fail
         // with EPIPE, as Linux's do. What it wrote before is still read and offered.
         self.read_app(sid);
@@ -242,17 +257,23 @@ impl Engine {
         if s.style != Style::OneToOne {
             return;
         }
-        let err = match (ev, s.connecting.take()) {
-            (Event::CantStart { .. }, Some((slot, started))) => {
-                let e = setup_errno(started, rto);
-                slot.put(Err(e));
-                e
-            }
-            (Event::CantStart { .. }, None) => libc::ECONNREFUSED,
-            _ => libc::ECONNRESET,
-        };
+        if let Event::CantStart { .. } = ev {
+            // Setup failed: connect() (or SO_ERROR) reports it; the socket stays usable for
+            // another connect(), as a Linux TCP-style socket in CLOSED is.
+            let e = match s.connecting.take() {
+                Some((slot, started)) => {
+                    let e = setup_errno(started, rto);
+                    slot.put(Err(e));
+                    e
+                }
+                None => libc::ECONNREFUSED,
+            };
+            s.error = e;
+            s.reconnectable = Some(aid);
+            return;
+        }
+        let err = libc::ECONNRESET;
         s.error = err;
-        let _ = aid;
         // The app reads what was delivered, then -1/errno once, then EOF (HUP).
         let mut h = RecvHeader::new(Kind::Error);
         h.context = err as u32;
@@ -290,7 +311,20 @@ impl Engine {
             if s.blocked.as_ref().is_some_and(|(a, _)| *a == aid) {
                 s.blocked = None;
             }
-            if s.style == Style::OneToOne {
+            if s.reconnectable.take() == Some(aid) {
+                s.assoc = None;
+            } else if s.style == Style::OneToOne
+                && s.app_eof
+                && !s.peer_shutdown
+                && !s.close_after_out
+            {
+                // The app shut down itself (SHUT_WR): once it has read the rest, recv says
+                // ENOTCONN as Linux's does (the association is gone).
+                let mut h = RecvHeader::new(Kind::Error);
+                h.context = libc::ENOTCONN as u32;
+                s.close_after_out = true;
+                self.deliver(sid, h, Vec::new());
+            } else if s.style == Style::OneToOne {
                 // Shutdown complete or aborted: EOF for the app after what it has not read.
                 s.eof_after_out = true;
             }
@@ -314,6 +348,11 @@ impl Engine {
         let Some(s) = self.socks.remove(&sid) else {
             return;
         };
+        if s.listening {
+            if let Some(e) = s.ep.and_then(|ep| self.eps.get_mut(&ep)) {
+                e.endpoint.stop_listening();
+            }
+        }
         if s.error != 0 {
             if let Some(e) = registry::get(s.key) {
                 registry::insert(

@@ -129,6 +129,12 @@ pub struct Sock {
     pub hup: bool,
     /// Every reference to the app's file is gone and its records are read.
     pub app_gone: bool,
+    /// The association whose setup failed: once CLOSED, the socket may connect again.
+    pub reconnectable: Option<AssocId>,
+    /// The peer's primary address, kept for accept() after the association is gone.
+    pub peer: Option<std::net::SocketAddr>,
+    /// The peer sent SHUTDOWN (EOF for the app, not ENOTCONN).
+    pub peer_shutdown: bool,
     /// Records for the app that did not fit yet, oldest first.
     pub out: VecDeque<OutRec>,
     /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
@@ -172,6 +178,9 @@ impl Sock {
             app_eof: false,
             hup: false,
             app_gone: false,
+            peer_shutdown: false,
+            reconnectable: None,
+            peer: None,
             out: VecDeque::new(),
             eof_after_out: false,
             close_after_out: false,

@@ -55,7 +55,8 @@ hook! {
             libc::SOL_SOCKET => sol_socket::get(&s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
             crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
-            _ => Get::Pass,
+            // Other levels reach Linux's IP layer, which knows none of them.
+            _ => return Err(libc::ENOPROTOOPT),
         };
         match got {
             Get::Pass => check(unsafe { sys::getsockopt(fd, level, name, val, len) }),
@@ -82,7 +83,7 @@ hook! {
             libc::SOL_SOCKET => sol_socket::set(&s, name, &v)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::set(&s, level, name, &v)?,
             crate::abi::SOL_SCTP => sol_sctp::set(fd, &s, name, &v)?,
-            _ => Set::Pass,
+            _ => return Err(libc::ENOPROTOOPT),
         };
         match done {
             Set::Pass => check(unsafe { sys::setsockopt(fd, level, name, val, len) }),
