@@ -2,7 +2,8 @@
 //! encapsulation (RFC 6951) in a private network namespace, in fixed port mode
 //! (`SCTPSHIM_UDP_PORT` / `SCTPSHIM_REMOTE_UDP_PORT`) and in mirror mode (UDP port = SCTP port).
 //!
-//! - a Python client under the shim talks to usrsctp's `echo_server` (the shim closes);
+//! - a Python client under the shim talks to usrsctp's `echo_server` over IPv4 and IPv6 (the
+//!   shim closes);
 //! - usrsctp's `client` talks to `socat ... PIPE` under the shim (usrsctp closes);
 //! - bulk data: `tsctp` sends to socat under the shim (usrsctp closes), socat under the shim
 //!   sends to `tsctp` (the shim closes); every byte arrives.
@@ -105,8 +106,8 @@ fn assert_data_flowed(packets: &[Packet], from_sctp_port: u16) {
 }
 
 /// A Python client under the shim exchanges messages with usrsctp's echo_server (SCTP port 7)
-/// and closes.
-fn shim_client_to_echo_server(mode: Mode) {
+/// at `server_addr` and closes.
+fn shim_client_to_echo_server(mode: Mode, server_addr: &str) {
     let dir = TempDir::new("usrsctp-echo");
     let cap = Captured::new("usrsctp-echo", &dir);
     let client_port = 5007;
@@ -125,7 +126,7 @@ fn shim_client_to_echo_server(mode: Mode) {
     let pcap = dir.join("shim.pcap");
     let out = shim_cmd(&cap.ns, require("python3"), mode, false)
         .arg(shim_test_file("usrsctp_echo_client.py"))
-        .args(["127.0.0.1", "7", &client_port.to_string(), "40"])
+        .args([server_addr, "7", &client_port.to_string(), "40"])
         .env("SCTPSHIM_PCAP", &pcap)
         .run();
     out.assert_success();
@@ -149,12 +150,18 @@ fn shim_client_to_echo_server(mode: Mode) {
 
 #[test]
 fn shim_client_to_usrsctp_echo_server_fixed_port() {
-    shim_client_to_echo_server(Mode::Fixed);
+    shim_client_to_echo_server(Mode::Fixed, "127.0.0.1");
 }
 
 #[test]
 fn shim_client_to_usrsctp_echo_server_mirror() {
-    shim_client_to_echo_server(Mode::Mirror);
+    shim_client_to_echo_server(Mode::Mirror, "127.0.0.1");
+}
+
+/// The same over IPv6 (usrsctp's echo_server listens on the IPv6 wildcard).
+#[test]
+fn shim_client_to_usrsctp_echo_server_ipv6() {
+    shim_client_to_echo_server(Mode::Fixed, "::1");
 }
 
 /// usrsctp's client sends lines to `socat SCTP4-LISTEN PIPE` under the shim, prints the echoes,
