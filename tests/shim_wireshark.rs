@@ -1,28 +1,16 @@
 //! Issue #6 (and the DESIGN's testing rule): every packet the shim sends decodes in tshark as SCTP
 //! with a verified CRC32c and no malformed packet or error-level expert item. The traffic is a
 //! socat transfer inside a private namespace, captured on its loopback. The tcp variant checks
-//! the capture-and-decode harness itself on kernel TCP.
+//! the capture-and-decode harness itself on kernel TCP. The server's `SCTPSHIM_PCAP` file must
+//! decode the same way and hold the same packets.
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
-use support::{require, write_pattern_file, Cmd, Netns, Proto, TempDir};
+use support::tshark::{self, chunk};
+use support::{require, write_pattern_file, Netns, Proto, TempDir};
 
-const PORT: &str = "5451";
-
-/// Runs tshark over a capture with a display filter; returns the matching packet lines.
-fn tshark_lines(capture: &Path, filter: &str) -> Vec<String> {
-    let out = Cmd::new(require("tshark"))
-        .args(["-n", "-r"])
-        .arg(capture)
-        .args(["-o", "sctp.checksum:CRC 32c"])
-        .args(["-d", &format!("udp.port=={PORT},sctp")])
-        .args(["-Y", filter])
-        .run();
-    out.assert_success();
-    out.stdout.lines().map(str::to_owned).collect()
-}
+const PORT: u16 = 5451;
 
 fn capture_decodes_cleanly(proto: Proto) {
     let socat = require("socat");
@@ -44,6 +32,7 @@ fn capture_decodes_cleanly(proto: Proto) {
         .args(["-d", "-d", "-u", &format!("{kind}-LISTEN:{PORT},reuseaddr")])
         .arg(format!("CREATE:{}", received.display()))
         .preload(proto.preload())
+        .env("SCTPSHIM_PCAP", dir.join("server.pcap"))
         .spawn();
     server.wait_for_output("listening on", Duration::from_secs(20));
     ns.cmd(&socat)
@@ -59,37 +48,46 @@ fn capture_decodes_cleanly(proto: Proto) {
     std::thread::sleep(Duration::from_millis(500));
     tshark.stop();
 
-    let bad = tshark_lines(&capture, "_ws.malformed || _ws.expert.severity == error");
-    assert!(bad.is_empty(), "tshark found errors:\n{}", bad.join("\n"));
     match proto {
         Proto::Tcp => {
-            assert!(!tshark_lines(&capture, "tcp").is_empty(), "no TCP captured");
+            let bad = tshark::lines(
+                &capture,
+                &[],
+                "_ws.malformed || _ws.expert.severity >= error",
+            );
+            assert!(bad.is_empty(), "tshark found errors:\n{}", bad.join("\n"));
+            assert!(
+                !tshark::lines(&capture, &[], "tcp").is_empty(),
+                "no TCP captured"
+            );
         }
         Proto::Sctp => {
-            let all = tshark_lines(&capture, "udp");
-            let sctp = tshark_lines(&capture, "sctp");
-            let good = tshark_lines(&capture, "sctp.checksum.status == 1");
-            assert!(!sctp.is_empty(), "no SCTP packets captured");
-            assert_eq!(sctp.len(), all.len(), "UDP packets that are not SCTP");
-            assert_eq!(
-                good.len(),
-                sctp.len(),
-                "SCTP packets without a verified CRC32c"
-            );
-            // RFC 9260 3.2 chunk types that every transfer must show.
+            let packets = tshark::assert_clean_sctp(&capture, &[PORT]);
+            // RFC 9260 3.2 chunk types that every transfer must show, and the client's
+            // graceful shutdown (9.2) at the end.
             for (name, ty) in [
-                ("DATA", 0),
-                ("INIT", 1),
-                ("INIT ACK", 2),
-                ("SACK", 3),
-                ("COOKIE ECHO", 10),
+                ("DATA", chunk::DATA),
+                ("INIT", chunk::INIT),
+                ("INIT ACK", chunk::INIT_ACK),
+                ("SACK", chunk::SACK),
+                ("COOKIE ECHO", chunk::COOKIE_ECHO),
+                ("COOKIE ACK", chunk::COOKIE_ACK),
             ] {
-                let filter = format!("sctp.chunk_type == {ty}");
                 assert!(
-                    !tshark_lines(&capture, &filter).is_empty(),
+                    packets.iter().any(|p| p.chunks.contains(&ty)),
                     "no {name} chunk captured"
                 );
             }
+            let client = packets
+                .iter()
+                .find(|p| p.chunks.contains(&chunk::INIT))
+                .map(|p| p.sctp_src)
+                .expect("INIT captured");
+            tshark::assert_graceful_shutdown(&packets, client);
+            // SCTPSHIM_PCAP: the server's own record of the same packets decodes the same way.
+            let own = tshark::assert_clean_sctp(&dir.join("server.pcap"), &[PORT]);
+            tshark::assert_graceful_shutdown(&own, client);
+            assert_eq!(own.len(), packets.len(), "SCTPSHIM_PCAP vs the wire");
         }
     }
 }

@@ -54,7 +54,7 @@ impl Association {
         from: IpAddr,
         init: &InitChunk<'_>,
     ) {
-        let params = peer_params(&init.params);
+        let params = peer_params(&init.params, &self.local);
         match check_init(init, &params) {
             Ok(()) => {}
             Err(InitReject::Discard) => return,

@@ -18,6 +18,7 @@ use std::time::Instant;
 use super::association::{Association, Local};
 use super::cookie::CookieSigner;
 use super::paths::{usable_peer_addr, Paths};
+use super::schedule::Schedule;
 use super::timer::earliest;
 use super::{AssocConfig, AssocId, AssocState, ConnectError, EndpointConfig, Event, Rng, Transmit};
 use crate::wire::Packet;
@@ -53,11 +54,16 @@ pub struct Endpoint {
     /// `None`: not listening (INITs are ABORTed); `Some(None)`: listening without limit
     /// (one-to-many); `Some(Some(n))`: one-to-one with backlog `n`.
     listen: Option<Option<u32>>,
-    assocs: HashMap<AssocId, Association>,
+    /// Boxed: the table's spare capacity then costs a pointer per slot, not a whole TCB
+    /// (10,000 idle associations on one socket).
+    assocs: HashMap<AssocId, Box<Association>>,
     by_peer: HashMap<(IpAddr, u16), AssocId>,
-    /// Poll order (round robin over associations).
+    /// The peer addresses each association is indexed under in `by_peer`.
+    indexed: HashMap<AssocId, Vec<(IpAddr, u16)>>,
+    /// Association ids in creation order.
     order: Vec<AssocId>,
-    cursor: usize,
+    /// Associations with output to poll, and their deadlines.
+    schedule: Schedule,
     pub(crate) unaccepted: HashSet<AssocId>,
     replies: VecDeque<Reply>,
 }
@@ -77,8 +83,9 @@ impl Endpoint {
             listen: None,
             assocs: HashMap::new(),
             by_peer: HashMap::new(),
+            indexed: HashMap::new(),
             order: Vec::new(),
-            cursor: 0,
+            schedule: Schedule::default(),
             unaccepted: HashSet::new(),
             replies: VecDeque::new(),
         }
@@ -103,11 +110,12 @@ impl Endpoint {
     }
 
     pub fn assoc(&self, id: AssocId) -> Option<&Association> {
-        self.assocs.get(&id)
+        self.assocs.get(&id).map(|a| &**a)
     }
 
     pub fn assoc_mut(&mut self, id: AssocId) -> Option<&mut Association> {
-        self.assocs.get_mut(&id)
+        self.schedule.touch(id);
+        self.assocs.get_mut(&id).map(|a| &mut **a)
     }
 
     /// Ids of every association held (including closed ones not yet removed).
@@ -177,7 +185,7 @@ impl Endpoint {
             .iter()
             .find_map(|a| self.find_assoc_by_peer(*a, peer_port))
         {
-            return Err(match self.assocs.get(&existing).map(Association::state) {
+            return Err(match self.assocs.get(&existing).map(|a| a.state()) {
                 Some(AssocState::CookieWait | AssocState::CookieEchoed) => ConnectError::InProgress,
                 _ => ConnectError::AlreadyConnected,
             });
@@ -261,6 +269,7 @@ impl Endpoint {
         let Some(a) = self.assocs.get_mut(&id) else {
             return;
         };
+        self.schedule.touch(id);
         a.handle_packet(now, &mut self.signer, o, pkt);
         if std::mem::take(&mut a.addrs_changed) {
             self.index(id);
@@ -291,15 +300,26 @@ impl Endpoint {
             return;
         };
         if let Some(a) = self.assocs.get_mut(&id) {
+            self.schedule.touch(id);
             a.on_unreachable(now, init_tag);
         }
     }
 
-    /// Runs every timer that is due.
+    /// Runs every timer that is due: those recorded in the schedule and those of associations
+    /// whose output was not drained since their last input.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for a in self.assocs.values_mut() {
-            if a.poll_timeout().is_some_and(|t| t <= now) {
-                a.handle_timeout(now);
+        let mut due = Vec::new();
+        self.schedule.take_due(now, &mut due);
+        due.extend(self.schedule.transmit.iter());
+        for id in due {
+            if let Some(a) = self.assocs.get_mut(&id) {
+                if a.poll_timeout().is_some_and(|t| t <= now) {
+                    a.handle_timeout(now);
+                    self.schedule.touch(id);
+                } else if !self.schedule.transmit.iter().any(|x| x == id) {
+                    // Taken off the heap but not due after all: record it again.
+                    self.schedule.arm(id, a.poll_timeout());
+                }
             }
         }
     }
@@ -307,7 +327,8 @@ impl Endpoint {
     // ---- outputs ----
 
     /// The next packet to send, written into `buf` (at least the path MTU long): endpoint
-    /// replies first, then the associations in turn.
+    /// replies first, then the associations with output in turn (one packet each, round
+    /// robin).
     pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
         while let Some(r) = self.replies.pop_front() {
             if r.bytes.len() <= buf.len() {
@@ -320,16 +341,19 @@ impl Endpoint {
                 });
             }
         }
-        let n = self.order.len();
-        for k in 0..n {
-            let idx = (self.cursor + k) % n;
-            let id = self.order[idx];
-            if let Some(a) = self.assocs.get_mut(&id) {
-                if let Some(t) = a.poll_transmit(now, buf) {
-                    self.cursor = idx;
-                    return Some(t);
-                }
+        while let Some(id) = self.schedule.transmit.front() {
+            let Some(a) = self.assocs.get_mut(&id) else {
+                self.schedule.transmit.pop();
+                continue;
+            };
+            // Sending may raise events (e.g. a message abandoned on its way out).
+            self.schedule.events.push(id);
+            if let Some(t) = a.poll_transmit(now, buf) {
+                self.schedule.transmit.rotate();
+                return Some(t);
             }
+            self.schedule.transmit.pop();
+            self.schedule.arm(id, a.poll_timeout());
         }
         None
     }
@@ -337,9 +361,9 @@ impl Endpoint {
     /// The next event of any association. After `Event::Closed` the association no longer
     /// receives packets; drain `recv` and call [`remove`](Self::remove).
     pub fn poll_event(&mut self) -> Option<(AssocId, Event)> {
-        for k in 0..self.order.len() {
-            let id = self.order[k];
+        while let Some(id) = self.schedule.events.front() {
             let Some(a) = self.assocs.get_mut(&id) else {
+                self.schedule.events.pop();
                 continue;
             };
             if let Some(e) = a.poll_event() {
@@ -348,24 +372,29 @@ impl Endpoint {
                 }
                 return Some((id, e));
             }
+            self.schedule.events.pop();
         }
         None
     }
 
     /// Earliest timer deadline over all associations.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.assocs
-            .values()
-            .fold(None, |t, a| earliest(t, a.poll_timeout()))
+        self.schedule
+            .transmit
+            .iter()
+            .filter_map(|id| self.assocs.get(&id))
+            .fold(self.schedule.earliest(), |t, a| {
+                earliest(t, a.poll_timeout())
+            })
     }
 
     /// Forgets an association (normally after `Event::Closed`). Returns it.
     pub fn remove(&mut self, id: AssocId) -> Option<Association> {
-        let a = self.assocs.remove(&id)?;
+        let a = *self.assocs.remove(&id)?;
         self.unindex(id);
         self.unaccepted.remove(&id);
         self.order.retain(|x| *x != id);
-        self.cursor = 0;
+        self.schedule.forget(id);
         Some(a)
     }
 
@@ -373,13 +402,18 @@ impl Endpoint {
 
     pub(crate) fn insert(&mut self, a: Association) {
         let id = a.id();
-        self.assocs.insert(id, a);
+        self.assocs.insert(id, Box::new(a));
         self.order.push(id);
         self.index(id);
+        self.schedule.touch(id);
     }
 
     fn unindex(&mut self, id: AssocId) {
-        self.by_peer.retain(|_, v| *v != id);
+        for key in self.indexed.remove(&id).unwrap_or_default() {
+            if self.by_peer.get(&key) == Some(&id) {
+                self.by_peer.remove(&key);
+            }
+        }
     }
 
     /// Maps every peer address of `id` to it (not over another association's entry).
@@ -392,9 +426,13 @@ impl Endpoint {
             return;
         }
         let port = a.peer_port();
+        let mut keys = Vec::new();
         for p in a.paths.iter() {
-            self.by_peer.entry((p.addr, port)).or_insert(id);
+            if *self.by_peer.entry((p.addr, port)).or_insert(id) == id {
+                keys.push((p.addr, port));
+            }
         }
+        self.indexed.insert(id, keys);
     }
 
     pub(crate) fn queue_reply(&mut self, o: Origin, bytes: Vec<u8>) {

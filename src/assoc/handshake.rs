@@ -39,12 +39,18 @@ pub(crate) struct PeerParams<'a> {
 }
 
 /// RFC 9260 3.3.2.1 / 3.2.1: reads the optional parameters of an INIT or INIT ACK.
-pub(crate) fn peer_params<'a>(params: &[Param<'a>]) -> PeerParams<'a> {
+///
+/// 5.1.2: addresses of a type `local` does not support are ignored (an IPv4-only endpoint
+/// offers only IPv4 in its Supported Address Types; peers such as usrsctp list their IPv6
+/// addresses anyway, and Linux skips them on a PF_INET socket).
+pub(crate) fn peer_params<'a>(params: &[Param<'a>], local: &Local) -> PeerParams<'a> {
+    let local_v6 = local.addrs.iter().any(IpAddr::is_ipv6);
     let mut p = PeerParams::default();
     for param in params {
         match param {
             Param::Address(a)
                 if usable_peer_addr(*a)
+                    && (local_v6 || a.is_ipv4())
                     && p.addrs.len() < MAX_PEER_ADDRS
                     && !p.addrs.contains(a) =>
             {
@@ -285,7 +291,7 @@ impl Association {
         if self.state != AssocState::CookieWait {
             return true;
         }
-        let params = peer_params(&ack.params);
+        let params = peer_params(&ack.params, &self.local);
         let cookie = match params.cookie {
             Some(c)
                 if ack.initiate_tag != 0
@@ -479,5 +485,26 @@ impl Association {
         self.hs
             .t1
             .start(now, self.cfg.rto_initial.min(self.cfg.rto_max));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peer_addresses_of_unsupported_families_are_ignored() {
+        let v4: IpAddr = "10.0.0.2".parse().unwrap();
+        let v6: IpAddr = "fd00::2".parse().unwrap();
+        let params = [Param::Address(v6), Param::Address(v4)];
+        let local = |a: &str| Local {
+            port: 5000,
+            addrs: vec![a.parse().unwrap()],
+        };
+        // An IPv4 socket (wildcard or specific) offers only IPv4 (5.1.2).
+        assert_eq!(peer_params(&params, &local("0.0.0.0")).addrs, vec![v4]);
+        assert_eq!(peer_params(&params, &local("10.0.0.1")).addrs, vec![v4]);
+        // An IPv6 socket takes both.
+        assert_eq!(peer_params(&params, &local("::")).addrs, vec![v6, v4]);
     }
 }

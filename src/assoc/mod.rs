@@ -40,6 +40,7 @@ mod paths;
 mod pr;
 mod rand;
 pub mod rx;
+mod schedule;
 mod scope;
 pub mod serial;
 mod shutdown;

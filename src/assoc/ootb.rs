@@ -106,7 +106,7 @@ impl Endpoint {
         pkt: &Packet<'_>,
         init: &InitChunk<'_>,
     ) {
-        let params = peer_params(&init.params);
+        let params = peer_params(&init.params, &self.local);
         let reject = match check_init(init, &params) {
             Err(r) => Some(r),
             Ok(()) if !self.admits_new() => Some(InitReject::Abort(None)),

@@ -107,7 +107,8 @@ pub struct EndpointConfig {
     /// The bound SCTP port (also the port in the common header of every packet sent).
     pub local_port: u16,
     /// Local addresses listed in INIT / INIT ACK (empty: none listed, the peer uses the packet's
-    /// source address, RFC 9260 5.1.2).
+    /// source address, RFC 9260 5.1.2). A wildcard (0.0.0.0 or ::) is never listed; it only
+    /// says which address families the endpoint supports (Supported Address Types).
     pub local_addrs: Vec<IpAddr>,
     /// Parameters for every association of this endpoint.
     pub assoc: AssocConfig,

@@ -61,6 +61,8 @@ pub struct Engine {
     /// Reused buffers: a received datagram, a packet to send, a record from an app.
     rx: Vec<u8>,
     tx: Vec<u8>,
+    /// Packets of one size for one peer, sent together (UDP GSO).
+    batch: super::gso::Batch,
     pub rec: Vec<u8>,
     pcap: Option<Pcap>,
     /// The process is exiting: callers waiting for every association to end.
@@ -109,6 +111,7 @@ impl Engine {
             dirty: Vec::new(),
             rx: vec![0; 65536],
             tx: vec![0; 65536],
+            batch: super::gso::Batch::default(),
             rec: vec![0; 4 * frame::MAX_RECORD],
             pcap,
             exit_waiters: Vec::new(),
@@ -341,10 +344,15 @@ impl Engine {
     fn transmit(&mut self, ep_id: EpId) {
         let now = Instant::now();
         loop {
-            let Some(ep) = self.eps.get_mut(&ep_id) else {
+            let Some(t) = self
+                .eps
+                .get_mut(&ep_id)
+                .and_then(|ep| ep.endpoint.poll_transmit(now, &mut self.tx))
+            else {
+                self.batch.flush(&self.udps);
                 return;
             };
-            let Some(t) = ep.endpoint.poll_transmit(now, &mut self.tx) else {
+            let Some(ep) = self.eps.get(&ep_id) else {
                 return;
             };
             let data = &self.tx[..t.len.min(self.tx.len())];
@@ -367,9 +375,18 @@ impl Engine {
                 let from_ip = t.local.unwrap_or(slot.udp.local.ip());
                 p.packet(SocketAddr::new(from_ip, slot.udp.local.port()), to, data);
             }
-            if let Err(e) = super::source::send(&slot.udp, data, to, t.local) {
-                // Loss is the protocol's business (retransmission); note it for debugging.
-                tracing::trace!(errno = e, %to, "udp send");
+            // A wildcard socket that must name its source address (stack/source.rs) sends on
+            // its own; everything else may leave in a GSO batch (stack/gso.rs).
+            let names_source = matches!(t.local, Some(ip)
+                if slot.udp.local.ip().is_unspecified() && ip.is_ipv4() == to.is_ipv4());
+            if names_source {
+                self.batch.flush(&self.udps);
+                if let Err(e) = super::source::send(&slot.udp, data, to, t.local) {
+                    // Loss is the protocol's business (retransmission); note it for debugging.
+                    tracing::trace!(errno = e, %to, "udp send");
+                }
+            } else if let Some(i) = idx {
+                self.batch.push(&self.udps, i, to, data);
             }
         }
     }

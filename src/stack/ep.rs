@@ -14,6 +14,9 @@ use super::udp::Udp;
 use crate::assoc::{Endpoint, EndpointConfig, Rng};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+/// Fixed mode's ephemeral SCTP ports: 49152..=65535 (RFC 6335 dynamic ports).
+const EPHEMERAL: u16 = 16384;
+
 /// The OS CSPRNG for tags, TSNs and cookie secrets (RFC 9260 5.1.3, 8.5 security).
 pub struct OsRng;
 
@@ -98,7 +101,14 @@ impl Engine {
             PortMode::Fixed { local, .. } => {
                 self.fixed_udp(local)?;
                 if port == 0 {
-                    port = (49152..=65535)
+                    // From a random start, as Linux picks ephemeral ports: processes on one
+                    // host share no port space in fixed mode, and a peer serving several of
+                    // them must not see the same address and port twice.
+                    let mut r = [0u8; 2];
+                    let _ = getrandom::fill(&mut r);
+                    let start = u16::from_ne_bytes(r) % EPHEMERAL;
+                    port = (0..EPHEMERAL)
+                        .map(|k| 49152 + (start + k) % EPHEMERAL)
                         .find(|p| !self.ports.contains_key(p))
                         .ok_or(libc::EADDRINUSE)?;
                 } else if self.ports.contains_key(&port) {

@@ -5,8 +5,8 @@
 //! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
-//!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to / removed from a bound socket), [`source`], [`udp`],
-//!   [`route`].
+//!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
+//!   removed from a bound socket), [`source`], [`udp`] (with [`gso`] batching), [`route`].
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
@@ -21,6 +21,7 @@ pub mod fdmap;
 pub mod fds;
 pub mod fork;
 pub mod frame;
+pub mod gso;
 pub mod handle;
 pub mod ifaddrs;
 pub mod inherit;

@@ -301,6 +301,49 @@ impl Udp {
         }
     }
 
+    /// Send `data` as datagrams of `seg` bytes (the last may be shorter) in one system call
+    /// (UDP_SEGMENT, see [`super::gso`]).
+    pub fn send_segments(&self, data: &[u8], seg: usize, to: SocketAddr) -> Result<(), i32> {
+        let (mut ss, len) = to_raw(to, self.is_v6());
+        let mut iov = libc::iovec {
+            iov_base: data.as_ptr() as *mut libc::c_void,
+            iov_len: data.len(),
+        };
+        // Room for one cmsg carrying a u16, 8-byte aligned.
+        let mut cbuf = [0u64; 4];
+        // SAFETY: an all-zero msghdr is valid; every pointer set below outlives the call.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_name = (&mut ss as *mut libc::sockaddr_storage).cast();
+        msg.msg_namelen = len;
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr().cast();
+        // SAFETY: CMSG_SPACE is a pure computation.
+        msg.msg_controllen = unsafe { libc::CMSG_SPACE(2) } as usize;
+        // SAFETY: the control buffer is large enough for one u16 cmsg (CMSG_SPACE(2) <= 32).
+        unsafe {
+            let c = libc::CMSG_FIRSTHDR(&msg);
+            (*c).cmsg_level = libc::SOL_UDP;
+            (*c).cmsg_type = libc::UDP_SEGMENT;
+            (*c).cmsg_len = libc::CMSG_LEN(2) as usize;
+            std::ptr::write_unaligned(libc::CMSG_DATA(c) as *mut u16, seg as u16);
+        }
+        // SAFETY: valid msghdr.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_sendmsg,
+                self.fd.as_raw_fd(),
+                &msg as *const libc::msghdr,
+                libc::MSG_DONTWAIT,
+            )
+        };
+        if r < 0 {
+            Err(os_err())
+        } else {
+            Ok(())
+        }
+    }
+
     /// Can this socket send to `to` (same family, or IPv4 through a dual-stack IPv6 socket)?
     pub fn reaches(&self, to: IpAddr) -> bool {
         match (self.local.ip(), to) {

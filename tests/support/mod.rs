@@ -9,6 +9,7 @@
 pub mod json;
 mod netns;
 mod process;
+pub mod tshark;
 
 #[allow(unused_imports)]
 pub use netns::{veth_pair, Netns};

@@ -1,0 +1,192 @@
+//! UDP generic segmentation offload (Linux `UDP_SEGMENT`, 4.18+): consecutive packets of one
+//! size for one destination leave in a single `sendmsg`, which the kernel cuts into datagrams
+//! with one route lookup and one system call for up to [`MAX_SEGMENTS`] of them. With a
+//! 1500-byte MTU a bulk sender otherwise pays a full `sendto` per 1452-byte packet (profile in
+//! BENCHMARKS.md). Each datagram on the wire is the same as without GSO.
+
+use super::engine::UdpSlot;
+use super::udp::Udp;
+use std::net::SocketAddr;
+
+/// The kernel's limit on segments per send (UDP_MAX_SEGMENTS is 64 before Linux 6.2).
+pub const MAX_SEGMENTS: usize = 64;
+/// Payload bytes per send: an IPv6 datagram's 65535 minus its UDP header, rounded down.
+const MAX_BYTES: usize = 65_000;
+
+/// Packets waiting to leave together.
+pub struct Batch {
+    buf: Vec<u8>,
+    /// The segment size: every packet but the last has exactly this length.
+    seg: usize,
+    count: usize,
+    to: Option<SocketAddr>,
+    udp: usize,
+    /// The last packet was shorter than `seg`: nothing may follow it.
+    closed: bool,
+    /// Cleared for good when the kernel refuses UDP_SEGMENT.
+    enabled: bool,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            buf: Vec::with_capacity(MAX_BYTES),
+            seg: 0,
+            count: 0,
+            to: None,
+            udp: 0,
+            closed: false,
+            enabled: true,
+        }
+    }
+}
+
+impl Batch {
+    /// Whether a packet of `len` bytes for `to` through UDP socket `udp` may join the batch.
+    ///
+    /// Never to a loopback address: there the MTU already allows 64 KiB packets, and `lo`
+    /// (like veth) passes the unsegmented batch to packet captures, where it would not
+    /// decode as one SCTP packet per datagram.
+    fn fits(&self, udp: usize, to: SocketAddr, len: usize) -> bool {
+        self.enabled
+            && !is_loopback(to)
+            && self.count > 0
+            && !self.closed
+            && self.udp == udp
+            && self.to == Some(to)
+            && len <= self.seg
+            && self.count < MAX_SEGMENTS
+            && self.buf.len() + len <= MAX_BYTES
+    }
+
+    /// Adds a packet, sending what was batched first if it cannot join.
+    pub fn push(&mut self, udps: &[Option<UdpSlot>], udp: usize, to: SocketAddr, data: &[u8]) {
+        if !self.fits(udp, to, data.len()) {
+            self.flush(udps);
+            self.start(udp, to, data.len());
+        }
+        self.append(data);
+    }
+
+    fn start(&mut self, udp: usize, to: SocketAddr, seg: usize) {
+        self.seg = seg;
+        self.to = Some(to);
+        self.udp = udp;
+    }
+
+    fn append(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+        self.count += 1;
+        self.closed = data.len() < self.seg;
+    }
+
+    /// Sends what is batched.
+    pub fn flush(&mut self, udps: &[Option<UdpSlot>]) {
+        if self.count == 0 {
+            return;
+        }
+        if let (Some(Some(slot)), Some(to)) = (udps.get(self.udp), self.to) {
+            let r = if self.count == 1 {
+                slot.udp.send(&self.buf, to)
+            } else {
+                match slot.udp.send_segments(&self.buf, self.seg, to) {
+                    Err(e) if e != libc::EAGAIN && e != libc::ENOBUFS => {
+                        tracing::debug!(errno = e, "UDP_SEGMENT refused; sending one by one");
+                        self.enabled = false;
+                        send_each(&slot.udp, &self.buf, self.seg, to)
+                    }
+                    r => r,
+                }
+            };
+            if let Err(e) = r {
+                // Loss is the protocol's business (retransmission); note it for debugging.
+                tracing::trace!(errno = e, %to, "udp send");
+            }
+        }
+        self.clear();
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.count = 0;
+        self.closed = false;
+    }
+}
+
+fn is_loopback(to: SocketAddr) -> bool {
+    match to.ip() {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(v6.is_loopback(), |v4| v4.is_loopback()),
+        v4 => v4.is_loopback(),
+    }
+}
+
+fn send_each(udp: &Udp, buf: &[u8], seg: usize, to: SocketAddr) -> Result<(), i32> {
+    buf.chunks(seg).try_for_each(|p| udp.send(p, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (segment size, count) of every send a sequence of packet lengths makes: `push`
+    /// without sockets.
+    fn batch_of(lens: &[usize]) -> Vec<(usize, usize)> {
+        let to: SocketAddr = "10.0.0.2:9".parse().unwrap();
+        let mut b = Batch::default();
+        let mut sends = Vec::new();
+        for &len in lens {
+            if !b.fits(0, to, len) {
+                if b.count > 0 {
+                    sends.push((b.seg, b.count));
+                }
+                b.clear();
+                b.start(0, to, len);
+            }
+            b.append(&vec![0u8; len]);
+        }
+        if b.count > 0 {
+            sends.push((b.seg, b.count));
+        }
+        sends
+    }
+
+    #[test]
+    fn equal_packets_share_a_send_and_a_short_one_ends_it() {
+        assert_eq!(
+            batch_of(&[1452, 1452, 1452, 700, 1452]),
+            vec![(1452, 4), (1452, 1)]
+        );
+        // A longer packet cannot follow shorter segments.
+        assert_eq!(batch_of(&[100, 1452]), vec![(100, 1), (1452, 1)]);
+    }
+
+    #[test]
+    fn batches_respect_segment_and_byte_limits() {
+        let sends = batch_of(&[1452; 100]);
+        assert_eq!(sends[0], (1452, 44)); // 44 * 1452 = 63888 <= 65000 < 45 * 1452
+        assert_eq!(sends.iter().map(|s| s.1).sum::<usize>(), 100);
+        let small = batch_of(&[100; 130]);
+        assert_eq!(small, vec![(100, 64), (100, 64), (100, 2)]);
+    }
+
+    #[test]
+    fn loopback_packets_are_never_merged() {
+        for (to, merged) in [
+            ("127.0.0.1:9", false),
+            ("[::1]:9", false),
+            ("[::ffff:127.0.0.1]:9", false),
+            ("10.0.0.2:9", true),
+        ] {
+            let to: SocketAddr = to.parse().unwrap();
+            let b = Batch {
+                count: 1,
+                seg: 100,
+                to: Some(to),
+                ..Batch::default()
+            };
+            assert_eq!(b.fits(0, to, 100), merged, "{to}");
+        }
+    }
+}
