@@ -9,7 +9,7 @@ use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
-use crate::stack::{fdmap, handle, sys};
+use crate::stack::{fdmap, handle, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -88,6 +88,7 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         None
     };
     let mut rflags = flags & !libc::MSG_TRUNC;
+    let mut settled = false;
     let result = loop {
         let mut hb = [0u8; RecvHeader::LEN];
         iov.clear();
@@ -109,12 +110,18 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         let n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         if n < 0 {
             let e = sys::errno();
+            // Nothing queued: what the peer already sent on loopback must be readable now.
+            if e == libc::EAGAIN && got == 0 && !settled {
+                settled = true;
+                settle::settle()?;
+                continue;
+            }
             // After a first piece, "nothing more yet" just ends this read.
             break if got > 0 { Ok(()) } else { Err(e) };
         }
         let n = n as usize;
         if n == 0 {
-            break Ok(());
+            break if got == 0 { eof_result(fd) } else { Ok(()) };
         }
         let Some(h) = RecvHeader::decode(magic, &hb[..n.min(RecvHeader::LEN)]) else {
             tracing::warn!(fd, n, "record without our header on an SCTP fd");
@@ -161,6 +168,21 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         hdr: last,
         eor,
     })
+}
+
+/// End of file on the app's end: 0, except on a one-to-one socket whose association ended
+/// after the app's own shutdown(SHUT_WR) without SHUT_RD, where Linux's socket is CLOSED and
+/// `sctp_recvmsg` says ENOTCONN.
+fn eof_result(fd: i32) -> HookResult<()> {
+    let Some(s) = sctp(fd) else { return Ok(()) };
+    if !s.one_to_one() {
+        return Ok(());
+    }
+    let sid = s.e.sid;
+    match handle::call(move |e| e.closed_after_shut_wr(sid))? {
+        true => Err(libc::ENOTCONN),
+        false => Ok(()),
+    }
 }
 
 /// No rest of the current record is pending for `fd`.

@@ -92,27 +92,49 @@ fn one(buf: *const c_void, len: usize) -> [iovec; 1] {
     }]
 }
 
+/// Linux's errno for a failed send on an SCTP socket: the app's AF_UNIX end says ENOTCONN
+/// where SCTP has no association to send on (a listener, an unconnected socket), and Linux
+/// says EPIPE there (`sctp_sendmsg`), raising SIGPIPE unless MSG_NOSIGNAL (`sctp_error`).
+fn sctp_send_errno(flags: i32, r: HookResult<isize>) -> HookResult<isize> {
+    match r {
+        Err(libc::ENOTCONN) => {
+            if flags & libc::MSG_NOSIGNAL == 0 {
+                // SAFETY: raise() on our own thread, as the kernel would signal it.
+                unsafe { libc::raise(libc::SIGPIPE) };
+            }
+            Err(libc::EPIPE)
+        }
+        r => r,
+    }
+}
+
 hook! {
     fn write(fd: i32, buf: *const c_void, len: usize) -> isize {
-        if !fdmap::is_sctp(fd) || (1..=MAX_RECORD).contains(&len) {
+        if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::write(fd, buf, len) });
+        }
+        if (1..=MAX_RECORD).contains(&len) {
+            return sctp_send_errno(0, check(unsafe { sys::write(fd, buf, len) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        Ok(send_message(fd, None, &one(buf, len), len, 0)? as isize)
+        sctp_send_errno(0, send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize))
     }
 }
 
 hook! {
     fn send(fd: i32, buf: *const c_void, len: usize, flags: i32) -> isize {
-        if !fdmap::is_sctp(fd) || (1..=MAX_RECORD).contains(&len) {
+        if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::send(fd, buf, len, flags) });
+        }
+        if (1..=MAX_RECORD).contains(&len) {
+            return sctp_send_errno(flags, check(unsafe { sys::send(fd, buf, len, flags) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        Ok(send_message(fd, None, &one(buf, len), len, flags)? as isize)
+        sctp_send_errno(flags, send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize))
     }
 }
 
@@ -126,7 +148,7 @@ hook! {
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        Ok(send_message(fd, None, &user, len, 0)? as isize)
+        sctp_send_errno(0, send_message(fd, None, &user, len, 0).map(|n| n as isize))
     }
 }
 
@@ -144,7 +166,7 @@ hook! {
             let dest = verify_peer_addr(&copy_in(addr.cast(), alen as usize)?, s.policy())?;
             h = Some(SendHeader { dest: Some(dest), ..SendHeader::default() });
         }
-        Ok(send_message(fd, h, &one(buf, len), len, flags)? as isize)
+        sctp_send_errno(flags, send_message(fd, h, &one(buf, len), len, flags).map(|n| n as isize))
     }
 }
 
@@ -153,7 +175,7 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::sendmsg(fd, msg, flags) });
         }
-        sendmsg_sctp(fd, msg, flags)
+        sctp_send_errno(flags, sendmsg_sctp(fd, msg, flags))
     }
 }
 

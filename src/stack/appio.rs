@@ -28,7 +28,7 @@ impl Engine {
         {
             self.read_app(sid);
         }
-        if flags.contains(EventFlags::HUP) {
+        if flags.contains(EventFlags::HUP) && self.hup_means_gone(sid) {
             self.app_gone(sid);
         }
     }
@@ -54,7 +54,7 @@ impl Engine {
                 // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR);
                 // after HUP every reference is gone and every record has been read.
                 self.app_eof(sid);
-                if self.socks.get(&sid).is_some_and(|s| s.hup) {
+                if self.socks.get(&sid).is_some_and(|s| s.hup) && self.hup_means_gone(sid) {
                     self.app_gone(sid);
                 }
                 return;
@@ -312,6 +312,7 @@ impl Engine {
             self.close_end(sid);
         } else if s.eof_after_out {
             s.eof_after_out = false;
+            s.app_shut.end_wr = true;
             if let Some(end) = &s.end {
                 let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
             }

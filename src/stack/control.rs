@@ -74,14 +74,20 @@ impl Engine {
     pub fn accepted(&mut self, sid: Sid, key: FileKey) -> Result<SocketAddr, i32> {
         let s = self.socks.get_mut(&sid).ok_or(libc::ECONNABORTED)?;
         s.key = key;
+        let kept = s.peer;
         let (ep, aid) = (
             s.ep.ok_or(libc::ECONNABORTED)?,
             s.assoc.ok_or(libc::ECONNABORTED)?,
         );
-        let e = self.eps.get_mut(&ep).ok_or(libc::ECONNABORTED)?;
-        e.endpoint.accepted(aid);
-        self.mark(ep);
-        events::peer_of(&mut self.eps, ep, aid).ok_or(libc::ECONNABORTED)
+        // The association may already be closed (the peer shut down before accept): Linux
+        // still hands it out, with its data.
+        if let Some(e) = self.eps.get_mut(&ep) {
+            e.endpoint.accepted(aid);
+            self.mark(ep);
+        }
+        events::peer_of(&mut self.eps, ep, aid)
+            .or(kept)
+            .ok_or(libc::ECONNABORTED)
     }
 
     /// getsockname(): the bound addresses (for a wildcard bind with an association, the

@@ -22,11 +22,11 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::Instant;
 
 /// epoll tokens: kind in the high half, index in the low half.
-const T_WAKE: u64 = 1 << 32;
-const T_TIMER: u64 = 2 << 32;
+pub(super) const T_WAKE: u64 = 1 << 32;
+pub(super) const T_TIMER: u64 = 2 << 32;
 const T_UDP: u64 = 3 << 32;
 const T_END: u64 = 4 << 32;
-const KIND_MASK: u64 = 0xffff_ffff << 32;
+pub(super) const KIND_MASK: u64 = 0xffff_ffff << 32;
 
 /// Datagrams read from one UDP socket per wake-up before others get a turn.
 const UDP_BATCH: usize = 64;
@@ -41,7 +41,7 @@ pub struct Engine {
     pub cfg: &'static Config,
     pub magic: u64,
     pub pid: i32,
-    epoll: OwnedFd,
+    pub(super) epoll: OwnedFd,
     wake: OwnedFd,
     timer: OwnedFd,
     timer_armed: Option<Instant>,
@@ -168,7 +168,7 @@ impl Engine {
         }
     }
 
-    fn dispatch(&mut self, h: &'static Handle, token: u64, flags: epoll::EventFlags) {
+    pub(super) fn dispatch(&mut self, h: &'static Handle, token: u64, flags: epoll::EventFlags) {
         let idx = token & !KIND_MASK;
         match token & KIND_MASK {
             T_WAKE => {
@@ -269,8 +269,11 @@ impl Engine {
     }
 
     /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
-    fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         while let Some(ep) = self.dirty.pop() {
+            // Packets first: an event may free the endpoint and its UDP socket (the last
+            // SHUTDOWN COMPLETE must still go out).
+            self.transmit(ep);
             while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event())
             {
                 self.on_event(ep, aid, ev);
@@ -317,7 +320,7 @@ impl Engine {
         }
     }
 
-    fn arm_timer(&mut self) {
+    pub(super) fn arm_timer(&mut self) {
         use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags, Timespec};
         let next = self
             .eps

@@ -142,6 +142,7 @@ impl Engine {
         let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end));
         s.ep = Some(ep);
         s.assoc = Some(aid);
+        s.peer = peer_of(&mut self.eps, ep, aid);
         s.opts = self
             .socks
             .get(&owner)
@@ -225,6 +226,13 @@ impl Engine {
 
     /// The association is gone for good: forget it.
     pub fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
+        if self
+            .socks
+            .get(&sid)
+            .is_some_and(|s| s.style == Style::OneToOne)
+        {
+            self.refuse_app_sends(sid);
+        }
         self.drain_assoc(sid, aid);
         let unread = self
             .eps

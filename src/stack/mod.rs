@@ -24,6 +24,8 @@ pub mod names;
 pub mod pcap;
 pub mod registry;
 pub mod route;
+pub mod settle;
+pub mod shut;
 pub mod sock;
 pub mod sys;
 pub mod udp;

@@ -83,6 +83,11 @@ pub struct Sock {
     pub readable: Vec<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
+    /// One-to-one: the association's primary peer address, kept after it closes (accept of an
+    /// association the peer already shut down still reports it).
+    pub peer: Option<SocketAddr>,
+    /// What the app shut down on its fd ([`super::shut`]).
+    pub app_shut: super::shut::AppShut,
 }
 
 impl Sock {
@@ -111,6 +116,8 @@ impl Sock {
             readable: Vec::new(),
             peers: Vec::new(),
             opts: SockOpts::default(),
+            peer: None,
+            app_shut: Default::default(),
         }
     }
 }
