@@ -35,3 +35,5 @@ mod send;
 mod shutdown;
 #[cfg(not(test))]
 mod socket;
+#[cfg(not(test))]
+mod sockopt;

@@ -21,14 +21,21 @@ use std::time::{Duration, Instant};
 impl Engine {
     /// epoll reported `flags` on socket `sid`'s end.
     pub fn on_end(&mut self, sid: Sid, flags: EventFlags) {
-        if flags.contains(EventFlags::OUT) && self.flush_out(sid) {
-            self.drain_readable(sid);
+        if flags.contains(EventFlags::OUT) {
+            self.pump(sid);
+        }
+        if flags.contains(EventFlags::HUP) {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.hup = true;
+            }
         }
         if flags.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP | EventFlags::ERR)
         {
             self.read_app(sid);
         }
-        if flags.contains(EventFlags::HUP) && self.hup_means_gone(sid) {
+        // HUP after the app's EOF was read earlier (shutdown(SHUT_WR), then close).
+        let eof_read = self.socks.get(&sid).is_some_and(|s| s.app_eof);
+        if flags.contains(EventFlags::HUP) && eof_read && self.hup_means_gone(sid) {
             self.app_gone(sid);
         }
     }
@@ -48,7 +55,10 @@ impl Engine {
                 Err(rustix::io::Errno::AGAIN) if self.is_exiting() => 0,
                 Err(rustix::io::Errno::AGAIN) => return,
                 Err(rustix::io::Errno::INTR) => continue,
-                Err(_) => 0,
+                Err(e) => {
+                    tracing::debug!(sid, %e, "reading the app's records");
+                    0
+                }
             };
             if n == 0 {
                 // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR);
@@ -60,6 +70,7 @@ impl Engine {
                 return;
             }
             let n = n.min(self.rec.len());
+            tracing::trace!(sid, n, "record from app");
             self.on_record(sid, n);
         }
     }
@@ -149,6 +160,7 @@ impl Engine {
             let room = a.send_buffer_room();
             let empty = room >= a.config().sndbuf as usize;
             if room < msg.payload.len() && !empty {
+                tracing::trace!(sid, room, len = msg.payload.len(), "send buffer full");
                 if let Some(s) = self.socks.get_mut(&sid) {
                     s.blocked = Some((aid, msg));
                 }
@@ -192,6 +204,7 @@ impl Engine {
             return;
         };
         let room = a.send_buffer_room();
+        tracing::trace!(sid, room, len = msg.payload.len(), "retry blocked");
         if room < msg.payload.len() && room < a.config().sndbuf as usize {
             if let Some(s) = self.socks.get_mut(&sid) {
                 s.blocked = Some((aid, msg));
@@ -210,8 +223,12 @@ impl Engine {
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
+        if s.app_eof {
+            return;
+        }
+        tracing::trace!(sid, "app eof");
         s.app_eof = true;
-        let abort = s.opts.linger_abort;
+        let abort = s.opts.linger_abort();
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),

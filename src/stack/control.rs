@@ -3,8 +3,9 @@
 use super::engine::Engine;
 use super::handle::Slot;
 use super::registry::{FileKey, Sid};
-use super::sock::{ConnectSlot, Sock, Style};
+use super::sock::{ConnectSlot, Sock, SockOpts, Style};
 use super::{ep, events, route};
+use crate::assoc::{AssocId, AssocStatus};
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::time::Instant;
@@ -12,8 +13,9 @@ use std::time::Instant;
 impl Engine {
     /// A new socket whose app fd is `key`; `end` is the engine's end of its socketpair.
     pub fn create(&mut self, sid: Sid, style: Style, v6: bool, key: FileKey, end: OwnedFd) {
+        let opts = SockOpts::new(&self.cfg.assoc);
         self.socks
-            .insert(sid, Sock::new(sid, style, v6, key, Some(end)));
+            .insert(sid, Sock::new(sid, style, v6, key, Some(end), opts));
         self.watch_end(sid);
     }
 
@@ -139,10 +141,51 @@ impl Engine {
             .map_or(0, |s| std::mem::take(&mut s.error))
     }
 
-    /// SO_LINGER {1, 0}: close() aborts.
-    pub fn set_linger_abort(&mut self, sid: Sid, on: bool) {
-        if let Some(s) = self.socks.get_mut(&sid) {
-            s.opts.linger_abort = on;
+    pub fn opts(&self, sid: Sid) -> Result<&SockOpts, i32> {
+        self.socks.get(&sid).map(|s| &s.opts).ok_or(libc::EBADF)
+    }
+
+    pub fn opts_mut(&mut self, sid: Sid) -> Result<&mut SockOpts, i32> {
+        self.socks
+            .get_mut(&sid)
+            .map(|s| &mut s.opts)
+            .ok_or(libc::EBADF)
+    }
+
+    /// Push the socket's options to its existing associations (new ones take them at setup).
+    pub fn apply_opts(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
+        let o = s.opts.clone();
+        let ids: Vec<AssocId> = match s.style {
+            Style::OneToOne => s.assoc.into_iter().collect(),
+            Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
+        };
+        if let Some(ep) = s.ep.and_then(|ep| self.eps.get_mut(&ep)) {
+            ep.remote_udp_port = o.remote_udp_port;
         }
+        for aid in ids {
+            if let Some((_, a)) = self.assoc_of(sid, aid) {
+                a.set_sndbuf(o.sndbuf);
+                a.set_rcvbuf(o.rcvbuf);
+                a.set_nodelay(o.nodelay);
+                a.set_maxseg(o.maxseg);
+                let ms = |v: u32| std::time::Duration::from_millis(v as u64);
+                a.set_rto(ms(o.rto.0), ms(o.rto.2), ms(o.rto.1));
+            }
+        }
+    }
+
+    /// SCTP_STATUS of association `id` (one-to-one: the socket's own, whatever `id` says).
+    pub fn status(&mut self, sid: Sid, id: AssocId) -> Result<(AssocId, AssocStatus), i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        let aid = match s.style {
+            Style::OneToOne => s.assoc.ok_or(libc::EINVAL)?,
+            Style::OneToMany if self.assocs.get(&id) == Some(&sid) => id,
+            Style::OneToMany => return Err(libc::EINVAL),
+        };
+        let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
+        Ok((aid, a.status()))
     }
 }

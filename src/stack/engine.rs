@@ -278,6 +278,16 @@ impl Engine {
             {
                 self.on_event(ep, aid, ev);
             }
+            // Acknowledgements may have made room for a message that did not fit.
+            let waiting: Vec<Sid> = self
+                .socks
+                .values()
+                .filter(|s| s.ep == Some(ep) && s.blocked.is_some())
+                .map(|s| s.sid)
+                .collect();
+            for sid in waiting {
+                self.on_writable(sid);
+            }
             self.transmit(ep);
         }
     }
@@ -293,9 +303,10 @@ impl Engine {
             };
             let data = &self.tx[..t.len.min(self.tx.len())];
             // Mirror mode: the peer's UDP port is its SCTP port unless one was learned.
-            let port = match t.remote_udp_port {
-                0 if data.len() >= 4 => u16::from_be_bytes([data[2], data[3]]),
-                p => p,
+            let port = match (t.remote_udp_port, ep.remote_udp_port) {
+                (0, 0) if data.len() >= 4 => u16::from_be_bytes([data[2], data[3]]),
+                (0, p) => p,
+                (p, _) => p,
             };
             let to = SocketAddr::new(t.remote, port);
             let idx = match self.fixed {

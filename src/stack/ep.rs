@@ -40,6 +40,8 @@ pub struct Ep {
     pub refs: u32,
     /// The socket that bound it (a listener's accepted sockets share it).
     pub owner: Sid,
+    /// SCTP_REMOTE_UDP_ENCAPS_PORT of the owner (0: the peer's SCTP port in mirror mode).
+    pub remote_udp_port: u16,
 }
 
 impl Ep {
@@ -66,6 +68,7 @@ impl Engine {
             return Err(libc::EINVAL);
         }
         let v6 = sock.v6;
+        let opts = sock.opts.clone();
         let addrs: Vec<SocketAddr> = if addrs.is_empty() {
             vec![SocketAddr::new(wildcard(v6), 0)]
         } else {
@@ -102,7 +105,7 @@ impl Engine {
             }
         }
         let ips: Vec<IpAddr> = addrs.iter().map(|a| a.ip()).collect();
-        let mut assoc = self.cfg.assoc.clone();
+        let mut assoc = opts.assoc_config(&self.cfg.assoc);
         if self.cfg.mode == PortMode::Mirror {
             // 0: the runtime sends to the peer's SCTP port unless a port was learned.
             assoc.remote_udp_port = 0;
@@ -134,6 +137,7 @@ impl Engine {
                 udps,
                 refs: 1,
                 owner: sid,
+                remote_udp_port: opts.remote_udp_port,
             },
         );
         if let Some(s) = self.socks.get_mut(&sid) {

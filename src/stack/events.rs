@@ -5,7 +5,7 @@
 use super::engine::Engine;
 use super::frame::{Kind, RecvHeader};
 use super::registry::{self, Sid};
-use super::sock::{EpId, Sock, Style};
+use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
 use crate::assoc::{AssocId, Event};
 use std::net::SocketAddr;
@@ -46,6 +46,7 @@ impl Engine {
             }
         }
         self.assocs.insert(id, sid);
+        self.apply_opts(sid);
         if let Some(s) = self.socks.get_mut(&sid) {
             match s.style {
                 Style::OneToOne => s.assoc = Some(id),
@@ -139,15 +140,14 @@ impl Engine {
                 a.set_pmtu(None, mtu);
             }
         }
-        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end));
+        let opts = match self.socks.get(&owner) {
+            Some(l) => l.opts.clone(),
+            None => SockOpts::new(&self.cfg.assoc),
+        };
+        let mut s = Sock::new(sid, Style::OneToOne, v6, (0, 0), Some(end), opts);
         s.ep = Some(ep);
         s.assoc = Some(aid);
         s.peer = peer_of(&mut self.eps, ep, aid);
-        s.opts = self
-            .socks
-            .get(&owner)
-            .map(|l| l.opts.clone())
-            .unwrap_or_default();
         self.socks.insert(sid, s);
         self.watch_end(sid);
         if let Some(e) = self.eps.get_mut(&ep) {

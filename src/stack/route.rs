@@ -15,18 +15,23 @@ fn ip_header(ip: IpAddr) -> u32 {
     }
 }
 
-/// Largest SCTP packet for a UDP datagram over a link of `mtu` bytes to `ip`.
+/// Largest SCTP packet for a UDP datagram over a link of `mtu` bytes to `ip`, rounded down to
+/// a multiple of 4 (chunks are padded to 4 bytes, RFC 9260 3.2, so a full-size DATA chunk fits).
 fn payload_of(mtu: u32, ip: IpAddr) -> u32 {
-    mtu.min(65535) - ip_header(ip) - UDP_HEADER
+    (mtu.min(65535) - ip_header(ip) - UDP_HEADER) & !3
 }
 
-/// Default for new paths of an endpoint bound to `ips`: loopback-only binds get loopback's
-/// size, anything else the Ethernet size until the peer's route is known ([`for_peer`]).
+/// Default for new paths of an endpoint bound to `ips`: loopback and wildcard binds get
+/// loopback's size (the kernel fragments locally should a first packet exceed a smaller link's
+/// MTU), specific addresses the Ethernet size, until the peer's route is known ([`for_peer`]).
+/// Starting high matters: the congestion window starts from the MTU.
 pub fn path_mtu(ips: &[IpAddr]) -> u32 {
     match ips.first() {
-        Some(&ip) if ips.iter().all(|a| a.is_loopback()) => payload_of(65536, ip),
+        Some(&ip) if ips.iter().all(|a| a.is_loopback() || a.is_unspecified()) => {
+            payload_of(65536, ip)
+        }
         Some(&ip) => payload_of(1500, ip),
-        None => payload_of(1500, IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
+        None => payload_of(65536, IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
     }
 }
 
@@ -113,8 +118,9 @@ mod tests {
     fn header_overheads() {
         let v4: IpAddr = "127.0.0.1".parse().unwrap();
         let v6: IpAddr = "::1".parse().unwrap();
-        assert_eq!(path_mtu(&[v4]), 65535 - 28);
-        assert_eq!(path_mtu(&[v6]), 65535 - 48);
+        assert_eq!(path_mtu(&[v4]), 65504);
+        assert_eq!(path_mtu(&[v6]), 65484);
         assert_eq!(path_mtu(&["10.0.0.1".parse().unwrap()]), 1472);
+        assert_eq!(path_mtu(&["0.0.0.0".parse().unwrap()]), 65504);
     }
 }

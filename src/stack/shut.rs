@@ -65,7 +65,7 @@ impl Engine {
 
     /// The close hook saw the last fd of socket `sid`'s file closed.
     pub fn app_closed(&mut self, sid: Sid) {
-        if !self.hup_means_gone(sid) {
+        if self.socks.get(&sid).is_some_and(|s| !s.app_gone) {
             self.app_gone(sid);
         }
     }

@@ -3,7 +3,7 @@
 use super::frame::{RecvHeader, SendHeader};
 use super::handle::Slot;
 use super::registry::{FileKey, Sid};
-use crate::assoc::{AssocId, OutgoingMessage};
+use crate::assoc::{AssocConfig, AssocId, OutgoingMessage};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
@@ -32,14 +32,74 @@ pub struct OutRec {
 }
 
 /// Socket options kept per socket and applied to its associations.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SockOpts {
-    /// SO_LINGER {1, 0}: close() aborts instead of shutting down.
-    pub linger_abort: bool,
+    /// SO_LINGER (l_onoff, l_linger); {1, 0}: close() aborts instead of shutting down.
+    pub linger: (i32, i32),
+    /// SO_SNDBUF / SO_RCVBUF as reported (Linux doubles what is set).
+    pub sndbuf: u32,
+    pub rcvbuf: u32,
     /// SCTP_EVENTS / SCTP_EVENT subscriptions, indexed by notification type - 0x8000.
     pub events: [bool; 16],
     /// RFC 6951 6.1 / SCTP_REMOTE_UDP_ENCAPS_PORT for the whole socket (0: default).
     pub remote_udp_port: u16,
+    /// IPV6_V6ONLY.
+    pub v6only: bool,
+    pub nodelay: bool,
+    /// SCTP_MAXSEG (0: from the path MTU).
+    pub maxseg: u32,
+    /// SCTP_RTOINFO (initial, max, min) in milliseconds.
+    pub rto: (u32, u32, u32),
+    /// SCTP_INITMSG (num_ostreams, max_instreams, max_attempts, max_init_timeo).
+    pub initmsg: [u16; 4],
+}
+
+fn ms(d: std::time::Duration) -> u32 {
+    d.as_millis().min(u32::MAX as u128) as u32
+}
+
+impl SockOpts {
+    /// The defaults of a new socket, from the configured protocol defaults.
+    pub fn new(c: &AssocConfig) -> SockOpts {
+        SockOpts {
+            linger: (0, 0),
+            sndbuf: c.sndbuf,
+            rcvbuf: c.rcvbuf,
+            events: [false; 16],
+            remote_udp_port: 0,
+            v6only: false,
+            nodelay: c.nodelay,
+            maxseg: c.maxseg,
+            rto: (ms(c.rto_initial), ms(c.rto_max), ms(c.rto_min)),
+            initmsg: [
+                c.outbound_streams,
+                c.max_inbound_streams,
+                c.max_init_retransmits.min(u16::MAX as u32) as u16,
+                ms(c.rto_max).min(u16::MAX as u32) as u16,
+            ],
+        }
+    }
+
+    /// The protocol parameters of this socket's associations.
+    pub fn assoc_config(&self, base: &AssocConfig) -> AssocConfig {
+        let mut c = base.clone();
+        c.sndbuf = self.sndbuf;
+        c.rcvbuf = self.rcvbuf;
+        c.nodelay = self.nodelay;
+        c.maxseg = self.maxseg;
+        c.rto_initial = std::time::Duration::from_millis(self.rto.0 as u64);
+        c.rto_max = std::time::Duration::from_millis(self.rto.1 as u64);
+        c.rto_min = std::time::Duration::from_millis(self.rto.2 as u64);
+        c.outbound_streams = self.initmsg[0].max(1);
+        c.max_inbound_streams = self.initmsg[1].max(1);
+        c.max_init_retransmits = self.initmsg[2] as u32;
+        c
+    }
+
+    /// SO_LINGER {1, 0}.
+    pub fn linger_abort(&self) -> bool {
+        self.linger.0 != 0 && self.linger.1 == 0
+    }
 }
 
 /// One SCTP socket.
@@ -91,7 +151,14 @@ pub struct Sock {
 }
 
 impl Sock {
-    pub fn new(sid: Sid, style: Style, v6: bool, key: FileKey, end: Option<OwnedFd>) -> Sock {
+    pub fn new(
+        sid: Sid,
+        style: Style,
+        v6: bool,
+        key: FileKey,
+        end: Option<OwnedFd>,
+        opts: SockOpts,
+    ) -> Sock {
         Sock {
             sid,
             style,
@@ -115,7 +182,7 @@ impl Sock {
             blocked: None,
             readable: Vec::new(),
             peers: Vec::new(),
-            opts: SockOpts::default(),
+            opts,
             peer: None,
             app_shut: Default::default(),
         }

@@ -1,0 +1,92 @@
+//! getsockopt()/setsockopt() on SCTP sockets, one file per level: [`sol_socket`] (identity,
+//! buffers, linger), [`ip`] (IPPROTO_IP/IPV6 options an AF_UNIX fd would refuse), [`sol_sctp`]
+//! (a table of SOL_SCTP options, easy to extend). Options a level does not emulate pass through
+//! to the app's own fd (SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE...), so timeouts
+//! are the kernel's.
+
+mod ip;
+mod sol_sctp;
+mod sol_socket;
+
+use super::fd::{copy_in, copy_out, read_len, sctp, Sctp};
+use super::hook::{check, hook, HookResult};
+use crate::stack::sys;
+
+/// What a level did with a get.
+pub enum Get {
+    /// Not emulated: the real call on the app's fd answers.
+    Pass,
+    /// The option's value; the hook copies at most the caller's length and stores the length.
+    Value(Vec<u8>),
+}
+
+/// What a level did with a set.
+pub enum Set {
+    Pass,
+    Done,
+}
+
+/// An `int` option value (Linux takes at least 4 bytes, EINVAL below).
+pub fn int_of(val: &[u8]) -> HookResult<i32> {
+    let b: [u8; 4] = val
+        .get(..4)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(libc::EINVAL)?;
+    Ok(i32::from_ne_bytes(b))
+}
+
+pub fn int_value(v: i32) -> Get {
+    Get::Value(v.to_ne_bytes().to_vec())
+}
+
+hook! {
+    fn getsockopt(fd: i32, level: i32, name: i32, val: *mut libc::c_void, len: *mut libc::socklen_t) -> i32 {
+        let Some(s) = sctp(fd) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
+        let room = read_len(len)?;
+        // Some options take input in the caller's buffer (an association id, an address).
+        let input = copy_in(val.cast(), room)?;
+        let got = match level {
+            libc::SOL_SOCKET => sol_socket::get(&s, name)?,
+            libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
+            crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
+            _ => Get::Pass,
+        };
+        match got {
+            Get::Pass => check(unsafe { sys::getsockopt(fd, level, name, val, len) }),
+            Get::Value(v) => {
+                let n = v.len().min(room);
+                copy_out(val.cast(), &v[..n])?;
+                copy_out(len.cast(), &(n as libc::socklen_t).to_ne_bytes())?;
+                Ok(0)
+            }
+        }
+    }
+}
+
+hook! {
+    fn setsockopt(fd: i32, level: i32, name: i32, val: *const libc::c_void, len: libc::socklen_t) -> i32 {
+        let Some(s) = sctp(fd) else { return check(unsafe { sys::setsockopt(fd, level, name, val, len) }) };
+        let v = copy_in(val.cast(), len as usize)?;
+        let done = match level {
+            libc::SOL_SOCKET => sol_socket::set(&s, name, &v)?,
+            libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::set(&s, level, name, &v)?,
+            crate::abi::SOL_SCTP => sol_sctp::set(fd, &s, name, &v)?,
+            _ => Set::Pass,
+        };
+        match done {
+            Set::Pass => check(unsafe { sys::setsockopt(fd, level, name, val, len) }),
+            Set::Done => Ok(0),
+        }
+    }
+}
+
+/// Run `f` on the socket's engine state.
+pub fn with_sock<R: Send + 'static>(
+    s: &Sctp,
+    f: impl FnOnce(&mut crate::stack::engine::Engine, crate::stack::registry::Sid) -> HookResult<R>
+        + Send
+        + 'static,
+) -> HookResult<R> {
+    let sid = s.e.sid;
+    crate::stack::handle::call(move |e| f(e, sid))?
+}

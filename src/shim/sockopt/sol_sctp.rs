@@ -1,0 +1,254 @@
+//! SOL_SCTP options: one table row per option, a getter and/or a setter each (RFC 6458 8,
+//! Linux `sctp_getsockopt`/`sctp_setsockopt`). An option without a row, or without the
+//! direction asked, is ENOPROTOOPT, as in Linux. To add one: write its functions, add a row.
+
+use super::{int_of, with_sock};
+use crate::abi::{
+    self, sctp_event_subscribe, sctp_initmsg, sctp_rtoinfo, sctp_status, sctp_udpencaps, Pod,
+};
+use crate::shim::fd::Sctp;
+use crate::shim::hook::HookResult;
+use crate::shim::sockaddr::format_sockaddr;
+
+type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
+type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
+
+const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
+    (abi::SCTP_RTOINFO, Some(get_rtoinfo), Some(set_rtoinfo)),
+    (abi::SCTP_INITMSG, Some(get_initmsg), Some(set_initmsg)),
+    (abi::SCTP_NODELAY, Some(get_nodelay), Some(set_nodelay)),
+    (abi::SCTP_EVENTS, Some(get_events), Some(set_events)),
+    (abi::SCTP_MAXSEG, Some(get_maxseg), Some(set_maxseg)),
+    (abi::SCTP_STATUS, Some(get_status), None),
+    (
+        abi::SCTP_REMOTE_UDP_ENCAPS_PORT,
+        Some(get_encaps),
+        Some(set_encaps),
+    ),
+];
+
+fn row(name: i32) -> Option<&'static (i32, Option<GetFn>, Option<SetFn>)> {
+    TABLE.iter().find(|r| r.0 == name)
+}
+
+pub fn get(_fd: i32, s: &Sctp, name: i32, input: &[u8]) -> HookResult<super::Get> {
+    let f = row(name).and_then(|r| r.1).ok_or(libc::ENOPROTOOPT)?;
+    Ok(super::Get::Value(f(s, input)?))
+}
+
+pub fn set(_fd: i32, s: &Sctp, name: i32, v: &[u8]) -> HookResult<super::Set> {
+    let f = row(name).and_then(|r| r.2).ok_or(libc::ENOPROTOOPT)?;
+    f(s, v)?;
+    Ok(super::Set::Done)
+}
+
+/// The option struct at the start of `v` (EINVAL when shorter).
+fn read<T: Pod>(v: &[u8]) -> HookResult<T> {
+    T::read_from(v).ok_or(libc::EINVAL)
+}
+
+fn get_rtoinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    let (i, max, min) = with_sock(s, |e, sid| Ok(e.opts(sid)?.rto))?;
+    let r = sctp_rtoinfo {
+        srto_assoc_id: 0,
+        srto_initial: i,
+        srto_max: max,
+        srto_min: min,
+    };
+    Ok(r.as_bytes().to_vec())
+}
+
+/// RFC 6458 8.1.1: zero leaves a value unchanged; min <= initial <= max or EINVAL.
+fn set_rtoinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let r: sctp_rtoinfo = read(v)?;
+    with_sock(s, move |e, sid| {
+        let (mut i, mut max, mut min) = e.opts(sid)?.rto;
+        if r.srto_initial != 0 {
+            i = r.srto_initial;
+        }
+        if r.srto_max != 0 {
+            max = r.srto_max;
+        }
+        if r.srto_min != 0 {
+            min = r.srto_min;
+        }
+        if min > max || i < min || i > max {
+            return Err(libc::EINVAL);
+        }
+        e.opts_mut(sid)?.rto = (i, max, min);
+        e.apply_opts(sid);
+        Ok(())
+    })
+}
+
+fn get_initmsg(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    let m = with_sock(s, |e, sid| Ok(e.opts(sid)?.initmsg))?;
+    let r = sctp_initmsg {
+        sinit_num_ostreams: m[0],
+        sinit_max_instreams: m[1],
+        sinit_max_attempts: m[2],
+        sinit_max_init_timeo: m[3],
+    };
+    Ok(r.as_bytes().to_vec())
+}
+
+/// Zero fields keep their value (Linux `sctp_setsockopt_initmsg`); used by later associations.
+fn set_initmsg(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let r: sctp_initmsg = read(v)?;
+    with_sock(s, move |e, sid| {
+        let o = e.opts_mut(sid)?;
+        for (slot, new) in o.initmsg.iter_mut().zip([
+            r.sinit_num_ostreams,
+            r.sinit_max_instreams,
+            r.sinit_max_attempts,
+            r.sinit_max_init_timeo,
+        ]) {
+            if new != 0 {
+                *slot = new;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn get_nodelay(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    let on = with_sock(s, |e, sid| Ok(e.opts(sid)?.nodelay))?;
+    Ok((on as i32).to_ne_bytes().to_vec())
+}
+
+fn set_nodelay(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let on = int_of(v)? != 0;
+    with_sock(s, move |e, sid| {
+        e.opts_mut(sid)?.nodelay = on;
+        e.apply_opts(sid);
+        Ok(())
+    })
+}
+
+fn get_events(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    let ev = with_sock(s, |e, sid| Ok(e.opts(sid)?.events))?;
+    let mut sub = sctp_event_subscribe::zeroed();
+    let b = sub.as_bytes_mut();
+    for (d, on) in b.iter_mut().zip(ev) {
+        *d = on as u8;
+    }
+    Ok(sub.as_bytes().to_vec())
+}
+
+/// Byte i of `sctp_event_subscribe` is notification type 0x8000 + i; longer than the struct is
+/// EINVAL, shorter sets the first bytes (Linux `sctp_setsockopt_events`).
+fn set_events(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    if v.len() > std::mem::size_of::<sctp_event_subscribe>() {
+        return Err(libc::EINVAL);
+    }
+    let v = v.to_vec();
+    with_sock(s, move |e, sid| {
+        let o = e.opts_mut(sid)?;
+        for (slot, b) in o.events.iter_mut().zip(&v) {
+            *slot = *b != 0;
+        }
+        Ok(())
+    })
+}
+
+fn get_maxseg(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    let m = with_sock(s, |e, sid| Ok(e.opts(sid)?.maxseg))?;
+    Ok((m as i32).to_ne_bytes().to_vec())
+}
+
+/// An int, or `sctp_assoc_value` whose value is the second field.
+fn set_maxseg(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let n = if v.len() >= 8 {
+        int_of(&v[4..])?
+    } else {
+        int_of(v)?
+    };
+    if n < 0 {
+        return Err(libc::EINVAL);
+    }
+    with_sock(s, move |e, sid| {
+        e.opts_mut(sid)?.maxseg = n as u32;
+        e.apply_opts(sid);
+        Ok(())
+    })
+}
+
+fn get_status(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let id = int_of(input).unwrap_or(0);
+    let policy = s.policy();
+    let st = with_sock(s, move |e, sid| e.status(sid, id))?;
+    let mut out = sctp_status::zeroed();
+    out.sstat_assoc_id = st.0;
+    let st = st.1;
+    out.sstat_state = state_number(st.state);
+    out.sstat_rwnd = st.peer_rwnd;
+    out.sstat_unackdata = st.unacked_chunks.min(u16::MAX as u32) as u16;
+    out.sstat_penddata = st.pending_chunks.min(u16::MAX as u32) as u16;
+    out.sstat_instrms = st.inbound_streams;
+    out.sstat_outstrms = st.outbound_streams;
+    out.sstat_fragmentation_point = st.fragmentation_point;
+    if let Some(p) = st.primary {
+        let mut pi = out.sstat_primary;
+        pi.spinfo_assoc_id = out.sstat_assoc_id;
+        let raw = format_sockaddr(&std::net::SocketAddr::new(p.addr, st.peer_port), policy);
+        let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        // SAFETY: at most 28 bytes into a 128-byte sockaddr_storage.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                raw.as_bytes().as_ptr(),
+                &mut ss as *mut _ as *mut u8,
+                raw.len(),
+            );
+        }
+        pi.spinfo_address = ss;
+        pi.spinfo_state = match p.state {
+            crate::assoc::PathState::Inactive => abi::SCTP_INACTIVE,
+            crate::assoc::PathState::PotentiallyFailed => abi::SCTP_PF,
+            crate::assoc::PathState::Active => abi::SCTP_ACTIVE,
+            crate::assoc::PathState::Unconfirmed => abi::SCTP_UNCONFIRMED,
+        };
+        pi.spinfo_cwnd = p.cwnd;
+        pi.spinfo_srtt = p.srtt_ms;
+        pi.spinfo_rto = p.rto_ms;
+        pi.spinfo_mtu = p.mtu;
+        out.sstat_primary = pi;
+    }
+    Ok(out.as_bytes().to_vec())
+}
+
+/// `sstat_state` numbering (Linux `enum sctp_sstat_state`).
+fn state_number(s: crate::assoc::AssocState) -> i32 {
+    use crate::assoc::AssocState as A;
+    match s {
+        A::Closed => abi::SCTP_CLOSED,
+        A::CookieWait => abi::SCTP_COOKIE_WAIT,
+        A::CookieEchoed => abi::SCTP_COOKIE_ECHOED,
+        A::Established => abi::SCTP_ESTABLISHED,
+        A::ShutdownPending => abi::SCTP_SHUTDOWN_PENDING,
+        A::ShutdownSent => abi::SCTP_SHUTDOWN_SENT,
+        A::ShutdownReceived => abi::SCTP_SHUTDOWN_RECEIVED,
+        A::ShutdownAckSent => abi::SCTP_SHUTDOWN_ACK_SENT,
+    }
+}
+
+fn get_encaps(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let mut u: sctp_udpencaps = read(input).unwrap_or_else(|_| sctp_udpencaps::zeroed());
+    let port = with_sock(s, |e, sid| Ok(e.opts(sid)?.remote_udp_port))?;
+    u.sue_port = port.to_be();
+    Ok(u.as_bytes().to_vec())
+}
+
+/// RFC 6951 6.1 / Linux: `sue_port` in network order; optlen must be the struct's size. The
+/// port applies to the whole socket (wildcard address).
+fn set_encaps(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    if v.len() != std::mem::size_of::<sctp_udpencaps>() {
+        return Err(libc::EINVAL);
+    }
+    let u: sctp_udpencaps = read(v)?;
+    let port = u16::from_be(u.sue_port);
+    with_sock(s, move |e, sid| {
+        e.opts_mut(sid)?.remote_udp_port = port;
+        e.apply_opts(sid);
+        Ok(())
+    })
+}
