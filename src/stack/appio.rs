@@ -258,7 +258,8 @@ impl Engine {
     }
 
     /// Queue a record for the app and write what fits.
-    pub fn deliver(&mut self, sid: Sid, hdr: RecvHeader, data: Vec<u8>) {
+    pub fn deliver(&mut self, sid: Sid, mut hdr: RecvHeader, data: Vec<u8>) {
+        hdr.flags |= self.cmsg_flags(sid, &hdr);
         if let Some(s) = self.socks.get_mut(&sid) {
             if s.end.is_none() {
                 return;

@@ -75,6 +75,11 @@ impl Engine {
             },
         };
         tracing::trace!(sid, aid, ?ev, "event");
+        if crate::shim::notify::notification_type(&ev).is_some() {
+            // Messages received before the event come first.
+            self.drain_assoc(sid, aid);
+            self.notify(sid, ep, aid, &ev);
+        }
         match ev {
             Event::Connected { .. } => {
                 if let Some(s) = self.socks.get_mut(&sid) {

@@ -52,6 +52,8 @@ pub struct SockOpts {
     pub rto: (u32, u32, u32),
     /// SCTP_INITMSG (num_ostreams, max_instreams, max_attempts, max_init_timeo).
     pub initmsg: [u16; 4],
+    /// The other SOL_SCTP options ([`super::sockopt_ext`]).
+    pub ext: super::sockopt_ext::ExtOpts,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -77,6 +79,7 @@ impl SockOpts {
                 c.max_init_retransmits.min(u16::MAX as u32) as u16,
                 ms(c.rto_max).min(u16::MAX as u32) as u16,
             ],
+            ext: Default::default(),
         }
     }
 
