@@ -34,7 +34,8 @@ impl Engine {
     pub fn notify(&mut self, sid: Sid, ep: EpId, aid: AssocId, ev: &Event) {
         let subs = self.subscriptions(sid);
         let connected = matches!(ev, Event::Connected { .. } | Event::Restarted { .. });
-        if !subs.wants(ev) && !(connected && subs.is_on(crate::abi::SCTP_AUTHENTICATION_EVENT)) {
+        let auth = connected && subs.is_on(crate::abi::SCTP_AUTHENTICATION_EVENT);
+        if !(subs.wants(ev) || auth) {
             return;
         }
         let Some(v6) = self.socks.get(&sid).map(|s| s.v6) else {
