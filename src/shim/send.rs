@@ -14,7 +14,7 @@ use crate::abi::{
 };
 use crate::assoc::PrPolicy;
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
-use crate::stack::{fdmap, handle, sys};
+use crate::stack::{fdmap, handle, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// Send one record: the header (if any) then the caller's iovecs.
@@ -232,5 +232,11 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         pr_value,
         dest,
     };
-    Ok(send_message(fd, Some(h), &user, len, flags)? as isize)
+    let n = send_message(fd, Some(h), &user, len, flags)?;
+    if dest.is_some() && !s.one_to_one() {
+        // A one-to-many send with an address may set an association up: on Linux loopback
+        // the handshake (and this message) are through before the next call.
+        settle::settle()?;
+    }
+    Ok(n as isize)
 }

@@ -29,8 +29,14 @@ impl Engine {
         let style = s.style;
         let ep = self.ensure_bound(sid)?;
         let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
-        // Linux admits backlog + 1 established but unaccepted associations.
-        e.endpoint.set_listening(Some(backlog.max(0) as u32));
+        // Linux admits backlog + 1 established but unaccepted associations on a one-to-one
+        // socket; a one-to-many socket has no accept queue, so no limit (`sctp_listen_start`
+        // sets sk_max_ack_backlog, which only TCP-style sockets check).
+        let limit = match style {
+            Style::OneToOne => backlog.max(0) as u32,
+            Style::OneToMany => u32::MAX,
+        };
+        e.endpoint.set_listening(Some(limit));
         if let Some(s) = self.socks.get_mut(&sid) {
             s.listening = true;
         }

@@ -5,12 +5,18 @@
 //! are the kernel's.
 
 mod ip;
+mod sctp_flags;
 mod sol_sctp;
 mod sol_socket;
 
 use super::fd::{copy_in, copy_out, read_len, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::sys;
+
+pub use sol_sctp::Row;
+
+/// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
+const EXTRA_TABLES: &[&[Row]] = &[sctp_flags::TABLE];
 
 /// What a level did with a get.
 pub enum Get {
@@ -49,7 +55,8 @@ hook! {
             libc::SOL_SOCKET => sol_socket::get(&s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
             crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
-            _ => Get::Pass,
+            // Linux hands other levels to the IP layer, which knows none of them.
+            _ => return Err(libc::ENOPROTOOPT),
         };
         match got {
             Get::Pass => check(unsafe { sys::getsockopt(fd, level, name, val, len) }),
@@ -71,7 +78,7 @@ hook! {
             libc::SOL_SOCKET => sol_socket::set(&s, name, &v)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::set(&s, level, name, &v)?,
             crate::abi::SOL_SCTP => sol_sctp::set(fd, &s, name, &v)?,
-            _ => Set::Pass,
+            _ => return Err(libc::ENOPROTOOPT),
         };
         match done {
             Set::Pass => check(unsafe { sys::setsockopt(fd, level, name, val, len) }),

@@ -10,8 +10,10 @@ use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::format_sockaddr;
 
-type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
-type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
+pub type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
+pub type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
+/// An option: its number, getter and setter.
+pub type Row = (i32, Option<GetFn>, Option<SetFn>);
 
 const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
     (abi::SCTP_RTOINFO, Some(get_rtoinfo), Some(set_rtoinfo)),
@@ -28,7 +30,10 @@ const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
 ];
 
 fn row(name: i32) -> Option<&'static (i32, Option<GetFn>, Option<SetFn>)> {
-    TABLE.iter().find(|r| r.0 == name)
+    TABLE
+        .iter()
+        .chain(super::EXTRA_TABLES.iter().flat_map(|t| t.iter()))
+        .find(|r| r.0 == name)
 }
 
 pub fn get(_fd: i32, s: &Sctp, name: i32, input: &[u8]) -> HookResult<super::Get> {
