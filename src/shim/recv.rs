@@ -9,7 +9,7 @@ use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
-use crate::stack::{fdmap, handle, settle, sys};
+use crate::stack::{fdmap, handle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -87,7 +87,9 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     } else {
         None
     };
-    let mut rflags = flags & !libc::MSG_TRUNC;
+    // The first attempt never blocks: with nothing queued, the engine first processes what
+    // is pending (loopback traffic already sent) and says whether waiting makes sense.
+    let mut rflags = (flags & !libc::MSG_TRUNC) | libc::MSG_DONTWAIT;
     let mut settled = false;
     let result = loop {
         let mut hb = [0u8; RecvHeader::LEN];
@@ -113,7 +115,10 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             // Nothing queued: what the peer already sent on loopback must be readable now.
             if e == libc::EAGAIN && got == 0 && !settled {
                 settled = true;
-                settle::settle()?;
+                if settle_for_read(fd)? {
+                    return Err(libc::ENOTCONN);
+                }
+                rflags = flags & !libc::MSG_TRUNC;
                 continue;
             }
             // After a first piece, "nothing more yet" just ends this read.
@@ -167,6 +172,18 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         n: got,
         hdr: last,
         eor,
+    })
+}
+
+/// Nothing is queued on `fd`: let the engine process pending traffic; true when the read can
+/// never be satisfied (Linux `sctp_recvmsg` on a one-to-many socket that neither listens nor
+/// has an association: ENOTCONN at once).
+fn settle_for_read(fd: i32) -> HookResult<bool> {
+    let h = handle::handle()?;
+    let sid = sctp(fd).map(|s| s.e.sid);
+    handle::call(move |e| {
+        e.settle(h);
+        sid.is_some_and(|sid| e.idle_one_to_many(sid))
     })
 }
 

@@ -202,6 +202,14 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     };
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
+    if !s.one_to_one() && dest.is_none() && !p.has_flag(SCTP_SENDALL) {
+        // Without an address the message goes to sinfo_assoc_id, which must be one of this
+        // socket's associations (`sctp_sendmsg`: no association is EPIPE).
+        let (sid, id) = (s.e.sid, p.assoc_id());
+        if !handle::call(move |e| e.assocs.get(&id) == Some(&sid))? {
+            return Err(libc::EPIPE);
+        }
+    }
     if dest.is_none() && control.is_empty() {
         return Ok(send_message(fd, None, &user, len, flags)? as isize);
     }

@@ -56,7 +56,8 @@ impl Engine {
     /// connect() on a one-to-one socket: start the association; the slot gets the outcome.
     pub fn connect(&mut self, sid: Sid, peers: &[SocketAddr]) -> Result<ConnectSlot, i32> {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        if s.listening {
+        // A one-to-many socket may listen and connect at once.
+        if s.listening && s.style == Style::OneToOne {
             return Err(libc::EISCONN);
         }
         if let Some(aid) = s.assoc {

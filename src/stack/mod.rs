@@ -23,6 +23,7 @@ pub mod log;
 pub mod names;
 pub mod notices;
 pub mod pcap;
+pub mod peeloff;
 pub mod registry;
 pub mod route;
 pub mod settle;

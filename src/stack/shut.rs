@@ -63,6 +63,17 @@ impl Engine {
         }
     }
 
+    /// A one-to-many socket that neither listens nor has an association (nor anything left
+    /// to read): a read would wait forever, Linux says ENOTCONN.
+    pub fn idle_one_to_many(&self, sid: Sid) -> bool {
+        self.socks.get(&sid).is_some_and(|s| {
+            s.style == super::sock::Style::OneToMany
+                && !s.listening
+                && s.peers.is_empty()
+                && s.out.is_empty()
+        })
+    }
+
     /// The close hook saw the last fd of socket `sid`'s file closed.
     pub fn app_closed(&mut self, sid: Sid) {
         if self.socks.get(&sid).is_some_and(|s| !s.app_gone) {

@@ -5,6 +5,7 @@
 //! are the kernel's.
 
 mod ip;
+mod sctp_actions;
 mod sctp_flags;
 mod sol_sctp;
 mod sol_socket;
@@ -54,7 +55,10 @@ hook! {
         let got = match level {
             libc::SOL_SOCKET => sol_socket::get(&s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
-            crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
+            crate::abi::SOL_SCTP => match sctp_actions::get(fd, &s, name, &input, val, len) {
+                Some(r) => r?,
+                None => sol_sctp::get(fd, &s, name, &input)?,
+            },
             // Linux hands other levels to the IP layer, which knows none of them.
             _ => return Err(libc::ENOPROTOOPT),
         };
@@ -77,7 +81,13 @@ hook! {
         let done = match level {
             libc::SOL_SOCKET => sol_socket::set(&s, name, &v)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::set(&s, level, name, &v)?,
-            crate::abi::SOL_SCTP => sol_sctp::set(fd, &s, name, &v)?,
+            crate::abi::SOL_SCTP => match sctp_actions::set(&s, name, &v) {
+                Some(r) => {
+                    r?;
+                    Set::Done
+                }
+                None => sol_sctp::set(fd, &s, name, &v)?,
+            },
             _ => return Err(libc::ENOPROTOOPT),
         };
         match done {
