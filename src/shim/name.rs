@@ -25,7 +25,7 @@ hook! {
             return Err(libc::EFAULT);
         }
         let sid = s.e.sid;
-        let addrs = handle::call(move |e| e.peer_addrs(sid))??;
+        let addrs = handle::call(move |e| e.peer_addrs(sid, 0))??;
         let a = addrs.first().ok_or(libc::ENOTCONN)?;
         put_sockaddr(addr, len, a, s.policy())?;
         Ok(0)

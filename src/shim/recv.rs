@@ -352,16 +352,22 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
     } else {
         m.msg_namelen = 0;
     }
-    m.msg_controllen = match g.hdr {
-        Some(h) => {
-            let (used, trunc) =
-                super::recv_cmsg::put_recv_cmsgs(fd, &h, g.eor, m.msg_control, m.msg_controllen)?;
+    m.msg_controllen = match (g.hdr, sctp(fd)) {
+        (Some(h), Some(s)) if s.e.recv != 0 => {
+            let (used, trunc) = super::recv_cmsg::put_recv_cmsgs(
+                fd,
+                &h,
+                s.e.recv,
+                g.eor,
+                m.msg_control,
+                m.msg_controllen,
+            )?;
             if trunc {
                 out_flags |= libc::MSG_CTRUNC;
             }
             used
         }
-        None => 0,
+        _ => 0,
     };
     m.msg_flags = out_flags;
     // SAFETY: msghdr as bytes, written back to the caller.

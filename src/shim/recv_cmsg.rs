@@ -1,15 +1,14 @@
 //! The ancillary data of a received SCTP message (Linux `sctp_recvmsg`): SCTP_NXTINFO about the
-//! next queued record, SCTP_RCVINFO and SCTP_SNDRCV about this one, as the engine stamped the
-//! socket's wishes on the record ([`crate::stack::frame::FLAG_SNDRCV`] and friends). The bytes
-//! are laid out by [`super::cmsg::write_recv_cmsgs`].
+//! next queued record, SCTP_RCVINFO and SCTP_SNDRCV about this one, as the socket asks for them
+//! at read time (registry `recv` bits). The bytes are laid out by
+//! [`super::cmsg::write_recv_cmsgs`].
 
 use super::cmsg::{write_recv_cmsgs, RecvCmsgOpts, RecvMeta};
 use super::fd::copy_out;
 use super::hook::HookResult;
 use crate::abi::SCTP_UNORDERED;
-use crate::stack::frame::{
-    Kind, RecvHeader, FLAG_MORE, FLAG_NXTINFO, FLAG_RCVINFO, FLAG_SNDRCV, FLAG_UNORDERED,
-};
+use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, FLAG_UNORDERED};
+use crate::stack::registry::{RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
 use crate::stack::{handle, sys};
 
 fn meta(h: &RecvHeader, length: u32) -> RecvMeta {
@@ -56,20 +55,21 @@ fn peek_next(fd: i32) -> Option<RecvMeta> {
     (h.kind != Kind::Error).then(|| meta(&h, (n as usize - RecvHeader::LEN) as u32))
 }
 
-/// Write the cmsgs of a record with header `h` into the caller's control buffer (`control`,
-/// `room` bytes); returns (`msg_controllen`, MSG_CTRUNC). `complete`: the message has been
-/// read to its end, so the next record is the next message.
+/// Write the cmsgs (`recv`: registry RECV_* bits) of a record with header `h` into the caller's
+/// control buffer (`control`, `room` bytes); returns (`msg_controllen`, MSG_CTRUNC).
+/// `complete`: the message has been read to its end, so the next record is the next message.
 pub fn put_recv_cmsgs(
     fd: i32,
     h: &RecvHeader,
+    recv: u8,
     complete: bool,
     control: *mut libc::c_void,
     room: usize,
 ) -> HookResult<(usize, bool)> {
     let opts = RecvCmsgOpts {
-        nxtinfo: h.flags & FLAG_NXTINFO != 0,
-        rcvinfo: h.flags & FLAG_RCVINFO != 0,
-        sndrcv: h.flags & FLAG_SNDRCV != 0,
+        nxtinfo: recv & RECV_NXTINFO != 0,
+        rcvinfo: recv & RECV_RCVINFO != 0,
+        sndrcv: recv & RECV_SNDRCV != 0,
     };
     if !(opts.nxtinfo || opts.rcvinfo || opts.sndrcv) {
         return Ok((0, false));

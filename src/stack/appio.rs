@@ -157,10 +157,8 @@ impl Engine {
                 payload: data,
             };
             // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
-            let room = a.send_buffer_room();
-            let empty = room >= a.config().sndbuf as usize;
-            if room < msg.payload.len() && !empty {
-                tracing::trace!(sid, room, len = msg.payload.len(), "send buffer full");
+            if must_wait(a, msg.payload.len()) {
+                tracing::trace!(sid, len = msg.payload.len(), "send buffer full");
                 if let Some(s) = self.socks.get_mut(&sid) {
                     s.blocked = Some((aid, msg));
                 }
@@ -203,9 +201,7 @@ impl Engine {
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
-        let room = a.send_buffer_room();
-        tracing::trace!(sid, room, len = msg.payload.len(), "retry blocked");
-        if room < msg.payload.len() && room < a.config().sndbuf as usize {
+        if must_wait(a, msg.payload.len()) {
             if let Some(s) = self.socks.get_mut(&sid) {
                 s.blocked = Some((aid, msg));
             }
@@ -233,17 +229,31 @@ impl Engine {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
         };
-        let now = Instant::now();
         for aid in ids {
-            if let Some((ep, a)) = self.assoc_of(sid, aid) {
-                if abort {
-                    a.abort(now, &[]);
-                } else {
-                    a.shutdown(now);
-                }
-                self.mark(ep);
-            }
+            self.end_assoc(sid, aid, abort);
         }
+    }
+
+    /// The app is done with association `aid`: ABORT, or a graceful SHUTDOWN once what it
+    /// sent is delivered. A SHUTDOWN during setup would discard the queued data (RFC 9260
+    /// 9.2), so it waits for COMMUNICATION UP ([`super::events`] finishes it).
+    pub fn end_assoc(&mut self, sid: Sid, aid: AssocId, abort: bool) {
+        use crate::assoc::AssocState as S;
+        let now = Instant::now();
+        let Some((ep, a)) = self.assoc_of(sid, aid) else {
+            return;
+        };
+        if abort {
+            a.abort(now, &[]);
+        } else if matches!(a.state(), S::CookieWait | S::CookieEchoed) {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.shutdown_when_up.push(aid);
+            }
+            return;
+        } else {
+            a.shutdown(now);
+        }
+        self.mark(ep);
     }
 
     /// Every reference to the app's file is gone.
@@ -258,8 +268,7 @@ impl Engine {
     }
 
     /// Queue a record for the app and write what fits.
-    pub fn deliver(&mut self, sid: Sid, mut hdr: RecvHeader, data: Vec<u8>) {
-        hdr.flags |= self.cmsg_flags(sid, &hdr);
+    pub fn deliver(&mut self, sid: Sid, hdr: RecvHeader, data: Vec<u8>) {
         if let Some(s) = self.socks.get_mut(&sid) {
             if s.end.is_none() {
                 return;
@@ -372,6 +381,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// A message of `len` bytes must wait for acknowledgements: it does not fit the free send
+/// buffer, unless the buffer is empty (a message larger than the whole buffer is the
+/// association's to refuse) or the association takes no more data (SHUTDOWN: `send` refuses).
+fn must_wait(a: &crate::assoc::Association, len: usize) -> bool {
+    use crate::assoc::AssocState as S;
+    let room = a.send_buffer_room();
+    let open = matches!(a.state(), S::CookieWait | S::CookieEchoed | S::Established);
+    open && room < len && room < a.config().sndbuf as usize
 }
 
 /// The header of a delivered message (sctp_sndrcvinfo fields and msg_name).

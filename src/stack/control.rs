@@ -125,9 +125,8 @@ impl Engine {
     }
 
     /// getpeername(): the peer's addresses, primary first (ENOTCONN without association).
-    pub fn peer_addrs(&mut self, sid: Sid) -> Result<Vec<SocketAddr>, i32> {
-        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        let aid = s.assoc.ok_or(libc::ENOTCONN)?;
+    pub fn peer_addrs(&mut self, sid: Sid, id: AssocId) -> Result<Vec<SocketAddr>, i32> {
+        let aid = self.assoc_id(sid, id).ok_or(libc::ENOTCONN)?;
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::ENOTCONN)?;
         let port = a.peer_port();
         let primary = a.primary();
@@ -139,6 +138,16 @@ impl Engine {
                 .map(|p| SocketAddr::new(p.addr, port)),
         );
         Ok(out)
+    }
+
+    /// The association `id` names on socket `sid` (one-to-one sockets: their own, whatever
+    /// `id` says, as Linux's `sctp_id2assoc`).
+    pub fn assoc_id(&self, sid: Sid, id: AssocId) -> Option<AssocId> {
+        let s = self.socks.get(&sid)?;
+        match s.style {
+            Style::OneToOne => s.assoc.filter(|a| self.assocs.contains_key(a)),
+            Style::OneToMany => (self.assocs.get(&id) == Some(&sid)).then_some(id),
+        }
     }
 
     /// SO_ERROR: the pending error, cleared.
@@ -187,11 +196,8 @@ impl Engine {
     /// SCTP_STATUS of association `id` (one-to-one: the socket's own, whatever `id` says).
     pub fn status(&mut self, sid: Sid, id: AssocId) -> Result<(AssocId, AssocStatus), i32> {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        let aid = match s.style {
-            Style::OneToOne => s.assoc.ok_or(libc::EINVAL)?,
-            Style::OneToMany if self.assocs.get(&id) == Some(&sid) => id,
-            Style::OneToMany => return Err(libc::EINVAL),
-        };
+        let _ = s;
+        let aid = self.assoc_id(sid, id).ok_or(libc::EINVAL)?;
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         Ok((aid, a.status()))
     }

@@ -8,6 +8,8 @@ use super::registry::{self, Sid};
 use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
 use crate::assoc::{AssocId, Event};
+use crate::shim::notify;
+use crate::shim::sockaddr::AddrPolicy;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
@@ -75,17 +77,21 @@ impl Engine {
             },
         };
         tracing::trace!(sid, aid, ?ev, "event");
-        if crate::shim::notify::notification_type(&ev).is_some() {
-            // Messages received before the event come first.
-            self.drain_assoc(sid, aid);
-            self.notify(sid, ep, aid, &ev);
-        }
+        self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
+                let mut end_now = false;
                 if let Some(s) = self.socks.get_mut(&sid) {
                     if let Some((slot, _)) = s.connecting.take() {
                         slot.put(Ok(()));
                     }
+                    if let Some(i) = s.shutdown_when_up.iter().position(|&a| a == aid) {
+                        s.shutdown_when_up.swap_remove(i);
+                        end_now = true;
+                    }
+                }
+                if end_now {
+                    self.end_assoc(sid, aid, false);
                 }
             }
             Event::Readable => {
@@ -108,6 +114,53 @@ impl Engine {
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
+        }
+    }
+
+    /// Queue the Linux notification for `ev` when socket `sid` subscribed to it (RFC 6458 6.1),
+    /// in order with the data, addressed from the peer's primary address as Linux does.
+    fn notify(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
+        if notify::notification_type(ev).is_none() {
+            return;
+        }
+        let Some(s) = self.socks.get(&sid) else {
+            return;
+        };
+        let (subs, v6, ep) = (s.opts.events, s.v6, s.ep);
+        let peer = ep
+            .and_then(|ep| peer_of(&mut self.eps, ep, aid))
+            .or_else(|| self.socks.get(&sid).and_then(|s| s.peer));
+        let ctx = notify::NotifyCtx {
+            assoc_id: aid,
+            peer_port: peer.map_or(0, |p| p.port()),
+            addr_policy: if v6 {
+                AddrPolicy::INET6
+            } else {
+                AddrPolicy::INET
+            },
+        };
+        // Messages received before the event come first.
+        self.drain_assoc(sid, aid);
+        let mut h = RecvHeader::new(Kind::Notification);
+        h.assoc_id = aid;
+        h.peer = peer;
+        let mut bytes = Vec::new();
+        if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
+            self.deliver(sid, h, std::mem::take(&mut bytes));
+        }
+        // Linux follows COMM_UP with AUTHENTICATION NO_AUTH when the peer lacks AUTH (we never
+        // negotiate it).
+        let up = matches!(ev, Event::Connected { .. } | Event::Restarted { .. });
+        if up
+            && notify::encode_authkey_event(
+                &ctx,
+                0,
+                crate::abi::SCTP_AUTH_NO_AUTH,
+                &subs,
+                &mut bytes,
+            )
+        {
+            self.deliver(sid, h, bytes);
         }
     }
 
@@ -195,6 +248,12 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
+        // SCTP has no half-close (RFC 9260 9.2): after the peer's SHUTDOWN the app's sends fail
+        // with EPIPE, as Linux's do. What it wrote before is still read and offered.
+        self.read_app(sid);
+        if let Some(end) = self.socks.get(&sid).and_then(|s| s.end.as_ref()) {
+            let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Read);
+        }
         self.pump(sid);
     }
 

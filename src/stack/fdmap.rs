@@ -46,6 +46,18 @@ impl FdMap {
         }
     }
 
+    /// Call `f` for every fd in the map.
+    pub fn for_each(&self, mut f: impl FnMut(i32)) {
+        for (w, word) in self.bits.iter().enumerate() {
+            let mut b = word.load(Ordering::Relaxed);
+            while b != 0 {
+                let i = b.trailing_zeros() as usize;
+                b &= b - 1;
+                f((w * 64 + i) as i32);
+            }
+        }
+    }
+
     /// Clear every fd in `first..=last` (close_range).
     pub fn clear_range(&self, first: u32, last: u32) {
         let last = (last as usize).min(TRACKED - 1);
@@ -95,6 +107,9 @@ mod tests {
         assert!(m.contains(5) && !m.contains(64));
         m.set(5, false);
         assert!(!m.contains(5));
+        let mut seen = Vec::new();
+        m.for_each(|fd| seen.push(fd));
+        assert_eq!(seen, vec![65535]);
         m.clear_range(0, u32::MAX);
         assert!(!m.contains(65535));
     }

@@ -19,11 +19,6 @@ pub const MAX_RECORD: usize = 65536;
 pub const FLAG_MORE: u8 = 0x01;
 /// stack -> app: unordered delivery (SCTP_UNORDERED in sinfo_flags).
 pub const FLAG_UNORDERED: u8 = 0x02;
-/// stack -> app: the socket wants SCTP_SNDRCV (sctp_data_io_event), SCTP_RCVINFO
-/// (SCTP_RECVRCVINFO), SCTP_NXTINFO (SCTP_RECVNXTINFO) with this record.
-pub const FLAG_SNDRCV: u8 = 0x04;
-pub const FLAG_RCVINFO: u8 = 0x08;
-pub const FLAG_NXTINFO: u8 = 0x10;
 
 /// What a stack -> app record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

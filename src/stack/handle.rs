@@ -139,6 +139,7 @@ pub fn handle() -> Result<&'static Handle, i32> {
     HANDLE.store(h as *const Handle as *mut Handle, Ordering::Release);
     // SAFETY: registering a plain extern "C" function.
     unsafe { libc::atexit(at_exit) };
+    super::fork::install();
     Ok(h)
 }
 

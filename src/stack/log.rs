@@ -10,6 +10,11 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 static LOG_FD: AtomicI32 = AtomicI32::new(-1);
 
+/// Is `fd` the log's fd (kept open in fork children, which log through it too)?
+pub fn is_log_fd(fd: i32) -> bool {
+    LOG_FD.load(Ordering::Relaxed) == fd
+}
+
 /// Write one line to stderr with a raw system call (configuration errors, before logging).
 pub fn stderr_line(msg: &str) {
     // SAFETY: fd 2 may be closed; the write then fails harmlessly.

@@ -1,7 +1,6 @@
 //! Engine side of the SOL_SCTP action options: SCTP_SOCKOPT_PEELOFF(_FLAGS) (RFC 6458 9.2, Linux
 //! `sctp_do_peeloff`: an association of a one-to-many socket moves to a new one-to-one-like
-//! socket), SCTP_SOCKOPT_CONNECTX3 (association id of the new association) and the address
-//! lists of SCTP_GET_PEER_ADDRS / SCTP_GET_LOCAL_ADDRS.
+//! socket) and SCTP_SOCKOPT_CONNECTX3 (the id of the new association).
 
 use super::engine::Engine;
 use super::events::peer_of;
@@ -12,20 +11,6 @@ use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 
 impl Engine {
-    /// The association of socket `sid` that option id `id` names: a one-to-one socket's own
-    /// (whatever `id` says), else one of the socket's associations (EINVAL otherwise).
-    pub fn assoc_for(&self, sid: Sid, id: AssocId) -> Result<AssocId, i32> {
-        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        match s.style {
-            Style::OneToOne => s
-                .assoc
-                .filter(|a| self.assocs.contains_key(a))
-                .ok_or(libc::EINVAL),
-            Style::OneToMany if self.assocs.get(&id) == Some(&sid) => Ok(id),
-            Style::OneToMany => Err(libc::EINVAL),
-        }
-    }
-
     /// Move association `aid` of one-to-many socket `sid` to the new socket `new_sid` whose app
     /// file is `key` and engine end `end`. EINVAL for a one-to-one or peeled-off socket and for
     /// an association that is not the socket's.
@@ -72,21 +57,5 @@ impl Engine {
             Style::OneToMany => s.peers.last().map(|&(_, a)| a),
         };
         Ok((id.ok_or(libc::EINVAL)?, slot))
-    }
-
-    /// SCTP_GET_PEER_ADDRS: the peer's addresses of association `id`, primary first.
-    pub fn peer_addrs_of(&mut self, sid: Sid, id: AssocId) -> Result<Vec<SocketAddr>, i32> {
-        let aid = self.assoc_for(sid, id)?;
-        let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        let port = a.peer_port();
-        let primary = a.primary();
-        let mut out = vec![SocketAddr::new(primary, port)];
-        out.extend(
-            a.paths()
-                .iter()
-                .filter(|p| p.addr != primary)
-                .map(|p| SocketAddr::new(p.addr, port)),
-        );
-        Ok(out)
     }
 }

@@ -21,7 +21,16 @@ pub struct Entry {
     pub family: i32,
     /// A one-to-one listener: its app fd is an AF_UNIX listener the engine holds no end of.
     pub listener: bool,
+    /// Which receive cmsgs recvmsg builds: [`RECV_SNDRCV`], [`RECV_RCVINFO`], [`RECV_NXTINFO`].
+    pub recv: u8,
 }
+
+/// SCTP_SNDRCV (`sctp_data_io_event` subscribed).
+pub const RECV_SNDRCV: u8 = 1;
+/// SCTP_RCVINFO (SCTP_RECVRCVINFO on).
+pub const RECV_RCVINFO: u8 = 2;
+/// SCTP_NXTINFO (SCTP_RECVNXTINFO on).
+pub const RECV_NXTINFO: u8 = 4;
 
 /// Key of an open file.
 pub type FileKey = (u64, u64);

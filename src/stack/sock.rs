@@ -4,6 +4,7 @@ use super::frame::{RecvHeader, SendHeader};
 use super::handle::Slot;
 use super::registry::{FileKey, Sid};
 use crate::assoc::{AssocConfig, AssocId, OutgoingMessage};
+use crate::shim::notify::Subscriptions;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
@@ -39,8 +40,8 @@ pub struct SockOpts {
     /// SO_SNDBUF / SO_RCVBUF as reported (Linux doubles what is set).
     pub sndbuf: u32,
     pub rcvbuf: u32,
-    /// SCTP_EVENTS / SCTP_EVENT subscriptions, indexed by notification type - 0x8000.
-    pub events: [bool; 16],
+    /// SCTP_EVENTS / SCTP_EVENT subscriptions.
+    pub events: Subscriptions,
     /// RFC 6951 6.1 / SCTP_REMOTE_UDP_ENCAPS_PORT for the whole socket (0: default).
     pub remote_udp_port: u16,
     /// IPV6_V6ONLY.
@@ -67,7 +68,7 @@ impl SockOpts {
             linger: (0, 0),
             sndbuf: c.sndbuf,
             rcvbuf: c.rcvbuf,
-            events: [false; 16],
+            events: Subscriptions::default(),
             remote_udp_port: 0,
             v6only: false,
             nodelay: c.nodelay,
@@ -136,6 +137,8 @@ pub struct Sock {
     /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
     pub eof_after_out: bool,
     pub close_after_out: bool,
+    /// Associations to shut down as soon as they are up (the app closed during setup).
+    pub shutdown_when_up: Vec<AssocId>,
     /// A closed association whose last messages the app has not read yet.
     pub zombie: Option<(EpId, AssocId)>,
     /// Pieces of a message the app is still writing (records with MORE).
@@ -180,6 +183,7 @@ impl Sock {
             out: VecDeque::new(),
             eof_after_out: false,
             close_after_out: false,
+            shutdown_when_up: Vec::new(),
             zombie: None,
             partial: None,
             blocked: None,

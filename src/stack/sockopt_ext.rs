@@ -2,16 +2,9 @@
 //! (Linux `struct sctp_sock` fields), inherited by accepted and peeled-off sockets as Linux's
 //! `sctp_copy_sock` does. The option handlers are in `shim/sockopt/`.
 
-use super::engine::Engine;
-use super::frame::{Kind, RecvHeader, FLAG_NXTINFO, FLAG_RCVINFO, FLAG_SNDRCV};
-use super::registry::Sid;
-
 /// Linux's defaults: `sctp_init_sock`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExtOpts {
-    /// SCTP_RECVRCVINFO / SCTP_RECVNXTINFO.
-    pub recvrcvinfo: bool,
-    pub recvnxtinfo: bool,
     /// SCTP_AUTOCLOSE, seconds (0: off).
     pub autoclose: u32,
     /// SCTP_DISABLE_FRAGMENTS.
@@ -36,8 +29,6 @@ pub struct ExtOpts {
 impl Default for ExtOpts {
     fn default() -> Self {
         ExtOpts {
-            recvrcvinfo: false,
-            recvnxtinfo: false,
             autoclose: 0,
             disable_fragments: false,
             frag_interleave: false,
@@ -49,28 +40,5 @@ impl Default for ExtOpts {
             auto_asconf: false,
             reuse_port: false,
         }
-    }
-}
-
-impl Engine {
-    /// The receive cmsgs socket `sid` asks for, as record flags (stamped at delivery).
-    pub fn cmsg_flags(&self, sid: Sid, hdr: &RecvHeader) -> u8 {
-        let Some(s) = self.socks.get(&sid) else {
-            return 0;
-        };
-        let mut f = 0;
-        if s.opts.ext.recvnxtinfo {
-            f |= FLAG_NXTINFO;
-        }
-        if hdr.kind == Kind::Data {
-            if s.opts.ext.recvrcvinfo {
-                f |= FLAG_RCVINFO;
-            }
-            // sctp_data_io_event: byte 0 of sctp_event_subscribe.
-            if s.opts.events[0] {
-                f |= FLAG_SNDRCV;
-            }
-        }
-        f
     }
 }

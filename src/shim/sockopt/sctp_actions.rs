@@ -1,20 +1,16 @@
 //! SOL_SCTP options that act rather than store (Linux `sctp_getsockopt_*` / `sctp_setsockopt_*`):
 //! SCTP_SOCKOPT_PEELOFF(_FLAGS) make a new fd, SCTP_SOCKOPT_CONNECTX3 starts an association and
 //! returns its id (also with EINPROGRESS, so it writes the caller's buffer itself),
-//! SCTP_GET_PEER_ADDRS / SCTP_GET_LOCAL_ADDRS list packed addresses (ENOMEM when they do not
-//! fit), SCTP_SOCKOPT_BINDX_ADD binds an unbound socket to a list.
+//! SCTP_SOCKOPT_BINDX_ADD binds an unbound socket to a list.
 
 use super::Get;
 use crate::abi::{self, sctp_assoc_t, sctp_getaddrs_old, Pod};
 use crate::shim::fd::{copy_in, copy_out, nonblocking, Sctp};
 use crate::shim::hook::HookResult;
-use crate::shim::sockaddr::{decode_addr_list, encode_addr_list};
+use crate::shim::sockaddr::decode_addr_list;
 use crate::stack::registry::{self, Entry};
-use crate::stack::{fdmap, fds, handle, settle, sys};
+use crate::stack::{fdmap, fds, handle, settle};
 use std::os::fd::{AsRawFd, IntoRawFd};
-
-/// Header of `struct sctp_getaddrs` (assoc id, count).
-const GETADDRS_HDR: usize = 8;
 
 /// A getsockopt that this file answers; None for the option tables.
 pub fn get(
@@ -29,8 +25,6 @@ pub fn get(
         abi::SCTP_SOCKOPT_PEELOFF => peeloff(s, input, false),
         abi::SCTP_SOCKOPT_PEELOFF_FLAGS => peeloff(s, input, true),
         abi::SCTP_SOCKOPT_CONNECTX3 => connectx3(fd, s, input, val, len),
-        abi::SCTP_GET_PEER_ADDRS => addrs(s, input, true),
-        abi::SCTP_GET_LOCAL_ADDRS => addrs(s, input, false),
         _ => return None,
     })
 }
@@ -49,35 +43,6 @@ fn id_of(input: &[u8]) -> HookResult<sctp_assoc_t> {
         .and_then(|b| b.try_into().ok())
         .ok_or(libc::EINVAL)?;
     Ok(i32::from_ne_bytes(b))
-}
-
-/// `sctp_getaddrs`: id in, then the count and the packed addresses out.
-fn addrs(s: &Sctp, input: &[u8], peer: bool) -> HookResult<Get> {
-    if input.len() < GETADDRS_HDR {
-        return Err(libc::EINVAL);
-    }
-    let id = id_of(input)?;
-    let sid = s.e.sid;
-    let list = handle::call(move |e| {
-        if peer {
-            e.peer_addrs_of(sid, id)
-        } else if id == 0
-            || e.socks
-                .get(&sid)
-                .is_some_and(|s| s.style != crate::stack::sock::Style::OneToMany)
-        {
-            e.local_addrs(sid)
-        } else {
-            e.assoc_for(sid, id)?;
-            e.local_addrs(sid)
-        }
-    })??;
-    let mut out = vec![0u8; input.len()];
-    let (used, n) = encode_addr_list(&list, s.policy(), &mut out[GETADDRS_HDR..])?;
-    out[..4].copy_from_slice(&id.to_ne_bytes());
-    out[4..8].copy_from_slice(&n.to_ne_bytes());
-    out.truncate(GETADDRS_HDR + used);
-    Ok(Get::Value(out))
 }
 
 /// SCTP_SOCKOPT_BINDX_ADD on an unbound socket: bind to every address of the list (the port
@@ -178,10 +143,9 @@ fn peeloff(s: &Sctp, input: &[u8], with_flags: bool) -> HookResult<Get> {
         key,
         Entry {
             sid: new_sid,
-            owner: sys::getpid(),
             ty: libc::SOCK_STREAM,
-            family: s.e.family,
             listener: false,
+            ..s.e
         },
     );
     let nfd = app.into_raw_fd();

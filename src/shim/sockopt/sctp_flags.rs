@@ -1,5 +1,5 @@
 //! SOL_SCTP options that are one number per socket (Linux `sctp_{get,set}sockopt_*` for
-//! RECVRCVINFO, RECVNXTINFO, AUTOCLOSE, DISABLE_FRAGMENTS, FRAGMENT_INTERLEAVE,
+//! AUTOCLOSE, DISABLE_FRAGMENTS, FRAGMENT_INTERLEAVE,
 //! PARTIAL_DELIVERY_POINT, ADAPTATION_LAYER, I_WANT_MAPPED_V4_ADDR, MAX_BURST, CONTEXT,
 //! AUTO_ASCONF, REUSE_PORT) and SCTP_EVENT. Values live in [`ExtOpts`]. Set takes at least an
 //! `int` (EINVAL below); get answers an `int`, EINVAL when the caller's buffer is smaller.
@@ -8,19 +8,10 @@ use super::{int_of, with_sock, Row};
 use crate::abi::{self, sctp_assoc_value, sctp_event, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
+use crate::stack::registry::{self, Entry, RECV_SNDRCV};
 use crate::stack::sockopt_ext::ExtOpts;
 
 pub const TABLE: &[Row] = &[
-    (
-        abi::SCTP_RECVRCVINFO,
-        Some(get_recvrcvinfo),
-        Some(set_recvrcvinfo),
-    ),
-    (
-        abi::SCTP_RECVNXTINFO,
-        Some(get_recvnxtinfo),
-        Some(set_recvnxtinfo),
-    ),
     (
         abi::SCTP_AUTOCLOSE,
         Some(get_autoclose),
@@ -99,21 +90,6 @@ fn int_or_assoc_value(v: &[u8]) -> HookResult<u32> {
             .assoc_value);
     }
     Ok(int_of(v)? as u32)
-}
-
-fn get_recvrcvinfo(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    int_out(ext(s, |o| o.recvrcvinfo)? as u32, i)
-}
-fn set_recvrcvinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let on = int_of(v)? != 0;
-    set_ext(s, move |o| o.recvrcvinfo = on)
-}
-fn get_recvnxtinfo(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    int_out(ext(s, |o| o.recvnxtinfo)? as u32, i)
-}
-fn set_recvnxtinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let on = int_of(v)? != 0;
-    set_ext(s, move |o| o.recvnxtinfo = on)
 }
 
 /// One-to-many only: a TCP-style socket gets EOPNOTSUPP before any length check (Linux).
@@ -208,18 +184,24 @@ fn set_reuse_port(s: &Sctp, v: &[u8]) -> HookResult<()> {
 fn get_event(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     let mut ev = sctp_event::read_from(i).ok_or(libc::EINVAL)?;
     let t = ev.se_type;
-    let on = with_sock(s, move |e, sid| e.subscriptions(sid).get(t))?;
+    let on = with_sock(s, move |e, sid| e.opts(sid)?.events.get(t))?;
     ev.se_on = u8::from(on);
     Ok(ev.as_bytes().to_vec())
 }
 fn set_event(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let ev = sctp_event::read_from(v).ok_or(libc::EINVAL)?;
     let (t, on) = (ev.se_type, ev.se_on != 0);
-    let i = crate::shim::notify::Subscriptions::default()
-        .get(t)
-        .map(|_| usize::from(t - abi::SCTP_SN_TYPE_BASE))?;
-    with_sock(s, move |e, sid| {
-        e.opts_mut(sid)?.events[i] = on;
-        Ok(())
-    })
+    let data_io = with_sock(s, move |e, sid| {
+        let o = e.opts_mut(sid)?;
+        o.events.set(t, on)?;
+        Ok(o.events.data_io())
+    })?;
+    // recvmsg reads from the registry whether SCTP_SNDRCV cmsgs are wanted.
+    let recv = if data_io {
+        s.e.recv | RECV_SNDRCV
+    } else {
+        s.e.recv & !RECV_SNDRCV
+    };
+    registry::insert(s.key, Entry { recv, ..s.e });
+    Ok(())
 }

@@ -3,12 +3,11 @@
 //! direction asked, is ENOPROTOOPT, as in Linux. To add one: write its functions, add a row.
 
 use super::{int_of, with_sock};
-use crate::abi::{
-    self, sctp_event_subscribe, sctp_initmsg, sctp_rtoinfo, sctp_status, sctp_udpencaps, Pod,
-};
+use crate::abi::{self, sctp_initmsg, sctp_rtoinfo, sctp_status, sctp_udpencaps, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
-use crate::shim::sockaddr::format_sockaddr;
+use crate::shim::sockaddr::{encode_addr_list, format_sockaddr};
+use crate::stack::registry::{self, Entry, RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
 
 pub type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
 pub type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
@@ -27,6 +26,18 @@ const TABLE: &[(i32, Option<GetFn>, Option<SetFn>)] = &[
         Some(get_encaps),
         Some(set_encaps),
     ),
+    (
+        abi::SCTP_RECVRCVINFO,
+        Some(get_recvrcvinfo),
+        Some(set_recvrcvinfo),
+    ),
+    (
+        abi::SCTP_RECVNXTINFO,
+        Some(get_recvnxtinfo),
+        Some(set_recvnxtinfo),
+    ),
+    (abi::SCTP_GET_PEER_ADDRS, Some(get_peer_addrs), None),
+    (abi::SCTP_GET_LOCAL_ADDRS, Some(get_local_addrs), None),
 ];
 
 fn row(name: i32) -> Option<&'static (i32, Option<GetFn>, Option<SetFn>)> {
@@ -132,28 +143,48 @@ fn set_nodelay(s: &Sctp, v: &[u8]) -> HookResult<()> {
 
 fn get_events(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
     let ev = with_sock(s, |e, sid| Ok(e.opts(sid)?.events))?;
-    let mut sub = sctp_event_subscribe::zeroed();
-    let b = sub.as_bytes_mut();
-    for (d, on) in b.iter_mut().zip(ev) {
-        *d = on as u8;
-    }
-    Ok(sub.as_bytes().to_vec())
+    Ok(ev.to_event_subscribe().to_vec())
 }
 
-/// Byte i of `sctp_event_subscribe` is notification type 0x8000 + i; longer than the struct is
-/// EINVAL, shorter sets the first bytes (Linux `sctp_setsockopt_events`).
+/// Byte i of `sctp_event_subscribe` is notification type 0x8000 + i (Linux
+/// `sctp_setsockopt_events`); `sctp_data_io_event` also turns SCTP_SNDRCV cmsgs on.
 fn set_events(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    if v.len() > std::mem::size_of::<sctp_event_subscribe>() {
-        return Err(libc::EINVAL);
-    }
     let v = v.to_vec();
-    with_sock(s, move |e, sid| {
+    let data_io = with_sock(s, move |e, sid| {
         let o = e.opts_mut(sid)?;
-        for (slot, b) in o.events.iter_mut().zip(&v) {
-            *slot = *b != 0;
-        }
-        Ok(())
-    })
+        o.events.apply_event_subscribe(&v)?;
+        Ok(o.events.data_io())
+    })?;
+    set_recv_flag(s, RECV_SNDRCV, data_io);
+    Ok(())
+}
+
+fn get_recvrcvinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    Ok(i32::from(s.e.recv & RECV_RCVINFO != 0)
+        .to_ne_bytes()
+        .to_vec())
+}
+
+fn set_recvrcvinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    set_recv_flag(s, RECV_RCVINFO, int_of(v)? != 0);
+    Ok(())
+}
+
+fn get_recvnxtinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+    Ok(i32::from(s.e.recv & RECV_NXTINFO != 0)
+        .to_ne_bytes()
+        .to_vec())
+}
+
+fn set_recvnxtinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    set_recv_flag(s, RECV_NXTINFO, int_of(v)? != 0);
+    Ok(())
+}
+
+/// The recvmsg hook reads which cmsgs to build from the registry entry.
+fn set_recv_flag(s: &Sctp, bit: u8, on: bool) {
+    let recv = if on { s.e.recv | bit } else { s.e.recv & !bit };
+    registry::insert(s.key, Entry { recv, ..s.e });
 }
 
 fn get_maxseg(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
@@ -256,4 +287,30 @@ fn set_encaps(s: &Sctp, v: &[u8]) -> HookResult<()> {
         e.apply_opts(sid);
         Ok(())
     })
+}
+
+/// SCTP_GET_PEER_ADDRS (libsctp `sctp_getpaddrs`): `struct sctp_getaddrs` {assoc_id, addr_num}
+/// then the addresses packed; EINVAL for an unknown association, ENOMEM when they do not fit.
+fn get_peer_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let id = int_of(input)?;
+    let addrs = with_sock(s, move |e, sid| {
+        e.peer_addrs(sid, id).map_err(|_| libc::EINVAL)
+    })?;
+    addr_list(s, input.len(), &addrs)
+}
+
+/// SCTP_GET_LOCAL_ADDRS (libsctp `sctp_getladdrs`): the bound addresses.
+fn get_local_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    int_of(input)?;
+    let addrs = with_sock(s, |e, sid| e.local_addrs(sid))?;
+    addr_list(s, input.len(), &addrs)
+}
+
+fn addr_list(s: &Sctp, room: usize, addrs: &[std::net::SocketAddr]) -> HookResult<Vec<u8>> {
+    let head = std::mem::size_of::<abi::sctp_getaddrs>();
+    let mut out = vec![0u8; room.max(head)];
+    let (used, n) = encode_addr_list(addrs, s.policy(), &mut out[head..])?;
+    out.truncate(head + used);
+    out[4..8].copy_from_slice(&n.to_ne_bytes());
+    Ok(out)
 }
