@@ -300,8 +300,12 @@ impl Engine {
                 hdr.encode(magic, &mut hb);
                 let iov = [IoSlice::new(&hb), IoSlice::new(&rest[..piece])];
                 let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
+                let before = super::rwnd::outq(end);
                 match rustix::net::sendmsg(end, &iov, &mut Default::default(), flags) {
-                    Ok(_) => rec.off += piece,
+                    Ok(_) => {
+                        rec.off += piece;
+                        s.app_queue.wrote(before, super::rwnd::outq(end), piece);
+                    }
                     Err(rustix::io::Errno::AGAIN) => return false,
                     Err(rustix::io::Errno::INTR) => continue,
                     Err(_) => {
@@ -325,6 +329,7 @@ impl Engine {
         if self.flush_out(sid) {
             self.drain_readable(sid);
         }
+        self.sync_rwnd(sid);
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };

@@ -26,6 +26,7 @@ pub mod pcap;
 pub mod peeloff;
 pub mod registry;
 pub mod route;
+pub mod rwnd;
 pub mod settle;
 pub mod shut;
 pub mod sock;

@@ -152,6 +152,8 @@ pub struct Sock {
     /// One-to-one: the association's primary peer address, kept after it closes (accept of an
     /// association the peer already shut down still reports it).
     pub peer: Option<SocketAddr>,
+    /// Records handed to the app and not read yet ([`super::rwnd`]).
+    pub app_queue: super::rwnd::AppQueue,
     /// What the app shut down on its fd ([`super::shut`]).
     pub app_shut: super::shut::AppShut,
 }
@@ -191,6 +193,7 @@ impl Sock {
             peers: Vec::new(),
             opts,
             peer: None,
+            app_queue: Default::default(),
             app_shut: Default::default(),
         }
     }
