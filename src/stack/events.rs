@@ -269,7 +269,14 @@ impl Engine {
         let err = match (ev, s.connecting.take()) {
             (Event::CantStart { .. }, Some((slot, started))) => {
                 let e = setup_errno(started, rto);
+                // A blocking connect() still waits (holds the slot): it reports the error and
+                // the socket stays usable for another connect, as in Linux.
+                let waiting = std::sync::Arc::strong_count(&slot) > 1;
                 slot.put(Err(e));
+                if waiting {
+                    s.assoc = None;
+                    return;
+                }
                 e
             }
             (Event::CantStart { .. }, None) => libc::ECONNREFUSED,
@@ -290,11 +297,13 @@ impl Engine {
 
     /// The association is gone for good: forget it.
     pub fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
-        if self
+        // A one-to-one socket whose own association ended (not a failed connect attempt it
+        // has already forgotten) refuses sends and reads EOF.
+        let own = self
             .socks
             .get(&sid)
-            .is_some_and(|s| s.style == Style::OneToOne)
-        {
+            .is_some_and(|s| s.style == Style::OneToOne && s.assoc == Some(aid));
+        if own {
             self.refuse_app_sends(sid);
         }
         self.drain_assoc(sid, aid);
@@ -321,7 +330,7 @@ impl Engine {
             if s.blocked.as_ref().is_some_and(|(a, _)| *a == aid) {
                 s.blocked = None;
             }
-            if s.style == Style::OneToOne {
+            if own {
                 // Shutdown complete or aborted: EOF for the app after what it has not read.
                 s.eof_after_out = true;
             }
