@@ -58,7 +58,6 @@ fn disable_passes_sctp_sockets_to_the_kernel() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn sctp_sockets_work_under_the_shim() {
     let ns = Netns::new("cfg-ok");
     let out = python_sctp(&ns, &[]);
@@ -66,7 +65,6 @@ fn sctp_sockets_work_under_the_shim() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn bad_value_is_a_clear_error_not_a_crash() {
     let ns = Netns::new("cfg-bad");
     for (var, value) in [
@@ -89,7 +87,6 @@ fn bad_value_is_a_clear_error_not_a_crash() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn log_goes_to_the_log_file() {
     let ns = Netns::new("cfg-log");
     let dir = TempDir::new("cfg-log");

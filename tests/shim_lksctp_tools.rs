@@ -35,7 +35,6 @@ fn sizes(text: &str, prefix: &str, suffix: &str) -> Vec<u64> {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn sctp_test_cases_sctp() {
     let sctp_test = require("sctp_test");
     let ns = Netns::new("sctp-test");
@@ -80,12 +79,11 @@ fn sctp_test_cases_sctp() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn sctp_darn_lines_sctp() {
     let sctp_darn = require("sctp_darn");
     let dir = TempDir::new("darn");
     let lines: Vec<String> = (1..=5)
-        .map(|i| format!("sctpshim darn message {i} {}", "x".repeat(i * 100)))
+        .map(|i| format!("sctpshim darn message {i} {}", "x".repeat(i * 40)))
         .collect();
     let input = dir.join("input");
     std::fs::write(&input, lines.join("\n") + "\n").expect("write input");
@@ -93,7 +91,8 @@ fn sctp_darn_lines_sctp() {
     let mut server =
         unbuffered_server(&ns, "sctp_darn", &["-H", "127.0.0.1", "-P", "5800", "-l"]).spawn();
     server.wait_for_output("listening", Duration::from_secs(20));
-    ns.cmd(&sctp_darn)
+    let client = ns
+        .cmd(&sctp_darn)
         .args([
             "-H",
             "127.0.0.1",
@@ -107,14 +106,22 @@ fn sctp_darn_lines_sctp() {
         ])
         .stdin_file(&input)
         .preload(true)
-        .run()
-        .assert_success();
+        .run();
+    // sctp_darn exits with the return value of its last sendmsg(): the last line's length with
+    // its newline and NUL, modulo 256. Anything else means that send failed.
+    let last_len = lines.last().map_or(0, |l| l.len() + 2);
+    assert_eq!(
+        client.status.code(),
+        Some((last_len % 256) as i32),
+        "sctp_darn's last send failed\n{client}"
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     let received = loop {
         let out = server.output_so_far();
         let got: Vec<String> = out
             .lines()
-            .filter_map(|l| l.split_once("):  ").map(|(_, text)| text.to_owned()))
+            // "DATA(len):  text" with the line's newline printed as '.'.
+            .filter_map(|l| l.split_once("):  ")?.1.strip_suffix('.').map(str::to_owned))
             .filter(|t| t.starts_with("sctpshim darn"))
             .collect();
         if got.len() >= lines.len() || Instant::now() >= deadline {

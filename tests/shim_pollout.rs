@@ -68,13 +68,11 @@ fn pollout_tcp_ipv6() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn pollout_sctp_ipv4() {
     pollout(Proto::Sctp, Family::V4);
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn pollout_sctp_ipv6() {
     pollout(Proto::Sctp, Family::V6);
 }

@@ -64,25 +64,21 @@ fn python_seqpacket_tcp_ipv6() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn python_stream_sctp_ipv4() {
     echo("stream", Proto::Sctp, Family::V4);
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn python_stream_sctp_ipv6() {
     echo("stream", Proto::Sctp, Family::V6);
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn python_seqpacket_sctp_ipv4() {
     echo("seqpacket", Proto::Sctp, Family::V4);
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn python_seqpacket_sctp_ipv6() {
     echo("seqpacket", Proto::Sctp, Family::V6);
 }

@@ -100,7 +100,6 @@ fn capture_decodes_cleanly_tcp() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3)"]
 fn capture_decodes_cleanly_sctp() {
     capture_decodes_cleanly(Proto::Sctp);
 }

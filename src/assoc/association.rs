@@ -13,16 +13,16 @@ use std::time::{Duration, Instant};
 
 use super::errors::OwnedCause;
 use super::paths::Paths;
+use super::pr::PrSkips;
 use super::rand::Drbg;
 use super::rx::{DataTracker, ReassemblyQueue};
 use super::timer::{earliest, Timer};
 use super::transmit::Pending;
-use super::tx::{OutstandingData, SendQueue};
+use super::tx::{OutstandingData, PrCounts, Scheduler, SendQueue, TxStats};
 use super::{
-    AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathInfo, Rng,
-    SendError,
+    AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
+    PathInfo, Rng, SendError,
 };
-use crate::wire::cause::code;
 
 /// Fixed facts about the endpoint an association belongs to.
 #[derive(Debug, Clone)]
@@ -52,6 +52,22 @@ pub(crate) struct Negotiated {
     pub pr: bool,
     pub intl: bool,
     pub peer_rwnd: u32,
+}
+
+/// Why an association reached CLOSED (for the socket error: Linux gives ECONNRESET for an
+/// ABORT received, ETIMEDOUT for a retransmission limit, ECONNREFUSED for an ABORT during
+/// setup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// Graceful shutdown completed (either side started it), or closed before setup.
+    Shutdown,
+    /// The peer sent ABORT (during setup: the peer refused).
+    AbortReceived,
+    /// We sent ABORT (user abort, protocol violation, T5-shutdown-guard).
+    AbortSent,
+    /// A retransmission limit was reached: Max.Init.Retransmits during setup,
+    /// Association.Max.Retrans after (RFC 9260 8.1).
+    Timeout,
 }
 
 /// One SCTP association.
@@ -94,10 +110,17 @@ pub struct Association {
     pub(crate) dry: bool,
     /// After a T3 expiry: the alternate path retransmissions go to (6.4.1).
     pub(crate) rtx_path: Option<usize>,
-    /// Max.Burst budget of the current sending opportunity (7.2.1), reset by each input.
-    pub(crate) burst: Option<usize>,
+    /// Max.Burst credit in bytes (RFC 9260 6.1, 7.2.1; Linux limits each flush the same
+    /// way): each input (packet, timer, send) adds Max.Burst packets' worth, new DATA spends
+    /// it, and it lapses once the window or an empty queue stops the sending.
+    pub(crate) burst: usize,
     /// The peer's Adaptation Layer Indication, reported after COMM_UP.
     pub(crate) peer_adaptation: Option<u32>,
+    pub(crate) close_reason: Option<CloseReason>,
+    /// The latest `now` seen (deadline for work due at once, e.g. a window update).
+    pub(crate) last_now: Option<Instant>,
+    /// FORWARD TSN skips for messages cut after their sent part was acknowledged.
+    pub(crate) pr_skips: PrSkips,
 }
 
 impl Association {
@@ -144,8 +167,11 @@ impl Association {
             closed_reported: false,
             dry: true,
             rtx_path: None,
-            burst: None,
+            burst: 0,
             peer_adaptation: None,
+            close_reason: None,
+            last_now: None,
+            pr_skips: PrSkips::default(),
         }
     }
 
@@ -157,6 +183,11 @@ impl Association {
 
     pub fn state(&self) -> AssocState {
         self.state
+    }
+
+    /// Why the association closed, once it has.
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.close_reason
     }
 
     pub fn peer_port(&self) -> u16 {
@@ -189,6 +220,12 @@ impl Association {
         match self.paths.find(addr) {
             Some(i) => {
                 self.paths.primary = i;
+                // As Linux: SCTP_ADDR_MADE_PRIM.
+                self.push_event(Event::PeerAddrChange {
+                    addr,
+                    change: PathChange::MadePrimary,
+                    error: 0,
+                });
                 true
             }
             None => false,
@@ -222,6 +259,21 @@ impl Association {
         }
     }
 
+    /// SCTP_GET_ASSOC_STATS: the send-side counters.
+    pub fn tx_stats(&self) -> TxStats {
+        self.outstanding.stats()
+    }
+
+    /// SCTP_PR_ASSOC_STATUS (`None`) / SCTP_PR_STREAM_STATUS (`Some(stream)`): abandoned
+    /// messages by policy, sent and unsent.
+    pub fn pr_counts(&self, stream: Option<u16>) -> PrCounts {
+        let (queued, sent) = (self.send_queue.pr_stats(), self.outstanding.pr_stats());
+        match stream {
+            None => queued.assoc().merged(sent.assoc()),
+            Some(s) => queued.stream(s).merged(sent.stream(s)),
+        }
+    }
+
     pub fn status(&self) -> AssocStatus {
         let primary = self
             .paths
@@ -250,6 +302,9 @@ impl Association {
         if self.is_send_closed() {
             return Err(SendError::Closed);
         }
+        if msg.payload.is_empty() {
+            return Err(SendError::Empty);
+        }
         if self.cfg.disable_fragments && msg.payload.len() > self.fragmentation_point() {
             return Err(SendError::TooLarge);
         }
@@ -257,16 +312,29 @@ impl Association {
             return Err(SendError::InvalidStream);
         }
         let fp = self.fragmentation_point();
-        self.burst = None;
+        self.add_burst_credit();
+        self.last_now = Some(now);
         self.send_queue.enqueue(now, msg, fp)
     }
 
     /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
     pub fn recv(&mut self) -> Option<Message> {
         let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;
-        // RFC 9260 6.2: the window opened: a window update SACK may be due (transmit checks).
-        self.pending.window_update = true;
+        // RFC 9260 6.2: the window opened enough to tell the peer: `poll_timeout` becomes due
+        // at once so the runtime sends the window update.
+        if self
+            .tracker
+            .window_update_due(self.reassembly.a_rwnd(), self.window_update_threshold())
+        {
+            self.pending.window_update = true;
+        }
         Some(msg)
+    }
+
+    /// Receiver SWS avoidance (RFC 9260 6.2): a window update is worth a SACK once the
+    /// window grew by min(MTU, rcvbuf / 2).
+    pub(crate) fn window_update_threshold(&self) -> u32 {
+        self.cfg.pmtu.min(self.cfg.rcvbuf / 2)
     }
 
     /// Whether a delivered message waits for `recv`.
@@ -275,21 +343,12 @@ impl Association {
     }
 
     /// ABORT primitive (RFC 9260 9.1): sends ABORT with a User-Initiated Abort cause carrying
-    /// `reason`, drops everything and closes.
-    pub fn abort(&mut self, now: Instant, reason: &[u8]) {
-        let _ = now;
+    /// `reason`, drops everything and closes. (`_now`: the ABORT needs no timer.)
+    pub fn abort(&mut self, _now: Instant, reason: &[u8]) {
         if matches!(self.state, AssocState::Closed) {
             return;
         }
-        let cause = OwnedCause::UserAbort(reason.to_vec());
-        let raw = cause.to_bytes();
-        if self.state != AssocState::CookieWait {
-            self.pending.abort = Some(vec![cause]);
-        }
-        self.fail(Event::Lost {
-            error: code::USER_INITIATED_ABORT,
-            causes: raw,
-        });
+        self.abort_with(OwnedCause::UserAbort(reason.to_vec()));
     }
 
     /// SCTP_RTOINFO.
@@ -315,6 +374,12 @@ impl Association {
         {
             p.max_retrans = n;
         }
+    }
+
+    /// SCTP_ASSOCINFO `sasoc_cookie_life` (for INIT ACKs this association sends in
+    /// collisions; new associations take the endpoint's).
+    pub fn set_cookie_life(&mut self, life: Duration) {
+        self.cfg.valid_cookie_life = life;
     }
 
     /// SCTP_ASSOCINFO `sasoc_asocmaxrxt`.
@@ -394,6 +459,24 @@ impl Association {
         self.send_queue.set_sndbuf(bytes);
     }
 
+    /// SCTP_STREAM_SCHEDULER.
+    pub fn set_scheduler(&mut self, scheduler: Scheduler) {
+        self.send_queue.set_scheduler(scheduler);
+    }
+
+    pub fn scheduler(&self) -> Scheduler {
+        self.send_queue.scheduler()
+    }
+
+    /// SCTP_STREAM_SCHEDULER_VALUE (priority scheduler: lower value first).
+    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
+        self.send_queue.set_stream_priority(stream_id, priority);
+    }
+
+    pub fn stream_priority(&self, stream_id: u16) -> u16 {
+        self.send_queue.stream_priority(stream_id)
+    }
+
     /// SCTP_DISABLE_FRAGMENTS.
     pub fn set_disable_fragments(&mut self, on: bool) {
         self.cfg.disable_fragments = on;
@@ -422,6 +505,9 @@ impl Association {
             return None;
         }
         let mut t = earliest(self.hs.t1.deadline(), self.t2.deadline());
+        if self.pending.window_update {
+            t = earliest(t, self.last_now);
+        }
         t = earliest(t, self.t5.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
@@ -438,6 +524,8 @@ impl Association {
         if self.state == AssocState::Closed {
             return;
         }
+        self.add_burst_credit();
+        self.last_now = Some(now);
         if self.hs.t1.expire(now) {
             self.on_t1_expiry(now);
         }
@@ -479,7 +567,8 @@ impl Association {
 
     /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
     /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
-    pub(crate) fn fail(&mut self, event: Event) {
+    pub(crate) fn fail(&mut self, reason: CloseReason, event: Event) {
+        self.close_reason = Some(reason);
         let event = match event {
             Event::Lost { error, causes }
                 if matches!(
@@ -503,6 +592,7 @@ impl Association {
     /// CLOSED: timers stop, the TCB is gone for the peer (RFC 9260 4).
     pub(crate) fn enter_closed(&mut self) {
         self.state = AssocState::Closed;
+        self.close_reason.get_or_insert(CloseReason::Shutdown);
         self.hs.t1.stop();
         self.t2.stop();
         self.t5.stop();

@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use super::association::{Association, Negotiated};
+use super::association::{Association, CloseReason, Negotiated};
 use super::errors::OwnedCause;
 use super::rx::{DataTracker, Observed, ReassemblyQueue, RxError};
 use super::tx::{Congestion, OutstandingData, PathId, SackError, SendQueue};
@@ -32,6 +32,11 @@ impl Association {
         self.tracker = DataTracker::new(peer_tsn);
         self.reassembly = ReassemblyQueue::new(self.cfg.rcvbuf, neg.inbound_streams, neg.intl);
         self.send_queue.set_num_streams(neg.outbound_streams);
+        // Messages queued during setup for streams the peer did not grant fail (as Linux).
+        let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
+        self.send_queue
+            .drop_invalid_streams(inv, &mut self.event_buf);
+        self.flush_event_buf();
         self.send_queue.set_i_data(neg.intl);
         self.outstanding = OutstandingData::new(self.local_tsn);
         self.outstanding.set_peer_rwnd(neg.peer_rwnd);
@@ -60,6 +65,7 @@ impl Association {
     /// must not be processed further (the association was aborted).
     pub(crate) fn on_data(
         &mut self,
+        now: Instant,
         from: IpAddr,
         chunk: &DataChunk<'_>,
         i_data: bool,
@@ -78,13 +84,15 @@ impl Association {
         }
         if chunk.payload.is_empty() {
             // 6.2: ABORT with No User Data.
-            self.pending.abort = Some(vec![OwnedCause::NoUserData(chunk.tsn)]);
-            let cause = OwnedCause::NoUserData(chunk.tsn);
-            self.fail(Event::Lost {
-                error: cause.code(),
-                causes: cause.to_bytes(),
-            });
+            self.abort_with(OwnedCause::NoUserData(chunk.tsn));
             return false;
+        }
+        if !rxp.had_data && self.tracker.sack_due(now) {
+            // Earlier packets of this batch made a SACK due that has not left yet: it goes as
+            // it stands (6.2: a SACK at least every second packet), so packets arriving in a
+            // batch do not collapse into one stretch acknowledgement, which would starve the
+            // sender's slow start and its fast retransmit (7.2.1, 7.2.4).
+            self.snapshot_sack();
         }
         rxp.had_data = true;
         rxp.immediate |= chunk.immediate;
@@ -198,9 +206,20 @@ impl Association {
         if acked_any || res.cum_advanced {
             // 8.1: the peer is alive.
             self.error_count = 0;
+        } else if sack.a_rwnd == 0 && !self.outstanding.is_empty() {
+            // A SACK answering a zero window probe: the peer is alive, only full (as Linux).
+            self.error_count = 0;
+            for p in &mut self.paths.list {
+                p.error_count = 0;
+            }
         }
-        if res.send_forward_tsn {
+        if res.send_forward_tsn || self.forward_tsn_due() {
             self.pending.forward_tsn = true;
+            // RFC 3758 3.5 F3: T3 guards the FORWARD TSN even with nothing in flight.
+            let i = self.paths.for_data();
+            let p = &mut self.paths.list[i];
+            let rto = p.rto.rto();
+            p.t3.start_if_idle(now, rto);
         }
         if res.fast_retransmit {
             self.pending.fast_rtx = true;
@@ -261,6 +280,12 @@ impl Association {
     /// for retransmission (sent to an alternate address, 6.4.1), and the 8.1/8.2 counters.
     pub(crate) fn on_t3_expiry(&mut self, now: Instant, i: PathId) {
         if self.outstanding.bytes_in_flight_on(i) == 0 {
+            // RFC 3758 3.5 F3: a FORWARD TSN that was lost is sent again.
+            if self.forward_tsn_due() {
+                self.pending.forward_tsn = true;
+                let rto = self.paths.list[i].rto.rto();
+                self.paths.list[i].t3.start(now, rto);
+            }
             return;
         }
         let path = &mut self.paths.list[i];
@@ -277,10 +302,13 @@ impl Association {
         }
         self.error_count += 1;
         if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(Event::Lost {
-                error: 0,
-                causes: Vec::new(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::Lost {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
             return;
         }
         self.rtx_path = Some(self.paths.for_retransmit(i));
@@ -296,11 +324,14 @@ impl Association {
             self.send_queue
                 .abandon_message(sid, mid, 0, &mut self.event_buf);
         }
-        if self.neg.pr && self.outstanding.forward_tsn(self.neg.intl).is_some() {
+        self.note_cut_messages();
+        if self.forward_tsn_due() {
             self.pending.forward_tsn = true;
         }
         self.flush_event_buf();
         self.release_acked();
+        // Abandoned data no longer holds a graceful shutdown back.
+        self.check_shutdown_progress(now);
     }
 
     /// Data timers that are not per path: PR-SCTP lifetimes. (The delayed SACK only needs
@@ -314,12 +345,6 @@ impl Association {
 
     /// ABORT with a Protocol Violation cause (e.g. 6.2.1, RFC 8260 2.2).
     pub(crate) fn abort_violation(&mut self, info: &[u8]) {
-        let cause = OwnedCause::ProtocolViolation(info.to_vec());
-        let raw = cause.to_bytes();
-        self.pending.abort = Some(vec![cause]);
-        self.fail(Event::Lost {
-            error: super::super::wire::cause::code::PROTOCOL_VIOLATION,
-            causes: raw,
-        });
+        self.abort_with(OwnedCause::ProtocolViolation(info.to_vec()));
     }
 }

@@ -19,14 +19,26 @@ use super::association::{Association, Local};
 use super::cookie::CookieSigner;
 use super::paths::{usable_peer_addr, Paths};
 use super::timer::earliest;
-use super::{AssocId, AssocState, ConnectError, EndpointConfig, Event, Rng, Transmit};
+use super::{AssocConfig, AssocId, AssocState, ConnectError, EndpointConfig, Event, Rng, Transmit};
 use crate::wire::Packet;
 
 /// Endpoint-level replies waiting (INIT ACK, ABORT, SHUTDOWN COMPLETE) are capped: a flood of
 /// out-of-the-blue packets cannot grow memory.
 const MAX_REPLIES: usize = 64;
 
+/// Where a received packet came from and arrived on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    /// Our address it arrived on.
+    pub local: IpAddr,
+    pub from: IpAddr,
+    /// Its UDP source port (RFC 6951 5.4).
+    pub udp_port: u16,
+}
+
 struct Reply {
+    /// Our address the packet answered arrived on: the reply's source.
+    local: IpAddr,
     to: IpAddr,
     udp_port: u16,
     bytes: Vec<u8>,
@@ -76,6 +88,18 @@ impl Endpoint {
 
     pub fn config(&self) -> &EndpointConfig {
         &self.config
+    }
+
+    /// Parameters for associations created from now on (SCTP_FUTURE_ASSOC options,
+    /// SCTP_INITMSG, SCTP_ASSOCINFO cookie life on a listener).
+    pub fn assoc_config_mut(&mut self) -> &mut AssocConfig {
+        &mut self.config.assoc
+    }
+
+    /// The addresses listed in INIT / INIT ACK from now on (bind, sctp_bindx).
+    pub fn set_local_addrs(&mut self, addrs: Vec<IpAddr>) {
+        self.local.addrs = addrs.clone();
+        self.config.local_addrs = addrs;
     }
 
     pub fn assoc(&self, id: AssocId) -> Option<&Association> {
@@ -192,8 +216,12 @@ impl Endpoint {
         data: &[u8],
         new_id: &mut dyn FnMut() -> AssocId,
     ) {
-        let _ = local;
         // 6.8: CRC32c; 8.4 rule 1: only unicast sources; our port only.
+        let o = Origin {
+            local,
+            from: remote,
+            udp_port: remote_udp_port,
+        };
         let Ok(pkt) = Packet::parse(data) else { return };
         if pkt.header.dst_port != self.config.local_port
             || pkt.header.src_port == 0
@@ -202,38 +230,68 @@ impl Endpoint {
             return;
         }
         if let Some(id) = self.find_assoc_by_peer(remote, pkt.header.src_port) {
-            self.deliver(now, id, remote, remote_udp_port, &pkt);
+            self.deliver(now, id, o, &pkt);
             return;
         }
-        // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
-        if let Some(Ok(crate::wire::Chunk::Init(init))) = pkt.chunks().next() {
-            let known = init.params.iter().find_map(|p| match p {
+        let known = match pkt.chunks().next() {
+            // 5.2.1 / 5.2.2: an INIT from an unknown address listing a known one.
+            Some(Ok(crate::wire::Chunk::Init(init))) => init.params.iter().find_map(|p| match p {
                 crate::wire::Param::Address(a) => self.find_assoc_by_peer(*a, pkt.header.src_port),
                 _ => None,
-            });
-            if let Some(id) = known {
-                self.deliver(now, id, remote, remote_udp_port, &pkt);
-                return;
-            }
+            }),
+            // A multi-homed peer may answer our INIT from another of its addresses: match
+            // by our tag among associations in COOKIE-WAIT.
+            Some(Ok(crate::wire::Chunk::InitAck(_))) => self.order.iter().copied().find(|id| {
+                self.assocs.get(id).is_some_and(|a| {
+                    a.state() == AssocState::CookieWait
+                        && a.local_tag == pkt.header.verification_tag
+                        && a.peer_port() == pkt.header.src_port
+                })
+            }),
+            _ => None,
+        };
+        match known {
+            Some(id) => self.deliver(now, id, o, &pkt),
+            None => self.on_ootb(now, o, &pkt, new_id),
         }
-        self.on_ootb(now, remote, remote_udp_port, &pkt, new_id);
     }
 
     /// Hands a packet to association `id` and re-indexes its addresses if they changed.
-    pub(crate) fn deliver(
-        &mut self,
-        now: Instant,
-        id: AssocId,
-        from: IpAddr,
-        udp_port: u16,
-        pkt: &Packet<'_>,
-    ) {
+    pub(crate) fn deliver(&mut self, now: Instant, id: AssocId, o: Origin, pkt: &Packet<'_>) {
         let Some(a) = self.assocs.get_mut(&id) else {
             return;
         };
-        a.handle_packet(now, &mut self.signer, from, udp_port, pkt);
+        a.handle_packet(now, &mut self.signer, o, pkt);
         if std::mem::take(&mut a.addrs_changed) {
             self.index(id);
+        }
+    }
+
+    /// An ICMP destination / port unreachable came back for a packet we sent to `remote`
+    /// (`sent`: the start of that packet as the ICMP error quotes it, at least the common
+    /// header). RFC 6951 5.5 treats a port unreachable like an SCTP protocol unreachable, and
+    /// RFC 9260 appendix C lets an association still in COOKIE-WAIT give up at once (as
+    /// Linux does: ECONNREFUSED instead of minutes of INIT retransmissions). The quoted
+    /// packet must be our INIT (tag 0, our Initiate Tag); anything else is ignored.
+    pub fn handle_unreachable(&mut self, now: Instant, remote: IpAddr, sent: &[u8]) {
+        let (Some(h), Some(tag)) = (sent.get(..12), sent.get(16..20)) else {
+            return;
+        };
+        let src_port = u16::from_be_bytes([h[0], h[1]]);
+        let dst_port = u16::from_be_bytes([h[2], h[3]]);
+        let vtag = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+        let init_tag = u32::from_be_bytes([tag[0], tag[1], tag[2], tag[3]]);
+        if src_port != self.config.local_port
+            || vtag != 0
+            || sent.get(12) != Some(&crate::wire::chunk::kind::INIT)
+        {
+            return;
+        }
+        let Some(id) = self.find_assoc_by_peer(remote, dst_port) else {
+            return;
+        };
+        if let Some(a) = self.assocs.get_mut(&id) {
+            a.on_unreachable(now, init_tag);
         }
     }
 
@@ -257,7 +315,7 @@ impl Endpoint {
                 return Some(Transmit {
                     remote: r.to,
                     remote_udp_port: r.udp_port,
-                    local: None,
+                    local: Some(r.local),
                     len: r.bytes.len(),
                 });
             }
@@ -339,11 +397,12 @@ impl Endpoint {
         }
     }
 
-    pub(crate) fn queue_reply(&mut self, to: IpAddr, udp_port: u16, bytes: Vec<u8>) {
+    pub(crate) fn queue_reply(&mut self, o: Origin, bytes: Vec<u8>) {
         if self.replies.len() < MAX_REPLIES {
             self.replies.push_back(Reply {
-                to,
-                udp_port,
+                local: o.local,
+                to: o.from,
+                udp_port: o.udp_port,
                 bytes,
             });
         }

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use super::association::{Association, Local, Negotiated};
+use super::association::{Association, CloseReason, Local, Negotiated};
 use super::cookie::{CookieContents, CookieSigner, MAX_PEER_ADDRS};
 use super::errors::OwnedCause;
 use super::paths::{usable_peer_addr, Paths};
@@ -238,6 +238,7 @@ pub(crate) fn local_params(cfg: &AssocConfig, local: &Local) -> Vec<Param<'stati
 impl Association {
     /// RFC 9260 5.1 A: the ASSOCIATE primitive: COOKIE-WAIT, INIT out, T1-init started.
     pub(crate) fn start_connect(&mut self, now: Instant) {
+        self.last_now = Some(now);
         self.state = AssocState::CookieWait;
         self.pending.init = true;
         self.hs.retransmits = 0;
@@ -278,15 +279,8 @@ impl Association {
             }
             // 3.3.3: a zero tag or stream count, or no cookie: the setup fails.
             _ => {
-                let cause = OwnedCause::InvalidMandatoryParam;
                 self.peer_tag = ack.initiate_tag;
-                if ack.initiate_tag != 0 {
-                    self.pending.abort = Some(vec![cause.clone()]);
-                }
-                self.fail(Event::CantStart {
-                    error: cause.code(),
-                    causes: cause.to_bytes(),
-                });
+                self.abort_with(OwnedCause::InvalidMandatoryParam);
                 return false;
             }
         };
@@ -332,6 +326,7 @@ impl Association {
 
     /// ESTABLISHED: COMM_UP (and the peer's adaptation indication), heartbeats start.
     pub(crate) fn enter_established(&mut self, now: Instant) {
+        self.last_now = Some(now);
         self.state = AssocState::Established;
         self.push_event(Event::Connected {
             outbound_streams: self.neg.outbound_streams,
@@ -399,10 +394,13 @@ impl Association {
         }
         self.hs.retransmits += 1;
         if self.hs.retransmits > self.cfg.max_init_retransmits {
-            self.fail(Event::CantStart {
-                error: 0,
-                causes: Vec::new(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::CantStart {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
             return;
         }
         let base = if self.state == AssocState::CookieWait {
@@ -419,16 +417,33 @@ impl Association {
             .start(now, backoff(base, self.hs.retransmits, self.cfg.rto_max));
     }
 
+    /// An ICMP unreachable quoting our INIT (see `Endpoint::handle_unreachable`): the setup
+    /// fails as if the peer had ABORTed it.
+    pub(crate) fn on_unreachable(&mut self, _now: Instant, init_tag: u32) {
+        if self.state == AssocState::CookieWait && init_tag == self.local_tag {
+            self.fail(
+                CloseReason::AbortReceived,
+                Event::CantStart {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
+        }
+    }
+
     /// RFC 9260 5.2.6: a Stale Cookie error in COOKIE-ECHOED: start over with a new INIT
     /// carrying a Cookie Preservative of twice the staleness, within Max.Init.Retransmits.
     pub(crate) fn on_stale_cookie(&mut self, now: Instant, staleness_us: u32) {
         self.hs.retransmits += 1;
         if self.hs.retransmits > self.cfg.max_init_retransmits {
             let cause = OwnedCause::StaleCookie(staleness_us);
-            self.fail(Event::CantStart {
-                error: cause.code(),
-                causes: cause.to_bytes(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::CantStart {
+                    error: cause.code(),
+                    causes: cause.to_bytes(),
+                },
+            );
             return;
         }
         let ms = (staleness_us / 1000).saturating_mul(2).max(1);

@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
-use super::association::Association;
+use super::association::{Association, CloseReason};
 use super::paths::Probe;
 use super::tx::PathId;
 use super::{AssocState, Event, Rng};
@@ -64,13 +64,25 @@ impl Association {
         }
     }
 
-    /// Heartbeat timer of path `i` (8.3): an unanswered probe counts as an error on the path
+    /// Heartbeat timer of path `i` (8.3), for idle addresses: an unanswered probe counts as an
+    /// error on the path
     /// and the association (8.1, 8.2) and backs the RTO off; then a new probe goes out.
     pub(crate) fn on_heartbeat_timer(&mut self, now: Instant, i: PathId) {
+        // Not before the peer knows us, nor while T2-shutdown already probes it (an idle
+        // peer that finished the shutdown would answer a heartbeat with an ABORT).
         if matches!(
             self.state,
-            AssocState::CookieWait | AssocState::CookieEchoed
+            AssocState::CookieWait
+                | AssocState::CookieEchoed
+                | AssocState::ShutdownSent
+                | AssocState::ShutdownAckSent
         ) {
+            return;
+        }
+        if self.paths.list[i].t3.deadline().is_some() {
+            // Not idle: T3-rtx watches this address already.
+            let j = self.rng.next_u32();
+            self.paths.list[i].arm_heartbeat(now, j);
             return;
         }
         if self.paths.list[i].probe.take().is_some() {
@@ -87,10 +99,13 @@ impl Association {
                 });
             }
             if self.error_count > self.cfg.assoc_max_retrans {
-                self.fail(Event::Lost {
-                    error: 0,
-                    causes: Vec::new(),
-                });
+                self.fail(
+                    CloseReason::Timeout,
+                    Event::Lost {
+                        error: 0,
+                        causes: Vec::new(),
+                    },
+                );
                 return;
             }
         }

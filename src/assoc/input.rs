@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::association::Association;
 use super::cookie::CookieSigner;
 use super::data::RxPacket;
+use super::endpoint::Origin;
 use super::handshake::write_single;
 use super::AssocState;
 use crate::wire::{Chunk, CommonHeader, Packet};
@@ -18,14 +19,19 @@ impl Association {
         &mut self,
         now: Instant,
         signer: &mut CookieSigner,
-        from: IpAddr,
-        udp_port: u16,
+        o: Origin,
         pkt: &Packet<'_>,
     ) {
+        let Origin {
+            local,
+            from,
+            udp_port,
+        } = o;
         if self.state == AssocState::Closed {
             return;
         }
-        self.burst = None;
+        self.add_burst_credit();
+        self.last_now = Some(now);
         let vtag = pkt.header.verification_tag;
         let mut chunks = pkt.chunks();
         let Some(Ok(first)) = chunks.next() else {
@@ -63,6 +69,8 @@ impl Association {
         // RFC 6951 5.4: after the tag check, the source port is the one to use.
         if let Some(p) = self.paths.find(from) {
             self.paths.list[p].udp_port = Some(udp_port);
+            // The local address this peer address reaches us on is our source toward it.
+            self.paths.list[p].local = Some(local);
         }
         let was_readable = self.reassembly.has_message();
         let mut rxp = RxPacket::default();
@@ -99,8 +107,8 @@ impl Association {
         rxp: &mut RxPacket,
     ) -> bool {
         match chunk {
-            Chunk::Data(d) => self.on_data(from, &d, false, rxp),
-            Chunk::IData(d) => self.on_data(from, &d, true, rxp),
+            Chunk::Data(d) => self.on_data(now, from, &d, false, rxp),
+            Chunk::IData(d) => self.on_data(now, from, &d, true, rxp),
             Chunk::Sack(s) => self.on_sack(now, &s),
             Chunk::Heartbeat(h) => {
                 self.on_heartbeat(from, h.info);

@@ -7,12 +7,23 @@
 //! 1. inputs: `Endpoint::handle_packet`, `Endpoint::handle_timeout`, user commands
 //!    (`Endpoint::connect`, `Association::send`, `shutdown`, `abort`, option setters);
 //! 2. outputs, each until it returns `None`: `Endpoint::poll_transmit`,
-//!    `Endpoint::poll_event`, `Association::recv`; then arm a timer at `Endpoint::poll_timeout`.
+//!    `Endpoint::poll_event`, `Association::recv`; then arm a timer at `Endpoint::poll_timeout`
+//!    (read it last: `recv` can make it due at once, when the freed receive window is worth a
+//!    window-update SACK; the timer then runs `handle_timeout` and `poll_transmit` sends it).
 //! 3. after `Event::Closed` for an association: drain its `recv`, then `Endpoint::remove`.
+//!    `Association::close_reason` tells why it closed (socket errno).
+//!
+//! RFC coverage (details in each file): RFC 9260 3.2 (unrecognized chunks/parameters), 4,
+//! 5.1-5.4, 6 (6.1-6.10, with `rx/` and `tx/`), 7.2 (`tx/`), 8.1-8.5, 9.1-9.2, 10 (as
+//! methods and events) and appendix C (ICMP unreachable during setup); RFC 3758 and 7496
+//! (PR-SCTP), RFC 8260 (I-DATA, negotiated), RFC 6951 5.4-5.5 (UDP port learning, ICMP),
+//! RFC 7829 (potentially-failed paths), RFC 5061 Adaptation Layer Indication. Not here: ECN,
+//! AUTH (RFC 4895), ASCONF (RFC 5061), RE-CONFIG (RFC 6525; chunks skipped per their action
+//! bits), PMTU discovery, partial delivery.
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
-//! errors, paths, heartbeat, timer, tx/, rx/).
+//! pr, errors, paths, heartbeat, timer, rand, tx/, rx/). Tests: `tests/` on the `pair` harness.
 
 mod association;
 mod collision;
@@ -25,6 +36,7 @@ mod heartbeat;
 mod input;
 mod ootb;
 mod paths;
+mod pr;
 mod rand;
 pub mod rx;
 mod shutdown;
@@ -36,6 +48,6 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use association::Association;
+pub use association::{Association, CloseReason};
 pub use endpoint::Endpoint;
 pub use types::*;

@@ -1,11 +1,10 @@
 //! Packets that match no association (RFC 9260 8.4): the stateless INIT answer (5.1 B),
 //! COOKIE ECHO creating a TCB (5.1 D, 5.1.5), and the out-of-the-blue rules 2-8.
 
-use std::net::IpAddr;
 use std::time::Instant;
 
 use super::association::{nonzero, Association};
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, Origin};
 use super::errors::OwnedCause;
 use super::handshake::{
     build_init_ack, check_init, peer_params, write_single, InitAckInput, InitReject, Offer,
@@ -54,8 +53,7 @@ impl Endpoint {
     pub(crate) fn on_ootb(
         &mut self,
         now: Instant,
-        from: IpAddr,
-        udp_port: u16,
+        o: Origin,
         pkt: &Packet<'_>,
         new_id: &mut dyn FnMut() -> AssocId,
     ) {
@@ -65,12 +63,12 @@ impl Endpoint {
             // Rule 3 / 5.1 B: INIT alone, tag 0.
             Some(Ok(Chunk::Init(init))) => {
                 if chunks.next().is_none() && pkt.header.verification_tag == 0 {
-                    self.on_init_without_tcb(now, from, udp_port, pkt, &init);
+                    self.on_init_without_tcb(now, o, pkt, &init);
                 }
             }
             // Rule 4 / 5.1 D.
             Some(Ok(Chunk::CookieEcho(c))) => {
-                self.on_cookie_without_tcb(now, from, udp_port, pkt, c.cookie, new_id)
+                self.on_cookie_without_tcb(now, o, pkt, c.cookie, new_id)
             }
             _ => {
                 let header = CommonHeader {
@@ -82,7 +80,7 @@ impl Endpoint {
                     OotbReply::Discard => {}
                     OotbReply::ShutdownComplete => {
                         let p = write_single(header, &Chunk::ShutdownComplete { t_bit: true });
-                        self.queue_reply(from, udp_port, p);
+                        self.queue_reply(o, p);
                     }
                     OotbReply::Abort => {
                         let p = write_single(
@@ -92,7 +90,7 @@ impl Endpoint {
                                 causes: Vec::new(),
                             }),
                         );
-                        self.queue_reply(from, udp_port, p);
+                        self.queue_reply(o, p);
                     }
                 }
             }
@@ -104,8 +102,7 @@ impl Endpoint {
     fn on_init_without_tcb(
         &mut self,
         now: Instant,
-        from: IpAddr,
-        udp_port: u16,
+        o: Origin,
         pkt: &Packet<'_>,
         init: &InitChunk<'_>,
     ) {
@@ -126,7 +123,7 @@ impl Endpoint {
                     false,
                     &causes,
                 );
-                self.queue_reply(from, udp_port, p);
+                self.queue_reply(o, p);
             }
             None => {
                 let offer = Offer {
@@ -140,12 +137,12 @@ impl Endpoint {
                     local: &self.local,
                     init,
                     params: &params,
-                    from,
+                    from: o.from,
                     peer_port: pkt.header.src_port,
                     offer,
                 };
                 let p = build_init_ack(now, &mut self.signer, &mut *self.rng, &inp);
-                self.queue_reply(from, udp_port, p);
+                self.queue_reply(o, p);
             }
         }
     }
@@ -155,8 +152,7 @@ impl Endpoint {
     fn on_cookie_without_tcb(
         &mut self,
         now: Instant,
-        from: IpAddr,
-        udp_port: u16,
+        o: Origin,
         pkt: &Packet<'_>,
         cookie: &[u8],
         new_id: &mut dyn FnMut() -> AssocId,
@@ -174,7 +170,7 @@ impl Endpoint {
             .iter()
             .find_map(|a| self.find_assoc_by_peer(*a, c.peer_port))
         {
-            self.deliver(now, id, from, udp_port, pkt);
+            self.deliver(now, id, o, pkt);
             return;
         }
         let header = CommonHeader {
@@ -190,7 +186,7 @@ impl Endpoint {
                     causes: vec![cause.as_cause()],
                 }),
             );
-            self.queue_reply(from, udp_port, p);
+            self.queue_reply(o, p);
             return;
         }
         if !self.admits_new() {
@@ -201,7 +197,7 @@ impl Endpoint {
                 false,
                 &[],
             );
-            self.queue_reply(from, udp_port, p);
+            self.queue_reply(o, p);
             return;
         }
         let id = new_id();
@@ -216,6 +212,6 @@ impl Endpoint {
         self.insert(assoc);
         self.unaccepted.insert(id);
         // The rest of the packet (DATA bundled after the COOKIE ECHO) goes through the TCB.
-        self.deliver(now, id, from, udp_port, pkt);
+        self.deliver(now, id, o, pkt);
     }
 }

@@ -23,6 +23,8 @@ pub(crate) struct Path {
     pub addr: IpAddr,
     /// UDP port learned from packets from this address (RFC 6951 5.4).
     pub udp_port: Option<u16>,
+    /// Our address that packets from this address arrive on (the source to use).
+    pub local: Option<IpAddr>,
     pub state: PathState,
     /// RFC 9260 5.4: confirmed by the handshake or a HEARTBEAT ACK with our nonce.
     pub confirmed: bool,
@@ -46,6 +48,7 @@ impl Path {
         Path {
             addr,
             udp_port: None,
+            local: None,
             state: if confirmed {
                 PathState::Active
             } else {

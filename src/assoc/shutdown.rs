@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::association::Association;
+use super::association::{Association, CloseReason};
 use super::errors::{causes_to_bytes, first_code, OwnedCause};
 use super::handshake::write_single;
 use super::{AssocState, Event};
@@ -34,6 +34,19 @@ pub(crate) fn abort_packet(
 }
 
 impl Association {
+    /// 9.1: ends the association with an ABORT carrying `cause` (when the peer's tag is
+    /// known) and reports Lost, or CantStart during setup.
+    pub(crate) fn abort_with(&mut self, cause: OwnedCause) {
+        let event = Event::Lost {
+            error: cause.code(),
+            causes: cause.to_bytes(),
+        };
+        if self.peer_tag != 0 {
+            self.pending.abort = Some(vec![cause]);
+        }
+        self.fail(CloseReason::AbortSent, event);
+    }
+
     /// SHUTDOWN primitive (9.2): data already queued is still sent; the SHUTDOWN follows once
     /// everything is acknowledged. Before the association is up there is nothing to drain:
     /// it just closes (as Linux).
@@ -130,10 +143,13 @@ impl Association {
             return;
         }
         self.pending.reset_control();
-        self.fail(Event::Lost {
-            error: first_code(causes),
-            causes: causes_to_bytes(causes),
-        });
+        self.fail(
+            CloseReason::AbortReceived,
+            Event::Lost {
+                error: first_code(causes),
+                causes: causes_to_bytes(causes),
+            },
+        );
     }
 
     /// T2-shutdown expiry (9.2): repeat SHUTDOWN / SHUTDOWN ACK with a backed-off RTO; past
@@ -148,10 +164,13 @@ impl Association {
         self.t2_count += 1;
         self.error_count += 1;
         if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(Event::Lost {
-                error: 0,
-                causes: Vec::new(),
-            });
+            self.fail(
+                CloseReason::Timeout,
+                Event::Lost {
+                    error: 0,
+                    causes: Vec::new(),
+                },
+            );
             return;
         }
         let p = self.paths.for_data();
@@ -182,9 +201,12 @@ impl Association {
         }
         self.pending.reset_control();
         self.pending.abort = Some(Vec::new());
-        self.fail(Event::Lost {
-            error: 0,
-            causes: Vec::new(),
-        });
+        self.fail(
+            CloseReason::Timeout,
+            Event::Lost {
+                error: 0,
+                causes: Vec::new(),
+            },
+        );
     }
 }

@@ -17,6 +17,11 @@ use crate::wire::{Chunk, CommonHeader, PacketWriter};
 
 /// Packets built ahead (INIT ACK of a collision, ABORTs tagged for someone else) are capped.
 const MAX_RAW: usize = 8;
+/// SACKs snapshotted within one batch of received packets (beyond this they merge).
+const MAX_SACK_SNAPSHOTS: usize = 32;
+/// Largest snapshot SACK packet, and how many spare buffers are kept.
+const SACK_SNAPSHOT_MAX: usize = 1200;
+const SACK_POOL: usize = 8;
 
 /// Control chunks waiting for the next packet.
 #[derive(Debug, Default)]
@@ -38,6 +43,10 @@ pub(crate) struct Pending {
     pub window_update: bool,
     /// Whole packets (destination, bytes) built by a procedure with a special tag.
     pub raw: VecDeque<(IpAddr, Vec<u8>)>,
+    /// SACK packets built while a batch of DATA packets was processed (path, bytes).
+    pub sacks: VecDeque<(PathId, Vec<u8>)>,
+    /// Buffers of sent SACK snapshots, reused.
+    pub pool: Vec<Vec<u8>>,
 }
 
 impl Pending {
@@ -90,7 +99,7 @@ impl Association {
         Transmit {
             remote: p.addr,
             remote_udp_port: p.udp_port.unwrap_or(self.cfg.remote_udp_port),
-            local: None,
+            local: p.local,
             len,
         }
     }
@@ -117,6 +126,19 @@ impl Association {
                 return Some(t);
             }
         }
+        while let Some((path, pkt)) = self.pending.sacks.pop_front() {
+            let fits = pkt.len() <= buf.len() && self.state != AssocState::Closed;
+            let t = fits.then(|| {
+                buf[..pkt.len()].copy_from_slice(&pkt);
+                self.transmit_to(path, pkt.len())
+            });
+            if self.pending.pool.len() < SACK_POOL {
+                self.pending.pool.push(pkt);
+            }
+            if t.is_some() {
+                return t;
+            }
+        }
         let t = match self.state {
             AssocState::Closed => self.final_packet(buf),
             AssocState::CookieWait => self.init_packet(buf),
@@ -126,6 +148,34 @@ impl Association {
         };
         self.report_closed();
         t
+    }
+
+    /// Builds the SACK that is due now into its own packet, queued before anything else
+    /// (see `on_data`). The buffer comes from a pool: no allocation once warmed up.
+    pub(crate) fn snapshot_sack(&mut self) {
+        if self.pending.sacks.len() >= MAX_SACK_SNAPSHOTS {
+            return;
+        }
+        let path = self.last_data_from.min(self.paths.list.len() - 1);
+        // Snapshots stay small whatever the MTU (64 KiB on loopback): a SACK cut to this
+        // size loses only its highest gap blocks, which the next SACK reports.
+        let limit = (self.paths.list[path].pmtu as usize).min(SACK_SNAPSHOT_MAX);
+        let mut pkt = self.pending.pool.pop().unwrap_or_default();
+        pkt.clear();
+        pkt.resize(limit, 0);
+        let header = self.header(self.peer_tag);
+        let mut w = PacketWriter::new(&mut pkt, header);
+        let sack = self
+            .tracker
+            .build_sack(self.reassembly.a_rwnd(), w.remaining());
+        if w.try_add(&Chunk::Sack(sack)) {
+            let n = w.finish();
+            pkt.truncate(n);
+            self.tracker.on_sack_sent();
+            self.pending.sacks.push_back((path, pkt));
+        } else {
+            self.pending.pool.push(pkt);
+        }
     }
 
     /// ABORT or SHUTDOWN COMPLETE after entering CLOSED.
@@ -199,7 +249,10 @@ impl Association {
     fn may_send_new_data(&self) -> bool {
         matches!(
             self.state,
-            AssocState::Established | AssocState::ShutdownPending | AssocState::ShutdownReceived
+            AssocState::CookieEchoed
+                | AssocState::Established
+                | AssocState::ShutdownPending
+                | AssocState::ShutdownReceived
         )
     }
 
@@ -216,7 +269,13 @@ impl Association {
             _ if rtx || new_data => self.paths.for_data(),
             _ => self.last_data_from.min(self.paths.list.len() - 1),
         };
-        let limit = buf.len().min(self.paths.list[path].pmtu as usize);
+        // The peer's cookie may be larger than the path MTU: the COOKIE ECHO goes anyway (IP
+        // fragments it), as the peer chose that size.
+        let limit = if self.state == AssocState::CookieEchoed {
+            buf.len()
+        } else {
+            buf.len().min(self.paths.list[path].pmtu as usize)
+        };
         let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
 
         // Setup and control chunks first (6.10).
@@ -242,11 +301,20 @@ impl Association {
                 .iter()
                 .map(OwnedCause::as_cause)
                 .collect();
-            if w.try_add(&Chunk::Error(ErrorChunk { causes })) {
+            let was_empty = w.is_empty();
+            // Sent, or too large for any packet (a huge unrecognized chunk): dropped either way.
+            if w.try_add(&Chunk::Error(ErrorChunk { causes })) || was_empty {
                 self.pending.errors.clear();
             }
         }
         if self.state == AssocState::CookieEchoed {
+            // 5.1 D: DATA may ride along the first COOKIE ECHO (as Linux); nothing else goes
+            // to the peer until the COOKIE ACK.
+            if self.hs.retransmits == 0 && self.write_new_data(now, path, &mut w) {
+                let p = &mut self.paths.list[path];
+                let rto = p.rto.rto();
+                p.t3.start_if_idle(now, rto);
+            }
             let len = w.finish();
             return Some(self.transmit_to(path, len));
         }
@@ -254,7 +322,7 @@ impl Association {
         let window_update = self.pending.window_update
             && self
                 .tracker
-                .window_update_due(a_rwnd, self.cfg.pmtu.min(self.cfg.rcvbuf / 2));
+                .window_update_due(a_rwnd, self.window_update_threshold());
         self.pending.window_update = false;
         let sack_wanted = self.tracker.sack_due(now)
             || window_update
@@ -279,24 +347,26 @@ impl Association {
         {
             self.pending.shutdown_ack = false;
         }
+        let mut sent_forward_tsn = false;
         if self.pending.forward_tsn {
             self.pending.forward_tsn = false;
-            if let Some(f) = self.outstanding.forward_tsn(i_data) {
+            if let Some(f) = self.forward_tsn_chunk() {
                 let c = if i_data {
                     Chunk::IForwardTsn(f)
                 } else {
                     Chunk::ForwardTsn(f)
                 };
-                w.try_add(&c);
+                sent_forward_tsn = w.try_add(&c);
             }
         }
 
         let sent_data =
-            self.write_retransmissions(now, path, &mut w) | self.write_new_data(now, path, &mut w);
+            self.write_retransmissions(path, &mut w) | self.write_new_data(now, path, &mut w);
         if w.is_empty() {
             return None;
         }
-        if sent_data {
+        // A FORWARD TSN is guarded by T3 too (RFC 3758 3.5 F3: resent if not acknowledged).
+        if sent_data || sent_forward_tsn {
             let p = &mut self.paths.list[path];
             let rto = p.rto.rto();
             // 6.3.2 R1.
@@ -308,12 +378,7 @@ impl Association {
 
     /// Retransmissions marked by fast retransmit (sent regardless of cwnd, 7.2.4) or T3
     /// (within cwnd, 7.2.3).
-    fn write_retransmissions(
-        &mut self,
-        now: Instant,
-        path: PathId,
-        w: &mut PacketWriter<'_>,
-    ) -> bool {
+    fn write_retransmissions(&mut self, path: PathId, w: &mut PacketWriter<'_>) -> bool {
         if !self.outstanding.has_pending_retransmits() {
             return false;
         }
@@ -343,8 +408,18 @@ impl Association {
             }
             any = true;
         }
-        let _ = now;
         any
+    }
+
+    /// A sending opportunity: Max.Burst more packets may go (0: no limit).
+    pub(crate) fn add_burst_credit(&mut self) {
+        let mtu = self.paths.list[self.paths.for_data()].pmtu as usize;
+        let credit = (self.cfg.max_burst as usize).saturating_mul(mtu);
+        self.burst = if credit == 0 {
+            usize::MAX
+        } else {
+            self.burst.saturating_add(credit)
+        };
     }
 
     /// New DATA within the windows (6.1 A-C, 7.2.1 Max.Burst).
@@ -355,19 +430,18 @@ impl Association {
         let i_data = self.neg.intl;
         let mut any = false;
         loop {
-            if self.send_queue.is_empty() {
-                break;
-            }
             let in_flight_path = self.outstanding.bytes_in_flight_on(path);
             let in_flight = self.outstanding.bytes_in_flight();
-            let cc = &self.paths.list[path].cc;
-            if cc.can_send(in_flight_path) == 0 {
+            let rwnd = self.outstanding.peer_rwnd() as usize;
+            if self.send_queue.is_empty()
+                || self.paths.list[path].cc.can_send(in_flight_path) == 0
+                || (rwnd == 0 && (in_flight > 0 || any))
+            {
+                // This opportunity is over: unused Max.Burst credit lapses.
+                self.burst = 0;
                 break;
             }
-            let budget = *self
-                .burst
-                .get_or_insert_with(|| cc.burst_budget(in_flight_path));
-            if budget == 0 {
+            if self.burst == 0 {
                 break;
             }
             // 6.1 C (Nagle, as Linux): hold a small packet while data is in flight.
@@ -379,16 +453,12 @@ impl Association {
                 break;
             }
             let room = payload_room(w.remaining(), i_data);
-            let rwnd = self.outstanding.peer_rwnd() as usize;
             // 6.1 A: the peer's window, except one probe when nothing is in flight.
             let max = if in_flight == 0 && !any {
                 room
             } else {
                 room.min(rwnd)
             };
-            if rwnd == 0 && (in_flight > 0 || any) {
-                break;
-            }
             self.send_queue.expire(now, &mut self.event_buf);
             let Some(chunk) = self.send_queue.produce(max) else {
                 break;
@@ -398,6 +468,8 @@ impl Association {
                 self.paths.list[path].cc.on_send(now, rto);
             }
             let len = chunk.payload.len();
+            self.pr_skips
+                .on_produced(&chunk, self.outstanding.next_tsn());
             let tsn = self.outstanding.insert(now, chunk, path);
             let Some(c) = self.outstanding.chunk(tsn) else {
                 break;
@@ -409,10 +481,11 @@ impl Association {
                 Chunk::Data(d)
             });
             debug_assert!(ok, "produce() respected the room");
-            self.burst = Some(budget.saturating_sub(len));
+            self.burst = self.burst.saturating_sub(len);
             self.dry = false;
             any = true;
         }
+        self.note_cut_messages();
         self.flush_event_buf();
         any
     }

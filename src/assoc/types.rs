@@ -208,6 +208,8 @@ pub enum SendError {
     Closed,
     /// Association not established yet and the message cannot be queued (ENOTCONN).
     NotConnected,
+    /// Empty payload: a DATA chunk must carry user data (RFC 9260 6.2; Linux EINVAL).
+    Empty,
 }
 
 /// Association state (RFC 9260 4), as reported by SCTP_STATUS (`sstat_state`, Linux numbering).

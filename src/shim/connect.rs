@@ -3,10 +3,11 @@
 //! finish before it returns EINPROGRESS (as on Linux loopback; `accept()` right after succeeds),
 //! and reports a later failure through SO_ERROR.
 
-use super::fd::{copy_in, nonblocking, sctp};
+use super::fd::{copy_in, nonblocking, sctp, Sctp};
 use super::hook::{check, hook};
 use super::sockaddr::parse_connect_addr;
 use crate::stack::{handle, sys};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// How long a non-blocking connect() waits for a handshake to finish.
@@ -20,16 +21,24 @@ hook! {
         if s.e.listener {
             return Err(libc::EISCONN);
         }
-        let sid = s.e.sid;
-        let slot = handle::call(move |e| e.connect(sid, &[peer]))??;
-        if nonblocking(fd) {
-            slot.wait(Some(NONBLOCK_WAIT));
-            return Err(libc::EINPROGRESS);
-        }
-        match slot.wait(None) {
-            Some(Ok(())) => Ok(0),
-            Some(Err(e)) => Err(e),
-            None => Err(libc::EIO),
-        }
+        connect_wait(fd, &s, vec![peer]).map(|_| 0).map_err(|(e, _)| e)
+    }
+}
+
+/// Start an association from socket `s` (app fd `fd`) to `peers` and wait as connect() does.
+/// Ok(id) when up; Err((errno, id)) otherwise (EINPROGRESS carries the id, as connectx wants).
+pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i32, Option<i32>)> {
+    let sid = s.e.sid;
+    let (id, slot) = handle::call(move |e| e.connect(sid, &peers))
+        .and_then(|r| r)
+        .map_err(|e| (e, None))?;
+    if nonblocking(fd) {
+        slot.wait(Some(NONBLOCK_WAIT));
+        return Err((libc::EINPROGRESS, Some(id)));
+    }
+    match slot.wait(None) {
+        Some(Ok(())) => Ok(id),
+        Some(Err(e)) => Err((e, Some(id))),
+        None => Err((libc::EIO, Some(id))),
     }
 }

@@ -40,7 +40,7 @@ fn become_listener(fd: i32, s: &Sctp, backlog: i32) -> HookResult<()> {
         return Err(sys::errno());
     }
     let tmp = fds::move_high(l)?;
-    let (sun, len) = names::sockaddr(&names::name(handle::magic(), sys::getpid(), sid));
+    let (sun, len) = names::sockaddr(&names::listener(handle::magic(), sys::getpid(), sid));
     let ok = unsafe {
         libc::syscall(libc::SYS_bind, tmp.as_raw_fd(), &sun as *const _, len) == 0
             && libc::syscall(libc::SYS_listen, tmp.as_raw_fd(), UNIX_BACKLOG) == 0

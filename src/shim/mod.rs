@@ -22,6 +22,8 @@ mod fcntl;
 #[cfg(not(test))]
 mod fd;
 #[cfg(not(test))]
+mod ioctl;
+#[cfg(not(test))]
 mod listen;
 #[cfg(not(test))]
 mod name;
@@ -33,6 +35,8 @@ mod recv;
 mod recv_cmsg;
 #[cfg(not(test))]
 mod send;
+#[cfg(not(test))]
+mod sendfile;
 #[cfg(not(test))]
 mod shutdown;
 #[cfg(not(test))]

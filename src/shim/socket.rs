@@ -6,7 +6,7 @@
 use super::hook::{hook, HookResult};
 use crate::stack::registry::{self, Entry};
 use crate::stack::sock::Style;
-use crate::stack::{fdmap, fds, handle, sys};
+use crate::stack::{fdmap, fds, handle, names, sys};
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 use std::os::fd::{AsRawFd, IntoRawFd};
 
@@ -18,7 +18,7 @@ hook! {
         let ours = proto == libc::IPPROTO_SCTP
             && (domain == libc::AF_INET || domain == libc::AF_INET6)
             && (base == libc::SOCK_STREAM || base == libc::SOCK_SEQPACKET);
-        if !ours || handle::config().is_ok_and(|c| c.disabled) {
+        if !ours || handle::disabled() {
             return super::hook::check(unsafe { sys::socket(domain, ty, proto) });
         }
         sctp_socket(domain, base, ty & FLAGS)
@@ -46,6 +46,13 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
     let end = fds::move_high(end.into_raw_fd())?;
     let key = registry::file_key(app.as_raw_fd())?;
     let sid = registry::next_sid();
+    // Named like every engine end, so that a program exec'ed with this fd recognises it
+    // (stack::inherit).
+    let (sun, len) = names::sockaddr(&names::name(handle::magic(), sys::getpid(), sid));
+    // SAFETY: binding our own fresh socket to a valid sockaddr_un.
+    if unsafe { libc::syscall(libc::SYS_bind, end.as_raw_fd(), &sun as *const _, len) } < 0 {
+        return Err(sys::errno());
+    }
     registry::insert(
         key,
         Entry {

@@ -10,7 +10,7 @@
 use super::engine::Engine;
 use super::frame::{self, send_flags, Kind, PrKind, RecvHeader, SendHeader};
 use super::registry::Sid;
-use super::sock::{OutRec, Style};
+use super::sock::{EpId, OutRec, Style};
 use crate::assoc::{AssocId, Message, OutgoingMessage, PrPolicy, SendError};
 use rustix::event::epoll::EventFlags;
 use rustix::net::{RecvFlags, SendFlags};
@@ -159,9 +159,7 @@ impl Engine {
             // Queue only what fits, so that a full buffer stops reading the app (POLLOUT low).
             if must_wait(a, msg.payload.len()) {
                 tracing::trace!(sid, len = msg.payload.len(), "send buffer full");
-                if let Some(s) = self.socks.get_mut(&sid) {
-                    s.blocked = Some((aid, msg));
-                }
+                self.block(ep, sid, aid, msg);
                 return;
             }
             match a.send(now, msg) {
@@ -202,9 +200,7 @@ impl Engine {
             return;
         };
         if must_wait(a, msg.payload.len()) {
-            if let Some(s) = self.socks.get_mut(&sid) {
-                s.blocked = Some((aid, msg));
-            }
+            self.block(ep, sid, aid, msg);
             return;
         }
         if let Err(e) = a.send(now, msg) {
@@ -212,6 +208,18 @@ impl Engine {
         }
         self.mark(ep);
         self.read_app(sid);
+    }
+
+    /// Keep `msg` until association `aid` (of endpoint `ep`) has room; stop reading the app.
+    fn block(&mut self, ep: EpId, sid: Sid, aid: AssocId, msg: OutgoingMessage) {
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.blocked = Some((aid, msg));
+        }
+        if let Some(e) = self.eps.get_mut(&ep) {
+            if !e.blocked.contains(&sid) {
+                e.blocked.push(sid);
+            }
+        }
     }
 
     /// The app sent EOF: graceful SHUTDOWN, or ABORT after SO_LINGER {1, 0}.

@@ -146,10 +146,20 @@ impl Config {
             assoc.remote_udp_port = remote;
         }
         let os = |var: &str| get(var).filter(|v| !v.is_empty());
+        let log = text("SCTPSHIM_LOG")?.filter(|s| !s.is_empty());
+        if let Some(l) = &log {
+            if tracing_subscriber::EnvFilter::try_new(l).is_err() {
+                return Err(ConfigError {
+                    var: "SCTPSHIM_LOG",
+                    value: l.clone(),
+                    reason: "not tracing-subscriber EnvFilter directives",
+                });
+            }
+        }
         Ok(Config {
             disabled,
             mode,
-            log: text("SCTPSHIM_LOG")?.filter(|s| !s.is_empty()),
+            log,
             log_file: os("SCTPSHIM_LOG_FILE"),
             pcap: os("SCTPSHIM_PCAP"),
             assoc,
@@ -231,6 +241,9 @@ mod tests {
             (e.var, e.reason),
             ("SCTPSHIM_REMOTE_UDP_PORT", "not a number")
         );
+        let e = parse(&[("SCTPSHIM_LOG", "sctpshim=loud")]).unwrap_err();
+        assert_eq!(e.var, "SCTPSHIM_LOG");
+        assert!(parse(&[("SCTPSHIM_LOG", "sctpshim::stack=trace,warn")]).is_ok());
         let e = parse(&[("SCTPSHIM_DISABLE", "yes")]).unwrap_err();
         assert_eq!(e.var, "SCTPSHIM_DISABLE");
         let e = parse(&[("SCTPSHIM_RTO_MIN", "5000"), ("SCTPSHIM_RTO_MAX", "1000")]).unwrap_err();

@@ -54,7 +54,14 @@ impl Engine {
     }
 
     /// connect() on a one-to-one socket: start the association; the slot gets the outcome.
-    pub fn connect(&mut self, sid: Sid, peers: &[SocketAddr]) -> Result<ConnectSlot, i32> {
+    /// connect()/sctp_connectx(): start an association to `peers`; the slot gets the outcome.
+    /// One-to-one: EISCONN when connected or listening, EALREADY during setup; one-to-many:
+    /// another association, EISCONN/EALREADY when one to these peers exists.
+    pub fn connect(
+        &mut self,
+        sid: Sid,
+        peers: &[SocketAddr],
+    ) -> Result<(AssocId, ConnectSlot), i32> {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
         // A one-to-many socket may listen and connect at once.
         if s.listening && s.style == Style::OneToOne {
@@ -71,12 +78,42 @@ impl Engine {
                 libc::EALREADY
             });
         }
-        self.start_assoc(sid, peers)?;
+        let aid = self.start_assoc(sid, peers)?;
         let slot = Slot::new();
         if let Some(s) = self.socks.get_mut(&sid) {
             s.connecting = Some((slot.clone(), Instant::now()));
         }
-        Ok(slot)
+        Ok((aid, slot))
+    }
+
+    /// SCTP_SOCKOPT_PEELOFF: association `id` of one-to-many socket `sid` moves to a new
+    /// one-to-one socket `new` whose app fd is `key` and engine end `end`.
+    pub fn peeloff(
+        &mut self,
+        sid: Sid,
+        id: AssocId,
+        new: Sid,
+        key: FileKey,
+        end: OwnedFd,
+    ) -> Result<(), i32> {
+        let s = self.socks.get_mut(&sid).ok_or(libc::EBADF)?;
+        if s.style != Style::OneToMany || self.assocs.get(&id) != Some(&sid) {
+            return Err(libc::EINVAL);
+        }
+        s.peers.retain(|&(_, a)| a != id);
+        s.readable.retain(|&a| a != id);
+        let (v6, ep, opts) = (s.v6, s.ep, s.opts.clone());
+        let mut n = Sock::new(new, Style::OneToOne, v6, key, Some(end), opts);
+        n.ep = ep;
+        n.assoc = Some(id);
+        self.socks.insert(new, n);
+        self.assocs.insert(id, new);
+        if let Some(e) = ep.and_then(|ep| self.eps.get_mut(&ep)) {
+            e.refs += 1;
+        }
+        self.watch_end(new);
+        self.pump(new);
+        Ok(())
     }
 
     /// The accept hook got socket `sid` as open file `key`: the peer's primary address.

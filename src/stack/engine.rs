@@ -279,12 +279,11 @@ impl Engine {
                 self.on_event(ep, aid, ev);
             }
             // Acknowledgements may have made room for a message that did not fit.
-            let waiting: Vec<Sid> = self
-                .socks
-                .values()
-                .filter(|s| s.ep == Some(ep) && s.blocked.is_some())
-                .map(|s| s.sid)
-                .collect();
+            let waiting = self
+                .eps
+                .get_mut(&ep)
+                .map(|e| std::mem::take(&mut e.blocked))
+                .unwrap_or_default();
             for sid in waiting {
                 self.on_writable(sid);
             }

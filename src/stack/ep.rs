@@ -42,6 +42,8 @@ pub struct Ep {
     pub owner: Sid,
     /// SCTP_REMOTE_UDP_ENCAPS_PORT of the owner (0: the peer's SCTP port in mirror mode).
     pub remote_udp_port: u16,
+    /// Sockets holding a message this endpoint's association had no room for.
+    pub blocked: Vec<Sid>,
 }
 
 impl Ep {
@@ -138,6 +140,7 @@ impl Engine {
                 refs: 1,
                 owner: sid,
                 remote_udp_port: opts.remote_udp_port,
+                blocked: Vec::new(),
             },
         );
         if let Some(s) = self.socks.get_mut(&sid) {

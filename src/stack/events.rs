@@ -139,8 +139,11 @@ impl Engine {
                 AddrPolicy::INET
             },
         };
-        // Messages received before the event come first.
-        self.drain_assoc(sid, aid);
+        // Messages received before the event come first (COMM_UP precedes any data).
+        let up = matches!(ev, Event::Connected { .. } | Event::Restarted { .. });
+        if !up {
+            self.drain_assoc(sid, aid);
+        }
         let mut h = RecvHeader::new(Kind::Notification);
         h.assoc_id = aid;
         h.peer = peer;
@@ -150,7 +153,6 @@ impl Engine {
         }
         // Linux follows COMM_UP with AUTHENTICATION NO_AUTH when the peer lacks AUTH (we never
         // negotiate it).
-        let up = matches!(ev, Event::Connected { .. } | Event::Restarted { .. });
         if up
             && notify::encode_authkey_event(
                 &ctx,
@@ -226,7 +228,7 @@ impl Engine {
         }
         let fd = fds::move_high(raw)?;
         let (me, me_len) = names::sockaddr(&names::name(self.magic, self.pid, sid));
-        let (to, to_len) = names::sockaddr(&names::name(self.magic, self.pid, listener));
+        let (to, to_len) = names::sockaddr(&names::listener(self.magic, self.pid, listener));
         let ok = unsafe {
             libc::syscall(libc::SYS_bind, fd.as_raw_fd(), &me as *const _, me_len) == 0
                 && libc::syscall(libc::SYS_connect, fd.as_raw_fd(), &to as *const _, to_len) == 0

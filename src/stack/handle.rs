@@ -73,19 +73,27 @@ impl<T> Slot<T> {
     }
 }
 
-/// The configuration, read once. An error was printed when first seen.
+static CONFIG: Lazy<Result<Config, super::config::ConfigError>> = Lazy::new(Config::from_env);
+
+/// The configuration, read once; a bad value is reported on stderr the first time an SCTP
+/// call needs it (EINVAL), never in a program that makes no SCTP socket.
 pub fn config() -> Result<&'static Config, i32> {
-    static CONFIG: Lazy<Result<Config, ()>> = Lazy::new(|| {
-        Config::from_env().map_err(|e| {
-            log::stderr_line(&e.to_string());
-        })
-    });
-    CONFIG.as_ref().map_err(|_| libc::EINVAL)
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    CONFIG.as_ref().map_err(|e| {
+        REPORTED.call_once(|| log::stderr_line(&e.to_string()));
+        libc::EINVAL
+    })
+}
+
+/// SCTPSHIM_DISABLE is set (false when the configuration is bad: that is reported later).
+pub fn disabled() -> bool {
+    CONFIG.as_ref().is_ok_and(|c| c.disabled)
 }
 
 /// Per-process random magic marking our record headers (also names our AF_UNIX sockets).
+static MAGIC: AtomicU64 = AtomicU64::new(0);
+
 pub fn magic() -> u64 {
-    static MAGIC: AtomicU64 = AtomicU64::new(0);
     let m = MAGIC.load(Ordering::Relaxed);
     if m != 0 {
         return m;
@@ -99,7 +107,11 @@ pub fn magic() -> u64 {
             .unwrap_or(0);
         b = (t ^ ((sys::getpid() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15).to_ne_bytes();
     }
-    let m = u64::from_ne_bytes(b) | 1;
+    adopt_magic(u64::from_ne_bytes(b) | 1)
+}
+
+/// Take `m` as this process's magic unless it has one already; returns the magic in force.
+pub fn adopt_magic(m: u64) -> u64 {
     match MAGIC.compare_exchange(0, m, Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => m,
         Err(existing) => existing,

@@ -13,6 +13,12 @@ pub fn name(magic: u64, pid: i32, sid: Sid) -> String {
     format!("{PREFIX}{magic:016x}:{pid}:{sid}")
 }
 
+/// The name of socket `sid`'s app listener (one-to-one listen()): distinct from the name of
+/// the socket's engine end, which may still be bound while the listener is set up.
+pub fn listener(magic: u64, pid: i32, sid: Sid) -> String {
+    format!("{}L", name(magic, pid, sid))
+}
+
 /// A `sockaddr_un` for the abstract name and its length.
 pub fn sockaddr(name: &str) -> (libc::sockaddr_un, libc::socklen_t) {
     // SAFETY: all-zero sockaddr_un is valid.
@@ -26,17 +32,26 @@ pub fn sockaddr(name: &str) -> (libc::sockaddr_un, libc::socklen_t) {
     (sun, len as libc::socklen_t)
 }
 
-/// The socket id in an abstract name of this process, if it is one of ours.
-pub fn parse(magic: u64, pid: i32, sun: &libc::sockaddr_un, len: libc::socklen_t) -> Option<Sid> {
+/// The magic in an abstract name of ours, whatever process made it.
+pub fn magic_of(sun: &libc::sockaddr_un, len: libc::socklen_t) -> Option<u64> {
+    let text = text_of(sun, len)?;
+    let hex = text.strip_prefix(PREFIX)?.get(..16)?;
+    u64::from_str_radix(hex, 16).ok()
+}
+
+fn text_of(sun: &libc::sockaddr_un, len: libc::socklen_t) -> Option<String> {
     let path_len = (len as usize).checked_sub(std::mem::size_of::<libc::sa_family_t>())?;
     if sun.sun_family as i32 != libc::AF_UNIX || path_len < 2 || sun.sun_path[0] != 0 {
         return None;
     }
-    let bytes: Vec<u8> = sun.sun_path[1..path_len.min(sun.sun_path.len())]
-        .iter()
-        .map(|&c| c as u8)
-        .collect();
-    let text = std::str::from_utf8(&bytes).ok()?;
+    let end = path_len.min(sun.sun_path.len());
+    let bytes: Vec<u8> = sun.sun_path[1..end].iter().map(|&c| c as u8).collect();
+    String::from_utf8(bytes).ok()
+}
+
+/// The socket id in an abstract name of this process, if it is one of ours.
+pub fn parse(magic: u64, pid: i32, sun: &libc::sockaddr_un, len: libc::socklen_t) -> Option<Sid> {
+    let text = text_of(sun, len)?;
     let want = name(magic, pid, 0);
     let stem = &want[..want.len() - 1];
     text.strip_prefix(stem)?.parse().ok()
@@ -50,8 +65,12 @@ mod tests {
     fn round_trip_and_foreign_names() {
         let (sun, len) = sockaddr(&name(0xabc, 42, 7));
         assert_eq!(parse(0xabc, 42, &sun, len), Some(7));
+        assert_eq!(magic_of(&sun, len), Some(0xabc));
         assert_eq!(parse(0xabd, 42, &sun, len), None);
         assert_eq!(parse(0xabc, 43, &sun, len), None);
+        let (sun, len) = sockaddr(&listener(0xabc, 42, 7));
+        assert_eq!(parse(0xabc, 42, &sun, len), None);
+        assert_eq!(magic_of(&sun, len), Some(0xabc));
         let (sun, len) = sockaddr("other:thing");
         assert_eq!(parse(0xabc, 42, &sun, len), None);
     }

@@ -81,6 +81,17 @@ fn handshake_step_by_step() {
     };
     assert_eq!(p.events[0], vec![(a, up.clone())]);
     assert_eq!(p.events[1], vec![(b, up)]);
+    // RFC 6951 5.4: the UDP port of the peer address was learned from its packets.
+    let b_addr = p.addrs[1][0];
+    assert_eq!(
+        p.eps[0]
+            .assoc(a)
+            .unwrap()
+            .path_info(b_addr)
+            .unwrap()
+            .udp_port,
+        super::pair::PORT_B
+    );
     let st = p.eps[0].assoc(a).unwrap().status();
     assert_eq!(
         (st.outbound_streams, st.inbound_streams, st.peer_port),
@@ -252,4 +263,54 @@ fn stale_cookie_then_retry_with_preservative() {
         .any(|p| matches!(p, crate::wire::Param::CookiePreservative(ms) if *ms >= 1000)));
     assert_eq!(p.connected_id(Side::A), Some(ia));
     assert!(!p.has_event(Side::A, |e| matches!(e, Event::RemoteError { .. })));
+}
+
+#[test]
+fn data_rides_along_the_cookie_echo() {
+    let mut p = Pair::new(7);
+    p.start_trace();
+    let a = p.connect();
+    let now = p.now;
+    let m = crate::assoc::OutgoingMessage {
+        payload: b"early".to_vec(),
+        ..Default::default()
+    };
+    p.ep(Side::A).assoc_mut(a).unwrap().send(now, m).unwrap();
+    p.run_until(Duration::from_secs(5), |p| !p.inbox[1].is_empty());
+    let t = p.take_trace();
+    let echo = t
+        .iter()
+        .find(|s| s.chunks.first() == Some(&kind::COOKIE_ECHO))
+        .unwrap();
+    assert_eq!(echo.chunks, vec![kind::COOKIE_ECHO, kind::DATA]);
+    assert_eq!(p.inbox[1][0].1.payload, b"early");
+    // Delivered one round trip after the COOKIE ECHO left.
+    assert!(p.now - echo.at <= p.link.latency);
+}
+
+#[test]
+fn icmp_unreachable_for_our_init_fails_the_setup() {
+    let mut p = Pair::new(8);
+    let a = p.connect();
+    let (t, init) = p.take_packets(Side::A).pop().unwrap();
+    let now = p.now;
+    // A quote of some other packet (wrong Initiate Tag) is ignored.
+    let mut forged = init.clone();
+    forged[16] ^= 0xff;
+    p.ep(Side::A).handle_unreachable(now, t.remote, &forged);
+    p.ep(Side::A).handle_unreachable(now, t.remote, &init[..14]);
+    assert_eq!(p.eps[0].assoc(a).unwrap().state(), AssocState::CookieWait);
+    p.ep(Side::A).handle_unreachable(now, t.remote, &init[..28]);
+    p.flush();
+    assert!(p.events[0].contains(&(
+        a,
+        Event::CantStart {
+            error: 0,
+            causes: Vec::new()
+        }
+    )));
+    assert_eq!(
+        p.eps[0].assoc(a).unwrap().close_reason(),
+        Some(crate::assoc::CloseReason::AbortReceived)
+    );
 }

@@ -2,36 +2,16 @@
 
 use std::time::Duration;
 
-use super::pair::{addr, Pair, Side, TestRng, PORT_A, PORT_B};
+use super::pair::{addr, packet, Pair, Side, TestRng, PORT_A, PORT_B};
 use crate::assoc::{AssocState, Event, OutgoingMessage};
 use crate::wire::chunk::{kind, AbortChunk, DataChunk, GapBlock, SackChunk, ShutdownChunk};
-use crate::wire::{Chunk, CommonHeader, Packet, PacketWriter};
-
-fn packet(src_port: u16, dst_port: u16, vtag: u32, chunks: &[Chunk<'_>]) -> Vec<u8> {
-    let mut buf = vec![0u8; 4096];
-    let mut w = PacketWriter::new(
-        &mut buf,
-        CommonHeader {
-            src_port,
-            dst_port,
-            verification_tag: vtag,
-        },
-    );
-    for c in chunks {
-        assert!(w.try_add(c));
-    }
-    let n = w.finish();
-    buf.truncate(n);
-    buf
-}
+use crate::wire::{Chunk, Packet};
 
 /// Replies `side`'s endpoint queued, parsed as (vtag, chunk type, flags).
 fn replies(p: &mut Pair, side: Side) -> Vec<(u32, u8, u8)> {
     let mut out = Vec::new();
-    let mut buf = vec![0u8; 65536];
-    let now = p.now;
-    while let Some(t) = p.ep(side).poll_transmit(now, &mut buf) {
-        let pkt = Packet::parse(&buf[..t.len]).unwrap();
+    for (_, bytes) in p.take_packets(side) {
+        let pkt = Packet::parse(&bytes).unwrap();
         for c in pkt.raw_chunks() {
             let c = c.unwrap();
             out.push((pkt.header.verification_tag, c.chunk_type, c.flags));
@@ -234,4 +214,232 @@ fn hostile_input_never_panics() {
         ),
     );
     p.run_for(Duration::from_secs(5));
+}
+
+#[test]
+fn random_setup_chunks_to_a_listener_never_panic() {
+    let mut p = Pair::new(23);
+    let mut rng = TestRng::new(5);
+    let peer = addr("10.7.7.7");
+    let mut answered = 0;
+    for i in 0..4000u32 {
+        // INIT / COOKIE ECHO / INIT ACK headers with random bodies and lengths.
+        let ty = [1u8, 10, 2, 6, 8][(i % 5) as usize];
+        let len = rng.below(300) as usize;
+        let mut value = vec![0u8; len];
+        rng.fill_bytes(&mut value);
+        if ty == 1 && i % 2 == 0 {
+            // A well-formed INIT: sane fixed fields, then random parameter TLVs (known and
+            // unknown types, all four action bit patterns) with valid framing.
+            value = vec![0, 0, 0, 9, 0, 1, 0, 0, 0, 5, 0, 5, 0, 0, 0, 1];
+            for _ in 0..rng.below(6) {
+                let types = [
+                    5u16, 6, 7, 9, 11, 12, 0x8008, 0xC000, 0xC006, 0x0099, 0x4099, 0x8099, 0xC099,
+                ];
+                let t = types[rng.below(types.len() as u64) as usize];
+                let plen = [4usize, 8, 20, 6][rng.below(4) as usize];
+                value.extend_from_slice(&t.to_be_bytes());
+                value.extend_from_slice(&(plen as u16).to_be_bytes());
+                let mut body = vec![0u8; plen - 4];
+                rng.fill_bytes(&mut body);
+                value.extend_from_slice(&body);
+                value.resize(value.len().next_multiple_of(4), 0);
+            }
+        }
+        let chunk = Chunk::Unknown {
+            chunk_type: ty,
+            flags: 0,
+            value: &value,
+        };
+        let vtag = if i % 2 == 0 { 0 } else { rng.next_u64() as u32 };
+        let mut bytes = packet(PORT_A, PORT_B, vtag, &[chunk]);
+        // The Unknown variant encodes the bytes as given; fix the type byte only.
+        bytes[12] = ty;
+        let crc = crate::wire::packet::checksum(&{
+            let mut z = bytes.clone();
+            z[8..12].copy_from_slice(&[0; 4]);
+            z
+        });
+        bytes[8..12].copy_from_slice(&crc.to_le_bytes());
+        p.inject(Side::B, peer, &bytes);
+        answered += p.take_packets(Side::B).len();
+    }
+    // Some were well-formed enough to be answered (INIT ACK, ABORT).
+    assert!(answered > 150, "{answered}");
+    p.flush();
+    // No garbage created a TCB.
+    assert_eq!(p.eps[1].assoc_ids().count(), 0);
+}
+
+#[test]
+fn unrecognized_init_parameters_reported_in_init_ack() {
+    let mut p = Pair::new(24);
+    let init = Chunk::Init(crate::wire::chunk::InitChunk {
+        initiate_tag: 0x55,
+        a_rwnd: 100_000,
+        num_outbound_streams: 1,
+        num_inbound_streams: 1,
+        initial_tsn: 5,
+        params: vec![
+            crate::wire::Param::Unknown {
+                param_type: 0x8099,
+                value: b"skip",
+            },
+            crate::wire::Param::Unknown {
+                param_type: 0xC099,
+                value: b"tell",
+            },
+            crate::wire::Param::Unknown {
+                param_type: 0x4099,
+                value: b"stop",
+            },
+            crate::wire::Param::Unknown {
+                param_type: 0xC098,
+                value: b"late",
+            },
+        ],
+    });
+    p.inject(
+        Side::B,
+        addr("10.9.9.8"),
+        &packet(PORT_A, PORT_B, 0, &[init]),
+    );
+    let (_, bytes) = p.take_packets(Side::B).pop().unwrap();
+    let pkt = Packet::parse(&bytes).unwrap();
+    let Some(Ok(Chunk::InitAck(ack))) = pkt.chunks().next() else {
+        panic!("INIT ACK expected")
+    };
+    let reported: Vec<&[u8]> = ack
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            crate::wire::Param::UnrecognizedParameter(tlv) => Some(*tlv),
+            _ => None,
+        })
+        .collect();
+    // 0xC099 (skip, report) and 0x4099 (stop, report); nothing after the stop.
+    let all: Vec<u8> = reported.concat();
+    assert!(all.windows(4).any(|w| w == [0xC0, 0x99, 0, 8]));
+    assert!(all.windows(4).any(|w| w == [0x40, 0x99, 0, 8]));
+    assert!(!all
+        .windows(2)
+        .any(|w| w == [0x80, 0x99] || w == [0xC0, 0x98]));
+}
+
+/// One random but well-framed chunk.
+/// `near_rx`: the receiver's cumulative TSN (for DATA, FORWARD TSN); `near_tx`: its own
+/// cumulative ack point (for SACK, SHUTDOWN).
+fn random_chunk<'a>(rng: &mut TestRng, near_rx: u32, near_tx: u32, buf: &'a [u8]) -> Chunk<'a> {
+    use crate::wire::chunk::{ForwardTsnChunk, HeartbeatChunk, SkippedStream};
+    let tsn = near_rx.wrapping_add(rng.below(64) as u32).wrapping_sub(16);
+    // Never ahead of what was sent: that is a protocol violation ending the association.
+    let ack = near_tx.wrapping_sub(rng.below(4) as u32);
+    let len = rng.below(buf.len() as u64) as usize;
+    match rng.below(10) {
+        0 | 1 => Chunk::Data(DataChunk {
+            tsn,
+            stream_id: rng.below(12) as u16,
+            mid: rng.below(8) as u32,
+            fsn: 0,
+            ppid: 0,
+            unordered: rng.below(4) == 0,
+            begin: rng.below(2) == 0,
+            end: rng.below(2) == 0,
+            immediate: rng.below(2) == 0,
+            payload: &buf[..len.max(1)],
+        }),
+        2 => Chunk::Sack(SackChunk {
+            cum_tsn_ack: ack,
+            a_rwnd: rng.next_u64() as u32,
+            gap_blocks: (0..rng.below(6))
+                .map(|_| GapBlock {
+                    start: rng.below(40) as u16,
+                    end: rng.below(40) as u16,
+                })
+                .collect(),
+            dup_tsns: (0..rng.below(3)).map(|_| rng.next_u64() as u32).collect(),
+        }),
+        3 => Chunk::ForwardTsn(ForwardTsnChunk {
+            new_cum_tsn: tsn,
+            streams: (0..rng.below(3))
+                .map(|_| SkippedStream {
+                    stream_id: rng.below(12) as u16,
+                    unordered: false,
+                    mid: rng.below(8) as u32,
+                })
+                .collect(),
+        }),
+        4 => Chunk::HeartbeatAck(HeartbeatChunk { info: &buf[..len] }),
+        5 => Chunk::Heartbeat(HeartbeatChunk { info: &buf[..len] }),
+        6 if rng.below(10) == 0 => Chunk::Shutdown(ShutdownChunk { cum_tsn_ack: ack }),
+        7 => Chunk::Error(crate::wire::chunk::ErrorChunk {
+            causes: vec![crate::wire::ErrorCause::StaleCookie {
+                staleness_us: rng.next_u64() as u32,
+            }],
+        }),
+        8 => {
+            // Unknown types (known ones here would be parsed as such).
+            let t = [0x3Fu8, 0x7F, 0xBF, 0xFF, 0x50, 0x90][rng.below(6) as usize];
+            Chunk::Unknown {
+                chunk_type: t,
+                flags: 0,
+                value: &buf[..len],
+            }
+        }
+        _ => Chunk::Pad(crate::wire::chunk::PadChunk { len }),
+    }
+}
+
+#[test]
+fn well_framed_hostile_chunks_never_panic() {
+    let mut rng = TestRng::new(77);
+    let mut payload = vec![0u8; 64];
+    rng.fill_bytes(&mut payload);
+    let mut injected = 0;
+    for round in 0..60 {
+        let mut p = Pair::new(400 + round);
+        let (a, b) = p.connected();
+        let a_addr = p.addrs[0][0];
+        for i in 0..200 {
+            let Some(assoc) = p.eps[1].assoc(b) else {
+                break;
+            };
+            if assoc.state() == AssocState::Closed {
+                break;
+            }
+            let (tag, rx, tx) = (
+                assoc.local_tag,
+                assoc.tracker.cum_tsn_ack(),
+                assoc.outstanding.cum_ack(),
+            );
+            let n = 1 + rng.below(3) as usize;
+            let chunks: Vec<Chunk<'_>> = (0..n)
+                .map(|_| random_chunk(&mut rng, rx, tx, &payload))
+                .collect();
+            injected += 1;
+            p.inject(Side::B, a_addr, &packet(PORT_A, PORT_B, tag, &chunks));
+            if i % 10 == 0 {
+                let now = p.now;
+                let m = OutgoingMessage {
+                    payload: vec![1; 2000],
+                    ..Default::default()
+                };
+                let _ = p.ep(Side::A).assoc_mut(a).unwrap().send(now, m);
+                let _ = p.ep(Side::B).assoc_mut(b).map(|x| {
+                    x.send(
+                        now,
+                        OutgoingMessage {
+                            payload: vec![2; 3000],
+                            ..Default::default()
+                        },
+                    )
+                });
+            }
+            p.run_for(Duration::from_millis(50));
+        }
+        p.run_for(Duration::from_secs(5));
+    }
+    // Forged DATA makes B acknowledge TSNs A never sent, and A rightly aborts (6.2.1): each
+    // round ends early, so many rounds.
+    assert!(injected > 1000, "{injected}");
 }

@@ -145,6 +145,8 @@ pub(crate) struct Pair {
     next_id: AssocId,
     /// Addresses whose packets (to or from) are dropped.
     pub blackhole: HashSet<IpAddr>,
+    /// Drop the next packet from this side carrying this chunk type (once per entry).
+    pub drop_next: Vec<(Side, u8)>,
     /// Every packet sent, when `trace` is on.
     pub trace: Option<Vec<Sent>>,
     /// Events per side, in order.
@@ -159,6 +161,29 @@ pub(crate) struct Pair {
     pub dropped: u64,
     pub corrupted: u64,
     buf: Vec<u8>,
+    spins: u32,
+}
+
+/// A packet of `chunks` with a valid CRC32c.
+pub(crate) fn packet(
+    src_port: u16,
+    dst_port: u16,
+    vtag: u32,
+    chunks: &[crate::wire::Chunk<'_>],
+) -> Vec<u8> {
+    let mut buf = vec![0u8; 65536];
+    let header = crate::wire::CommonHeader {
+        src_port,
+        dst_port,
+        verification_tag: vtag,
+    };
+    let mut w = crate::wire::PacketWriter::new(&mut buf, header);
+    for c in chunks {
+        assert!(w.try_add(c));
+    }
+    let n = w.finish();
+    buf.truncate(n);
+    buf
 }
 
 pub(crate) fn addr(s: &str) -> IpAddr {
@@ -193,6 +218,7 @@ impl Pair {
             seq: 0,
             next_id: 3,
             blackhole: HashSet::new(),
+            drop_next: Vec::new(),
             trace: None,
             events: [Vec::new(), Vec::new()],
             inbox: [Vec::new(), Vec::new()],
@@ -202,6 +228,7 @@ impl Pair {
             dropped: 0,
             corrupted: 0,
             buf: vec![0u8; 65536],
+            spins: 0,
         }
     }
 
@@ -280,25 +307,35 @@ impl Pair {
     fn emit(&mut self, from: Side, dst: IpAddr, bytes: Vec<u8>) {
         self.sent += 1;
         let src = self.source_for(from, dst);
+        let (vtag, chunks): (u32, Vec<u8>) = match Packet::parse(&bytes) {
+            Ok(p) => (
+                p.header.verification_tag,
+                p.raw_chunks()
+                    .filter_map(|c| c.ok())
+                    .map(|c| c.chunk_type)
+                    .collect(),
+            ),
+            Err(_) => (0, Vec::new()),
+        };
         if let Some(trace) = &mut self.trace {
-            let (vtag, chunks) = match Packet::parse(&bytes) {
-                Ok(p) => (
-                    p.header.verification_tag,
-                    p.raw_chunks()
-                        .filter_map(|c| c.ok())
-                        .map(|c| c.chunk_type)
-                        .collect(),
-                ),
-                Err(_) => (0, Vec::new()),
-            };
+            let bytes = bytes.clone();
             trace.push(Sent {
                 at: self.now,
                 from,
                 to: dst,
                 vtag,
-                chunks,
-                bytes: bytes.clone(),
+                chunks: chunks.clone(),
+                bytes,
             });
+        }
+        if let Some(i) = self
+            .drop_next
+            .iter()
+            .position(|(s, k)| *s == from && chunks.contains(k))
+        {
+            self.drop_next.remove(i);
+            self.dropped += 1;
+            return;
         }
         let to = from.other();
         if !self.addrs[to.idx()].contains(&dst) {
@@ -362,6 +399,16 @@ impl Pair {
         self.next_id = id;
     }
 
+    /// Takes every packet `side` would send now, without putting it on the link.
+    pub fn take_packets(&mut self, side: Side) -> Vec<(crate::assoc::Transmit, Vec<u8>)> {
+        let mut out = Vec::new();
+        let now = self.now;
+        while let Some(t) = self.eps[side.idx()].poll_transmit(now, &mut self.buf) {
+            out.push((t, self.buf[..t.len].to_vec()));
+        }
+        out
+    }
+
     /// Next instant something happens: an arrival or a timer.
     pub fn next_wakeup(&self) -> Option<Instant> {
         let arrival = self.queue.peek().map(|Reverse(p)| p.at);
@@ -382,6 +429,13 @@ impl Pair {
         let Some(next) = self.next_wakeup() else {
             return false;
         };
+        // A timer that stays due after being handled would spin the runtime: catch it.
+        if next <= self.now && self.queue.peek().is_none_or(|Reverse(p)| p.at > self.now) {
+            self.spins += 1;
+            assert!(self.spins < 1000, "a timer stays due at {:?}", self.now);
+        } else {
+            self.spins = 0;
+        }
         self.now = self.now.max(next);
         while self.queue.peek().is_some_and(|Reverse(p)| p.at <= self.now) {
             let Some(Reverse(p)) = self.queue.pop() else {

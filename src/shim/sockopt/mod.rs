@@ -4,8 +4,8 @@
 //! to the app's own fd (SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE...), so timeouts
 //! are the kernel's.
 
+mod actions;
 mod ip;
-mod sctp_actions;
 mod sctp_flags;
 mod sol_sctp;
 mod sol_socket;
@@ -49,16 +49,18 @@ pub fn int_value(v: i32) -> Get {
 hook! {
     fn getsockopt(fd: i32, level: i32, name: i32, val: *mut libc::c_void, len: *mut libc::socklen_t) -> i32 {
         let Some(s) = sctp(fd) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
+        if level == crate::abi::SOL_SCTP {
+            if let Some(r) = actions::get(fd, &s, name, val.cast(), len) {
+                return r;
+            }
+        }
         let room = read_len(len)?;
         // Some options take input in the caller's buffer (an association id, an address).
         let input = copy_in(val.cast(), room)?;
         let got = match level {
             libc::SOL_SOCKET => sol_socket::get(&s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
-            crate::abi::SOL_SCTP => match sctp_actions::get(fd, &s, name, &input, val, len) {
-                Some(r) => r?,
-                None => sol_sctp::get(fd, &s, name, &input)?,
-            },
+            crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
             // Linux hands other levels to the IP layer, which knows none of them.
             _ => return Err(libc::ENOPROTOOPT),
         };
@@ -78,16 +80,15 @@ hook! {
     fn setsockopt(fd: i32, level: i32, name: i32, val: *const libc::c_void, len: libc::socklen_t) -> i32 {
         let Some(s) = sctp(fd) else { return check(unsafe { sys::setsockopt(fd, level, name, val, len) }) };
         let v = copy_in(val.cast(), len as usize)?;
+        if level == crate::abi::SOL_SCTP {
+            if let Some(r) = actions::set(fd, &s, name, &v) {
+                return r;
+            }
+        }
         let done = match level {
             libc::SOL_SOCKET => sol_socket::set(&s, name, &v)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::set(&s, level, name, &v)?,
-            crate::abi::SOL_SCTP => match sctp_actions::set(&s, name, &v) {
-                Some(r) => {
-                    r?;
-                    Set::Done
-                }
-                None => sol_sctp::set(fd, &s, name, &v)?,
-            },
+            crate::abi::SOL_SCTP => sol_sctp::set(fd, &s, name, &v)?,
             _ => return Err(libc::ENOPROTOOPT),
         };
         match done {

@@ -187,14 +187,26 @@ impl<'a> Param<'a> {
     }
 
     /// Parses a run of parameters (e.g. the variable part of an INIT). Unknown types are
-    /// kept as [`Param::Unknown`]; the association applies their action bits in order.
+    /// kept as [`Param::Unknown`]. Parsing ends after an unknown parameter whose action bits
+    /// say "stop processing ... and do not process any further parameters within this chunk"
+    /// (RFC 9260 3.2.1, 00 and 01): what follows it is neither parsed nor returned, so it cannot
+    /// make the chunk fail.
     pub fn parse_list(bytes: &'a [u8]) -> Result<Vec<Param<'a>>, ParseError> {
-        TlvIter::new(bytes)
-            .map(|tlv| tlv.and_then(Param::from_tlv))
-            .collect()
+        let mut list = Vec::new();
+        for tlv in TlvIter::new(bytes) {
+            let param = Param::from_tlv(tlv?)?;
+            let stop = param
+                .unrecognized_action()
+                .is_some_and(UnrecognizedAction::stops);
+            list.push(param);
+            if stop {
+                break;
+            }
+        }
+        Ok(list)
     }
 
-    pub(crate) fn from_tlv(tlv: RawTlv<'a>) -> Result<Param<'a>, ParseError> {
+    fn from_tlv(tlv: RawTlv<'a>) -> Result<Param<'a>, ParseError> {
         let v = tlv.value;
         Ok(match tlv.kind {
             kind::HEARTBEAT_INFO => heartbeat_info::parse(v),
@@ -438,6 +450,20 @@ pub(crate) mod tests {
             value: &[1],
         });
         assert_eq!(b, [0xBE, 0xEF, 0, 5, 1, 0, 0, 0]);
+    }
+
+    #[test]
+    fn list_stops_after_a_stop_action_param() {
+        // Unknown 0x4001 (01: stop and report), then a malformed TLV: not parsed.
+        let bytes = [0x40, 0x01, 0, 4, 0, 1, 0, 2];
+        let expected = Param::Unknown {
+            param_type: 0x4001,
+            value: &[],
+        };
+        assert_eq!(Param::parse_list(&bytes), Ok(vec![expected]));
+        // Unknown 0x8123 (10: skip): the next TLV is parsed, and fails.
+        let bytes = [0x81, 0x23, 0, 4, 0, 1, 0, 2];
+        assert_eq!(Param::parse_list(&bytes), Err(ParseError::BadLength));
     }
 
     #[test]
