@@ -317,13 +317,15 @@ impl Association {
     }
 
     /// PR-SCTP lifetimes (RFC 3758 3.1, RFC 7496) of queued and outstanding messages.
+    /// Outstanding (older) messages are reported before queued ones, so SEND_FAILED
+    /// notifications come in send order, as Linux gives them.
     pub(crate) fn on_pr_timers(&mut self, now: Instant) {
-        self.send_queue.expire(now, &mut self.event_buf);
         let abandoned = self.outstanding.abandon_expired(now, &mut self.event_buf);
         for (sid, mid) in abandoned {
             self.send_queue
                 .abandon_message(sid, mid, 0, &mut self.event_buf);
         }
+        self.send_queue.expire(now, &mut self.event_buf);
         self.note_cut_messages();
         if self.forward_tsn_due() {
             self.pending.forward_tsn = true;
