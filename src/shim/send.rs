@@ -92,6 +92,20 @@ fn one(buf: *const c_void, len: usize) -> [iovec; 1] {
     }]
 }
 
+/// SCTP_DISABLE_FRAGMENTS: a message larger than one DATA chunk is EMSGSIZE (checked only
+/// while some socket of the process has the option on).
+fn check_unfragmented(fd: i32, len: usize) -> HookResult<()> {
+    if !crate::stack::sockopt_ext::any_unfragmented() {
+        return Ok(());
+    }
+    let Some(s) = sctp(fd) else { return Ok(()) };
+    let sid = s.e.sid;
+    match handle::call(move |e| e.frag_limit(sid))? {
+        Some(max) if len > max => Err(libc::EMSGSIZE),
+        _ => Ok(()),
+    }
+}
+
 /// Linux's errno for a failed send on an SCTP socket: the app's AF_UNIX end says ENOTCONN
 /// where SCTP has no association to send on (a listener, an unconnected socket), and Linux
 /// says EPIPE there (`sctp_sendmsg`), raising SIGPIPE unless MSG_NOSIGNAL (`sctp_error`).
@@ -113,6 +127,7 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::write(fd, buf, len) });
         }
+        check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
             return sctp_send_errno(0, check(unsafe { sys::write(fd, buf, len) }));
         }
@@ -128,6 +143,7 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::send(fd, buf, len, flags) });
         }
+        check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
             return sctp_send_errno(flags, check(unsafe { sys::send(fd, buf, len, flags) }));
         }
@@ -148,6 +164,7 @@ hook! {
         if len == 0 {
             return Err(libc::EINVAL);
         }
+        check_unfragmented(fd, len)?;
         sctp_send_errno(0, send_message(fd, None, &user, len, 0).map(|n| n as isize))
     }
 }
@@ -160,6 +177,7 @@ hook! {
         if len == 0 {
             return Err(libc::EINVAL);
         }
+        check_unfragmented(fd, len)?;
         let mut h = None;
         if !addr.is_null() {
             let s = sctp(fd).ok_or(libc::EBADF)?;
@@ -202,6 +220,7 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     };
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
+    check_unfragmented(fd, len)?;
     if !s.one_to_one() && dest.is_none() && !p.has_flag(SCTP_SENDALL) {
         // Without an address the message goes to sinfo_assoc_id, which must be one of this
         // socket's associations (`sctp_sendmsg`: no association is EPIPE).

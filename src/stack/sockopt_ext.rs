@@ -42,3 +42,47 @@ impl Default for ExtOpts {
         }
     }
 }
+
+/// Sockets with SCTP_DISABLE_FRAGMENTS on: while there are none, the send hooks skip the
+/// message size check.
+static UNFRAGMENTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether any socket of the process has SCTP_DISABLE_FRAGMENTS on.
+pub fn any_unfragmented() -> bool {
+    UNFRAGMENTED.load(std::sync::atomic::Ordering::Relaxed) > 0
+}
+
+impl super::engine::Engine {
+    /// SCTP_DISABLE_FRAGMENTS on socket `sid`.
+    pub fn set_disable_fragments(
+        &mut self,
+        sid: super::registry::Sid,
+        on: bool,
+    ) -> Result<(), i32> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let o = &mut self.opts_mut(sid)?.ext;
+        match (o.disable_fragments, on) {
+            (false, true) => UNFRAGMENTED.fetch_add(1, Relaxed),
+            (true, false) => UNFRAGMENTED.fetch_sub(1, Relaxed),
+            _ => 0,
+        };
+        o.disable_fragments = on;
+        Ok(())
+    }
+
+    /// The largest message socket `sid` may send with SCTP_DISABLE_FRAGMENTS on (one DATA
+    /// chunk: the association's fragmentation point); None when fragmenting is allowed or no
+    /// association tells the point yet (RFC 6458 8.1.14; Linux `sctp_sendmsg`: EMSGSIZE).
+    pub fn frag_limit(&mut self, sid: super::registry::Sid) -> Option<usize> {
+        let s = self.socks.get(&sid)?;
+        if !s.opts.ext.disable_fragments {
+            return None;
+        }
+        let aid = match s.style {
+            super::sock::Style::OneToOne => s.assoc?,
+            super::sock::Style::OneToMany => s.peers.first()?.1,
+        };
+        let (_, a) = self.assoc_of(sid, aid)?;
+        Some(a.fragmentation_point())
+    }
+}

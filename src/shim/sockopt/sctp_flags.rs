@@ -112,7 +112,7 @@ fn get_disable_frag(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
 }
 fn set_disable_frag(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let on = int_of(v)? != 0;
-    set_ext(s, move |o| o.disable_fragments = on)
+    with_sock(s, move |e, sid| e.set_disable_fragments(sid, on))
 }
 fn get_interleave(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.frag_interleave)? as u32, i)
