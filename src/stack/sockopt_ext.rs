@@ -21,6 +21,9 @@ pub struct ExtOpts {
     pub max_burst: u32,
     /// SCTP_CONTEXT (socket default).
     pub context: u32,
+    /// SCTP_ASSOCINFO socket defaults: association max retransmissions, cookie life (ms).
+    pub asoc_max_rxt: u16,
+    pub cookie_life: u32,
     /// SCTP_AUTO_ASCONF, SCTP_REUSE_PORT.
     pub auto_asconf: bool,
     pub reuse_port: bool,
@@ -37,6 +40,8 @@ impl Default for ExtOpts {
             mapped_v4: true,
             max_burst: 4,
             context: 0,
+            asoc_max_rxt: 10,
+            cookie_life: 60_000,
             auto_asconf: false,
             reuse_port: false,
         }

@@ -6,6 +6,7 @@
 
 mod actions;
 mod ip;
+mod sctp_assoc;
 mod sctp_flags;
 mod sol_sctp;
 mod sol_socket;
@@ -17,7 +18,7 @@ use crate::stack::sys;
 pub use sol_sctp::Row;
 
 /// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
-const EXTRA_TABLES: &[&[Row]] = &[sctp_flags::TABLE];
+const EXTRA_TABLES: &[&[Row]] = &[sctp_flags::TABLE, sctp_assoc::TABLE];
 
 /// What a level did with a get.
 pub enum Get {
