@@ -97,6 +97,7 @@ impl SockOpts {
         c.outbound_streams = self.initmsg[0].max(1);
         c.max_inbound_streams = self.initmsg[1].max(1);
         c.max_init_retransmits = self.initmsg[2] as u32;
+        self.ext.apply(&mut c);
         c
     }
 

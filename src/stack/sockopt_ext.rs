@@ -24,9 +24,40 @@ pub struct ExtOpts {
     /// SCTP_ASSOCINFO socket defaults: association max retransmissions, cookie life (ms).
     pub asoc_max_rxt: u16,
     pub cookie_life: u32,
+    /// SCTP_PEER_ADDR_PARAMS / SCTP_DELAYED_SACK socket defaults set by the app (None: the
+    /// configured protocol default): heartbeat interval and SACK delay in ms.
+    pub hb_interval: Option<u32>,
+    pub hb_off: bool,
+    pub path_max_rxt: Option<u32>,
+    pub sack_delay: Option<u32>,
+    pub sack_freq: Option<u32>,
     /// SCTP_AUTO_ASCONF, SCTP_REUSE_PORT.
     pub auto_asconf: bool,
     pub reuse_port: bool,
+}
+
+impl ExtOpts {
+    /// These defaults applied to the protocol parameters of new associations.
+    pub fn apply(&self, c: &mut crate::assoc::AssocConfig) {
+        let ms = |v: u32| std::time::Duration::from_millis(u64::from(v));
+        if let Some(v) = self.hb_interval {
+            c.hb_interval = ms(v);
+        }
+        if self.hb_off {
+            c.hb_interval = std::time::Duration::ZERO;
+        }
+        if let Some(v) = self.path_max_rxt {
+            c.path_max_retrans = v;
+        }
+        if let Some(v) = self.sack_delay {
+            c.sack_delay = ms(v);
+        }
+        if let Some(v) = self.sack_freq {
+            c.sack_freq = v;
+        }
+        c.max_burst = self.max_burst;
+        c.disable_fragments = self.disable_fragments;
+    }
 }
 
 impl Default for ExtOpts {
@@ -42,6 +73,11 @@ impl Default for ExtOpts {
             context: 0,
             asoc_max_rxt: 10,
             cookie_life: 60_000,
+            hb_interval: None,
+            hb_off: false,
+            path_max_rxt: None,
+            sack_delay: None,
+            sack_freq: None,
             auto_asconf: false,
             reuse_port: false,
         }

@@ -8,6 +8,7 @@ mod actions;
 mod ip;
 mod sctp_assoc;
 mod sctp_flags;
+mod sctp_paddr;
 mod sol_sctp;
 mod sol_socket;
 
@@ -18,7 +19,7 @@ use crate::stack::sys;
 pub use sol_sctp::Row;
 
 /// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
-const EXTRA_TABLES: &[&[Row]] = &[sctp_flags::TABLE, sctp_assoc::TABLE];
+const EXTRA_TABLES: &[&[Row]] = &[sctp_flags::TABLE, sctp_assoc::TABLE, sctp_paddr::TABLE];
 
 /// What a level did with a get.
 pub enum Get {
