@@ -3,8 +3,12 @@
 //! `sctp_copy_sock` does. The option handlers are in `shim/sockopt/`.
 
 /// Linux's defaults: `sctp_init_sock`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtOpts {
+    /// SCTP_DEFAULT_SEND_PARAM: the socket's (for new associations) and per association.
+    pub send_default: crate::abi::sctp_sndrcvinfo,
+    pub assoc_send_default:
+        std::collections::HashMap<crate::assoc::AssocId, crate::abi::sctp_sndrcvinfo>,
     /// SCTP_AUTOCLOSE, seconds (0: off).
     pub autoclose: u32,
     /// SCTP_DISABLE_FRAGMENTS.
@@ -63,6 +67,8 @@ impl ExtOpts {
 impl Default for ExtOpts {
     fn default() -> Self {
         ExtOpts {
+            send_default: crate::abi::Pod::zeroed(),
+            assoc_send_default: std::collections::HashMap::new(),
             autoclose: 0,
             disable_fragments: false,
             frag_interleave: false,

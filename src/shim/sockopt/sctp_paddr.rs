@@ -77,7 +77,7 @@ fn target(
     }
     let a = aid.ok_or(libc::EINVAL)?;
     let (_, x) = e.assoc_of(sid, a).ok_or(libc::EINVAL)?;
-    if x.path_info(addr.ip()).is_none() {
+    if x.peer_port() != addr.port() || x.path_info(addr.ip()).is_none() {
         return Err(libc::EINVAL);
     }
     Ok((Some(a), Some(addr.ip())))
@@ -113,7 +113,7 @@ fn get_paddrparams(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     let (hb, maxrxt, mtu, sack, hb_off) = with_sock(s, move |e, sid| {
         let (aid, ip) = target(e, sid, id, addr)?;
         let base = e.cfg.assoc.clone();
-        let ext = e.opts(sid)?.ext;
+        let ext = e.opts(sid)?.ext.clone();
         match aid.and_then(|a| e.assoc_of(sid, a)) {
             Some((_, a)) => {
                 let c = a.config();
@@ -230,7 +230,7 @@ fn get_delayed_sack(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     let (delay, freq) = with_sock(s, move |e, sid| {
         let (aid, _) = target(e, sid, id, None)?;
         let base = e.cfg.assoc.clone();
-        let ext = e.opts(sid)?.ext;
+        let ext = e.opts(sid)?.ext.clone();
         Ok(match aid.and_then(|a| e.assoc_of(sid, a)) {
             Some((_, a)) => (ms(a.config().sack_delay), a.config().sack_freq),
             None => {
