@@ -54,11 +54,15 @@ fn bindx_add(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })?
 }
 
-/// The packed peer addresses of a connectx; each must be a unicast address (Linux
-/// `sctp_verify_addr` in `__sctp_connect`: EINVAL).
+/// The packed peer addresses of a connectx; each must be a unicast address with a port
+/// (Linux `sctp_verify_addr` in `__sctp_connect`: EINVAL).
 fn connectx_peers(v: &[u8], s: &Sctp) -> HookResult<Vec<std::net::SocketAddr>> {
     let peers = decode_addr_list(v, s.policy())?;
-    if peers.iter().any(|p| !is_valid_peer_ip(p.ip())) {
+    // Port 0 is no SCTP port (RFC 9260 3.1): no association can be set up to it.
+    if peers
+        .iter()
+        .any(|p| !is_valid_peer_ip(p.ip()) || p.port() == 0)
+    {
         return Err(libc::EINVAL);
     }
     Ok(peers)
