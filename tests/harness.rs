@@ -186,3 +186,15 @@ fn json_rejects_truncated_documents() {
     assert!(Json::parse("\"abc").is_err());
     assert!(Json::parse("{} x").is_err());
 }
+
+#[test]
+fn stdin_open_gives_no_eof_and_null_stdin_does() {
+    let ns = Netns::new("stdin");
+    // `read -t` returns >128 when it times out and 1 at EOF.
+    let script = "read -t 1 line; echo $?";
+    let open = ns.cmd("bash").args(["-c", script]).stdin_open().run();
+    let status: u32 = open.stdout.trim().parse().expect("status");
+    assert!(status > 128, "stdin_open reached EOF: {open}");
+    let null = ns.cmd("bash").args(["-c", script]).run();
+    assert_eq!(null.stdout.trim(), "1", "{null}");
+}

@@ -26,10 +26,11 @@ fn ncat_file(proto: Proto, family: Family) {
     let mut server = ns
         .cmd(&ncat)
         .args(proto_flag(proto))
-        // Not --recv-only: that shuts down the write side at once, which on SCTP is a graceful
-        // SHUTDOWN of the whole association (RFC 9260 9.2), so the sender would get EPIPE.
-        // --no-shutdown keeps stdin's EOF (it is /dev/null) from doing the same.
-        .args(["-l", "-v", "--no-shutdown", addr, "5501"])
+        // Not --recv-only: that shuts the write side down at once, which on SCTP is a graceful
+        // SHUTDOWN of the whole association (RFC 9260 9.2), so the sender would get EPIPE. And
+        // stdin must not reach EOF: in SCTP mode ncat then quits, as it has nothing to send.
+        .args(["-l", "-v", addr, "5501"])
+        .stdin_open()
         .stdout_file(&received)
         .preload(proto.preload())
         .spawn();
@@ -122,13 +123,11 @@ fn iperf3_tcp_reverse() {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3): when the ncat server's stdin is at EOF (with --no-shutdown) the association is torn down and the sender gets EPIPE"]
 fn ncat_file_sctp_ipv4() {
     ncat_file(Proto::Sctp, Family::V4);
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3): when the ncat server's stdin is at EOF (with --no-shutdown) the association is torn down and the sender gets EPIPE"]
 fn ncat_file_sctp_ipv6() {
     ncat_file(Proto::Sctp, Family::V6);
 }

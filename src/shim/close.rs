@@ -22,14 +22,13 @@ hook! {
         SCTP_FDS.set(fd, false);
         super::partial::forget(fd);
         let r = check(unsafe { sys::close(fd) });
-        if let Some(s) = s {
-            if !still_open(s.key) {
-                let sid = s.e.sid;
-                if s.e.listener {
-                    let _ = handle::post(move |e| e.app_gone(sid));
-                } else {
-                    let _ = handle::post(move |e| e.app_closed(sid));
-                }
+        if let Some(s) = s.filter(|s| !still_open(s.key)) {
+            registry::remove(s.key);
+            let sid = s.e.sid;
+            if s.e.listener {
+                let _ = handle::post(move |e| e.app_gone(sid));
+            } else {
+                let _ = handle::post(move |e| e.app_closed(sid));
             }
             // The SHUTDOWN (or ABORT) this close starts completes on loopback before close
             // returns, as in the kernel.
@@ -41,9 +40,9 @@ hook! {
 
 /// Does another fd of this process still refer to open file `key`?
 fn still_open(key: FileKey) -> bool {
-    (0..65536)
-        .filter(|&fd| SCTP_FDS.contains(fd))
-        .any(|fd| registry::file_key(fd) == Ok(key))
+    let mut open = false;
+    SCTP_FDS.for_each(|fd| open = open || registry::file_key(fd) == Ok(key));
+    open
 }
 
 hook! {

@@ -9,7 +9,7 @@ use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
-use crate::stack::{fdmap, handle, sys};
+use crate::stack::{fdmap, handle, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -87,9 +87,7 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     } else {
         None
     };
-    // The first attempt never blocks: with nothing queued, the engine first processes what
-    // is pending (loopback traffic already sent) and says whether waiting makes sense.
-    let mut rflags = (flags & !libc::MSG_TRUNC) | libc::MSG_DONTWAIT;
+    let mut rflags = flags & !libc::MSG_TRUNC;
     let mut settled = false;
     let result = loop {
         let mut hb = [0u8; RecvHeader::LEN];
@@ -109,24 +107,26 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
         msg.msg_iov = iov.as_mut_ptr();
         msg.msg_iovlen = iov.len();
-        let n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
+        let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
+        if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && rflags & libc::MSG_DONTWAIT == 0 {
+            if idle_one_to_many(fd) {
+                break Err(libc::ENOTCONN);
+            }
+            n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
+        } else if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
+            // Non-blocking: what the peer already sent on loopback must be readable now.
+            settled = true;
+            settle::settle()?;
+            continue;
+        }
         if n < 0 {
             let e = sys::errno();
-            // Nothing queued: what the peer already sent on loopback must be readable now.
-            if e == libc::EAGAIN && got == 0 && !settled {
-                settled = true;
-                if settle_for_read(fd)? {
-                    return Err(libc::ENOTCONN);
-                }
-                rflags = flags & !libc::MSG_TRUNC;
-                continue;
-            }
             // After a first piece, "nothing more yet" just ends this read.
             break if got > 0 { Ok(()) } else { Err(e) };
         }
         let n = n as usize;
         if n == 0 {
-            break if got == 0 { eof_result(fd) } else { Ok(()) };
+            break Ok(());
         }
         let Some(h) = RecvHeader::decode(magic, &hb[..n.min(RecvHeader::LEN)]) else {
             tracing::warn!(fd, n, "record without our header on an SCTP fd");
@@ -175,31 +175,24 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     })
 }
 
-/// Nothing is queued on `fd`: let the engine process pending traffic; true when the read can
-/// never be satisfied (Linux `sctp_recvmsg` on a one-to-many socket that neither listens nor
-/// has an association: ENOTCONN at once).
-fn settle_for_read(fd: i32) -> HookResult<bool> {
-    let h = handle::handle()?;
-    let sid = sctp(fd).map(|s| s.e.sid);
-    handle::call(move |e| {
-        e.settle(h);
-        sid.is_some_and(|sid| e.idle_one_to_many(sid))
-    })
-}
-
-/// End of file on the app's end: 0, except on a one-to-one socket whose association ended
-/// after the app's own shutdown(SHUT_WR) without SHUT_RD, where Linux's socket is CLOSED and
-/// `sctp_recvmsg` says ENOTCONN.
-fn eof_result(fd: i32) -> HookResult<()> {
-    let Some(s) = sctp(fd) else { return Ok(()) };
-    if !s.one_to_one() {
-        return Ok(());
+/// A blocking read would wait forever: a one-to-many socket with no association that does not
+/// listen (Linux `sctp_recvmsg` gives ENOTCONN at once). Asked only when nothing is queued.
+fn idle_one_to_many(fd: i32) -> bool {
+    let Some(s) = sctp(fd).filter(|s| !s.one_to_one()) else {
+        return false;
+    };
+    if super::fd::nonblocking(fd) {
+        return false;
     }
     let sid = s.e.sid;
-    match handle::call(move |e| e.closed_after_shut_wr(sid))? {
-        true => Err(libc::ENOTCONN),
-        false => Ok(()),
-    }
+    handle::call(move |e| {
+        // Records the app sent may still wait in the engine's end (implicit setup).
+        e.read_app(sid);
+        e.socks
+            .get(&sid)
+            .is_some_and(|x| x.peers.is_empty() && !x.listening)
+    })
+    .unwrap_or(false)
 }
 
 /// No rest of the current record is pending for `fd`.

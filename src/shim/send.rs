@@ -33,8 +33,23 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_iov = iov.as_mut_ptr();
     msg.msg_iovlen = iov.len();
-    let n = check(unsafe { sys::sendmsg(fd, &msg, flags) })? as usize;
+    let n = sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) }))? as usize;
     Ok(n.saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+}
+
+/// Linux's errno for a failed send on an SCTP socket: a TCP-style listener refuses with EPIPE
+/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN.
+fn sctp_errno<T>(fd: i32, flags: i32, r: HookResult<T>) -> HookResult<T> {
+    match r {
+        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => {
+            if flags & libc::MSG_NOSIGNAL == 0 {
+                // SAFETY: raising a signal in our own process, as the kernel would.
+                unsafe { libc::raise(libc::SIGPIPE) };
+            }
+            Err(libc::EPIPE)
+        }
+        r => r,
+    }
 }
 
 /// Wait until `fd` can take a record (finishing a message already partly sent).
@@ -106,22 +121,6 @@ fn check_unfragmented(fd: i32, len: usize) -> HookResult<()> {
     }
 }
 
-/// Linux's errno for a failed send on an SCTP socket: the app's AF_UNIX end says ENOTCONN
-/// where SCTP has no association to send on (a listener, an unconnected socket), and Linux
-/// says EPIPE there (`sctp_sendmsg`), raising SIGPIPE unless MSG_NOSIGNAL (`sctp_error`).
-fn sctp_send_errno(flags: i32, r: HookResult<isize>) -> HookResult<isize> {
-    match r {
-        Err(libc::ENOTCONN) => {
-            if flags & libc::MSG_NOSIGNAL == 0 {
-                // SAFETY: raise() on our own thread, as the kernel would signal it.
-                unsafe { libc::raise(libc::SIGPIPE) };
-            }
-            Err(libc::EPIPE)
-        }
-        r => r,
-    }
-}
-
 hook! {
     fn write(fd: i32, buf: *const c_void, len: usize) -> isize {
         if !fdmap::is_sctp(fd) {
@@ -129,12 +128,12 @@ hook! {
         }
         check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
-            return sctp_send_errno(0, check(unsafe { sys::write(fd, buf, len) }));
+            return sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        sctp_send_errno(0, send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize))
+        sctp_errno(fd, 0, send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize))
     }
 }
 
@@ -145,12 +144,12 @@ hook! {
         }
         check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
-            return sctp_send_errno(flags, check(unsafe { sys::send(fd, buf, len, flags) }));
+            return sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        sctp_send_errno(flags, send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize))
+        sctp_errno(fd, flags, send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize))
     }
 }
 
@@ -165,7 +164,7 @@ hook! {
             return Err(libc::EINVAL);
         }
         check_unfragmented(fd, len)?;
-        sctp_send_errno(0, send_message(fd, None, &user, len, 0).map(|n| n as isize))
+        sctp_errno(fd, 0, send_message(fd, None, &user, len, 0).map(|n| n as isize))
     }
 }
 
@@ -184,7 +183,7 @@ hook! {
             let dest = verify_peer_addr(&copy_in(addr.cast(), alen as usize)?, s.policy())?;
             h = Some(SendHeader { dest: Some(dest), ..SendHeader::default() });
         }
-        sctp_send_errno(flags, send_message(fd, h, &one(buf, len), len, flags).map(|n| n as isize))
+        sctp_errno(fd, flags, send_message(fd, h, &one(buf, len), len, flags).map(|n| n as isize))
     }
 }
 
@@ -193,7 +192,7 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::sendmsg(fd, msg, flags) });
         }
-        sctp_send_errno(flags, sendmsg_sctp(fd, msg, flags))
+        sctp_errno(fd, flags, sendmsg_sctp(fd, msg, flags))
     }
 }
 
@@ -221,6 +220,7 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
     check_unfragmented(fd, len)?;
+    // One-to-many with neither a destination nor an association: nowhere to send (Linux EPIPE).
     if !s.one_to_one() && dest.is_none() && !p.has_flag(SCTP_SENDALL) {
         // Without an address the message goes to sinfo_assoc_id, which must be one of this
         // socket's associations (`sctp_sendmsg`: no association is EPIPE).
@@ -264,6 +264,11 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         // A one-to-many send with an address may set an association up: on Linux loopback
         // the handshake (and this message) are through before the next call.
         settle::settle()?;
+    } else if h.flags & (send_flags::ABORT | send_flags::EOF) != 0 {
+        // Ending an association is synchronous on Linux (SCTP_STATUS right after fails):
+        // have the engine take the record now.
+        let sid = s.e.sid;
+        handle::call(move |e| e.read_app(sid))?;
     }
     Ok(n as isize)
 }

@@ -62,6 +62,7 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
             family: domain,
             listener: false,
             recv: 0,
+            error: 0,
         },
     );
     let style = if base == libc::SOCK_STREAM {

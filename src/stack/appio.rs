@@ -349,7 +349,13 @@ impl Engine {
             return;
         }
         if s.close_after_out {
+            // The association is gone and the app can no longer be observed (its fd has no
+            // peer): free the socket's resources; its registry entry stays for identity calls.
+            // A socket still waiting in the listener's queue is freed after accept() (which
+            // needs its peer address).
+            s.app_gone = s.key != (0, 0);
             self.close_end(sid);
+            self.maybe_free(sid);
         } else if s.eof_after_out {
             s.eof_after_out = false;
             s.app_shut.end_wr = true;

@@ -29,16 +29,24 @@ impl Engine {
         let style = s.style;
         let ep = self.ensure_bound(sid)?;
         let e = self.eps.get_mut(&ep).ok_or(libc::EBADF)?;
-        // Linux admits backlog + 1 established but unaccepted associations on a one-to-one
-        // socket; a one-to-many socket has no accept queue, so no limit (`sctp_listen_start`
-        // sets sk_max_ack_backlog, which only TCP-style sockets check).
-        let limit = match style {
-            Style::OneToOne => backlog.max(0) as u32,
-            Style::OneToMany => u32::MAX,
+        let on = match style {
+            // Linux admits backlog + 1 established but unaccepted associations.
+            Style::OneToOne => {
+                e.endpoint.set_listening(Some(backlog.max(0) as u32));
+                true
+            }
+            // UDP style: no accept queue; a zero backlog stops listening (sctp_listen_start).
+            Style::OneToMany if backlog == 0 => {
+                e.endpoint.stop_listening();
+                false
+            }
+            Style::OneToMany => {
+                e.endpoint.set_listening(None);
+                true
+            }
         };
-        e.endpoint.set_listening(Some(limit));
         if let Some(s) = self.socks.get_mut(&sid) {
-            s.listening = true;
+            s.listening = on;
         }
         if style == Style::OneToOne {
             self.close_end(sid);
@@ -120,20 +128,22 @@ impl Engine {
     pub fn accepted(&mut self, sid: Sid, key: FileKey) -> Result<SocketAddr, i32> {
         let s = self.socks.get_mut(&sid).ok_or(libc::ECONNABORTED)?;
         s.key = key;
-        let kept = s.peer;
-        let (ep, aid) = (
-            s.ep.ok_or(libc::ECONNABORTED)?,
-            s.assoc.ok_or(libc::ECONNABORTED)?,
-        );
-        // The association may already be closed (the peer shut down before accept): Linux
-        // still hands it out, with its data.
-        if let Some(e) = self.eps.get_mut(&ep) {
+        let (ep, aid, peer) = (s.ep.ok_or(libc::ECONNABORTED)?, s.assoc, s.peer);
+        let e = self.eps.get_mut(&ep).ok_or(libc::ECONNABORTED)?;
+        // The association may be gone already (the peer closed before accept): its data and
+        // EOF are still there to read, as on Linux.
+        if let Some(aid) = aid {
             e.endpoint.accepted(aid);
-            self.mark(ep);
         }
-        events::peer_of(&mut self.eps, ep, aid)
-            .or(kept)
-            .ok_or(libc::ECONNABORTED)
+        self.mark(ep);
+        let peer = peer.ok_or(libc::ECONNABORTED)?;
+        if closed_before_accept(self, sid) {
+            if let Some(s) = self.socks.get_mut(&sid) {
+                s.app_gone = true;
+            }
+            self.maybe_free(sid);
+        }
+        Ok(peer)
     }
 
     /// getsockname(): the bound addresses (for a wildcard bind with an association, the
@@ -187,11 +197,11 @@ impl Engine {
         }
     }
 
-    /// SO_ERROR: the pending error, cleared.
-    pub fn take_error(&mut self, sid: Sid) -> i32 {
+    /// SO_ERROR: the pending error, cleared (None: the socket is freed).
+    pub fn take_error(&mut self, sid: Sid) -> Option<i32> {
         self.socks
             .get_mut(&sid)
-            .map_or(0, |s| std::mem::take(&mut s.error))
+            .map(|s| std::mem::take(&mut s.error))
     }
 
     pub fn opts(&self, sid: Sid) -> Result<&SockOpts, i32> {
@@ -238,4 +248,11 @@ impl Engine {
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         Ok((aid, a.status()))
     }
+}
+
+/// The engine already closed socket `sid`'s end (its association failed before accept).
+fn closed_before_accept(e: &Engine, sid: Sid) -> bool {
+    e.socks
+        .get(&sid)
+        .is_some_and(|s| s.end.is_none() && s.close_after_out)
 }

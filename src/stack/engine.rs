@@ -224,7 +224,8 @@ impl Engine {
                 Err(libc::EAGAIN) => return,
                 Err(e) => {
                     tracing::debug!(errno = e, "udp recv");
-                    return;
+                    self.icmp_errors(i);
+                    continue;
                 }
             };
             let data = &self.rx[..r.len];
@@ -261,6 +262,40 @@ impl Engine {
         }
     }
 
+    /// Drain the ICMP errors queued on UDP socket `i`. RFC 6951 5.5: a port unreachable for
+    /// a peer we are setting up an association with ends the setup (ECONNREFUSED), as the
+    /// ABORT a kernel peer without a listener would send.
+    fn icmp_errors(&mut self, i: usize) {
+        loop {
+            let Some(Some(slot)) = self.udps.get(i) else {
+                return;
+            };
+            let ep_id = slot.ep;
+            match slot.udp.icmp_error() {
+                Ok(Some(dest)) => {
+                    let Some(e) = ep_id.and_then(|ep| self.eps.get_mut(&ep)) else {
+                        continue;
+                    };
+                    let Some(aid) = e.endpoint.find_assoc_by_peer(dest.ip(), dest.port()) else {
+                        continue;
+                    };
+                    if let Some(a) = e.endpoint.assoc_mut(aid) {
+                        use crate::assoc::AssocState as S;
+                        if matches!(a.state(), S::CookieWait | S::CookieEchoed) {
+                            tracing::debug!(%dest, aid, "port unreachable during setup");
+                            a.abort(Instant::now(), &[]);
+                        }
+                    }
+                    if let Some(ep) = ep_id {
+                        self.mark(ep);
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => return,
+            }
+        }
+    }
+
     /// A fresh association id (ids are process-wide, as Linux's are system-wide).
     pub fn new_assoc_id(&mut self) -> AssocId {
         let id = self.next_assoc;
@@ -271,13 +306,7 @@ impl Engine {
     /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
     pub(super) fn flush(&mut self) {
         while let Some(ep) = self.dirty.pop() {
-            // Packets first: an event may free the endpoint and its UDP socket (the last
-            // SHUTDOWN COMPLETE must still go out).
-            self.transmit(ep);
-            while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event())
-            {
-                self.on_event(ep, aid, ev);
-            }
+            self.events_of(ep);
             // Acknowledgements may have made room for a message that did not fit.
             let waiting = self
                 .eps
@@ -288,7 +317,22 @@ impl Engine {
                 self.on_writable(sid);
             }
             self.transmit(ep);
+            // Sending reports what follows the last packets (Event::Closed): look again.
+            if self.events_of(ep) {
+                self.mark(ep);
+            }
+            self.drop_if_unused(ep);
         }
+    }
+
+    /// Handle every pending event of endpoint `ep`; whether there was any.
+    fn events_of(&mut self, ep: EpId) -> bool {
+        let mut any = false;
+        while let Some((aid, ev)) = self.eps.get_mut(&ep).and_then(|e| e.endpoint.poll_event()) {
+            any = true;
+            self.on_event(ep, aid, ev);
+        }
+        any
     }
 
     fn transmit(&mut self, ep_id: EpId) {

@@ -159,12 +159,21 @@ impl Engine {
     }
 
     /// One reference to `ep` is gone; the last one closes its UDP sockets and frees the port.
+    /// The endpoint goes once this wake-up's packets are out (its last ABORT or SHUTDOWN
+    /// COMPLETE), in [`Self::drop_if_unused`].
     pub fn release_ep(&mut self, ep: EpId) {
         let Some(e) = self.eps.get_mut(&ep) else {
             return;
         };
         e.refs = e.refs.saturating_sub(1);
-        if e.refs > 0 {
+        if e.refs == 0 {
+            self.mark(ep);
+        }
+    }
+
+    /// Close an endpoint no socket uses any more: its UDP sockets and its port.
+    pub fn drop_if_unused(&mut self, ep: EpId) {
+        if self.eps.get(&ep).is_none_or(|e| e.refs > 0) {
             return;
         }
         if let Some(e) = self.eps.remove(&ep) {

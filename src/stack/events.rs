@@ -104,13 +104,8 @@ impl Engine {
             }
             Event::Writable => self.on_writable(sid),
             Event::PeerShutdown => self.peer_eof(sid),
-            // Terminal events: the association is CLOSED (Event::Closed may follow; by then
-            // the id is unknown and only removed from the endpoint).
-            Event::ShutdownComplete => self.closed(ep, sid, aid),
-            Event::Lost { .. } | Event::CantStart { .. } => {
-                self.failed(sid, aid, &ev);
-                self.closed(ep, sid, aid);
-            }
+            Event::Lost { .. } | Event::CantStart { .. } => self.failed(sid, aid, &ev),
+            // CLOSED for good, after the last packets (ABORT, SHUTDOWN COMPLETE) went out.
             Event::Closed => self.closed(ep, sid, aid),
             // Notifications are delivered once subscriptions exist (SCTP_EVENTS).
             _ => {}
@@ -139,21 +134,16 @@ impl Engine {
                 AddrPolicy::INET
             },
         };
-        // Messages received before the event come first (COMM_UP precedes any data).
-        let up = matches!(ev, Event::Connected { .. } | Event::Restarted { .. });
-        if !up {
-            self.drain_assoc(sid, aid);
-        }
         let mut h = RecvHeader::new(Kind::Notification);
         h.assoc_id = aid;
         h.peer = peer;
         let mut bytes = Vec::new();
         if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
-            self.deliver(sid, h, std::mem::take(&mut bytes));
+            self.deliver(sid, h, bytes);
         }
-        // Linux follows COMM_UP with AUTHENTICATION NO_AUTH when the peer lacks AUTH (we never
-        // negotiate it).
-        if up
+        // Linux follows COMM_UP with SCTP_AUTH_NO_AUTH when AUTH (RFC 4895) is not in use.
+        let mut bytes = Vec::new();
+        if matches!(ev, Event::Connected { .. })
             && notify::encode_authkey_event(
                 &ctx,
                 0,
@@ -250,6 +240,7 @@ impl Engine {
             return;
         }
         s.eof_after_out = true;
+        s.peer_shutdown = true;
         // SCTP has no half-close (RFC 9260 9.2): after the peer's SHUTDOWN the app's sends fail
         // with EPIPE, as Linux's do. What it wrote before is still read and offered.
         self.read_app(sid);
@@ -268,24 +259,23 @@ impl Engine {
         if s.style != Style::OneToOne {
             return;
         }
-        let err = match (ev, s.connecting.take()) {
-            (Event::CantStart { .. }, Some((slot, started))) => {
-                let e = setup_errno(started, rto);
-                // A blocking connect() still waits (holds the slot): it reports the error and
-                // the socket stays usable for another connect, as in Linux.
-                let waiting = std::sync::Arc::strong_count(&slot) > 1;
-                slot.put(Err(e));
-                if waiting {
-                    s.assoc = None;
-                    return;
+        if let Event::CantStart { .. } = ev {
+            // Setup failed: connect() (or SO_ERROR) reports it; the socket stays usable for
+            // another connect(), as a Linux TCP-style socket in CLOSED is.
+            let e = match s.connecting.take() {
+                Some((slot, started)) => {
+                    let e = setup_errno(started, rto);
+                    slot.put(Err(e));
+                    e
                 }
-                e
-            }
-            (Event::CantStart { .. }, None) => libc::ECONNREFUSED,
-            _ => libc::ECONNRESET,
-        };
+                None => libc::ECONNREFUSED,
+            };
+            s.error = e;
+            s.reconnectable = Some(aid);
+            return;
+        }
+        let err = libc::ECONNRESET;
         s.error = err;
-        let _ = aid;
         // The app reads what was delivered, then -1/errno once, then EOF (HUP).
         let mut h = RecvHeader::new(Kind::Error);
         h.context = err as u32;
@@ -301,10 +291,9 @@ impl Engine {
     pub fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
         // A one-to-one socket whose own association ended (not a failed connect attempt it
         // has already forgotten) refuses sends and reads EOF.
-        let own = self
-            .socks
-            .get(&sid)
-            .is_some_and(|s| s.style == Style::OneToOne && s.assoc == Some(aid));
+        let own = self.socks.get(&sid).is_some_and(|s| {
+            s.style == Style::OneToOne && s.assoc == Some(aid) && s.reconnectable != Some(aid)
+        });
         if own {
             self.refuse_app_sends(sid);
         }
@@ -332,7 +321,20 @@ impl Engine {
             if s.blocked.as_ref().is_some_and(|(a, _)| *a == aid) {
                 s.blocked = None;
             }
-            if own {
+            if s.reconnectable.take() == Some(aid) {
+                s.assoc = None;
+            } else if s.style == Style::OneToOne
+                && s.app_eof
+                && !s.peer_shutdown
+                && !s.close_after_out
+            {
+                // The app shut down itself (SHUT_WR): once it has read the rest, recv says
+                // ENOTCONN as Linux's does (the association is gone).
+                let mut h = RecvHeader::new(Kind::Error);
+                h.context = libc::ENOTCONN as u32;
+                s.close_after_out = true;
+                self.deliver(sid, h, Vec::new());
+            } else if s.style == Style::OneToOne {
                 // Shutdown complete or aborted: EOF for the app after what it has not read.
                 s.eof_after_out = true;
             }
@@ -356,8 +358,21 @@ impl Engine {
         let Some(s) = self.socks.remove(&sid) else {
             return;
         };
-        if s.key != (0, 0) {
-            registry::remove(s.key);
+        if s.listening {
+            if let Some(e) = s.ep.and_then(|ep| self.eps.get_mut(&ep)) {
+                e.endpoint.stop_listening();
+            }
+        }
+        if s.error != 0 {
+            if let Some(e) = registry::get(s.key) {
+                registry::insert(
+                    s.key,
+                    registry::Entry {
+                        error: s.error,
+                        ..e
+                    },
+                );
+            }
         }
         if let Some(end) = s.end {
             fds::close(end);

@@ -23,6 +23,8 @@ pub struct Entry {
     pub listener: bool,
     /// Which receive cmsgs recvmsg builds: [`RECV_SNDRCV`], [`RECV_RCVINFO`], [`RECV_NXTINFO`].
     pub recv: u8,
+    /// SO_ERROR left by a socket the engine has freed (its association failed).
+    pub error: i32,
 }
 
 /// SCTP_SNDRCV (`sctp_data_io_event` subscribed).

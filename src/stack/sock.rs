@@ -133,6 +133,12 @@ pub struct Sock {
     pub hup: bool,
     /// Every reference to the app's file is gone and its records are read.
     pub app_gone: bool,
+    /// The association whose setup failed: once CLOSED, the socket may connect again.
+    pub reconnectable: Option<AssocId>,
+    /// The peer's primary address, kept for accept() after the association is gone.
+    pub peer: Option<std::net::SocketAddr>,
+    /// The peer sent SHUTDOWN (EOF for the app, not ENOTCONN).
+    pub peer_shutdown: bool,
     /// Records for the app that did not fit yet, oldest first.
     pub out: VecDeque<OutRec>,
     /// After `out` drains: shutdown(SHUT_WR) the end (peer SHUTDOWN), or close it (ABORT).
@@ -150,9 +156,6 @@ pub struct Sock {
     pub readable: Vec<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
-    /// One-to-one: the association's primary peer address, kept after it closes (accept of an
-    /// association the peer already shut down still reports it).
-    pub peer: Option<SocketAddr>,
     /// Records handed to the app and not read yet ([`super::rwnd`]).
     pub app_queue: super::rwnd::AppQueue,
     /// What the app shut down on its fd ([`super::shut`]).
@@ -183,6 +186,9 @@ impl Sock {
             app_eof: false,
             hup: false,
             app_gone: false,
+            peer_shutdown: false,
+            reconnectable: None,
+            peer: None,
             out: VecDeque::new(),
             eof_after_out: false,
             close_after_out: false,
@@ -193,7 +199,6 @@ impl Sock {
             readable: Vec::new(),
             peers: Vec::new(),
             opts,
-            peer: None,
             app_queue: Default::default(),
             app_shut: Default::default(),
         }

@@ -128,7 +128,10 @@ impl Udp {
         let f = fd.as_raw_fd();
         if fam == libc::AF_INET {
             setopt(f, libc::IPPROTO_IP, libc::IP_PKTINFO, 1)?;
+            setopt(f, libc::IPPROTO_IP, libc::IP_RECVERR, 1)?;
         } else {
+            setopt(f, libc::IPPROTO_IPV6, libc::IPV6_RECVERR, 1)?;
+            let _ = setopt(f, libc::IPPROTO_IP, libc::IP_RECVERR, 1);
             setopt(f, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0)?;
             setopt(f, libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO, 1)?;
             // IPv4 packets on a dual-stack socket (best effort).
@@ -214,6 +217,65 @@ impl Udp {
             len: n as usize,
             from,
             to,
+        })
+    }
+
+    /// Take one queued ICMP error (IP_RECVERR); Ok(Some(dest)) when it says the port of
+    /// `dest` is unreachable (no UDP socket there: no SCTP endpoint in mirror mode).
+    pub fn icmp_error(&self) -> Result<Option<SocketAddr>, i32> {
+        let mut name: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        let mut cbuf = [0u64; 32];
+        let mut data = [0u8; 64];
+        let mut iov = libc::iovec {
+            iov_base: data.as_mut_ptr().cast(),
+            iov_len: data.len(),
+        };
+        // SAFETY: msghdr fields point at live buffers of the given sizes.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_name = (&mut name as *mut libc::sockaddr_storage).cast();
+        msg.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&cbuf);
+        let flags = libc::MSG_ERRQUEUE | libc::MSG_DONTWAIT;
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_recvmsg,
+                self.fd.as_raw_fd(),
+                &mut msg as *mut _,
+                flags,
+            )
+        };
+        if n < 0 {
+            return Err(os_err());
+        }
+        let mut port_unreachable = false;
+        // SAFETY: walking the control buffer the kernel filled.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            while !c.is_null() {
+                let h = &*c;
+                let v4 = h.cmsg_level == libc::IPPROTO_IP && h.cmsg_type == libc::IP_RECVERR;
+                let v6 = h.cmsg_level == libc::IPPROTO_IPV6 && h.cmsg_type == libc::IPV6_RECVERR;
+                if v4 || v6 {
+                    let e = std::ptr::read_unaligned(
+                        libc::CMSG_DATA(c) as *const libc::sock_extended_err
+                    );
+                    port_unreachable |= (e.ee_origin == libc::SO_EE_ORIGIN_ICMP
+                        && e.ee_type == 3
+                        && e.ee_code == 3)
+                        || (e.ee_origin == libc::SO_EE_ORIGIN_ICMP6
+                            && e.ee_type == 1
+                            && e.ee_code == 4);
+                }
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+        }
+        Ok(if port_unreachable {
+            from_raw(&name)
+        } else {
+            None
         })
     }
 

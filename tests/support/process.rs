@@ -9,6 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+/// What a program reads on stdin.
+enum Input {
+    Null,
+    File(PathBuf),
+    OpenPipe,
+}
+
 /// A command to run, optionally inside a network namespace and with the shim preloaded.
 pub struct Cmd {
     netns: Option<String>,
@@ -16,7 +23,7 @@ pub struct Cmd {
     args: Vec<OsString>,
     envs: Vec<(OsString, OsString)>,
     preload: bool,
-    stdin: Option<PathBuf>,
+    stdin: Input,
     stdout: Option<PathBuf>,
     dir: Option<PathBuf>,
     timeout: Duration,
@@ -30,7 +37,7 @@ impl Cmd {
             args: Vec::new(),
             envs: Vec::new(),
             preload: false,
-            stdin: None,
+            stdin: Input::Null,
             stdout: None,
             dir: None,
             timeout: DEFAULT_TIMEOUT,
@@ -71,7 +78,14 @@ impl Cmd {
 
     /// Feed the program this file on stdin (default: /dev/null).
     pub fn stdin_file(mut self, path: &Path) -> Cmd {
-        self.stdin = Some(path.to_owned());
+        self.stdin = Input::File(path.to_owned());
+        self
+    }
+
+    /// Give the program a stdin pipe that stays open, without data, until the program ends (for
+    /// servers that quit at stdin's EOF, such as ncat in SCTP listen mode).
+    pub fn stdin_open(mut self) -> Cmd {
+        self.stdin = Input::OpenPipe;
         self
     }
 
@@ -136,10 +150,12 @@ impl Cmd {
             command.current_dir(dir);
         }
         let stdin = match &self.stdin {
-            Some(p) => {
+            Input::File(p) => {
                 Stdio::from(File::open(p).unwrap_or_else(|e| panic!("open {}: {e}", p.display())))
             }
-            None => Stdio::null(),
+            // The write end stays in Child::stdin, open until the Running is dropped.
+            Input::OpenPipe => Stdio::piped(),
+            Input::Null => Stdio::null(),
         };
         let create =
             |p: &Path| File::create(p).unwrap_or_else(|e| panic!("create {}: {e}", p.display()));

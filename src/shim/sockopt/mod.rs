@@ -63,7 +63,7 @@ hook! {
             libc::SOL_SOCKET => sol_socket::get(&s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
             crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
-            // Linux hands other levels to the IP layer, which knows none of them.
+            // Other levels reach Linux's IP layer, which knows none of them.
             _ => return Err(libc::ENOPROTOOPT),
         };
         match got {

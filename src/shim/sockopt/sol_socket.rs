@@ -5,6 +5,7 @@
 use super::{int_of, int_value, with_sock, Get, Set};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
+use crate::stack::registry::{self, Entry};
 
 /// Linux's minimum socket buffers (SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on 64-bit).
 const MIN_SNDBUF: u32 = 4608;
@@ -22,7 +23,13 @@ pub fn get(s: &Sctp, name: i32) -> HookResult<Get> {
                 })?;
             int_value(l as i32)
         }
-        libc::SO_ERROR => int_value(with_sock(s, |e, sid| Ok(e.take_error(sid)))?),
+        libc::SO_ERROR => match with_sock(s, |e, sid| Ok(e.take_error(sid)))? {
+            Some(err) => int_value(err),
+            None => {
+                registry::insert(s.key, Entry { error: 0, ..s.e });
+                int_value(s.e.error)
+            }
+        },
         libc::SO_SNDBUF => int_value(with_sock(s, |e, sid| Ok(e.opts(sid)?.sndbuf))? as i32),
         libc::SO_RCVBUF => int_value(with_sock(s, |e, sid| Ok(e.opts(sid)?.rcvbuf))? as i32),
         libc::SO_LINGER => {
