@@ -108,16 +108,15 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         msg.msg_iov = iov.as_mut_ptr();
         msg.msg_iovlen = iov.len();
         let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
-        if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && rflags & libc::MSG_DONTWAIT == 0 {
-            if idle_one_to_many(fd) {
+        if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
+            settled = true;
+            if rflags & libc::MSG_DONTWAIT == 0 && idle_one_to_many(fd) {
                 break Err(libc::ENOTCONN);
             }
-            n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
-        } else if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
-            // Non-blocking: what the peer already sent on loopback must be readable now.
-            settled = true;
+            // What the peer already sent on loopback must be readable now (Linux delivers it
+            // before its sendmsg returns); then wait as the caller asked.
             settle::settle()?;
-            continue;
+            n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         }
         if n < 0 {
             let e = sys::errno();
