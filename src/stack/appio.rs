@@ -129,6 +129,7 @@ impl Engine {
             return;
         };
         let now = Instant::now();
+        self.touch(sid, aid);
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
@@ -277,6 +278,9 @@ impl Engine {
 
     /// Queue a record for the app and write what fits.
     pub fn deliver(&mut self, sid: Sid, hdr: RecvHeader, data: Vec<u8>) {
+        if hdr.kind == Kind::Data {
+            self.touch(sid, hdr.assoc_id);
+        }
         if let Some(s) = self.socks.get_mut(&sid) {
             if s.end.is_none() {
                 return;

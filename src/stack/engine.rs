@@ -188,6 +188,7 @@ impl Engine {
                 let _ = rustix::io::read(&self.timer, &mut b);
                 self.timer_armed = None;
                 let now = Instant::now();
+                self.run_autoclose(now);
                 let due: Vec<EpId> = self
                     .eps
                     .iter()
@@ -376,10 +377,12 @@ impl Engine {
 
     pub(super) fn arm_timer(&mut self) {
         use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags, Timespec};
+        let autoclose = self.next_autoclose();
         let next = self
             .eps
             .values()
             .filter_map(|e| e.endpoint.poll_timeout())
+            .chain(autoclose)
             .min();
         if next == self.timer_armed {
             return;

@@ -10,6 +10,7 @@
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
 pub mod appio;
+pub mod autoclose;
 pub mod config;
 pub mod control;
 pub mod engine;

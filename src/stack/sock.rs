@@ -156,6 +156,8 @@ pub struct Sock {
     pub readable: Vec<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
+    /// SCTP_AUTOCLOSE bookkeeping ([`super::autoclose`]).
+    pub activity: super::autoclose::Activity,
     /// Records handed to the app and not read yet ([`super::rwnd`]).
     pub app_queue: super::rwnd::AppQueue,
     /// What the app shut down on its fd ([`super::shut`]).
@@ -199,6 +201,7 @@ impl Sock {
             readable: Vec::new(),
             peers: Vec::new(),
             opts,
+            activity: Default::default(),
             app_queue: Default::default(),
             app_shut: Default::default(),
         }
