@@ -266,9 +266,13 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         settle::settle()?;
     } else if h.flags & (send_flags::ABORT | send_flags::EOF) != 0 {
         // Ending an association is synchronous on Linux (SCTP_STATUS right after fails):
-        // have the engine take the record now.
+        // have the engine take the record now and run the exchange on loopback.
         let sid = s.e.sid;
-        handle::call(move |e| e.read_app(sid))?;
+        let h = handle::handle()?;
+        handle::call(move |e| {
+            e.read_app(sid);
+            e.settle(h);
+        })?;
     }
     Ok(n as isize)
 }
