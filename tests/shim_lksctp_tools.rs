@@ -35,7 +35,6 @@ fn sizes(text: &str, prefix: &str, suffix: &str) -> Vec<u64> {
 }
 
 #[test]
-#[ignore = "needs the shim (issue #3): under load a message sent just before close() is sometimes never delivered"]
 fn sctp_test_cases_sctp() {
     let sctp_test = require("sctp_test");
     let ns = Netns::new("sctp-test");
