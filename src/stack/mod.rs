@@ -11,6 +11,7 @@
 
 pub mod appio;
 pub mod autoclose;
+pub mod bindx;
 pub mod config;
 pub mod control;
 pub mod engine;

@@ -41,14 +41,14 @@ pub fn get(
     })
 }
 
-/// sctp_bindx(ADD) on a socket not bound yet binds it to all the addresses (one port).
+/// sctp_bindx(ADD): a socket not bound yet is bound to all the addresses (one port); a bound
+/// one gets them added to its endpoint (`Engine::bind_add`).
 fn bindx_add(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let addrs = decode_addr_list(v, s.policy())?;
     let sid = s.e.sid;
     handle::call(move |e| {
         if e.socks.get(&sid).is_some_and(|x| x.ep.is_some()) {
-            // Adding addresses to a bound endpoint (ASCONF, RFC 5061) is not supported.
-            return Err(libc::EINVAL);
+            return e.bind_add(sid, &addrs);
         }
         e.bind(sid, &addrs).map(|_| ())
     })?
