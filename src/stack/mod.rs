@@ -11,6 +11,7 @@
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
 pub mod appio;
+pub mod autoclose;
 pub mod bindx;
 pub mod config;
 pub mod control;
@@ -31,7 +32,11 @@ pub mod path_opts;
 pub mod pcap;
 pub mod registry;
 pub mod route;
+pub mod rwnd;
+pub mod settle;
+pub mod shut;
 pub mod sock;
+pub mod sockopt_ext;
 pub mod source;
 pub mod sys;
 pub mod udp;

@@ -55,6 +55,8 @@ pub struct SockOpts {
     pub initmsg: [u16; 4],
     /// SCTP_PEER_ADDR_PARAMS / SCTP_PEER_ADDR_THLDS defaults for new associations.
     pub paths: super::path_opts::PathDefaults,
+    /// The other SOL_SCTP options ([`super::sockopt_ext`]).
+    pub ext: super::sockopt_ext::ExtOpts,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -81,6 +83,7 @@ impl SockOpts {
                 ms(c.rto_max).min(u16::MAX as u32) as u16,
             ],
             paths: super::path_opts::PathDefaults::new(c),
+            ext: Default::default(),
         }
     }
 
@@ -98,6 +101,7 @@ impl SockOpts {
         c.max_inbound_streams = self.initmsg[1].max(1);
         c.max_init_retransmits = self.initmsg[2] as u32;
         self.paths.apply(&mut c);
+        self.ext.apply(&mut c);
         c
     }
 
@@ -156,6 +160,12 @@ pub struct Sock {
     pub readable: Vec<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
+    /// SCTP_AUTOCLOSE bookkeeping ([`super::autoclose`]).
+    pub activity: super::autoclose::Activity,
+    /// Records handed to the app and not read yet ([`super::rwnd`]).
+    pub app_queue: super::rwnd::AppQueue,
+    /// What the app shut down on its fd ([`super::shut`]).
+    pub app_shut: super::shut::AppShut,
 }
 
 impl Sock {
@@ -195,6 +205,9 @@ impl Sock {
             readable: Vec::new(),
             peers: Vec::new(),
             opts,
+            activity: Default::default(),
+            app_queue: Default::default(),
+            app_shut: Default::default(),
         }
     }
 }
