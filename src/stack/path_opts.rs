@@ -9,7 +9,7 @@ use super::engine::Engine;
 use super::registry::Sid;
 use super::sock::Style;
 use crate::abi;
-use crate::assoc::{AssocConfig, AssocId, PathInfo};
+use crate::assoc::{AssocConfig, AssocId};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -338,20 +338,5 @@ impl Engine {
         }
         self.mark(ep);
         Ok(())
-    }
-
-    /// SCTP_GET_PEER_ADDR_INFO: the path to `addr` (EINVAL when it is not a peer address).
-    pub fn peer_addr_info(
-        &mut self,
-        sid: Sid,
-        id: AssocId,
-        addr: IpAddr,
-    ) -> Result<(AssocId, u16, PathInfo), i32> {
-        let Target::Path(aid, ip) = self.path_target(sid, id, Some(addr))? else {
-            return Err(libc::EINVAL);
-        };
-        let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        let info = a.path_info(ip).ok_or(libc::EINVAL)?;
-        Ok((aid, a.peer_port(), info))
     }
 }

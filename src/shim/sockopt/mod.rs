@@ -22,10 +22,10 @@ pub use sol_sctp::Row;
 
 /// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
 const EXTRA_TABLES: &[&[Row]] = &[
+    sctp_paths::TABLE,
     sctp_flags::TABLE,
     sctp_assoc::TABLE,
     sctp_paddr::TABLE,
-    sctp_paths::TABLE,
     sctp_auth::TABLE,
 ];
 

@@ -6,11 +6,9 @@
 //! association reads and writes the socket's defaults.
 
 use super::{with_sock, Row};
-use crate::abi::{self, sctp_assocparams, sctp_prim, sctp_sndrcvinfo, Pod};
+use crate::abi::{self, sctp_assocparams, sctp_sndrcvinfo, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
-use crate::shim::sockaddr::{parse_storage, to_storage};
-use std::net::SocketAddr;
 
 pub const TABLE: &[Row] = &[
     (
@@ -23,39 +21,10 @@ pub const TABLE: &[Row] = &[
         Some(get_associnfo),
         Some(set_associnfo),
     ),
-    (abi::SCTP_PRIMARY_ADDR, Some(get_primary), Some(set_primary)),
 ];
 
 fn read<T: Pod>(v: &[u8]) -> HookResult<T> {
     T::read_from(v).ok_or(libc::EINVAL)
-}
-
-fn get_primary(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let mut p: sctp_prim = read(input)?;
-    let id = p.ssp_assoc_id;
-    let peer = with_sock(s, move |e, sid| {
-        let aid = e.assoc_id(sid, id).ok_or(libc::EINVAL)?;
-        let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        Ok(SocketAddr::new(a.primary(), a.peer_port()))
-    })?;
-    p.ssp_addr = to_storage(&peer, s.policy());
-    Ok(p.as_bytes().to_vec())
-}
-
-/// The address must be one of the association's peer addresses (EINVAL).
-fn set_primary(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let p: sctp_prim = read(v)?;
-    let id = p.ssp_assoc_id;
-    let addr = parse_storage(&{ p.ssp_addr }, s.policy())?;
-    with_sock(s, move |e, sid| {
-        let aid = e.assoc_id(sid, id).ok_or(libc::EINVAL)?;
-        let (ep, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        if !a.set_primary(addr.ip()) {
-            return Err(libc::EINVAL);
-        }
-        e.mark(ep);
-        Ok(())
-    })
 }
 
 fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {

@@ -6,11 +6,7 @@
 //! the socket's defaults for new associations.
 
 use super::{with_sock, Row};
-use crate::abi::{
-    self, sctp_assoc_t, sctp_assoc_value, sctp_paddrinfo, sctp_paddrparams, sctp_sack_info, Pod,
-    SPP_HB_DEMAND, SPP_HB_DISABLE, SPP_HB_ENABLE, SPP_PMTUD, SPP_PMTUD_ENABLE, SPP_SACKDELAY,
-    SPP_SACKDELAY_DISABLE, SPP_SACKDELAY_ENABLE,
-};
+use crate::abi::{self, sctp_assoc_t, sctp_assoc_value, sctp_paddrinfo, sctp_sack_info, Pod};
 use crate::assoc::{AssocId, PathState};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
@@ -20,14 +16,9 @@ use crate::stack::registry::Sid;
 use crate::stack::sock::Style;
 use libc::sockaddr_storage;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const TABLE: &[Row] = &[
-    (
-        abi::SCTP_PEER_ADDR_PARAMS,
-        Some(get_paddrparams),
-        Some(set_paddrparams),
-    ),
     (
         abi::SCTP_DELAYED_SACK,
         Some(get_delayed_sack),
@@ -36,11 +27,8 @@ pub const TABLE: &[Row] = &[
     (abi::SCTP_GET_PEER_ADDR_INFO, Some(get_paddrinfo), None),
 ];
 
-/// Linux's largest SACK delay (ms) and smallest path MTU.
+/// Linux's largest SACK delay (ms).
 const MAX_SACK_DELAY: u32 = 500;
-const MIN_PATHMTU: u32 = 512;
-/// `sctp_paddrparams` without `spp_ipv6_flowlabel` and `spp_dscp` (older programs).
-const PADDRPARAMS_LEGACY: usize = 152;
 
 fn ms(d: Duration) -> u32 {
     d.as_millis().min(u32::MAX as u128) as u32
@@ -91,134 +79,6 @@ fn addr_of(ss: &sockaddr_storage, p: AddrPolicy) -> HookResult<Option<SocketAddr
     parse_storage(ss, p).map(Some).map_err(|_| libc::EINVAL)
 }
 
-/// Read `sctp_paddrparams` from the full or the legacy length.
-fn read_paddrparams(v: &[u8]) -> HookResult<sctp_paddrparams> {
-    let full = std::mem::size_of::<sctp_paddrparams>();
-    if v.len() != full && v.len() != PADDRPARAMS_LEGACY {
-        return Err(libc::EINVAL);
-    }
-    let mut b = v.to_vec();
-    b.resize(full, 0);
-    sctp_paddrparams::read_from(&b).ok_or(libc::EINVAL)
-}
-
-fn get_paddrparams(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    if input.len() < PADDRPARAMS_LEGACY {
-        return Err(libc::EINVAL);
-    }
-    let mut p =
-        read_paddrparams(&input[..input.len().min(std::mem::size_of::<sctp_paddrparams>())])?;
-    let addr = addr_of(&{ p.spp_address }, s.policy())?;
-    let id = p.spp_assoc_id;
-    let (hb, maxrxt, mtu, sack, hb_off) = with_sock(s, move |e, sid| {
-        let (aid, ip) = target(e, sid, id, addr)?;
-        let base = e.cfg.assoc.clone();
-        let ext = e.opts(sid)?.ext.clone();
-        match aid.and_then(|a| e.assoc_of(sid, a)) {
-            Some((_, a)) => {
-                let c = a.config();
-                let mtu = ip.and_then(|ip| a.path_info(ip)).map_or(c.pmtu, |p| p.mtu);
-                let hb = ms(c.hb_interval);
-                Ok((hb, c.path_max_retrans, mtu, ms(c.sack_delay), hb == 0))
-            }
-            None => {
-                let mut c = base;
-                ext.apply(&mut c);
-                Ok((
-                    ms(c.hb_interval),
-                    c.path_max_retrans,
-                    0,
-                    ms(c.sack_delay),
-                    ext.hb_off,
-                ))
-            }
-        }
-    })?;
-    p.spp_hbinterval = hb;
-    p.spp_pathmaxrxt = maxrxt.min(u16::MAX as u32) as u16;
-    p.spp_pathmtu = mtu;
-    p.spp_sackdelay = sack;
-    p.spp_flags = (if hb_off {
-        SPP_HB_DISABLE
-    } else {
-        SPP_HB_ENABLE
-    }) | SPP_PMTUD_ENABLE
-        | if sack == 0 {
-            SPP_SACKDELAY_DISABLE
-        } else {
-            SPP_SACKDELAY_ENABLE
-        };
-    let mut out = p.as_bytes().to_vec();
-    out.truncate(input.len().min(out.len()));
-    Ok(out)
-}
-
-fn set_paddrparams(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let p = read_paddrparams(v)?;
-    let flags = p.spp_flags;
-    let both = |m: u32| flags & m == m;
-    if both(abi::SPP_HB) || both(SPP_PMTUD) || both(SPP_SACKDELAY) {
-        return Err(libc::EINVAL);
-    }
-    let (hb, maxrxt, mtu, sack) = (
-        p.spp_hbinterval,
-        p.spp_pathmaxrxt,
-        p.spp_pathmtu,
-        p.spp_sackdelay,
-    );
-    if sack > MAX_SACK_DELAY || (mtu != 0 && mtu < MIN_PATHMTU) {
-        return Err(libc::EINVAL);
-    }
-    let addr = addr_of(&{ p.spp_address }, s.policy())?;
-    let id = p.spp_assoc_id;
-    with_sock(s, move |e, sid| {
-        let (aid, ip) = target(e, sid, id, addr)?;
-        let now = Instant::now();
-        let Some(aid) = aid else {
-            // HB_DEMAND needs an association (Linux: no transport to beat on).
-            if flags & SPP_HB_DEMAND != 0 {
-                return Err(libc::EINVAL);
-            }
-            let ext = &mut e.opts_mut(sid)?.ext;
-            if hb != 0 {
-                ext.hb_interval = Some(hb);
-            }
-            if flags & SPP_HB_DISABLE != 0 {
-                ext.hb_off = true;
-            } else if flags & SPP_HB_ENABLE != 0 {
-                ext.hb_off = false;
-            }
-            if maxrxt != 0 {
-                ext.path_max_rxt = Some(u32::from(maxrxt));
-            }
-            if sack != 0 {
-                ext.sack_delay = Some(sack);
-            } else if flags & SPP_SACKDELAY_DISABLE != 0 {
-                ext.sack_delay = Some(0);
-            }
-            return Ok(());
-        };
-        let (ep, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        if flags & SPP_HB_DEMAND != 0 && !a.request_heartbeat(ip.unwrap_or(a.primary())) {
-            return Err(libc::EINVAL);
-        }
-        if flags & SPP_HB_DISABLE != 0 {
-            a.set_hb_interval(now, ip, Duration::ZERO);
-        } else if hb != 0 {
-            a.set_hb_interval(now, ip, Duration::from_millis(u64::from(hb)));
-        }
-        if maxrxt != 0 {
-            a.set_path_max_retrans(ip, u32::from(maxrxt));
-        }
-        if sack != 0 || flags & SPP_SACKDELAY_DISABLE != 0 {
-            let freq = a.config().sack_freq;
-            a.set_sack(Duration::from_millis(u64::from(sack)), freq);
-        }
-        e.mark(ep);
-        Ok(())
-    })
-}
-
 /// `sctp_sack_info` (12 bytes) or the legacy `sctp_assoc_value` (8: the delay only).
 fn get_delayed_sack(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     let legacy = match input.len() {
@@ -229,15 +89,15 @@ fn get_delayed_sack(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     let id = i32::from_ne_bytes([input[0], input[1], input[2], input[3]]);
     let (delay, freq) = with_sock(s, move |e, sid| {
         let (aid, _) = target(e, sid, id, None)?;
-        let base = e.cfg.assoc.clone();
-        let ext = e.opts(sid)?.ext.clone();
+        let mut c = e.cfg.assoc.clone();
+        let o = e.opts(sid)?;
+        // The socket's defaults as a new association gets them (`SockOpts::assoc_config`
+        // order): SCTP_PEER_ADDR_PARAMS's path defaults, then these options.
+        o.paths.apply(&mut c);
+        o.ext.apply(&mut c);
         Ok(match aid.and_then(|a| e.assoc_of(sid, a)) {
             Some((_, a)) => (ms(a.config().sack_delay), a.config().sack_freq),
-            None => {
-                let mut c = base;
-                ext.apply(&mut c);
-                (ms(c.sack_delay), c.sack_freq)
-            }
+            None => (ms(c.sack_delay), c.sack_freq),
         })
     })?;
     if legacy {
@@ -278,10 +138,14 @@ fn set_delayed_sack(s: &Sctp, v: &[u8]) -> HookResult<()> {
                 e.mark(ep);
             }
             None => {
-                let ext = &mut e.opts_mut(sid)?.ext;
-                ext.sack_delay = Some(delay);
+                // One store with SCTP_PEER_ADDR_PARAMS's spp_sackdelay (Linux keeps one
+                // `sackdelay` per socket): the path defaults.
+                let o = e.opts_mut(sid)?;
+                o.paths.sack_delay_ms = delay;
+                o.paths.flags &= !abi::SPP_SACKDELAY_DISABLE;
+                o.ext.sack_delay = None;
                 if let Some(f) = freq.filter(|&f| f != 0) {
-                    ext.sack_freq = Some(f);
+                    o.ext.sack_freq = Some(f);
                 }
             }
         }

@@ -4,8 +4,7 @@
 
 use super::sol_sctp::Row;
 use super::with_sock;
-use crate::abi::{self, sctp_paddrinfo, sctp_paddrparams, sctp_prim, Pod};
-use crate::assoc::PathState;
+use crate::abi::{self, sctp_paddrparams, sctp_prim, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{family_of, format_sockaddr, parse_sockaddr};
@@ -26,7 +25,6 @@ pub const TABLE: &[Row] = &[
         Some(set_thlds_v2),
     ),
     (abi::SCTP_PRIMARY_ADDR, Some(get_primary), Some(set_primary)),
-    (abi::SCTP_GET_PEER_ADDR_INFO, Some(get_paddrinfo), None),
 ];
 
 /// `struct sctp_paddrparams` without `spp_ipv6_flowlabel` and `spp_dscp` (Linux accepts it).
@@ -175,30 +173,4 @@ fn set_primary(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let id = p.ssp_assoc_id;
     let addr = addr_at(s, v, 4)?.ok_or(libc::EINVAL)?;
     with_sock(s, move |e, sid| e.set_primary_addr(sid, id, addr))
-}
-
-/// Linux `sctp_getsockopt_peer_addr_info`.
-fn get_paddrinfo(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
-    let mut p = sctp_paddrinfo::read_from(v).ok_or(libc::EINVAL)?;
-    let id = p.spinfo_assoc_id;
-    let addr = addr_at(s, v, 4)?.ok_or(libc::EINVAL)?;
-    let (aid, port, info) = with_sock(s, move |e, sid| e.peer_addr_info(sid, id, addr))?;
-    p.spinfo_assoc_id = aid;
-    p.spinfo_address = storage(s, SocketAddr::new(info.addr, port));
-    p.spinfo_state = path_state(info.state);
-    p.spinfo_cwnd = info.cwnd;
-    p.spinfo_srtt = info.srtt_ms;
-    p.spinfo_rto = info.rto_ms;
-    p.spinfo_mtu = info.mtu;
-    Ok(p.as_bytes().to_vec())
-}
-
-/// `enum sctp_spinfo_state`.
-pub fn path_state(s: PathState) -> i32 {
-    match s {
-        PathState::Inactive => abi::SCTP_INACTIVE,
-        PathState::PotentiallyFailed => abi::SCTP_PF,
-        PathState::Active => abi::SCTP_ACTIVE,
-        PathState::Unconfirmed => abi::SCTP_UNCONFIRMED,
-    }
 }
