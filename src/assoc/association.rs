@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use super::auth::{self, Auth};
 use super::errors::OwnedCause;
 use super::paths::Paths;
 use super::pr::PrSkips;
@@ -121,6 +122,12 @@ pub struct Association {
     pub(crate) last_now: Option<Instant>,
     /// FORWARD TSN skips for messages cut after their sent part was acknowledged.
     pub(crate) pr_skips: PrSkips,
+    /// RFC 4895: our Random for the INIT (drawn only when AUTH is enabled) and the
+    /// negotiated AUTH state.
+    pub(crate) auth_random: [u8; auth::RANDOM_LEN],
+    pub(crate) auth: Option<Auth>,
+    /// RFC 5061: both sides support ASCONF (and AUTH was negotiated).
+    pub(crate) asconf_on: bool,
 }
 
 impl Association {
@@ -135,6 +142,10 @@ impl Association {
         let mut rng = Drbg::from_rng(rng);
         let local_tag = nonzero(&mut rng);
         let local_tsn = rng.next_u32();
+        let mut auth_random = [0u8; auth::RANDOM_LEN];
+        if cfg.auth_supported {
+            rng.fill(&mut auth_random);
+        }
         Association {
             id,
             cfg: cfg.clone(),
@@ -172,6 +183,9 @@ impl Association {
             close_reason: None,
             last_now: None,
             pr_skips: PrSkips::default(),
+            auth_random,
+            auth: None,
+            asconf_on: false,
         }
     }
 

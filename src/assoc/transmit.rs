@@ -116,6 +116,23 @@ impl Association {
         }
     }
 
+    /// Room kept in each packet for an AUTH chunk (RFC 4895 6.2).
+    pub(crate) fn auth_overhead(&self) -> usize {
+        self.auth.as_ref().map_or(0, |a| a.overhead())
+    }
+
+    /// RFC 4895 6.2: the AUTH chunk goes before the first chunk the peer wants
+    /// authenticated; the CRC32c is rewritten when it was added. Returns the new length.
+    fn seal(&self, buf: &mut [u8], len: usize) -> usize {
+        let Some(auth) = &self.auth else { return len };
+        let n = auth.sign(buf, len);
+        if n != len {
+            let crc = crate::wire::packet::checksum(&buf[..n]);
+            buf[8..12].copy_from_slice(&crc.to_le_bytes());
+        }
+        n
+    }
+
     /// The next packet of this association, written into `buf`.
     pub(crate) fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
         if let Some((to, pkt)) = self.pending.raw.pop_front() {
@@ -130,7 +147,8 @@ impl Association {
             let fits = pkt.len() <= buf.len() && self.state != AssocState::Closed;
             let t = fits.then(|| {
                 buf[..pkt.len()].copy_from_slice(&pkt);
-                self.transmit_to(path, pkt.len())
+                let len = self.seal(buf, pkt.len());
+                self.transmit_to(path, len)
             });
             if self.pending.pool.len() < SACK_POOL {
                 self.pending.pool.push(pkt);
@@ -144,7 +162,11 @@ impl Association {
             AssocState::CookieWait => self.init_packet(buf),
             _ => self
                 .control_packet(now, buf)
-                .or_else(|| self.main_packet(now, buf)),
+                .or_else(|| self.main_packet(now, buf))
+                .map(|t| Transmit {
+                    len: self.seal(buf, t.len),
+                    ..t
+                }),
         };
         self.report_closed();
         t
@@ -159,7 +181,9 @@ impl Association {
         let path = self.last_data_from.min(self.paths.list.len() - 1);
         // Snapshots stay small whatever the MTU (64 KiB on loopback): a SACK cut to this
         // size loses only its highest gap blocks, which the next SACK reports.
-        let limit = (self.paths.list[path].pmtu as usize).min(SACK_SNAPSHOT_MAX);
+        let limit = (self.paths.list[path].pmtu as usize)
+            .min(SACK_SNAPSHOT_MAX)
+            .saturating_sub(self.auth_overhead());
         let mut pkt = self.pending.pool.pop().unwrap_or_default();
         pkt.clear();
         pkt.resize(limit, 0);
@@ -274,7 +298,8 @@ impl Association {
         let limit = if self.state == AssocState::CookieEchoed {
             buf.len()
         } else {
-            buf.len().min(self.paths.list[path].pmtu as usize)
+            let mtu = (self.paths.list[path].pmtu as usize).saturating_sub(self.auth_overhead());
+            buf.len().min(mtu)
         };
         let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
 
