@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use super::asconf::Asconf;
 use super::auth::{self, Auth};
 use super::errors::OwnedCause;
 use super::paths::Paths;
@@ -126,8 +127,9 @@ pub struct Association {
     /// negotiated AUTH state.
     pub(crate) auth_random: [u8; auth::RANDOM_LEN],
     pub(crate) auth: Option<Auth>,
-    /// RFC 5061: both sides support ASCONF (and AUTH was negotiated).
+    /// RFC 5061: both sides support ASCONF (and AUTH was negotiated), and its state.
     pub(crate) asconf_on: bool,
+    pub(crate) addip: Asconf,
 }
 
 impl Association {
@@ -186,6 +188,7 @@ impl Association {
             auth_random,
             auth: None,
             asconf_on: false,
+            addip: Asconf::default(),
         }
     }
 
@@ -214,8 +217,10 @@ impl Association {
 
     pub fn paths(&self) -> Vec<PathInfo> {
         self.paths
+            .list
             .iter()
             .enumerate()
+            .filter(|(_, p)| !p.removed)
             .map(|(i, p)| p.info(i == self.paths.primary))
             .collect()
     }
@@ -523,6 +528,7 @@ impl Association {
             t = earliest(t, self.last_now);
         }
         t = earliest(t, self.t5.deadline());
+        t = earliest(t, self.addip.t4.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
         t = earliest(t, self.outstanding.next_expiry());
@@ -548,6 +554,9 @@ impl Association {
         }
         if self.t5.expire(now) {
             self.on_t5_expiry();
+        }
+        if self.addip.t4.expire(now) {
+            self.on_t4_expiry();
         }
         self.on_data_timers(now);
         for i in 0..self.paths.list.len() {
@@ -610,6 +619,7 @@ impl Association {
         self.hs.t1.stop();
         self.t2.stop();
         self.t5.stop();
+        self.addip.t4.stop();
         for p in &mut self.paths.list {
             p.t3.stop();
             p.hb.stop();

@@ -208,6 +208,14 @@ impl Association {
                 self.on_forward_tsn(now, &f, true);
                 true
             }
+            Chunk::Asconf(c) if self.asconf_on => {
+                self.on_asconf(now, from, &c);
+                true
+            }
+            Chunk::AsconfAck(c) if self.asconf_on => {
+                self.on_asconf_ack(&c);
+                true
+            }
             Chunk::Pad(_) => true,
             Chunk::Unknown {
                 chunk_type,

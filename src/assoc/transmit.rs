@@ -2,7 +2,8 @@
 //! the caller's buffer. Order inside a packet: setup / control chunks (COOKIE ECHO, COOKIE ACK,
 //! ERROR, SACK, SHUTDOWN*, FORWARD TSN), then retransmissions, then new DATA within cwnd and
 //! the peer's window (6.1 A, with the zero-window probe), Nagle (6.1 C, unless nodelay) and
-//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK go in their own packets to their address.
+//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK, ASCONF and ASCONF ACK (RFC 5061) go in
+//! their own packets to their address. Packets are signed last (RFC 4895, `auth`).
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -86,7 +87,7 @@ fn payload_room(remaining: usize, i_data: bool) -> usize {
 }
 
 impl Association {
-    fn header(&self, vtag: u32) -> CommonHeader {
+    pub(crate) fn header(&self, vtag: u32) -> CommonHeader {
         CommonHeader {
             src_port: self.local.port,
             dst_port: self.peer_port,
@@ -94,7 +95,7 @@ impl Association {
         }
     }
 
-    fn transmit_to(&self, path: PathId, len: usize) -> Transmit {
+    pub(crate) fn transmit_to(&self, path: PathId, len: usize) -> Transmit {
         let p = &self.paths.list[path];
         Transmit {
             remote: p.addr,
@@ -104,7 +105,7 @@ impl Association {
         }
     }
 
-    fn transmit_addr(&self, addr: IpAddr, len: usize) -> Transmit {
+    pub(crate) fn transmit_addr(&self, addr: IpAddr, len: usize) -> Transmit {
         match self.paths.find(addr) {
             Some(p) => self.transmit_to(p, len),
             None => Transmit {
@@ -259,6 +260,9 @@ impl Association {
         }
         if self.state == AssocState::CookieEchoed {
             return None;
+        }
+        if let Some(t) = self.asconf_packet(now, buf) {
+            return Some(t);
         }
         let i = self.paths.list.iter().position(|p| p.hb_now)?;
         let info = self.start_probe(now, i);
