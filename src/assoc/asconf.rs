@@ -147,6 +147,33 @@ fn unspecified_like(a: IpAddr) -> IpAddr {
 }
 
 impl Association {
+    // ---- getters ----
+
+    /// AUTH is in use on this association (SCTP_AUTH_SUPPORTED of an association).
+    pub fn auth_negotiated(&self) -> bool {
+        self.auth.is_some()
+    }
+
+    /// ASCONF is in use (SCTP_ASCONF_SUPPORTED of an association).
+    pub fn asconf_negotiated(&self) -> bool {
+        self.asconf_on
+    }
+
+    /// SCTP_PEER_AUTH_CHUNKS (`peer`) / SCTP_LOCAL_AUTH_CHUNKS; `None` without AUTH.
+    pub fn auth_chunks(&self, peer: bool) -> Option<Vec<u8>> {
+        let a = self.auth.as_ref()?;
+        Some(if peer {
+            a.peer_chunks()
+        } else {
+            a.local_chunks()
+        })
+    }
+
+    /// Our addresses as this association knows them (ASCONF changes included).
+    pub fn local_addrs(&self) -> &[IpAddr] {
+        &self.local.addrs
+    }
+
     // ---- user commands (sender side, 5.1) ----
 
     /// Whether ASCONF was negotiated and requests can go now.

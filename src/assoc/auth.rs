@@ -366,12 +366,27 @@ impl Auth {
 }
 
 /// Our three AUTH parameters for INIT / INIT ACK, from our key vector's parts.
-pub fn local_params<'a>(random: &'a [u8], chunks: &ChunkSet) -> [Param<'a>; 3] {
+pub fn local_params<'a>(random: &'a [u8], chunks: &ChunkSet, hmacs: &[u16]) -> [Param<'a>; 3] {
     [
         Param::Random(random),
         Param::ChunkList(chunks.types()),
-        Param::RequestedHmacAlgorithms(SUPPORTED_HMACS.to_vec()),
+        Param::RequestedHmacAlgorithms(hmacs.to_vec()),
     ]
+}
+
+/// The HMAC identifiers offered (RFC 4895 3.3): the configured list, else all we support.
+pub fn offered_hmacs(configured: &[u16]) -> &[u16] {
+    if configured.is_empty() {
+        &SUPPORTED_HMACS
+    } else {
+        configured
+    }
+}
+
+/// SCTP_HMAC_IDENT: a list is usable when every identifier is supported and SHA-1 is in it
+/// (RFC 4895 6.1: SHA-1 MUST be supported by every endpoint, Linux enforces it).
+pub fn valid_hmac_list(ids: &[u16]) -> bool {
+    !ids.is_empty() && ids.contains(&HMAC_SHA1) && ids.iter().all(|i| SUPPORTED_HMACS.contains(i))
 }
 
 /// The chunk types we ask the peer to authenticate: ASCONF and ASCONF ACK (RFC 5061 6)

@@ -202,7 +202,8 @@ pub(crate) fn build_init_ack(
     let mut params = local_params(cfg, inp.local, inp.from, inp.params.types);
     let chunks = auth::local_chunk_set(&cfg.auth_chunks);
     if auth_vectors.is_some() {
-        params.extend(auth::local_params(&random, &chunks));
+        let hmacs = auth::offered_hmacs(&cfg.auth_hmacs);
+        params.extend(auth::local_params(&random, &chunks, hmacs));
     }
     params.push(Param::StateCookie(&cookie));
     if !inp.params.unrecognized.is_empty() {
@@ -228,7 +229,7 @@ pub(crate) fn build_init_ack(
 /// we support).
 pub(crate) fn local_auth_vector(cfg: &AssocConfig, random: &[u8]) -> Vec<u8> {
     let chunks = auth::local_chunk_set(&cfg.auth_chunks).types();
-    auth::key_vector(random, &chunks, &auth::SUPPORTED_HMACS)
+    auth::key_vector(random, &chunks, auth::offered_hmacs(&cfg.auth_hmacs))
 }
 
 /// One chunk in its own packet, in a new exactly sized buffer (setup and OOTB replies).
@@ -311,7 +312,8 @@ impl Association {
             local_params(&self.cfg, &self.local, self.primary(), AddrTypes::default());
         if self.cfg.auth_supported {
             let chunks = auth::local_chunk_set(&self.cfg.auth_chunks);
-            params.extend(auth::local_params(&self.auth_random, &chunks));
+            let hmacs = auth::offered_hmacs(&self.cfg.auth_hmacs);
+            params.extend(auth::local_params(&self.auth_random, &chunks, hmacs));
         }
         if let Some(ms) = self.hs.preservative {
             params.push(Param::CookiePreservative(ms));

@@ -67,6 +67,9 @@ pub struct AssocConfig {
     pub auth_active_key: u16,
     /// Chunk types we require authenticated besides ASCONF / ASCONF ACK (SCTP_AUTH_CHUNK).
     pub auth_chunks: Vec<u8>,
+    /// HMAC identifiers we offer, in preference order (SCTP_HMAC_IDENT); empty: SHA-256
+    /// then SHA-1.
+    pub auth_hmacs: Vec<u16>,
     pub ecn_supported: bool,
     /// Adaptation layer indication to send in INIT/INIT ACK (SCTP_ADAPTATION_LAYER).
     pub adaptation_indication: Option<u32>,
@@ -105,6 +108,7 @@ impl Default for AssocConfig {
             auth_keys: BTreeMap::new(),
             auth_active_key: 0,
             auth_chunks: Vec::new(),
+            auth_hmacs: Vec::new(),
             ecn_supported: false,
             adaptation_indication: None,
             remote_udp_port: 9899,

@@ -135,6 +135,14 @@ impl Config {
         if let Some(n) = bytes("SCTPSHIM_RCVBUF")? {
             assoc.rcvbuf = n;
         }
+        // Linux net.sctp.auth_enable / addip_enable (0 or 1; see stack/asconf.rs).
+        let switch = |var| num(var, 0, 1).map(|o| o.map(|n| n == 1));
+        if let Some(on) = switch("SCTPSHIM_AUTH_ENABLE")? {
+            assoc.auth_supported = on;
+        }
+        if let Some(on) = switch("SCTPSHIM_ADDIP_ENABLE")? {
+            assoc.asconf_supported = on;
+        }
         if assoc.rto_min > assoc.rto_max || assoc.rto_initial > assoc.rto_max {
             return Err(ConfigError {
                 var: "SCTPSHIM_RTO_MAX",
