@@ -1,0 +1,93 @@
+//! Issue #5, dynamic addresses: on a live association whose endpoints turned AUTH and ASCONF
+//! on (RFC 4895, RFC 5061), an address the client adds with sctp_bindx becomes a confirmed
+//! path of the server (ADDR_ADDED, ADDR_CONFIRMED, listed by sctp_getpaddrs), can be made the
+//! server's primary with SCTP_SET_PEER_PRIMARY_ADDR (ADDR_MADE_PRIM) and carries data; an
+//! address the client removes disappears from the server's paths (ADDR_REMOVED) while the
+//! association keeps working (shim-tests/mh_asconf.c, in a private network namespace).
+
+mod support;
+
+use std::time::Duration;
+use support::{compile_c, Netns, TempDir};
+
+const PORT: u16 = 5461;
+const CPORT: u16 = 5462;
+
+/// The lines starting with `prefix`, in output order.
+fn lines_with<'a>(out: &'a str, prefix: &str) -> Vec<&'a str> {
+    out.lines().filter(|l| l.starts_with(prefix)).collect()
+}
+
+/// The same, sorted (address lists come primary first).
+fn sorted<'a>(out: &'a str, prefix: &str) -> Vec<&'a str> {
+    let mut v = lines_with(out, prefix);
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn bindx_add_and_remove_on_a_live_association() {
+    let dir = TempDir::new("mh-asconf");
+    let exe = compile_c("mh_asconf.c", dir.path(), &["-lsctp"]);
+    let ns = Netns::new("mhasconf");
+    let out = ns
+        .cmd(&exe)
+        .args([PORT.to_string(), CPORT.to_string()])
+        .preload(true)
+        .timeout(Duration::from_secs(90))
+        .run();
+    out.assert_success();
+    let o = &out.stdout;
+    assert!(o.contains("client asconf 1"), "{out}");
+    // Before: the client's two bound addresses.
+    assert_eq!(
+        sorted(o, "server peer"),
+        vec!["server peer 127.0.0.1:5462", "server peer 127.0.0.2:5462"],
+        "{out}"
+    );
+    // 1. ADDED then CONFIRMED, and listed.
+    let changes = lines_with(o, "server change");
+    let added = changes
+        .iter()
+        .position(|l| *l == "server change ADDED 127.0.0.3");
+    let confirmed = changes
+        .iter()
+        .position(|l| *l == "server change CONFIRMED 127.0.0.3");
+    assert!(added.is_some() && added < confirmed, "{out}");
+    assert_eq!(
+        sorted(o, "step1 peer"),
+        vec![
+            "step1 peer 127.0.0.1:5462",
+            "step1 peer 127.0.0.2:5462",
+            "step1 peer 127.0.0.3:5462"
+        ],
+        "{out}"
+    );
+    // 2. The server's primary is the new address, and data flows.
+    assert!(
+        changes.contains(&"server change MADE_PRIM 127.0.0.3"),
+        "{out}"
+    );
+    assert!(o.contains("server primary 127.0.0.3"), "{out}");
+    assert!(o.contains("client data via-new-primary"), "{out}");
+    // 3. REMOVED; the server no longer lists it, the client no longer has it.
+    assert!(
+        changes.contains(&"server change REMOVED 127.0.0.2"),
+        "{out}"
+    );
+    assert_eq!(
+        sorted(o, "step3 peer"),
+        vec!["step3 peer 127.0.0.1:5462", "step3 peer 127.0.0.3:5462"],
+        "{out}"
+    );
+    assert_eq!(
+        sorted(o, "step3 local"),
+        vec!["step3 local 127.0.0.1:5462", "step3 local 127.0.0.3:5462"],
+        "{out}"
+    );
+    assert!(o.contains("server data after-remove"), "{out}");
+    assert!(o.contains("client data reply"), "{out}");
+    assert!(o.contains("done"), "{out}");
+    // No path of the association failed on the way.
+    assert!(!o.contains("UNREACHABLE"), "{out}");
+}
