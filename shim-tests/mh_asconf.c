@@ -8,7 +8,9 @@
  *      SCTP_PRIMARY_ADDR is 127.0.0.3 and a message it sends arrives;
  *   3. client sctp_bindx(REM 127.0.0.2): the server gets ADDR_REMOVED, its sctp_getpaddrs no
  *      longer lists it, the client's sctp_getladdrs neither; a message still goes both ways.
- * Usage: mh_asconf PORT CPORT. Prints "step N ok" lines, "peer A:P" lists, "done". */
+ * Usage: mh_asconf PORT CPORT [env]. With "env" the sockets do not set the two options (the
+ * environment turns them on: SCTPSHIM_AUTH_ENABLE=1 SCTPSHIM_ADDIP_ENABLE=1).
+ * Prints "step N ok" lines, "peer A:P" lists, "done". */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,11 +48,13 @@ static const char *ntop(const void *ss, char *buf) {
 	return buf;
 }
 
+static int use_env;
+
 static void enable_ext(int fd) {
 	struct sctp_assoc_value av = {0, 1};
-	if (setsockopt(fd, IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, &av, sizeof(av)) < 0)
+	if (!use_env && setsockopt(fd, IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, &av, sizeof(av)) < 0)
 		die("SCTP_AUTH_SUPPORTED");
-	if (setsockopt(fd, IPPROTO_SCTP, SCTP_ASCONF_SUPPORTED, &av, sizeof(av)) < 0)
+	if (!use_env && setsockopt(fd, IPPROTO_SCTP, SCTP_ASCONF_SUPPORTED, &av, sizeof(av)) < 0)
 		die("SCTP_ASCONF_SUPPORTED");
 	struct sctp_event_subscribe ev;
 	memset(&ev, 0, sizeof(ev));
@@ -131,10 +135,11 @@ static void send_text(int fd, const char *text) {
 }
 
 int main(int argc, char **argv) {
-	if (argc != 3) {
-		fprintf(stderr, "usage: mh_asconf PORT CPORT\n");
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: mh_asconf PORT CPORT [env]\n");
 		return 2;
 	}
+	use_env = argc == 4 && strcmp(argv[3], "env") == 0;
 	int port = atoi(argv[1]), cport = atoi(argv[2]);
 
 	int lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);

@@ -3,12 +3,15 @@
 //! path of the server (ADDR_ADDED, ADDR_CONFIRMED, listed by sctp_getpaddrs), can be made the
 //! server's primary with SCTP_SET_PEER_PRIMARY_ADDR (ADDR_MADE_PRIM) and carries data; an
 //! address the client removes disappears from the server's paths (ADDR_REMOVED) while the
-//! association keeps working (shim-tests/mh_asconf.c, in a private network namespace).
+//! association keeps working (shim-tests/mh_asconf.c, in a private network namespace). On the
+//! wire every ASCONF and ASCONF ACK goes after an AUTH chunk, as tshark decodes them.
 
 mod support;
 
 use std::time::Duration;
-use support::{compile_c, Netns, TempDir};
+
+use support::tshark::{self, Packet};
+use support::{compile_c, Netns, Output, TempDir};
 
 const PORT: u16 = 5461;
 const CPORT: u16 = 5462;
@@ -25,17 +28,63 @@ fn sorted<'a>(out: &'a str, prefix: &str) -> Vec<&'a str> {
     v
 }
 
+const AUTH: u8 = 15;
+const ASCONF: u8 = 0xC1;
+const ASCONF_ACK: u8 = 0x80;
+
 #[test]
 fn bindx_add_and_remove_on_a_live_association() {
     let dir = TempDir::new("mh-asconf");
     let exe = compile_c("mh_asconf.c", dir.path(), &["-lsctp"]);
     let ns = Netns::new("mhasconf");
+    let file = dir.join("lo.pcapng");
+    let capture = ns.capture_lo(&file);
     let out = ns
         .cmd(&exe)
         .args([PORT.to_string(), CPORT.to_string()])
         .preload(true)
         .timeout(Duration::from_secs(90))
         .run();
+    std::thread::sleep(Duration::from_millis(500));
+    capture.stop();
+    check_run(&out);
+    let packets = tshark::packets(&file, &[PORT, CPORT]);
+    // Three requests (add, set primary, delete), each in an ASCONF answered by an ASCONF ACK,
+    // every one authenticated (RFC 5061 6).
+    let with =
+        |c: u8| -> Vec<&Packet> { packets.iter().filter(|p| p.chunks.contains(&c)).collect() };
+    assert!(with(ASCONF).len() >= 3, "{packets:?}");
+    assert!(with(ASCONF_ACK).len() >= 3, "{packets:?}");
+    for p in with(ASCONF).into_iter().chain(with(ASCONF_ACK)) {
+        assert_eq!(p.chunks.first(), Some(&AUTH), "{p:?}");
+    }
+    let bad = tshark::lines(
+        &file,
+        &[PORT, CPORT],
+        "_ws.malformed || sctp.checksum.status != 1",
+    );
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+/// The same with the switches from the environment (Linux's sysctls) instead of setsockopt.
+#[test]
+fn switches_from_the_environment() {
+    let dir = TempDir::new("mh-asconf-env");
+    let exe = compile_c("mh_asconf.c", dir.path(), &["-lsctp"]);
+    let ns = Netns::new("mhasconfenv");
+    let out = ns
+        .cmd(&exe)
+        .args([PORT.to_string(), CPORT.to_string(), "env".into()])
+        .env("SCTPSHIM_AUTH_ENABLE", "1")
+        .env("SCTPSHIM_ADDIP_ENABLE", "1")
+        .preload(true)
+        .timeout(Duration::from_secs(90))
+        .run();
+    check_run(&out);
+}
+
+/// The notifications and address lists of one run.
+fn check_run(out: &Output) {
     out.assert_success();
     let o = &out.stdout;
     assert!(o.contains("client asconf 1"), "{out}");
