@@ -241,6 +241,20 @@ mod tests {
     }
 
     #[test]
+    fn auth_and_addip_switches() {
+        let c = parse(&[]).unwrap();
+        assert!(!c.assoc.auth_supported && !c.assoc.asconf_supported);
+        let c = parse(&[
+            ("SCTPSHIM_AUTH_ENABLE", "1"),
+            ("SCTPSHIM_ADDIP_ENABLE", "1"),
+        ])
+        .unwrap();
+        assert!(c.assoc.auth_supported && c.assoc.asconf_supported);
+        let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
+        assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         let e = parse(&[("SCTPSHIM_UDP_PORT", "70000")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_UDP_PORT", "out of range"));
