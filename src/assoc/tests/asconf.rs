@@ -223,3 +223,61 @@ fn lost_asconf_is_retransmitted_once_processed() {
     assert_eq!(changes(&p, Side::B, PathChange::Added), vec![new]);
     let _ = b;
 }
+
+#[test]
+fn asconf_from_the_address_it_adds_is_found_by_its_address_parameter() {
+    let mut p = Pair::with(106, on(), on(), 2);
+    let (a, b) = p.connected();
+    p.run_for(Duration::from_secs(5));
+    let new = addr("10.0.2.1");
+    p.addrs[0].push(new);
+    let now = p.now;
+    assert!(p
+        .ep(Side::A)
+        .assoc_mut(a)
+        .unwrap()
+        .add_local_address(now, new));
+    // The ASCONF arrives from the new address, unknown to B so far.
+    let asconf = p
+        .take_packets(Side::A)
+        .into_iter()
+        .map(|(_, bytes)| bytes)
+        .find(|bytes| {
+            crate::wire::Packet::parse(bytes).is_ok_and(|pkt| {
+                pkt.chunks()
+                    .any(|c| matches!(c, Ok(crate::wire::Chunk::Asconf(_))))
+            })
+        })
+        .expect("ASCONF sent");
+    p.inject(Side::B, new, &asconf);
+    p.run_until(Duration::from_secs(10), |p| {
+        !p.eps[0].assoc(a).unwrap().asconf_pending()
+    });
+    assert_eq!(changes(&p, Side::B, PathChange::Added), vec![new]);
+    assert!(peer_addrs(&p, Side::B, b).contains(&new));
+    assert!(!p.eps[0].assoc(a).unwrap().asconf_pending());
+}
+
+#[test]
+fn endpoint_pair_keys_must_match() {
+    let keyed = |k: &[u8]| AssocConfig {
+        auth_keys: [(1u16, k.to_vec())].into_iter().collect(),
+        auth_active_key: 1,
+        ..on()
+    };
+    for (kb, works) in [(&b"secret"[..], true), (&b"other"[..], false)] {
+        let mut p = Pair::with(107, keyed(b"secret"), keyed(kb), 2);
+        let (a, b) = p.connected();
+        let want = addr("10.0.1.1");
+        let now = p.now;
+        assert!(p
+            .ep(Side::A)
+            .assoc_mut(a)
+            .unwrap()
+            .set_peer_primary(now, want));
+        p.run_for(Duration::from_secs(3));
+        // With another key B drops the ASCONF (RFC 4895 6.3); A keeps retransmitting it.
+        assert_eq!(p.eps[1].assoc(b).unwrap().primary() == want, works);
+        assert_eq!(p.eps[0].assoc(a).unwrap().asconf_pending(), !works);
+    }
+}
