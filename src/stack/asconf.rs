@@ -24,7 +24,7 @@ use crate::assoc::{AssocConfig, AssocId};
 pub struct AuthOpts {
     pub auth: bool,
     pub asconf: bool,
-    /// Endpoint pair shared keys (SCTP_AUTH_KEY); empty: the default empty key 0.
+    /// Endpoint pair shared keys (SCTP_AUTH_KEY), starting with the empty key 0.
     pub keys: BTreeMap<u16, Vec<u8>>,
     pub active_key: u16,
     /// Chunk types added with SCTP_AUTH_CHUNK.
@@ -35,10 +35,15 @@ pub struct AuthOpts {
 
 impl AuthOpts {
     pub fn new(c: &AssocConfig) -> AuthOpts {
+        let mut keys = c.auth_keys.clone();
+        if keys.is_empty() {
+            // RFC 4895 6.1 / Linux: the endpoint starts with the empty key, id 0.
+            keys.insert(0, Vec::new());
+        }
         AuthOpts {
             auth: c.auth_supported,
             asconf: c.asconf_supported,
-            keys: c.auth_keys.clone(),
+            keys,
             active_key: c.auth_active_key,
             chunks: c.auth_chunks.clone(),
             hmacs: c.auth_hmacs.clone(),
@@ -131,7 +136,7 @@ impl Engine {
     /// deactivating the active key.
     pub fn auth_key_op(&mut self, sid: Sid, op: KeyOp) -> Result<(), i32> {
         let o = self.auth_opts_mut(sid)?;
-        let known = |o: &AuthOpts, k: u16| o.keys.contains_key(&k) || (o.keys.is_empty() && k == 0);
+        let known = |o: &AuthOpts, k: u16| o.keys.contains_key(&k);
         match op {
             KeyOp::Set(k, key) => {
                 o.keys.insert(k, key);
