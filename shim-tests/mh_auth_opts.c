@@ -2,7 +2,10 @@
  * an association whose server requires DATA authenticated under endpoint pair key 1.
  *   mh_auth_opts PORT CPORT CLIENT_KEY
  * The server's key 1 is "shared-secret"; the client's is CLIENT_KEY. Prints "ok: ..." per check
- * ("FAIL: ..." and exit 1 otherwise), then "data arrived" or "no data" within 2 s, "done". */
+ * ("FAIL: ..." and exit 1 otherwise), then "data arrived" or "no data" within 2 s, "done".
+ * The client subscribes to SCTP_AUTHENTICATION_EVENT: Linux sends SCTP_AUTH_NO_AUTH after
+ * COMM_UP only when AUTH is not in use. CLIENT_KEY "noauth": the client leaves AUTH off (then
+ * the event comes, and DATA goes unauthenticated). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -154,9 +157,17 @@ int main(int argc, char **argv) {
 	int cfd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	if (cfd < 0)
 		die("socket");
-	auth_on(cfd);
-	if (set_key(cfd, 1, argv[3]) < 0 || keyid_op(cfd, SCTP_AUTH_ACTIVE_KEY, 1) < 0)
-		die("client key");
+	int client_auth = strcmp(argv[3], "noauth") != 0;
+	if (client_auth) {
+		auth_on(cfd);
+		if (set_key(cfd, 1, argv[3]) < 0 || keyid_op(cfd, SCTP_AUTH_ACTIVE_KEY, 1) < 0)
+			die("client key");
+	}
+	struct sctp_event_subscribe ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sctp_authentication_event = 1;
+	if (setsockopt(cfd, IPPROTO_SCTP, SCTP_EVENTS, &ev, sizeof(ev)) < 0)
+		die("SCTP_EVENTS");
 	struct sockaddr_in c = sa("127.0.0.1", cport);
 	if (bind(cfd, (struct sockaddr *)&c, sizeof(c)) < 0)
 		die("bind client");
@@ -165,14 +176,27 @@ int main(int argc, char **argv) {
 	int sfd = accept(lfd, NULL, NULL);
 	if (sfd < 0)
 		die("accept");
-	struct sctp_assoc_value av = {0, 0};
-	len = sizeof(av);
-	av.assoc_id = 0;
-	check("client reads AUTH on",
-	      getsockopt(cfd, IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, &av, &len) == 0 && av.assoc_value == 1);
-	check("client sees the server's chunk list",
-	      chunks(cfd, SCTP_PEER_AUTH_CHUNKS, 0, list) == 0 && strcmp(list, "0,128,193") == 0);
-
+	struct pollfd q = {cfd, POLLIN, 0};
+	if (client_auth) {
+		struct sctp_assoc_value av = {0, 0};
+		len = sizeof(av);
+		check("client reads AUTH on",
+		      getsockopt(cfd, IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, &av, &len) == 0 &&
+			      av.assoc_value == 1);
+		check("no SCTP_AUTH_NO_AUTH when AUTH is in use", poll(&q, 1, 300) == 0);
+		check("client sees the server's chunk list",
+		      chunks(cfd, SCTP_PEER_AUTH_CHUNKS, 0, list) == 0 &&
+			      strcmp(list, "0,128,193") == 0);
+	} else {
+		union sctp_notification n;
+		int flags = 0;
+		check("SCTP_AUTH_NO_AUTH without AUTH",
+		      poll(&q, 1, 2000) == 1 &&
+			      sctp_recvmsg(cfd, &n, sizeof(n), NULL, NULL, NULL, &flags) > 0 &&
+			      (flags & MSG_NOTIFICATION) &&
+			      n.sn_header.sn_type == SCTP_AUTHENTICATION_EVENT &&
+			      n.sn_authkey_event.auth_indication == SCTP_AUTH_NO_AUTH);
+	}
 	if (send(cfd, "authenticated", 13, 0) != 13)
 		die("send");
 	struct pollfd p = {sfd, POLLIN, 0};

@@ -143,7 +143,8 @@ fn check_run(out: &Output) {
 
 /// The AUTH socket options with AUTH on (Linux's errors), and endpoint pair keys end to end:
 /// the server requires DATA authenticated under its key 1; a client with the same key 1 gets
-/// its message through, a client with another key 1 does not (shim-tests/mh_auth_opts.c).
+/// its message through, a client with another key 1 does not; a client without AUTH gets
+/// SCTP_AUTH_NO_AUTH and sends unauthenticated DATA (shim-tests/mh_auth_opts.c).
 #[test]
 fn auth_options_and_endpoint_pair_keys() {
     let dir = TempDir::new("mh-auth-opts");
