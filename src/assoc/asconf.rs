@@ -462,9 +462,20 @@ impl Association {
         if self.paths.count() >= MAX_PEER_ADDRS {
             return Err(Refusal::Shortage);
         }
+        // A removed entry is reused (its own address first) once nothing sent on it is still
+        // counted there, so that adding and deleting in turn cannot grow the list forever.
+        let free = |i: usize| self.outstanding.bytes_in_flight_on(i) == 0;
+        let removed = |i: &usize| self.paths.list[*i].removed && free(*i);
+        let reuse = (0..self.paths.list.len())
+            .filter(removed)
+            .find(|i| self.paths.list[*i].addr == addr)
+            .or_else(|| (0..self.paths.list.len()).find(removed));
+        if reuse.is_none() && self.paths.list.len() >= 2 * MAX_PEER_ADDRS {
+            return Err(Refusal::Shortage);
+        }
         let i = self
             .paths
-            .add(addr, &self.cfg, self.outstanding.peer_rwnd());
+            .add(addr, &self.cfg, self.outstanding.peer_rwnd(), reuse);
         let jitter = self.rng.next_u32();
         self.paths.list[i].arm_heartbeat(now, jitter);
         self.addrs_changed = true;

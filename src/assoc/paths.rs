@@ -189,11 +189,17 @@ impl Paths {
         self.iter().count()
     }
 
-    /// RFC 5061 Add IP Address: a new unconfirmed path (a removed entry for the same address
-    /// is reused, so path ids stay stable).
-    pub fn add(&mut self, addr: IpAddr, cfg: &AssocConfig, peer_rwnd: u32) -> PathId {
+    /// RFC 5061 Add IP Address: a new unconfirmed path, in the removed entry `reuse` when
+    /// given (path ids of live paths never change).
+    pub fn add(
+        &mut self,
+        addr: IpAddr,
+        cfg: &AssocConfig,
+        peer_rwnd: u32,
+        reuse: Option<PathId>,
+    ) -> PathId {
         let fresh = Path::new(addr, cfg, peer_rwnd, false);
-        match self.list.iter().position(|p| p.addr == addr) {
+        match reuse.filter(|&i| self.list.get(i).is_some_and(|p| p.removed)) {
             Some(i) => {
                 self.list[i] = fresh;
                 i

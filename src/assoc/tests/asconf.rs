@@ -281,3 +281,28 @@ fn endpoint_pair_keys_must_match() {
         assert_eq!(p.eps[0].assoc(a).unwrap().asconf_pending(), !works);
     }
 }
+
+#[test]
+fn adding_and_deleting_in_turn_keeps_the_path_list_bounded() {
+    let mut p = Pair::with(108, on(), on(), 2);
+    let (a, b) = p.connected();
+    for k in 0..40u8 {
+        let x = addr(&format!("10.9.{k}.1"));
+        for add in [true, false] {
+            let now = p.now;
+            let ep = p.ep(Side::A).assoc_mut(a).unwrap();
+            assert!(if add {
+                ep.add_local_address(now, x)
+            } else {
+                ep.remove_local_address(now, x)
+            });
+            p.run_until(Duration::from_secs(10), |p| {
+                !p.eps[0].assoc(a).unwrap().asconf_pending()
+            });
+        }
+    }
+    assert_eq!(changes(&p, Side::B, PathChange::Added).len(), 40);
+    assert_eq!(changes(&p, Side::B, PathChange::Removed).len(), 40);
+    assert_eq!(peer_addrs(&p, Side::B, b).len(), 2);
+    assert!(p.eps[1].assoc(b).unwrap().paths.list.len() <= 3);
+}
