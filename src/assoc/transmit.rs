@@ -159,16 +159,17 @@ impl Association {
             }
         }
         let t = match self.state {
-            AssocState::Closed => self.final_packet(buf),
             AssocState::CookieWait => self.init_packet(buf),
+            AssocState::Closed => self.final_packet(buf),
             _ => self
                 .control_packet(now, buf)
-                .or_else(|| self.main_packet(now, buf))
-                .map(|t| Transmit {
-                    len: self.seal(buf, t.len),
-                    ..t
-                }),
+                .or_else(|| self.main_packet(now, buf)),
         };
+        // RFC 4895 6.2: an ABORT the peer listed is authenticated too.
+        let t = t.map(|t| Transmit {
+            len: self.seal(buf, t.len),
+            ..t
+        });
         self.report_closed();
         t
     }

@@ -171,3 +171,21 @@ fn unsupported_hmac_identifier_is_reported() {
     // The DATA behind the refused AUTH was not delivered.
     assert!(p.inbox[0].is_empty());
 }
+
+#[test]
+fn an_abort_the_peer_listed_is_signed() {
+    // A requires ABORT authenticated: B's ABORT carries an AUTH chunk and A accepts it.
+    let mut p = Pair::with(94, auth_on(&[kind::ABORT]), auth_on(&[]), 1);
+    let (_a, b) = p.connected();
+    p.start_trace();
+    let now = p.now;
+    p.ep(Side::B).assoc_mut(b).unwrap().abort(now, b"bye");
+    p.run_for(Duration::from_millis(100));
+    let trace = p.take_trace();
+    let abort = trace
+        .iter()
+        .find(|t| t.from == Side::B && t.chunks.contains(&kind::ABORT))
+        .expect("ABORT sent");
+    assert_eq!(abort.chunks, vec![kind::AUTH, kind::ABORT]);
+    assert!(p.has_event(Side::A, |e| matches!(e, Event::Lost { .. })));
+}
