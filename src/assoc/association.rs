@@ -93,6 +93,8 @@ pub struct Association {
     pub(crate) outstanding: OutstandingData,
     /// RFC 9260 8.1: association-wide consecutive retransmission count.
     pub(crate) error_count: u32,
+    /// A SACK arrived since the last T3-rtx expiry (zero window probing, RFC 9260 6.1).
+    pub(crate) sack_since_t3: bool,
     pub(crate) pending: Pending,
     /// T2-shutdown and its retransmission count; T5-shutdown-guard (RFC 9260 9.2).
     pub(crate) t2: Timer,
@@ -168,6 +170,7 @@ impl Association {
             send_queue: SendQueue::new(cfg.sndbuf, cfg.outbound_streams, false),
             outstanding: OutstandingData::new(local_tsn),
             error_count: 0,
+            sack_since_t3: false,
             pending: Pending::default(),
             t2: Timer::default(),
             t2_count: 0,

@@ -101,7 +101,10 @@ impl Association {
             self.last_data_from = p;
         }
         if !self.reassembly.admit(chunk, &self.tracker) {
-            // 6.2: no room: dropped and not acknowledged.
+            // 6.2: no room: dropped and not acknowledged, but answered at once with a SACK
+            // (as for a duplicate), so that the sender's zero window probing sees the closed
+            // window (6.1) instead of counting timeouts.
+            rxp.any_dup = true;
             return true;
         }
         match self.tracker.observe(chunk.tsn) {
@@ -150,6 +153,7 @@ impl Association {
         ) {
             return true;
         }
+        self.sack_since_t3 = true;
         let res = match self.outstanding.handle_sack(now, sack) {
             Ok(r) => r,
             Err(SackError::AcksUnsentTsn) => {
@@ -293,6 +297,14 @@ impl Association {
         path.cc.on_t3();
         path.rto.backoff();
         self.outstanding.on_t3_expired(i);
+        // RFC 9260 6.1: while the peer keeps answering zero window probes with SACKs, the
+        // unacknowledged probes do not count as errors (its window may stay closed for long).
+        let probing = self.outstanding.peer_rwnd() == 0 && std::mem::take(&mut self.sack_since_t3);
+        if probing {
+            self.rtx_path = Some(self.paths.for_retransmit(i));
+            self.on_pr_timers(now);
+            return;
+        }
         if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
             let addr = self.paths.list[i].addr;
             self.push_event(Event::PeerAddrChange {
@@ -318,13 +330,15 @@ impl Association {
     }
 
     /// PR-SCTP lifetimes (RFC 3758 3.1, RFC 7496) of queued and outstanding messages.
+    /// Outstanding (older) messages are reported before queued ones, so SEND_FAILED
+    /// notifications come in send order, as Linux gives them.
     pub(crate) fn on_pr_timers(&mut self, now: Instant) {
-        self.send_queue.expire(now, &mut self.event_buf);
         let abandoned = self.outstanding.abandon_expired(now, &mut self.event_buf);
         for (sid, mid) in abandoned {
             self.send_queue
                 .abandon_message(sid, mid, 0, &mut self.event_buf);
         }
+        self.send_queue.expire(now, &mut self.event_buf);
         self.note_cut_messages();
         if self.forward_tsn_due() {
             self.pending.forward_tsn = true;

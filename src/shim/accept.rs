@@ -5,7 +5,7 @@
 use super::fd::{put_sockaddr, read_len, sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::registry::{self, Entry};
-use crate::stack::{fdmap, handle, names, sys};
+use crate::stack::{fdmap, handle, names, settle, sys};
 
 hook! {
     fn accept(fd: i32, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> i32 {
@@ -37,6 +37,8 @@ fn sctp_accept(
     if !addr.is_null() {
         read_len(len)?;
     }
+    // Associations whose setup is already under way on loopback are acceptable now.
+    settle::settle()?;
     let nfd =
         check(unsafe { sys::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) })?;
     let r = adopt(nfd, &l.e).and_then(|(e, peer)| {

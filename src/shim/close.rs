@@ -1,13 +1,14 @@
 //! close(), close_range(), dup(), dup2(), dup3(): keep the fd hint map true and protect the
 //! engine's fds. The engine learns that an app socket is gone from its socketpair end (EOF and
-//! HUP when the last reference goes, whoever closes it, even glibc-internal closes); only a
-//! one-to-one listener, of which the engine holds no end, is reported from here.
+//! HUP when the last reference goes, whoever closes it, even glibc-internal closes); a
+//! one-to-one listener, of which the engine holds no end, and a socket whose end the engine has
+//! shut down (HUP is then ambiguous, `stack::shut`) are reported from here.
 
 use super::fd::sctp;
 use super::hook::{check, hook};
 use crate::stack::fdmap::{self, INTERNAL_FDS, SCTP_FDS};
 use crate::stack::registry::{self, FileKey};
-use crate::stack::{handle, sys};
+use crate::stack::{handle, settle, sys};
 
 hook! {
     fn close(fd: i32) -> i32 {
@@ -23,10 +24,15 @@ hook! {
         let r = check(unsafe { sys::close(fd) });
         if let Some(s) = s.filter(|s| !still_open(s.key)) {
             registry::remove(s.key);
+            let sid = s.e.sid;
             if s.e.listener {
-                let sid = s.e.sid;
                 let _ = handle::post(move |e| e.app_gone(sid));
+            } else {
+                let _ = handle::post(move |e| e.app_closed(sid));
             }
+            // The SHUTDOWN (or ABORT) this close starts completes on loopback before close
+            // returns, as in the kernel.
+            let _ = settle::settle();
         }
         r
     }

@@ -32,6 +32,8 @@ mod partial;
 #[cfg(not(test))]
 mod recv;
 #[cfg(not(test))]
+mod recv_cmsg;
+#[cfg(not(test))]
 mod send;
 #[cfg(not(test))]
 mod sendfile;

@@ -5,12 +5,11 @@
 //! one record while the caller's buffer has room. Blocking, O_NONBLOCK, MSG_DONTWAIT, timeouts
 //! and EINTR are the kernel's, on the app's own fd.
 
-use super::cmsg::{write_recv_cmsgs, RecvCmsgOpts, RecvMeta};
 use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
-use crate::stack::{fdmap, handle, sys};
+use crate::stack::{fdmap, handle, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -89,6 +88,7 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         None
     };
     let mut rflags = flags & !libc::MSG_TRUNC;
+    let mut settled = false;
     let result = loop {
         let mut hb = [0u8; RecvHeader::LEN];
         iov.clear();
@@ -108,10 +108,14 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         msg.msg_iov = iov.as_mut_ptr();
         msg.msg_iovlen = iov.len();
         let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
-        if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && rflags & libc::MSG_DONTWAIT == 0 {
-            if idle_one_to_many(fd) {
+        if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
+            settled = true;
+            if rflags & libc::MSG_DONTWAIT == 0 && idle_one_to_many(fd) {
                 break Err(libc::ENOTCONN);
             }
+            // What the peer already sent on loopback must be readable now (Linux delivers it
+            // before its sendmsg returns); then wait as the caller asked.
+            settle::settle()?;
             n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         }
         if n < 0 {
@@ -296,42 +300,6 @@ hook! {
     }
 }
 
-/// Build the receive cmsgs the socket asked for (`recv`: registry RECV_* bits) into the
-/// caller's control buffer; returns (msg_controllen, truncated).
-fn put_cmsgs(m: &libc::msghdr, h: &RecvHeader, recv: u8) -> HookResult<(usize, bool)> {
-    use crate::stack::registry::{RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
-    let cur = RecvMeta {
-        stream: h.stream,
-        ssn: h.ssn as u16,
-        flags: if h.flags & crate::stack::frame::FLAG_UNORDERED != 0 {
-            crate::abi::SCTP_UNORDERED
-        } else {
-            0
-        },
-        ppid: h.ppid,
-        tsn: h.tsn,
-        cumtsn: h.cum_tsn,
-        context: h.context,
-        assoc_id: h.assoc_id,
-        notification: h.kind == Kind::Notification,
-        length: 0,
-    };
-    let opts = RecvCmsgOpts {
-        nxtinfo: recv & RECV_NXTINFO != 0,
-        rcvinfo: recv & RECV_RCVINFO != 0,
-        sndrcv: recv & RECV_SNDRCV != 0,
-    };
-    if m.msg_control.is_null() || m.msg_controllen == 0 {
-        let mut none = [0u8; 0];
-        let (_, trunc) = write_recv_cmsgs(&mut none, opts, &cur, None);
-        return Ok((0, trunc));
-    }
-    let mut buf = vec![0u8; m.msg_controllen.min(4096)];
-    let (used, trunc) = write_recv_cmsgs(&mut buf, opts, &cur, None);
-    copy_out(m.msg_control.cast(), &buf[..used])?;
-    Ok((used, trunc))
-}
-
 /// Copy the caller's iovec array (EFAULT on a bad pointer).
 pub fn user_iovs(iov: *const iovec, n: usize) -> HookResult<Vec<iovec>> {
     let bytes = copy_in(iov.cast(), n * std::mem::size_of::<iovec>())?;
@@ -378,7 +346,14 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
     }
     m.msg_controllen = match (g.hdr, sctp(fd)) {
         (Some(h), Some(s)) if s.e.recv != 0 => {
-            let (used, trunc) = put_cmsgs(&m, &h, s.e.recv)?;
+            let (used, trunc) = super::recv_cmsg::put_recv_cmsgs(
+                fd,
+                &h,
+                s.e.recv,
+                g.eor,
+                m.msg_control,
+                m.msg_controllen,
+            )?;
             if trunc {
                 out_flags |= libc::MSG_CTRUNC;
             }

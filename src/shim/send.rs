@@ -14,7 +14,7 @@ use crate::abi::{
 };
 use crate::assoc::PrPolicy;
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
-use crate::stack::{fdmap, handle, sys};
+use crate::stack::{fdmap, handle, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// Send one record: the header (if any) then the caller's iovecs.
@@ -107,18 +107,33 @@ fn one(buf: *const c_void, len: usize) -> [iovec; 1] {
     }]
 }
 
+/// SCTP_DISABLE_FRAGMENTS: a message larger than one DATA chunk is EMSGSIZE (checked only
+/// while some socket of the process has the option on).
+fn check_unfragmented(fd: i32, len: usize) -> HookResult<()> {
+    if !crate::stack::sockopt_ext::any_unfragmented() {
+        return Ok(());
+    }
+    let Some(s) = sctp(fd) else { return Ok(()) };
+    let sid = s.e.sid;
+    match handle::call(move |e| e.frag_limit(sid))? {
+        Some(max) if len > max => Err(libc::EMSGSIZE),
+        _ => Ok(()),
+    }
+}
+
 hook! {
     fn write(fd: i32, buf: *const c_void, len: usize) -> isize {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::write(fd, buf, len) });
         }
+        check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
             return sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        Ok(send_message(fd, None, &one(buf, len), len, 0)? as isize)
+        sctp_errno(fd, 0, send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize))
     }
 }
 
@@ -127,13 +142,14 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::send(fd, buf, len, flags) });
         }
+        check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
             return sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) }));
         }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        Ok(send_message(fd, None, &one(buf, len), len, flags)? as isize)
+        sctp_errno(fd, flags, send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize))
     }
 }
 
@@ -147,7 +163,8 @@ hook! {
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        Ok(send_message(fd, None, &user, len, 0)? as isize)
+        check_unfragmented(fd, len)?;
+        sctp_errno(fd, 0, send_message(fd, None, &user, len, 0).map(|n| n as isize))
     }
 }
 
@@ -159,13 +176,14 @@ hook! {
         if len == 0 {
             return Err(libc::EINVAL);
         }
+        check_unfragmented(fd, len)?;
         let mut h = None;
         if !addr.is_null() {
             let s = sctp(fd).ok_or(libc::EBADF)?;
             let dest = verify_peer_addr(&copy_in(addr.cast(), alen as usize)?, s.policy())?;
             h = Some(SendHeader { dest: Some(dest), ..SendHeader::default() });
         }
-        Ok(send_message(fd, h, &one(buf, len), len, flags)? as isize)
+        sctp_errno(fd, flags, send_message(fd, h, &one(buf, len), len, flags).map(|n| n as isize))
     }
 }
 
@@ -174,7 +192,7 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::sendmsg(fd, msg, flags) });
         }
-        sendmsg_sctp(fd, msg, flags)
+        sctp_errno(fd, flags, sendmsg_sctp(fd, msg, flags))
     }
 }
 
@@ -201,9 +219,15 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     };
     let p = SendParams::parse(&control)?;
     p.validate(s.one_to_one(), len, dest.is_some())?;
+    check_unfragmented(fd, len)?;
     // One-to-many with neither a destination nor an association: nowhere to send (Linux EPIPE).
-    if !s.one_to_one() && dest.is_none() && p.assoc_id() == 0 && !p.has_flag(SCTP_SENDALL) {
-        return Err(libc::EPIPE);
+    if !s.one_to_one() && dest.is_none() && !p.has_flag(SCTP_SENDALL) {
+        // Without an address the message goes to sinfo_assoc_id, which must be one of this
+        // socket's associations (`sctp_sendmsg`: no association is EPIPE).
+        let (sid, id) = (s.e.sid, p.assoc_id());
+        if !handle::call(move |e| e.assocs.get(&id) == Some(&sid))? {
+            return Err(libc::EPIPE);
+        }
     }
     if dest.is_none() && control.is_empty() {
         return Ok(send_message(fd, None, &user, len, flags)? as isize);
@@ -236,11 +260,19 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         dest,
     };
     let n = send_message(fd, Some(h), &user, len, flags)?;
-    if h.flags & (send_flags::ABORT | send_flags::EOF) != 0 {
+    if dest.is_some() && !s.one_to_one() {
+        // A one-to-many send with an address may set an association up: on Linux loopback
+        // the handshake (and this message) are through before the next call.
+        settle::settle()?;
+    } else if h.flags & (send_flags::ABORT | send_flags::EOF) != 0 {
         // Ending an association is synchronous on Linux (SCTP_STATUS right after fails):
-        // have the engine take the record now.
+        // have the engine take the record now and run the exchange on loopback.
         let sid = s.e.sid;
-        handle::call(move |e| e.read_app(sid))?;
+        let h = handle::handle()?;
+        handle::call(move |e| {
+            e.read_app(sid);
+            e.settle(h);
+        })?;
     }
     Ok(n as isize)
 }

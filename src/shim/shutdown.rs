@@ -11,7 +11,7 @@ hook! {
         let Some(s) = sctp(fd) else { return check(unsafe { sys::shutdown(fd, how) }) };
         if s.one_to_one() {
             let sid = s.e.sid;
-            let connected = handle::call(move |e| e.socks.get(&sid).is_some_and(|s| s.assoc.is_some()))?;
+            let connected = handle::call(move |e| e.app_shutdown(sid))?;
             if !connected || s.e.listener {
                 return Err(libc::ENOTCONN);
             }

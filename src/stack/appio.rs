@@ -33,6 +33,11 @@ impl Engine {
         {
             self.read_app(sid);
         }
+        // HUP after the app's EOF was read earlier (shutdown(SHUT_WR), then close).
+        let eof_read = self.socks.get(&sid).is_some_and(|s| s.app_eof);
+        if flags.contains(EventFlags::HUP) && eof_read && self.hup_means_gone(sid) {
+            self.app_gone(sid);
+        }
     }
 
     /// Read the app's records until EAGAIN, EOF, or the association has no room.
@@ -59,7 +64,7 @@ impl Engine {
                 // The send hooks refuse empty messages, so 0 is the app's EOF (close or SHUT_WR);
                 // after HUP every reference is gone and every record has been read.
                 self.app_eof(sid);
-                if self.socks.get(&sid).is_some_and(|s| s.hup) {
+                if self.socks.get(&sid).is_some_and(|s| s.hup) && self.hup_means_gone(sid) {
                     self.app_gone(sid);
                 }
                 return;
@@ -124,6 +129,7 @@ impl Engine {
             return;
         };
         let now = Instant::now();
+        self.touch(sid, aid);
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
@@ -272,6 +278,9 @@ impl Engine {
 
     /// Queue a record for the app and write what fits.
     pub fn deliver(&mut self, sid: Sid, hdr: RecvHeader, data: Vec<u8>) {
+        if hdr.kind == Kind::Data {
+            self.touch(sid, hdr.assoc_id);
+        }
         if let Some(s) = self.socks.get_mut(&sid) {
             if s.end.is_none() {
                 return;
@@ -303,8 +312,12 @@ impl Engine {
                 hdr.encode(magic, &mut hb);
                 let iov = [IoSlice::new(&hb), IoSlice::new(&rest[..piece])];
                 let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
+                let before = super::rwnd::outq(end);
                 match rustix::net::sendmsg(end, &iov, &mut Default::default(), flags) {
-                    Ok(_) => rec.off += piece,
+                    Ok(_) => {
+                        rec.off += piece;
+                        s.app_queue.wrote(before, super::rwnd::outq(end), piece);
+                    }
                     Err(rustix::io::Errno::AGAIN) => return false,
                     Err(rustix::io::Errno::INTR) => continue,
                     Err(_) => {
@@ -328,6 +341,7 @@ impl Engine {
         if self.flush_out(sid) {
             self.drain_readable(sid);
         }
+        self.sync_rwnd(sid);
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
@@ -348,6 +362,7 @@ impl Engine {
             self.maybe_free(sid);
         } else if s.eof_after_out {
             s.eof_after_out = false;
+            s.app_shut.end_wr = true;
             if let Some(end) = &s.end {
                 let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Write);
             }

@@ -71,6 +71,7 @@ impl Engine {
         peers: &[SocketAddr],
     ) -> Result<(AssocId, ConnectSlot), i32> {
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        // A one-to-many socket may listen and connect at once.
         if s.listening && s.style == Style::OneToOne {
             return Err(libc::EISCONN);
         }
@@ -85,12 +86,36 @@ impl Engine {
                 libc::EALREADY
             });
         }
+        if self.peer_owned_elsewhere(sid, peers) {
+            return Err(libc::EADDRNOTAVAIL);
+        }
         let aid = self.start_assoc(sid, peers)?;
         let slot = Slot::new();
         if let Some(s) = self.socks.get_mut(&sid) {
             s.connecting = Some((slot.clone(), Instant::now()));
         }
         Ok((aid, slot))
+    }
+
+    /// An association of `sid`'s endpoint to one of `peers` belongs to another socket (it was
+    /// peeled off): Linux's `__sctp_connect` finds it and says EADDRNOTAVAIL.
+    fn peer_owned_elsewhere(&mut self, sid: Sid, peers: &[SocketAddr]) -> bool {
+        let Some(ep) = self.socks.get(&sid).and_then(|s| s.ep) else {
+            return false;
+        };
+        let others: Vec<(AssocId, Sid)> = self
+            .assocs
+            .iter()
+            .filter(|&(_, &o)| o != sid && self.socks.get(&o).is_some_and(|x| x.ep == Some(ep)))
+            .map(|(&a, &o)| (a, o))
+            .collect();
+        others.into_iter().any(|(aid, owner)| {
+            self.assoc_of(owner, aid).is_some_and(|(_, a)| {
+                peers
+                    .iter()
+                    .any(|p| a.peer_port() == p.port() && a.path_info(p.ip()).is_some())
+            })
+        })
     }
 
     /// SCTP_SOCKOPT_PEELOFF: association `id` of one-to-many socket `sid` moves to a new

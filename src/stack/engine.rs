@@ -22,11 +22,11 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::Instant;
 
 /// epoll tokens: kind in the high half, index in the low half.
-const T_WAKE: u64 = 1 << 32;
-const T_TIMER: u64 = 2 << 32;
+pub(super) const T_WAKE: u64 = 1 << 32;
+pub(super) const T_TIMER: u64 = 2 << 32;
 const T_UDP: u64 = 3 << 32;
 const T_END: u64 = 4 << 32;
-const KIND_MASK: u64 = 0xffff_ffff << 32;
+pub(super) const KIND_MASK: u64 = 0xffff_ffff << 32;
 
 /// Datagrams read from one UDP socket per wake-up before others get a turn.
 const UDP_BATCH: usize = 64;
@@ -41,7 +41,7 @@ pub struct Engine {
     pub cfg: &'static Config,
     pub magic: u64,
     pub pid: i32,
-    epoll: OwnedFd,
+    pub(super) epoll: OwnedFd,
     wake: OwnedFd,
     timer: OwnedFd,
     timer_armed: Option<Instant>,
@@ -174,7 +174,7 @@ impl Engine {
         }
     }
 
-    fn dispatch(&mut self, h: &'static Handle, token: u64, flags: epoll::EventFlags) {
+    pub(super) fn dispatch(&mut self, h: &'static Handle, token: u64, flags: epoll::EventFlags) {
         let idx = token & !KIND_MASK;
         match token & KIND_MASK {
             T_WAKE => {
@@ -194,6 +194,7 @@ impl Engine {
                 let _ = rustix::io::read(&self.timer, &mut b);
                 self.timer_armed = None;
                 let now = Instant::now();
+                self.run_autoclose(now);
                 let due: Vec<EpId> = self
                     .eps
                     .iter()
@@ -310,7 +311,7 @@ impl Engine {
     }
 
     /// Collect every touched endpoint's outputs: events, deliveries to apps, packets.
-    fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         while let Some(ep) = self.dirty.pop() {
             self.events_of(ep);
             // Acknowledgements may have made room for a message that did not fit.
@@ -391,12 +392,14 @@ impl Engine {
         }
     }
 
-    fn arm_timer(&mut self) {
+    pub(super) fn arm_timer(&mut self) {
         use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags, Timespec};
+        let autoclose = self.next_autoclose();
         let next = self
             .eps
             .values()
             .filter_map(|e| e.endpoint.poll_timeout())
+            .chain(autoclose)
             .min();
         if next == self.timer_armed {
             return;

@@ -132,7 +132,9 @@ impl Engine {
             return;
         };
         let (subs, v6, ep) = (s.opts.events, s.v6, s.ep);
-        let peer = ep.and_then(|ep| peer_of(&mut self.eps, ep, aid));
+        let peer = ep
+            .and_then(|ep| peer_of(&mut self.eps, ep, aid))
+            .or_else(|| self.socks.get(&sid).and_then(|s| s.peer));
         let ctx = notify::NotifyCtx {
             assoc_id: aid,
             peer_port: peer.map_or(0, |p| p.port()),
@@ -302,6 +304,14 @@ impl Engine {
 
     /// The association is gone for good: forget it.
     pub fn closed(&mut self, ep: EpId, sid: Sid, aid: AssocId) {
+        // A one-to-one socket whose own association ended (not a failed connect attempt it
+        // has already forgotten) refuses sends and reads EOF.
+        let own = self.socks.get(&sid).is_some_and(|s| {
+            s.style == Style::OneToOne && s.assoc == Some(aid) && s.reconnectable != Some(aid)
+        });
+        if own {
+            self.refuse_app_sends(sid);
+        }
         self.drain_assoc(sid, aid);
         let unread = self
             .eps

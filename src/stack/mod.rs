@@ -12,6 +12,7 @@
 
 pub mod appio;
 pub mod asconf;
+pub mod autoclose;
 pub mod bindx;
 pub mod config;
 pub mod control;
@@ -32,7 +33,11 @@ pub mod path_opts;
 pub mod pcap;
 pub mod registry;
 pub mod route;
+pub mod rwnd;
+pub mod settle;
+pub mod shut;
 pub mod sock;
+pub mod sockopt_ext;
 pub mod source;
 pub mod sys;
 pub mod udp;

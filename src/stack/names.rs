@@ -10,13 +10,24 @@ const PREFIX: &str = "sctpshim:";
 
 /// The name (without the leading NUL) of socket `sid` of process `pid`.
 pub fn name(magic: u64, pid: i32, sid: Sid) -> String {
-    format!("{PREFIX}{magic:016x}:{pid}:{sid}")
+    use std::fmt::Write;
+    // One allocation of the final size: `format!` grows its buffer through small sizes whose
+    // freed chunks the app thread's malloc hands back to the program (C code reading
+    // uninitialized malloc(16) memory, as test_1_to_1_connectx does, then sees our bytes).
+    let mut s = String::with_capacity(NAME_CAPACITY);
+    let _ = write!(s, "{PREFIX}{magic:016x}:{pid}:{sid}");
+    s
 }
+
+/// Room for the longest name (prefix, 16 hex digits, two separators, i32 and u32, "L").
+const NAME_CAPACITY: usize = 64;
 
 /// The name of socket `sid`'s app listener (one-to-one listen()): distinct from the name of
 /// the socket's engine end, which may still be bound while the listener is set up.
 pub fn listener(magic: u64, pid: i32, sid: Sid) -> String {
-    format!("{}L", name(magic, pid, sid))
+    let mut s = name(magic, pid, sid);
+    s.push('L');
+    s
 }
 
 /// A `sockaddr_un` for the abstract name and its length.

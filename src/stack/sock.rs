@@ -57,6 +57,8 @@ pub struct SockOpts {
     pub paths: super::path_opts::PathDefaults,
     /// AUTH / ASCONF switches and keys (`asconf.rs`).
     pub auth: super::asconf::AuthOpts,
+    /// The other SOL_SCTP options ([`super::sockopt_ext`]).
+    pub ext: super::sockopt_ext::ExtOpts,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -84,6 +86,7 @@ impl SockOpts {
             ],
             paths: super::path_opts::PathDefaults::new(c),
             auth: super::asconf::AuthOpts::new(c),
+            ext: Default::default(),
         }
     }
 
@@ -102,6 +105,7 @@ impl SockOpts {
         c.max_init_retransmits = self.initmsg[2] as u32;
         self.paths.apply(&mut c);
         self.auth.apply(&mut c);
+        self.ext.apply(&mut c);
         c
     }
 
@@ -160,6 +164,12 @@ pub struct Sock {
     pub readable: Vec<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
+    /// SCTP_AUTOCLOSE bookkeeping ([`super::autoclose`]).
+    pub activity: super::autoclose::Activity,
+    /// Records handed to the app and not read yet ([`super::rwnd`]).
+    pub app_queue: super::rwnd::AppQueue,
+    /// What the app shut down on its fd ([`super::shut`]).
+    pub app_shut: super::shut::AppShut,
 }
 
 impl Sock {
@@ -199,6 +209,9 @@ impl Sock {
             readable: Vec::new(),
             peers: Vec::new(),
             opts,
+            activity: Default::default(),
+            app_queue: Default::default(),
+            app_shut: Default::default(),
         }
     }
 }

@@ -137,9 +137,16 @@ impl Udp {
             // IPv4 packets on a dual-stack socket (best effort).
             let _ = setopt(f, libc::IPPROTO_IP, libc::IP_PKTINFO, 1);
         }
-        // Buffers for bursts of 64 KiB packets; capped by net.core.{r,w}mem_max.
-        let _ = setopt(f, libc::SOL_SOCKET, libc::SO_RCVBUF, 4 << 20);
-        let _ = setopt(f, libc::SOL_SOCKET, libc::SO_SNDBUF, 4 << 20);
+        // Buffers for bursts of 64 KiB packets: past net.core.{r,w}mem_max when the process may
+        // (CAP_NET_ADMIN, the *FORCE options), else capped by them. A drop here costs an RTO.
+        for (force, plain) in [
+            (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
+            (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
+        ] {
+            if setopt(f, libc::SOL_SOCKET, force, 4 << 20).is_err() {
+                let _ = setopt(f, libc::SOL_SOCKET, plain, 4 << 20);
+            }
+        }
         let (ss, len) = to_raw(addr, false);
         // SAFETY: a valid sockaddr of `len` bytes.
         if unsafe { libc::syscall(libc::SYS_bind, f, &ss as *const _, len) } < 0 {

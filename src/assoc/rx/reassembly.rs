@@ -117,9 +117,12 @@ impl ReassemblyQueue {
             return true;
         }
         // The next TSN unblocks held data when gaps are open above it, or when nothing is
-        // deliverable (the window is full of partial messages).
+        // deliverable and partial messages fill the window. A window closed by data the
+        // application has not read (nothing held here) takes nothing: a zero-window probe is
+        // dropped, as Linux's `sctp_eat_data` does.
         let unblocks = chunk.tsn == tracker.cum_tsn_ack().wrapping_add(1)
-            && (!tracker.is_in_sequence() || self.ready.is_empty());
+            && (!tracker.is_in_sequence()
+                || (self.ready.is_empty() && (self.buffered > 0 || window > 0)));
         unblocks && self.buffered + len <= self.hard_cap()
     }
 
@@ -666,6 +669,18 @@ mod tests {
         assert!(q.admit(&chunk(4, 0, 1, 0, "BE", b"x"), &tracker));
         q.set_rcvbuf(10);
         assert_eq!(q.a_rwnd(), 10);
+    }
+
+    #[test]
+    fn window_closed_by_unread_application_data() {
+        // The runtime shrinks the buffer by what the application has not read: with nothing
+        // held here, the next TSN (a zero-window probe) is dropped, as Linux does.
+        let tracker = DataTracker::new(1);
+        let mut q = ReassemblyQueue::new(1000, 1, false);
+        q.set_rcvbuf(0);
+        assert!(!q.admit(&chunk(1, 0, 0, 0, "BE", b"probe"), &tracker));
+        q.set_rcvbuf(1000);
+        assert!(q.admit(&chunk(1, 0, 0, 0, "BE", b"probe"), &tracker));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::int_of;
 use crate::abi::{self, sctp_getaddrs_old, sctp_peeloff_flags_arg_t, Pod};
 use crate::shim::fd::{copy_in, copy_out, read_len, Sctp};
 use crate::shim::hook::HookResult;
-use crate::shim::sockaddr::decode_addr_list;
+use crate::shim::sockaddr::{decode_addr_list, is_valid_peer_ip};
 use crate::stack::registry::{self, Entry};
 use crate::stack::{fdmap, fds, handle, names, sys};
 use std::os::fd::{AsRawFd, IntoRawFd};
@@ -56,9 +56,23 @@ fn bindx_rem(s: &Sctp, v: &[u8]) -> HookResult<()> {
     handle::call(move |e| e.bindx_rem(sid, &addrs))?
 }
 
+/// The packed peer addresses of a connectx; each must be a unicast address with a port
+/// (Linux `sctp_verify_addr` in `__sctp_connect`: EINVAL).
+fn connectx_peers(v: &[u8], s: &Sctp) -> HookResult<Vec<std::net::SocketAddr>> {
+    let peers = decode_addr_list(v, s.policy())?;
+    // Port 0 is no SCTP port (RFC 9260 3.1): no association can be set up to it.
+    if peers
+        .iter()
+        .any(|p| !is_valid_peer_ip(p.ip()) || p.port() == 0)
+    {
+        return Err(libc::EINVAL);
+    }
+    Ok(peers)
+}
+
 /// sctp_connectx: the packed peer addresses; returns the association id.
 fn connectx(fd: i32, s: &Sctp, v: &[u8]) -> HookResult<i32> {
-    let peers = decode_addr_list(v, s.policy())?;
+    let peers = connectx_peers(v, s)?;
     connect_wait(fd, s, peers).map_err(|(e, _)| e)
 }
 
@@ -71,7 +85,7 @@ fn connectx3(fd: i32, s: &Sctp, val: *mut u8, len: *mut libc::socklen_t) -> Hook
         sctp_getaddrs_old::read_from(&copy_in(val, std::mem::size_of::<sctp_getaddrs_old>())?)
             .ok_or(libc::EINVAL)?;
     let n = usize::try_from(arg.addr_num).map_err(|_| libc::EINVAL)?;
-    let peers = decode_addr_list(&copy_in(arg.addrs.cast(), n)?, s.policy())?;
+    let peers = connectx_peers(&copy_in(arg.addrs.cast(), n)?, s)?;
     let (r, id) = match connect_wait(fd, s, peers) {
         Ok(id) => (Ok(0), Some(id)),
         Err((e, id)) => (Err(e), id),

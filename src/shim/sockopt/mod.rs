@@ -6,7 +6,10 @@
 
 mod actions;
 mod ip;
+mod sctp_assoc;
 mod sctp_auth;
+mod sctp_flags;
+mod sctp_paddr;
 mod sctp_paths;
 mod sol_sctp;
 mod sol_socket;
@@ -18,7 +21,13 @@ use crate::stack::sys;
 pub use sol_sctp::Row;
 
 /// SOL_SCTP option tables beyond [`sol_sctp`]'s, one file per family.
-const EXTRA_TABLES: &[&[Row]] = &[sctp_paths::TABLE, sctp_auth::TABLE];
+const EXTRA_TABLES: &[&[Row]] = &[
+    sctp_flags::TABLE,
+    sctp_assoc::TABLE,
+    sctp_paddr::TABLE,
+    sctp_paths::TABLE,
+    sctp_auth::TABLE,
+];
 
 /// What a level did with a get.
 pub enum Get {

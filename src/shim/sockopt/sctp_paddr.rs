@@ -1,0 +1,316 @@
+//! SOL_SCTP options about peer addresses (paths): SCTP_PEER_ADDR_PARAMS (RFC 6458 8.1.12),
+//! SCTP_DELAYED_SACK (8.1.19, also in the legacy `sctp_assoc_value` form) and
+//! SCTP_GET_PEER_ADDR_INFO (8.2.2), with Linux's checks (`sctp_setsockopt_peer_addr_params`,
+//! `sctp_apply_peer_addr_params`, `sctp_setsockopt_delayed_ack`): the address, if given, must
+//! be a peer address of the association the id names; without an association the values are
+//! the socket's defaults for new associations.
+
+use super::{with_sock, Row};
+use crate::abi::{
+    self, sctp_assoc_t, sctp_assoc_value, sctp_paddrinfo, sctp_paddrparams, sctp_sack_info, Pod,
+    SPP_HB_DEMAND, SPP_HB_DISABLE, SPP_HB_ENABLE, SPP_PMTUD, SPP_PMTUD_ENABLE, SPP_SACKDELAY,
+    SPP_SACKDELAY_DISABLE, SPP_SACKDELAY_ENABLE,
+};
+use crate::assoc::{AssocId, PathState};
+use crate::shim::fd::Sctp;
+use crate::shim::hook::HookResult;
+use crate::shim::sockaddr::{parse_storage, storage_is_any, to_storage, AddrPolicy};
+use crate::stack::engine::Engine;
+use crate::stack::registry::Sid;
+use crate::stack::sock::Style;
+use libc::sockaddr_storage;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+pub const TABLE: &[Row] = &[
+    (
+        abi::SCTP_PEER_ADDR_PARAMS,
+        Some(get_paddrparams),
+        Some(set_paddrparams),
+    ),
+    (
+        abi::SCTP_DELAYED_SACK,
+        Some(get_delayed_sack),
+        Some(set_delayed_sack),
+    ),
+    (abi::SCTP_GET_PEER_ADDR_INFO, Some(get_paddrinfo), None),
+];
+
+/// Linux's largest SACK delay (ms) and smallest path MTU.
+const MAX_SACK_DELAY: u32 = 500;
+const MIN_PATHMTU: u32 = 512;
+/// `sctp_paddrparams` without `spp_ipv6_flowlabel` and `spp_dscp` (older programs).
+const PADDRPARAMS_LEGACY: usize = 152;
+
+fn ms(d: Duration) -> u32 {
+    d.as_millis().min(u32::MAX as u128) as u32
+}
+
+/// The association and peer address an option names: (association, path address). EINVAL
+/// for an id that is not the socket's (one-to-many, beyond SCTP_FUTURE_ASSOC) or an address
+/// that is not a peer address.
+fn target(
+    e: &mut Engine,
+    sid: Sid,
+    id: sctp_assoc_t,
+    addr: Option<SocketAddr>,
+) -> Result<(Option<AssocId>, Option<IpAddr>), i32> {
+    let one_to_many = e.socks.get(&sid).ok_or(libc::EBADF)?.style == Style::OneToMany;
+    let mut aid = e.assoc_id(sid, id);
+    if aid.is_none() && one_to_many && id != 0 {
+        return Err(libc::EINVAL);
+    }
+    let Some(addr) = addr else {
+        return Ok((aid, None));
+    };
+    if aid.is_none() && one_to_many {
+        // SCTP_FUTURE_ASSOC with an address: the association that has this peer address.
+        let peers: Vec<AssocId> = e
+            .socks
+            .get(&sid)
+            .map_or(Vec::new(), |s| s.peers.iter().map(|&(_, a)| a).collect());
+        aid = peers.into_iter().find(|&a| {
+            e.assoc_of(sid, a).is_some_and(|(_, x)| {
+                x.peer_port() == addr.port() && x.path_info(addr.ip()).is_some()
+            })
+        });
+    }
+    let a = aid.ok_or(libc::EINVAL)?;
+    let (_, x) = e.assoc_of(sid, a).ok_or(libc::EINVAL)?;
+    if x.peer_port() != addr.port() || x.path_info(addr.ip()).is_none() {
+        return Err(libc::EINVAL);
+    }
+    Ok((Some(a), Some(addr.ip())))
+}
+
+/// The address field, or None when it is the wildcard.
+fn addr_of(ss: &sockaddr_storage, p: AddrPolicy) -> HookResult<Option<SocketAddr>> {
+    if storage_is_any(ss, p) {
+        return Ok(None);
+    }
+    parse_storage(ss, p).map(Some).map_err(|_| libc::EINVAL)
+}
+
+/// Read `sctp_paddrparams` from the full or the legacy length.
+fn read_paddrparams(v: &[u8]) -> HookResult<sctp_paddrparams> {
+    let full = std::mem::size_of::<sctp_paddrparams>();
+    if v.len() != full && v.len() != PADDRPARAMS_LEGACY {
+        return Err(libc::EINVAL);
+    }
+    let mut b = v.to_vec();
+    b.resize(full, 0);
+    sctp_paddrparams::read_from(&b).ok_or(libc::EINVAL)
+}
+
+fn get_paddrparams(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    if input.len() < PADDRPARAMS_LEGACY {
+        return Err(libc::EINVAL);
+    }
+    let mut p =
+        read_paddrparams(&input[..input.len().min(std::mem::size_of::<sctp_paddrparams>())])?;
+    let addr = addr_of(&{ p.spp_address }, s.policy())?;
+    let id = p.spp_assoc_id;
+    let (hb, maxrxt, mtu, sack, hb_off) = with_sock(s, move |e, sid| {
+        let (aid, ip) = target(e, sid, id, addr)?;
+        let base = e.cfg.assoc.clone();
+        let ext = e.opts(sid)?.ext.clone();
+        match aid.and_then(|a| e.assoc_of(sid, a)) {
+            Some((_, a)) => {
+                let c = a.config();
+                let mtu = ip.and_then(|ip| a.path_info(ip)).map_or(c.pmtu, |p| p.mtu);
+                let hb = ms(c.hb_interval);
+                Ok((hb, c.path_max_retrans, mtu, ms(c.sack_delay), hb == 0))
+            }
+            None => {
+                let mut c = base;
+                ext.apply(&mut c);
+                Ok((
+                    ms(c.hb_interval),
+                    c.path_max_retrans,
+                    0,
+                    ms(c.sack_delay),
+                    ext.hb_off,
+                ))
+            }
+        }
+    })?;
+    p.spp_hbinterval = hb;
+    p.spp_pathmaxrxt = maxrxt.min(u16::MAX as u32) as u16;
+    p.spp_pathmtu = mtu;
+    p.spp_sackdelay = sack;
+    p.spp_flags = (if hb_off {
+        SPP_HB_DISABLE
+    } else {
+        SPP_HB_ENABLE
+    }) | SPP_PMTUD_ENABLE
+        | if sack == 0 {
+            SPP_SACKDELAY_DISABLE
+        } else {
+            SPP_SACKDELAY_ENABLE
+        };
+    let mut out = p.as_bytes().to_vec();
+    out.truncate(input.len().min(out.len()));
+    Ok(out)
+}
+
+fn set_paddrparams(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let p = read_paddrparams(v)?;
+    let flags = p.spp_flags;
+    let both = |m: u32| flags & m == m;
+    if both(abi::SPP_HB) || both(SPP_PMTUD) || both(SPP_SACKDELAY) {
+        return Err(libc::EINVAL);
+    }
+    let (hb, maxrxt, mtu, sack) = (
+        p.spp_hbinterval,
+        p.spp_pathmaxrxt,
+        p.spp_pathmtu,
+        p.spp_sackdelay,
+    );
+    if sack > MAX_SACK_DELAY || (mtu != 0 && mtu < MIN_PATHMTU) {
+        return Err(libc::EINVAL);
+    }
+    let addr = addr_of(&{ p.spp_address }, s.policy())?;
+    let id = p.spp_assoc_id;
+    with_sock(s, move |e, sid| {
+        let (aid, ip) = target(e, sid, id, addr)?;
+        let now = Instant::now();
+        let Some(aid) = aid else {
+            // HB_DEMAND needs an association (Linux: no transport to beat on).
+            if flags & SPP_HB_DEMAND != 0 {
+                return Err(libc::EINVAL);
+            }
+            let ext = &mut e.opts_mut(sid)?.ext;
+            if hb != 0 {
+                ext.hb_interval = Some(hb);
+            }
+            if flags & SPP_HB_DISABLE != 0 {
+                ext.hb_off = true;
+            } else if flags & SPP_HB_ENABLE != 0 {
+                ext.hb_off = false;
+            }
+            if maxrxt != 0 {
+                ext.path_max_rxt = Some(u32::from(maxrxt));
+            }
+            if sack != 0 {
+                ext.sack_delay = Some(sack);
+            } else if flags & SPP_SACKDELAY_DISABLE != 0 {
+                ext.sack_delay = Some(0);
+            }
+            return Ok(());
+        };
+        let (ep, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
+        if flags & SPP_HB_DEMAND != 0 && !a.request_heartbeat(ip.unwrap_or(a.primary())) {
+            return Err(libc::EINVAL);
+        }
+        if flags & SPP_HB_DISABLE != 0 {
+            a.set_hb_interval(now, ip, Duration::ZERO);
+        } else if hb != 0 {
+            a.set_hb_interval(now, ip, Duration::from_millis(u64::from(hb)));
+        }
+        if maxrxt != 0 {
+            a.set_path_max_retrans(ip, u32::from(maxrxt));
+        }
+        if sack != 0 || flags & SPP_SACKDELAY_DISABLE != 0 {
+            let freq = a.config().sack_freq;
+            a.set_sack(Duration::from_millis(u64::from(sack)), freq);
+        }
+        e.mark(ep);
+        Ok(())
+    })
+}
+
+/// `sctp_sack_info` (12 bytes) or the legacy `sctp_assoc_value` (8: the delay only).
+fn get_delayed_sack(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let legacy = match input.len() {
+        n if n >= std::mem::size_of::<sctp_sack_info>() => false,
+        n if n == std::mem::size_of::<sctp_assoc_value>() => true,
+        _ => return Err(libc::EINVAL),
+    };
+    let id = i32::from_ne_bytes([input[0], input[1], input[2], input[3]]);
+    let (delay, freq) = with_sock(s, move |e, sid| {
+        let (aid, _) = target(e, sid, id, None)?;
+        let base = e.cfg.assoc.clone();
+        let ext = e.opts(sid)?.ext.clone();
+        Ok(match aid.and_then(|a| e.assoc_of(sid, a)) {
+            Some((_, a)) => (ms(a.config().sack_delay), a.config().sack_freq),
+            None => {
+                let mut c = base;
+                ext.apply(&mut c);
+                (ms(c.sack_delay), c.sack_freq)
+            }
+        })
+    })?;
+    if legacy {
+        let v = sctp_assoc_value {
+            assoc_id: id,
+            assoc_value: delay,
+        };
+        return Ok(v.as_bytes().to_vec());
+    }
+    let v = sctp_sack_info {
+        sack_assoc_id: id,
+        sack_delay: delay,
+        sack_freq: freq,
+    };
+    Ok(v.as_bytes().to_vec())
+}
+
+fn set_delayed_sack(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let (id, delay, freq) = if v.len() == std::mem::size_of::<sctp_sack_info>() {
+        let p = sctp_sack_info::read_from(v).ok_or(libc::EINVAL)?;
+        (p.sack_assoc_id, p.sack_delay, Some(p.sack_freq))
+    } else if v.len() == std::mem::size_of::<sctp_assoc_value>() {
+        let p = sctp_assoc_value::read_from(v).ok_or(libc::EINVAL)?;
+        // Legacy form: a zero delay turns delayed SACKs off (every packet acknowledged).
+        (p.assoc_id, p.assoc_value, (p.assoc_value == 0).then_some(1))
+    } else {
+        return Err(libc::EINVAL);
+    };
+    if delay > MAX_SACK_DELAY {
+        return Err(libc::EINVAL);
+    }
+    with_sock(s, move |e, sid| {
+        let (aid, _) = target(e, sid, id, None)?;
+        match aid.and_then(|a| e.assoc_of(sid, a)) {
+            Some((ep, a)) => {
+                let f = freq.filter(|&f| f != 0).unwrap_or(a.config().sack_freq);
+                a.set_sack(Duration::from_millis(u64::from(delay)), f);
+                e.mark(ep);
+            }
+            None => {
+                let ext = &mut e.opts_mut(sid)?.ext;
+                ext.sack_delay = Some(delay);
+                if let Some(f) = freq.filter(|&f| f != 0) {
+                    ext.sack_freq = Some(f);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn get_paddrinfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let mut p = sctp_paddrinfo::read_from(input).ok_or(libc::EINVAL)?;
+    let addr = addr_of(&{ p.spinfo_address }, s.policy())?.ok_or(libc::EINVAL)?;
+    let id = p.spinfo_assoc_id;
+    let (aid, info, port) = with_sock(s, move |e, sid| {
+        let (aid, ip) = target(e, sid, id, Some(addr))?;
+        let aid = aid.ok_or(libc::EINVAL)?;
+        let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
+        let info = ip.and_then(|ip| a.path_info(ip)).ok_or(libc::EINVAL)?;
+        Ok((aid, info, a.peer_port()))
+    })?;
+    p.spinfo_assoc_id = aid;
+    p.spinfo_address = to_storage(&SocketAddr::new(info.addr, port), s.policy());
+    p.spinfo_state = match info.state {
+        PathState::Inactive => abi::SCTP_INACTIVE,
+        PathState::PotentiallyFailed => abi::SCTP_PF,
+        PathState::Active => abi::SCTP_ACTIVE,
+        PathState::Unconfirmed => abi::SCTP_UNCONFIRMED,
+    };
+    p.spinfo_cwnd = info.cwnd;
+    p.spinfo_srtt = info.srtt_ms;
+    p.spinfo_rto = info.rto_ms;
+    p.spinfo_mtu = info.mtu;
+    Ok(p.as_bytes().to_vec())
+}

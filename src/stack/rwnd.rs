@@ -1,0 +1,97 @@
+//! The receive window counts what the app has not read yet (RFC 9260 6.2.1: a_rwnd is the
+//! buffer space left; Linux's window shrinks by the data queued on the socket). Messages the
+//! engine has handed to the app's socketpair no longer sit in the association, so the
+//! association's buffer is shrunk by the payload bytes the app has not read, and grows back as
+//! it reads (each read wakes the engine's end with EPOLLOUT): a window update then goes out.
+//!
+//! The kernel reports unread data on the engine's end only as memory (SIOCOUTQ, skb truesize,
+//! about 1.5 KiB for a small record), so the engine notes each record's truesize and payload
+//! when it writes it, and pops records off the front while the memory still queued is less than
+//! what the noted records hold: the app reads records in order.
+
+use super::engine::Engine;
+use super::registry::Sid;
+use super::sock::Style;
+use crate::assoc::AssocId;
+use std::collections::VecDeque;
+use std::os::fd::{AsFd, AsRawFd};
+
+/// Memory queued on a socket's send side (SIOCOUTQ; 0 when unknown).
+pub fn outq(fd: impl AsFd) -> u32 {
+    let mut queued: libc::c_int = 0;
+    // SAFETY: SIOCOUTQ writes one int.
+    let r = unsafe { libc::ioctl(fd.as_fd().as_raw_fd(), libc::TIOCOUTQ, &mut queued) };
+    if r < 0 {
+        0
+    } else {
+        queued.max(0) as u32
+    }
+}
+
+/// Records written to the app's socketpair and (maybe) not read yet: (truesize, payload).
+#[derive(Debug, Default)]
+pub struct AppQueue {
+    recs: VecDeque<(u32, u32)>,
+    mem: u64,
+    payload: u64,
+}
+
+impl AppQueue {
+    /// A record of `payload` bytes was written; SIOCOUTQ was `before` and is `after`.
+    pub fn wrote(&mut self, before: u32, after: u32, payload: usize) {
+        let p = payload as u32;
+        // An app read in between can make the difference meaningless: then assume the payload.
+        let mem = after
+            .checked_sub(before)
+            .filter(|&m| m >= p)
+            .unwrap_or(p)
+            .max(1);
+        self.recs.push_back((mem, p));
+        self.mem += u64::from(mem);
+        self.payload += u64::from(p);
+    }
+
+    /// Payload bytes not read yet, given the memory still queued now.
+    pub fn unread(&mut self, queued: u32) -> u32 {
+        while self.mem > u64::from(queued) {
+            let Some((m, p)) = self.recs.pop_front() else {
+                break;
+            };
+            self.mem -= u64::from(m);
+            self.payload -= u64::from(p);
+        }
+        if queued == 0 {
+            self.recs.clear();
+            self.mem = 0;
+            self.payload = 0;
+        }
+        self.payload.min(u64::from(u32::MAX)) as u32
+    }
+}
+
+impl Engine {
+    /// Resize the receive buffers of socket `sid`'s associations to the socket's SO_RCVBUF
+    /// minus the bytes the app has not read.
+    pub fn sync_rwnd(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        let Some(end) = &s.end else { return };
+        let queued = outq(end);
+        let unread = s.app_queue.unread(queued);
+        let win = s.opts.rcvbuf.saturating_sub(unread);
+        let ids: Vec<AssocId> = match s.style {
+            Style::OneToOne => s.assoc.into_iter().collect(),
+            Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
+        };
+        for aid in ids {
+            if let Some((ep, a)) = self.assoc_of(sid, aid) {
+                if a.config().rcvbuf != win {
+                    tracing::trace!(sid, aid, unread, win, "receive window");
+                    a.set_rcvbuf(win);
+                    self.mark(ep);
+                }
+            }
+        }
+    }
+}

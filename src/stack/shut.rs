@@ -1,0 +1,51 @@
+//! The engine's own shutdowns of its socketpair ends: what they mean for the app (EOF, EPIPE
+//! on send once a one-to-one association is closed) and for telling when the app's file is
+//! gone (HUP becomes ambiguous).
+
+use super::engine::Engine;
+use super::registry::Sid;
+
+/// Directions the engine shut on its end: writing (EOF for the app) and reading (the app's
+/// sends fail with EPIPE once the association is closed, as Linux's
+/// `sctp_sendmsg_check_sflags` says for a CLOSED one-to-one socket).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppShut {
+    pub end_rd: bool,
+    pub end_wr: bool,
+}
+
+impl Engine {
+    /// epoll HUP on socket `sid`'s end means "every reference to the app's file is gone" unless
+    /// the engine shut its own end, when both directions may be shut while the app still holds
+    /// its fd: then the close hook reports the last close ([`Self::app_closed`]).
+    pub fn hup_means_gone(&self, sid: Sid) -> bool {
+        self.socks
+            .get(&sid)
+            .is_none_or(|s| !(s.app_shut.end_rd || s.app_shut.end_wr))
+    }
+
+    /// One-to-one socket `sid`'s association is closed: the app's sends now fail with EPIPE.
+    pub fn refuse_app_sends(&mut self, sid: Sid) {
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if let Some(end) = &s.end {
+            s.app_shut.end_rd = true;
+            let _ = rustix::net::shutdown(end, rustix::net::Shutdown::Read);
+        }
+    }
+
+    /// The close hook saw the last fd of socket `sid`'s file closed.
+    pub fn app_closed(&mut self, sid: Sid) {
+        if self.socks.get(&sid).is_some_and(|s| !s.app_gone) {
+            self.app_gone(sid);
+        }
+    }
+}
+
+impl Engine {
+    /// shutdown() on one-to-one socket `sid`: false when it has no association (ENOTCONN).
+    pub fn app_shutdown(&self, sid: Sid) -> bool {
+        self.socks.get(&sid).is_some_and(|s| s.assoc.is_some())
+    }
+}
