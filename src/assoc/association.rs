@@ -11,6 +11,8 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use super::asconf::Asconf;
+use super::auth::{self, Auth};
 use super::errors::OwnedCause;
 use super::paths::Paths;
 use super::pr::PrSkips;
@@ -123,6 +125,13 @@ pub struct Association {
     pub(crate) last_now: Option<Instant>,
     /// FORWARD TSN skips for messages cut after their sent part was acknowledged.
     pub(crate) pr_skips: PrSkips,
+    /// RFC 4895: our Random for the INIT (drawn only when AUTH is enabled) and the
+    /// negotiated AUTH state.
+    pub(crate) auth_random: [u8; auth::RANDOM_LEN],
+    pub(crate) auth: Option<Auth>,
+    /// RFC 5061: both sides support ASCONF (and AUTH was negotiated), and its state.
+    pub(crate) asconf_on: bool,
+    pub(crate) addip: Asconf,
 }
 
 impl Association {
@@ -137,6 +146,10 @@ impl Association {
         let mut rng = Drbg::from_rng(rng);
         let local_tag = nonzero(&mut rng);
         let local_tsn = rng.next_u32();
+        let mut auth_random = [0u8; auth::RANDOM_LEN];
+        if cfg.auth_supported {
+            rng.fill(&mut auth_random);
+        }
         Association {
             id,
             cfg: cfg.clone(),
@@ -175,6 +188,10 @@ impl Association {
             close_reason: None,
             last_now: None,
             pr_skips: PrSkips::default(),
+            auth_random,
+            auth: None,
+            asconf_on: false,
+            addip: Asconf::default(),
         }
     }
 
@@ -203,8 +220,10 @@ impl Association {
 
     pub fn paths(&self) -> Vec<PathInfo> {
         self.paths
+            .list
             .iter()
             .enumerate()
+            .filter(|(_, p)| !p.removed)
             .map(|(i, p)| p.info(i == self.paths.primary))
             .collect()
     }
@@ -512,6 +531,7 @@ impl Association {
             t = earliest(t, self.last_now);
         }
         t = earliest(t, self.t5.deadline());
+        t = earliest(t, self.addip.t4.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
         t = earliest(t, self.outstanding.next_expiry());
@@ -537,6 +557,9 @@ impl Association {
         }
         if self.t5.expire(now) {
             self.on_t5_expiry();
+        }
+        if self.addip.t4.expire(now) {
+            self.on_t4_expiry();
         }
         self.on_data_timers(now);
         for i in 0..self.paths.list.len() {
@@ -599,6 +622,7 @@ impl Association {
         self.hs.t1.stop();
         self.t2.stop();
         self.t5.stop();
+        self.addip.t4.stop();
         for p in &mut self.paths.list {
             p.t3.stop();
             p.hb.stop();

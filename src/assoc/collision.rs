@@ -259,6 +259,8 @@ mod tests {
             peer_tie_tag: tie_p,
             peer_port: 1,
             peer_addrs: Vec::new(),
+            auth_vectors: None,
+            asconf: false,
         }
     }
 

@@ -27,6 +27,8 @@ pub(crate) const MAX_PEER_ADDRS: usize = 32;
 const FLAG_PR: u8 = 1;
 const FLAG_INTL: u8 = 2;
 const FLAG_ADAPTATION: u8 = 4;
+const FLAG_AUTH: u8 = 8;
+const FLAG_ASCONF: u8 = 16;
 
 /// What the peer's INIT (or our INIT ACK) settled, carried in the cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +52,10 @@ pub(crate) struct CookieContents {
     pub peer_port: u16,
     /// The peer's addresses: the INIT's source address first, then those it listed.
     pub peer_addrs: Vec<IpAddr>,
+    /// RFC 4895 6.1: our key vector and the peer's, when AUTH was negotiated.
+    pub auth_vectors: Option<(Vec<u8>, Vec<u8>)>,
+    /// RFC 5061: both sides support ASCONF.
+    pub asconf: bool,
 }
 
 /// A cookie whose MAC checked out (RFC 9260 5.1.5 steps 1-2).
@@ -159,6 +165,12 @@ impl CookieSigner {
         if c.peer_adaptation.is_some() {
             flags |= FLAG_ADAPTATION;
         }
+        if c.auth_vectors.is_some() {
+            flags |= FLAG_AUTH;
+        }
+        if c.asconf {
+            flags |= FLAG_ASCONF;
+        }
         out.push(flags);
         out.extend_from_slice(&c.peer_adaptation.unwrap_or(0).to_be_bytes());
         out.extend_from_slice(&c.local_tie_tag.to_be_bytes());
@@ -176,6 +188,13 @@ impl CookieSigner {
                     out.push(6);
                     out.extend_from_slice(&v6.octets());
                 }
+            }
+        }
+        if let Some((local, peer)) = &c.auth_vectors {
+            for v in [local, peer] {
+                let v = &v[..v.len().min(u16::MAX as usize)];
+                out.extend_from_slice(&(v.len() as u16).to_be_bytes());
+                out.extend_from_slice(v);
             }
         }
         let mac = mac(&self.current.secret, out);
@@ -222,6 +241,8 @@ impl CookieSigner {
             peer_tie_tag: 0,
             peer_port: 0,
             peer_addrs: Vec::new(),
+            auth_vectors: None,
+            asconf: false,
         };
         let flags = r.u8()?;
         let adaptation = r.u32()?;
@@ -239,6 +260,12 @@ impl CookieSigner {
                 _ => return Err(CookieError),
             };
             c.peer_addrs.push(addr);
+        }
+        c.asconf = flags & FLAG_ASCONF != 0;
+        if flags & FLAG_AUTH != 0 {
+            let local = r.vector()?;
+            let peer = r.vector()?;
+            c.auth_vectors = Some((local, peer));
         }
 
         let age = self.stamp(now);
@@ -287,6 +314,13 @@ impl Reader<'_> {
     fn u64(&mut self) -> Result<u64, CookieError> {
         Ok(u64::from_be_bytes(self.array()?))
     }
+    /// A u16-length-prefixed byte string.
+    fn vector(&mut self) -> Result<Vec<u8>, CookieError> {
+        let n = usize::from(self.u16()?);
+        let v = self.0.get(..n).ok_or(CookieError)?.to_vec();
+        self.0 = &self.0[n..];
+        Ok(v)
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +344,8 @@ mod tests {
             peer_tie_tag: 10,
             peer_port: 5000,
             peer_addrs: vec!["10.0.0.1".parse().unwrap(), "fe80::1".parse().unwrap()],
+            auth_vectors: Some((vec![1, 2, 3], vec![4; 40])),
+            asconf: true,
         }
     }
 

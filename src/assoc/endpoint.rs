@@ -256,6 +256,18 @@ impl Endpoint {
                         && a.peer_port() == pkt.header.src_port
                 })
             }),
+            // RFC 5061 5.2: an ASCONF (after its AUTH) from an address the association does
+            // not know yet, e.g. the one it adds: found by its Address Parameter (the tag is
+            // checked on delivery).
+            Some(Ok(crate::wire::Chunk::Auth(_))) => match pkt.chunks().nth(1) {
+                Some(Ok(crate::wire::Chunk::Asconf(c))) => match c.address {
+                    crate::wire::Param::Address(a) => {
+                        self.find_assoc_by_peer(a, pkt.header.src_port)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
             _ => None,
         };
         match known {

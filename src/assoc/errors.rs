@@ -22,6 +22,8 @@ pub(crate) enum OwnedCause {
     ProtocolViolation(Vec<u8>),
     InvalidMandatoryParam,
     UnresolvableAddress(Vec<u8>),
+    /// RFC 4895 4.1: an AUTH chunk with an HMAC identifier we do not support.
+    UnsupportedHmacId(u16),
 }
 
 impl OwnedCause {
@@ -40,6 +42,7 @@ impl OwnedCause {
             OwnedCause::ProtocolViolation(i) => ErrorCause::ProtocolViolation { info: i },
             OwnedCause::InvalidMandatoryParam => ErrorCause::InvalidMandatoryParam,
             OwnedCause::UnresolvableAddress(a) => ErrorCause::UnresolvableAddress { address: a },
+            OwnedCause::UnsupportedHmacId(id) => ErrorCause::UnsupportedHmacId { hmac_id: *id },
         }
     }
 
@@ -56,6 +59,7 @@ impl OwnedCause {
             OwnedCause::ProtocolViolation(_) => code::PROTOCOL_VIOLATION,
             OwnedCause::InvalidMandatoryParam => code::INVALID_MANDATORY_PARAM,
             OwnedCause::UnresolvableAddress(_) => code::UNRESOLVABLE_ADDRESS,
+            OwnedCause::UnsupportedHmacId(_) => code::UNSUPPORTED_HMAC_ID,
         }
     }
 

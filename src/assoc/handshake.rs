@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use super::association::{Association, CloseReason, Local, Negotiated};
+use super::auth::{self, Auth};
 use super::cookie::{CookieContents, CookieSigner, MAX_PEER_ADDRS};
 use super::errors::OwnedCause;
 use super::paths::{usable_peer_addr, Paths};
@@ -36,6 +37,10 @@ pub(crate) struct PeerParams<'a> {
     pub host_name: Option<&'a [u8]>,
     /// Unrecognized parameter TLVs the peer wants reported (action 01 / 11).
     pub unrecognized: Vec<u8>,
+    /// RFC 4895 6.1: the peer's key vector, when it sent all three AUTH parameters.
+    pub auth_vector: Option<Vec<u8>>,
+    /// RFC 5061 4.2.7: the peer lists ASCONF and ASCONF ACK in Supported Extensions.
+    pub asconf: bool,
 }
 
 /// RFC 9260 3.3.2.1 / 3.2.1: reads the optional parameters of an INIT or INIT ACK.
@@ -64,6 +69,7 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>], local: &Local) -> PeerParams
             Param::SupportedExtensions(list) => {
                 p.pr |= list.contains(&kind::FORWARD_TSN);
                 p.intl |= list.contains(&kind::I_DATA);
+                p.asconf |= list.contains(&kind::ASCONF) && list.contains(&kind::ASCONF_ACK);
             }
             Param::AdaptationLayerIndication(v) => p.adaptation = Some(*v),
             Param::Unknown { param_type, value } => {
@@ -86,6 +92,7 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>], local: &Local) -> PeerParams
             _ => {}
         }
     }
+    p.auth_vector = super::auth::peer_vector(params);
     p
 }
 
@@ -159,6 +166,15 @@ pub(crate) fn build_init_ack(
             .copied()
             .filter(|a| *a != inp.from && ours.allows(*a)),
     );
+    let mut random = [0u8; auth::RANDOM_LEN];
+    let auth_vectors = match &inp.params.auth_vector {
+        Some(peer) if cfg.auth_supported => {
+            rng.fill(&mut random);
+            Some((local_auth_vector(cfg, &random), peer.clone()))
+        }
+        _ => None,
+    };
+    let asconf = auth_vectors.is_some() && cfg.asconf_supported && inp.params.asconf;
     let contents = CookieContents {
         local_tag: inp.offer.local_tag,
         peer_tag: init.initiate_tag,
@@ -174,6 +190,8 @@ pub(crate) fn build_init_ack(
         peer_tie_tag: inp.offer.peer_tie_tag,
         peer_port: inp.peer_port,
         peer_addrs,
+        auth_vectors: auth_vectors.clone(),
+        asconf,
     };
     // 5.1.3: honour a Cookie Preservative, within what the signing key allows.
     let extra = Duration::from_millis(inp.params.cookie_preservative.unwrap_or(0) as u64);
@@ -182,6 +200,11 @@ pub(crate) fn build_init_ack(
     signer.sign(now, rng, &contents, life, &mut cookie);
 
     let mut params = local_params(cfg, inp.local, inp.from, inp.params.types);
+    let chunks = auth::local_chunk_set(&cfg.auth_chunks);
+    if auth_vectors.is_some() {
+        let hmacs = auth::offered_hmacs(&cfg.auth_hmacs);
+        params.extend(auth::local_params(&random, &chunks, hmacs));
+    }
     params.push(Param::StateCookie(&cookie));
     if !inp.params.unrecognized.is_empty() {
         params.push(Param::UnrecognizedParameter(&inp.params.unrecognized));
@@ -200,6 +223,13 @@ pub(crate) fn build_init_ack(
         verification_tag: init.initiate_tag,
     };
     write_single(header, &chunk)
+}
+
+/// RFC 4895 6.1: our key vector for `random` (chunk list from the configuration, every HMAC
+/// we support).
+pub(crate) fn local_auth_vector(cfg: &AssocConfig, random: &[u8]) -> Vec<u8> {
+    let chunks = auth::local_chunk_set(&cfg.auth_chunks).types();
+    auth::key_vector(random, &chunks, auth::offered_hmacs(&cfg.auth_hmacs))
 }
 
 /// One chunk in its own packet, in a new exactly sized buffer (setup and OOTB replies).
@@ -249,6 +279,12 @@ pub(crate) fn local_params(
             ext.push(kind::I_FORWARD_TSN);
         }
     }
+    if cfg.auth_supported {
+        ext.push(kind::AUTH);
+        if cfg.asconf_supported {
+            ext.extend([kind::ASCONF, kind::ASCONF_ACK]);
+        }
+    }
     if !ext.is_empty() {
         params.push(Param::SupportedExtensions(ext));
     }
@@ -271,8 +307,14 @@ impl Association {
     }
 
     /// The INIT chunk of this association (5.1 A; resent unchanged on T1-init expiry).
-    pub(crate) fn init_chunk(&self) -> Chunk<'static> {
-        let mut params = local_params(&self.cfg, &self.local, self.primary(), AddrTypes::default());
+    pub(crate) fn init_chunk(&self) -> Chunk<'_> {
+        let mut params: Vec<Param<'_>> =
+            local_params(&self.cfg, &self.local, self.primary(), AddrTypes::default());
+        if self.cfg.auth_supported {
+            let chunks = auth::local_chunk_set(&self.cfg.auth_chunks);
+            let hmacs = auth::offered_hmacs(&self.cfg.auth_hmacs);
+            params.extend(auth::local_params(&self.auth_random, &chunks, hmacs));
+        }
         if let Some(ms) = self.hs.preservative {
             params.push(Param::CookiePreservative(ms));
         }
@@ -334,6 +376,15 @@ impl Association {
             },
         );
         self.peer_adaptation = params.adaptation;
+        self.auth = match params.auth_vector {
+            Some(peer) if self.cfg.auth_supported => {
+                let local = local_auth_vector(&self.cfg, &self.auth_random);
+                let (keys, active) = (&self.cfg.auth_keys, self.cfg.auth_active_key);
+                Auth::new(local, peer, keys, active)
+            }
+            _ => None,
+        };
+        self.asconf_on = self.auth.is_some() && self.cfg.asconf_supported && params.asconf;
         self.state = AssocState::CookieEchoed;
         self.pending.init = false;
         self.pending.cookie_echo = true;
@@ -401,6 +452,11 @@ impl Association {
         self.peer_tag = c.peer_tag;
         self.local_tsn = c.local_tsn;
         self.peer_adaptation = c.peer_adaptation;
+        self.auth = c.auth_vectors.as_ref().and_then(|(local, peer)| {
+            let (keys, active) = (&self.cfg.auth_keys, self.cfg.auth_active_key);
+            Auth::new(local.clone(), peer.clone(), keys, active)
+        });
+        self.asconf_on = self.auth.is_some() && c.asconf;
         self.setup_data(
             c.peer_tsn,
             Negotiated {

@@ -5,12 +5,21 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use super::association::Association;
+use super::auth::AuthError;
 use super::cookie::CookieSigner;
 use super::data::RxPacket;
 use super::endpoint::Origin;
+use super::errors::OwnedCause;
 use super::handshake::write_single;
 use super::AssocState;
 use crate::wire::{Chunk, CommonHeader, Packet};
+
+/// What the AUTH rules say about one received chunk.
+enum AuthVerdict {
+    Process,
+    Skip,
+    Discard,
+}
 
 impl Association {
     /// Processes one packet (CRC already checked) that the endpoint matched to this
@@ -74,8 +83,17 @@ impl Association {
         }
         let was_readable = self.reassembly.has_message();
         let mut rxp = RxPacket::default();
-        for chunk in pkt.chunks() {
-            let Ok(chunk) = chunk else { break };
+        let mut authenticated = false;
+        for raw in pkt.raw_chunks() {
+            let Ok(chunk) = raw.and_then(|r| r.parse().map(|c| (r.offset, c))) else {
+                break;
+            };
+            let (offset, chunk) = chunk;
+            match self.check_auth(pkt.chunk_bytes, offset, &chunk, &mut authenticated) {
+                AuthVerdict::Process => {}
+                AuthVerdict::Skip => continue,
+                AuthVerdict::Discard => break,
+            }
             if !self.handle_chunk(now, signer, from, vtag, chunk, &mut rxp) {
                 break;
             }
@@ -86,6 +104,40 @@ impl Association {
         if self.state != AssocState::Closed {
             self.after_data_packet(now, &rxp, was_readable);
         }
+    }
+
+    /// RFC 4895 6.3: an AUTH chunk is verified (the chunks after a valid one are
+    /// authenticated; after an invalid one the rest of the packet is discarded, with an
+    /// Unsupported HMAC Identifier error when that was the reason); a chunk we require
+    /// authenticated that comes without a valid AUTH before it is skipped.
+    fn check_auth(
+        &mut self,
+        chunk_bytes: &[u8],
+        offset: usize,
+        chunk: &Chunk<'_>,
+        authenticated: &mut bool,
+    ) -> AuthVerdict {
+        let Some(auth) = &self.auth else {
+            return AuthVerdict::Process;
+        };
+        if let Chunk::Auth(a) = chunk {
+            return match auth.verify(chunk_bytes, offset, a.shared_key_id, a.hmac_id, a.hmac) {
+                Ok(()) => {
+                    *authenticated = true;
+                    AuthVerdict::Skip
+                }
+                Err(AuthError::UnsupportedHmac(id)) => {
+                    self.queue_error(OwnedCause::UnsupportedHmacId(id));
+                    AuthVerdict::Discard
+                }
+                Err(AuthError::Invalid) => AuthVerdict::Discard,
+            };
+        }
+        if !*authenticated && auth.we_require(chunk.chunk_type()) {
+            tracing::debug!(chunk = chunk.chunk_type(), "unauthenticated chunk dropped");
+            return AuthVerdict::Skip;
+        }
+        AuthVerdict::Process
     }
 
     fn tag_matches(&self, vtag: u32, t_bit: bool) -> bool {
@@ -154,6 +206,14 @@ impl Association {
             }
             Chunk::IForwardTsn(f) if self.neg.pr => {
                 self.on_forward_tsn(now, &f, true);
+                true
+            }
+            Chunk::Asconf(c) if self.asconf_on => {
+                self.on_asconf(now, from, &c);
+                true
+            }
+            Chunk::AsconfAck(c) if self.asconf_on => {
+                self.on_asconf_ack(&c);
                 true
             }
             Chunk::Pad(_) => true,

@@ -17,15 +17,17 @@
 //! 5.1-5.4, 6 (6.1-6.10, with `rx/` and `tx/`), 7.2 (`tx/`), 8.1-8.5, 9.1-9.2, 10 (as
 //! methods and events) and appendix C (ICMP unreachable during setup); RFC 3758 and 7496
 //! (PR-SCTP), RFC 8260 (I-DATA, negotiated), RFC 6951 5.4-5.5 (UDP port learning, ICMP),
-//! RFC 7829 (potentially-failed paths), RFC 5061 Adaptation Layer Indication. Not here: ECN,
-//! AUTH (RFC 4895), ASCONF (RFC 5061), RE-CONFIG (RFC 6525; chunks skipped per their action
-//! bits), PMTU discovery, partial delivery.
+//! RFC 7829 (potentially-failed paths), RFC 5061 Adaptation Layer Indication, RFC 4895 AUTH
+//! (`auth`) and RFC 5061 ASCONF (`asconf`), both negotiated. Not here: ECN, RE-CONFIG
+//! (RFC 6525; chunks skipped per their action bits), PMTU discovery, partial delivery.
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
 //! pr, errors, paths, heartbeat, timer, rand, tx/, rx/). Tests: `tests/` on the `pair` harness.
 
+mod asconf;
 mod association;
+pub mod auth;
 mod collision;
 mod cookie;
 mod data;

@@ -41,6 +41,9 @@ pub(crate) struct Path {
     pub probe: Option<Probe>,
     /// An explicit heartbeat was requested (SPP_HB_DEMAND) or confirmation is due.
     pub hb_now: bool,
+    /// Deleted by the peer (RFC 5061 ASCONF Delete IP Address): kept in the list so that
+    /// path ids stay stable, but never used, listed or looked up again.
+    pub removed: bool,
 }
 
 impl Path {
@@ -65,12 +68,13 @@ impl Path {
             hb_interval: cfg.hb_interval,
             probe: None,
             hb_now: !confirmed,
+            removed: false,
         }
     }
 
     /// Usable for data: confirmed and not failed.
     pub fn is_active(&self) -> bool {
-        matches!(self.state, PathState::Active)
+        !self.removed && matches!(self.state, PathState::Active)
     }
 
     /// RFC 9260 8.2: one more unacknowledged T3-rtx or HEARTBEAT. Returns the change to report
@@ -120,6 +124,9 @@ impl Path {
     /// RFC 9260 8.3: next heartbeat after HB.interval + RTO with +/-50% jitter on the RTO;
     /// unconfirmed and potentially-failed addresses are probed every RTO.
     pub fn arm_heartbeat(&mut self, now: Instant, jitter: u32) {
+        if self.removed {
+            return;
+        }
         let rto = self.rto.rto();
         let half = rto / 2;
         // jitter in [0, 2^32): maps onto [-50%, +50%) of the RTO.
@@ -174,7 +181,34 @@ impl Paths {
     }
 
     pub fn find(&self, addr: IpAddr) -> Option<PathId> {
-        self.list.iter().position(|p| p.addr == addr)
+        self.list.iter().position(|p| p.addr == addr && !p.removed)
+    }
+
+    /// Peer addresses in use (not removed).
+    pub fn count(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// RFC 5061 Add IP Address: a new unconfirmed path, in the removed entry `reuse` when
+    /// given (path ids of live paths never change).
+    pub fn add(
+        &mut self,
+        addr: IpAddr,
+        cfg: &AssocConfig,
+        peer_rwnd: u32,
+        reuse: Option<PathId>,
+    ) -> PathId {
+        let fresh = Path::new(addr, cfg, peer_rwnd, false);
+        match reuse.filter(|&i| self.list.get(i).is_some_and(|p| p.removed)) {
+            Some(i) => {
+                self.list[i] = fresh;
+                i
+            }
+            None => {
+                self.list.push(fresh);
+                self.list.len() - 1
+            }
+        }
     }
 
     /// RFC 9260 6.4: new data goes to the primary while it is active, else to another active
@@ -199,8 +233,9 @@ impl Paths {
             .unwrap_or_else(|| self.for_data())
     }
 
+    /// The paths in use (removed ones skipped).
     pub fn iter(&self) -> impl Iterator<Item = &Path> {
-        self.list.iter()
+        self.list.iter().filter(|p| !p.removed)
     }
 }
 

@@ -2,7 +2,8 @@
 //! the caller's buffer. Order inside a packet: setup / control chunks (COOKIE ECHO, COOKIE ACK,
 //! ERROR, SACK, SHUTDOWN*, FORWARD TSN), then retransmissions, then new DATA within cwnd and
 //! the peer's window (6.1 A, with the zero-window probe), Nagle (6.1 C, unless nodelay) and
-//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK go in their own packets to their address.
+//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK, ASCONF and ASCONF ACK (RFC 5061) go in
+//! their own packets to their address. Packets are signed last (RFC 4895, `auth`).
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -86,7 +87,7 @@ fn payload_room(remaining: usize, i_data: bool) -> usize {
 }
 
 impl Association {
-    fn header(&self, vtag: u32) -> CommonHeader {
+    pub(crate) fn header(&self, vtag: u32) -> CommonHeader {
         CommonHeader {
             src_port: self.local.port,
             dst_port: self.peer_port,
@@ -94,7 +95,7 @@ impl Association {
         }
     }
 
-    fn transmit_to(&self, path: PathId, len: usize) -> Transmit {
+    pub(crate) fn transmit_to(&self, path: PathId, len: usize) -> Transmit {
         let p = &self.paths.list[path];
         Transmit {
             remote: p.addr,
@@ -104,7 +105,7 @@ impl Association {
         }
     }
 
-    fn transmit_addr(&self, addr: IpAddr, len: usize) -> Transmit {
+    pub(crate) fn transmit_addr(&self, addr: IpAddr, len: usize) -> Transmit {
         match self.paths.find(addr) {
             Some(p) => self.transmit_to(p, len),
             None => Transmit {
@@ -114,6 +115,23 @@ impl Association {
                 len,
             },
         }
+    }
+
+    /// Room kept in each packet for an AUTH chunk (RFC 4895 6.2).
+    pub(crate) fn auth_overhead(&self) -> usize {
+        self.auth.as_ref().map_or(0, |a| a.overhead())
+    }
+
+    /// RFC 4895 6.2: the AUTH chunk goes before the first chunk the peer wants
+    /// authenticated; the CRC32c is rewritten when it was added. Returns the new length.
+    fn seal(&self, buf: &mut [u8], len: usize) -> usize {
+        let Some(auth) = &self.auth else { return len };
+        let n = auth.sign(buf, len);
+        if n != len {
+            let crc = crate::wire::packet::checksum(&buf[..n]);
+            buf[8..12].copy_from_slice(&crc.to_le_bytes());
+        }
+        n
     }
 
     /// The next packet of this association, written into `buf`.
@@ -130,7 +148,8 @@ impl Association {
             let fits = pkt.len() <= buf.len() && self.state != AssocState::Closed;
             let t = fits.then(|| {
                 buf[..pkt.len()].copy_from_slice(&pkt);
-                self.transmit_to(path, pkt.len())
+                let len = self.seal(buf, pkt.len());
+                self.transmit_to(path, len)
             });
             if self.pending.pool.len() < SACK_POOL {
                 self.pending.pool.push(pkt);
@@ -140,12 +159,17 @@ impl Association {
             }
         }
         let t = match self.state {
-            AssocState::Closed => self.final_packet(buf),
             AssocState::CookieWait => self.init_packet(buf),
+            AssocState::Closed => self.final_packet(buf),
             _ => self
                 .control_packet(now, buf)
                 .or_else(|| self.main_packet(now, buf)),
         };
+        // RFC 4895 6.2: an ABORT the peer listed is authenticated too.
+        let t = t.map(|t| Transmit {
+            len: self.seal(buf, t.len),
+            ..t
+        });
         self.report_closed();
         t
     }
@@ -159,7 +183,9 @@ impl Association {
         let path = self.last_data_from.min(self.paths.list.len() - 1);
         // Snapshots stay small whatever the MTU (64 KiB on loopback): a SACK cut to this
         // size loses only its highest gap blocks, which the next SACK reports.
-        let limit = (self.paths.list[path].pmtu as usize).min(SACK_SNAPSHOT_MAX);
+        let limit = (self.paths.list[path].pmtu as usize)
+            .min(SACK_SNAPSHOT_MAX)
+            .saturating_sub(self.auth_overhead());
         let mut pkt = self.pending.pool.pop().unwrap_or_default();
         pkt.clear();
         pkt.resize(limit, 0);
@@ -236,6 +262,9 @@ impl Association {
         if self.state == AssocState::CookieEchoed {
             return None;
         }
+        if let Some(t) = self.asconf_packet(now, buf) {
+            return Some(t);
+        }
         let i = self.paths.list.iter().position(|p| p.hb_now)?;
         let info = self.start_probe(now, i);
         let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
@@ -274,7 +303,8 @@ impl Association {
         let limit = if self.state == AssocState::CookieEchoed {
             buf.len()
         } else {
-            buf.len().min(self.paths.list[path].pmtu as usize)
+            let mtu = (self.paths.list[path].pmtu as usize).saturating_sub(self.auth_overhead());
+            buf.len().min(mtu)
         };
         let mut w = PacketWriter::new(&mut buf[..limit], self.header(self.peer_tag));
 

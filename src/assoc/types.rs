@@ -1,6 +1,7 @@
 //! Public value types of the protocol core. CONTRACT shared by `assoc/` and `stack/`: add
 //! fields and variants freely, but do not rename or remove without updating both sides.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -59,6 +60,16 @@ pub struct AssocConfig {
     pub intl_supported: bool,
     pub asconf_supported: bool,
     pub auth_supported: bool,
+    /// RFC 4895 endpoint pair shared keys by key id (SCTP_AUTH_KEY); empty means the
+    /// default empty key, id 0.
+    pub auth_keys: BTreeMap<u16, Vec<u8>>,
+    /// Key id used to sign (SCTP_AUTH_ACTIVE_KEY).
+    pub auth_active_key: u16,
+    /// Chunk types we require authenticated besides ASCONF / ASCONF ACK (SCTP_AUTH_CHUNK).
+    pub auth_chunks: Vec<u8>,
+    /// HMAC identifiers we offer, in preference order (SCTP_HMAC_IDENT); empty: SHA-256
+    /// then SHA-1.
+    pub auth_hmacs: Vec<u16>,
     pub ecn_supported: bool,
     /// Adaptation layer indication to send in INIT/INIT ACK (SCTP_ADAPTATION_LAYER).
     pub adaptation_indication: Option<u32>,
@@ -94,6 +105,10 @@ impl Default for AssocConfig {
             intl_supported: false,
             asconf_supported: false,
             auth_supported: false,
+            auth_keys: BTreeMap::new(),
+            auth_active_key: 0,
+            auth_chunks: Vec::new(),
+            auth_hmacs: Vec::new(),
             ecn_supported: false,
             adaptation_indication: None,
             remote_udp_port: 9899,

@@ -1,8 +1,9 @@
 //! sctp_bindx() on a bound socket (RFC 6458 9.1, Linux `sctp_bindx_add`/`sctp_bindx_rem`):
 //! the endpoint gains or loses local addresses, each with its own UDP socket in mirror mode
 //! (RFC 6951 5.3 with the host's UDP port space as the SCTP port space). Associations that
-//! already exist keep their address lists: telling the peer needs ASCONF (RFC 5061), which
-//! this stack does not send, exactly like Linux with `net.sctp.addip_enable = 0` (its default).
+//! already exist keep their address lists unless ASCONF (RFC 5061) is on: then each live
+//! association that negotiated it asks its peer to add or delete the address (`asconf.rs`),
+//! as Linux with `net.sctp.addip_enable = 1`.
 
 use super::config::PortMode;
 use super::engine::Engine;
@@ -53,10 +54,11 @@ impl Engine {
             return Err(libc::EBADF);
         };
         e.udps.extend(udps);
-        e.addrs.extend(new);
+        e.addrs.extend(new.iter().copied());
         let listed = e.addrs.clone();
         e.endpoint.set_local_addrs(listed);
         tracing::debug!(sid, port, n = e.addrs.len(), "bindx add");
+        self.announce_addrs(ep_id, &new, true);
         Ok(())
     }
 
@@ -82,6 +84,10 @@ impl Engine {
                 break;
             }
             e.addrs.retain(|x| *x != a.ip());
+            self.announce_addrs(ep_id, &[a.ip()], false);
+            let Some(e) = self.eps.get_mut(&ep_id) else {
+                return Err(libc::EBADF);
+            };
             let udps = &self.udps;
             let gone = e
                 .udps

@@ -135,6 +135,14 @@ impl Config {
         if let Some(n) = bytes("SCTPSHIM_RCVBUF")? {
             assoc.rcvbuf = n;
         }
+        // Linux net.sctp.auth_enable / addip_enable (0 or 1; see stack/asconf.rs).
+        let switch = |var| num(var, 0, 1).map(|o| o.map(|n| n == 1));
+        if let Some(on) = switch("SCTPSHIM_AUTH_ENABLE")? {
+            assoc.auth_supported = on;
+        }
+        if let Some(on) = switch("SCTPSHIM_ADDIP_ENABLE")? {
+            assoc.asconf_supported = on;
+        }
         if assoc.rto_min > assoc.rto_max || assoc.rto_initial > assoc.rto_max {
             return Err(ConfigError {
                 var: "SCTPSHIM_RTO_MAX",
@@ -230,6 +238,20 @@ mod tests {
         assert_eq!(c.assoc.hb_interval, Duration::ZERO);
         assert_eq!(c.assoc.path_max_retrans, 2);
         assert_eq!(c.assoc.sndbuf, 65536);
+    }
+
+    #[test]
+    fn auth_and_addip_switches() {
+        let c = parse(&[]).unwrap();
+        assert!(!c.assoc.auth_supported && !c.assoc.asconf_supported);
+        let c = parse(&[
+            ("SCTPSHIM_AUTH_ENABLE", "1"),
+            ("SCTPSHIM_ADDIP_ENABLE", "1"),
+        ])
+        .unwrap();
+        assert!(c.assoc.auth_supported && c.assoc.asconf_supported);
+        let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
+        assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
     }
 
     #[test]

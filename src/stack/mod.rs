@@ -11,6 +11,7 @@
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
 pub mod appio;
+pub mod asconf;
 pub mod autoclose;
 pub mod bindx;
 pub mod config;

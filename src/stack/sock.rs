@@ -55,6 +55,8 @@ pub struct SockOpts {
     pub initmsg: [u16; 4],
     /// SCTP_PEER_ADDR_PARAMS / SCTP_PEER_ADDR_THLDS defaults for new associations.
     pub paths: super::path_opts::PathDefaults,
+    /// AUTH / ASCONF switches and keys (`asconf.rs`).
+    pub auth: super::asconf::AuthOpts,
     /// The other SOL_SCTP options ([`super::sockopt_ext`]).
     pub ext: super::sockopt_ext::ExtOpts,
 }
@@ -83,6 +85,7 @@ impl SockOpts {
                 ms(c.rto_max).min(u16::MAX as u32) as u16,
             ],
             paths: super::path_opts::PathDefaults::new(c),
+            auth: super::asconf::AuthOpts::new(c),
             ext: Default::default(),
         }
     }
@@ -101,6 +104,7 @@ impl SockOpts {
         c.max_inbound_streams = self.initmsg[1].max(1);
         c.max_init_retransmits = self.initmsg[2] as u32;
         self.paths.apply(&mut c);
+        self.auth.apply(&mut c);
         self.ext.apply(&mut c);
         c
     }

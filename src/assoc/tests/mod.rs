@@ -1,5 +1,7 @@
 //! Deterministic tests of the protocol core on a virtual clock (quinn-style [`pair::Pair`]).
 
+mod asconf;
+mod auth;
 mod collision;
 mod encap_ports;
 mod extensions;

@@ -41,7 +41,7 @@ const PS_RETRANS_MAX: u16 = 0xffff;
 
 /// The address of an option (`sockaddr_storage` at `at`): None for AF_UNSPEC or the wildcard
 /// (Linux `sctp_is_any`).
-fn addr_at(s: &Sctp, v: &[u8], at: usize) -> HookResult<Option<IpAddr>> {
+pub(super) fn addr_at(s: &Sctp, v: &[u8], at: usize) -> HookResult<Option<IpAddr>> {
     let bytes = v.get(at..at + 128).ok_or(libc::EINVAL)?;
     if family_of(bytes) == Some(libc::AF_UNSPEC) {
         return Ok(None);
