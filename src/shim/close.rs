@@ -4,7 +4,7 @@
 //! one-to-one listener, of which the engine holds no end, and a socket whose end the engine has
 //! shut down (HUP is then ambiguous, `stack::shut`) are reported from here.
 
-use super::fd::sctp;
+use super::fd::{sctp, Sctp};
 use super::hook::{check, hook};
 use crate::stack::fdmap::{self, INTERNAL_FDS, SCTP_FDS};
 use crate::stack::registry::{self, FileKey};
@@ -22,7 +22,10 @@ hook! {
         SCTP_FDS.set(fd, false);
         super::partial::forget(fd);
         let r = check(unsafe { sys::close(fd) });
-        if let Some(s) = s.filter(|s| !still_open(s.key)) {
+        // After a fork a child may still hold the file: then the engine learns of the last
+        // close from HUP on its end (socat's `fork`: the parent closes its copy at once).
+        let last = |s: &Sctp| !still_open(s.key) && !crate::stack::fork::has_forked();
+        if let Some(s) = s.filter(last) {
             registry::remove(s.key);
             let sid = s.e.sid;
             if s.e.listener {

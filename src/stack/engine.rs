@@ -69,6 +69,9 @@ pub struct Engine {
     exit_waiters: Vec<std::sync::Arc<super::handle::Slot<()>>>,
     /// Source address choice of multi-homed endpoints.
     sources: super::source::Sources,
+    /// Sockets whose app has records not read yet, so whose receive window is reduced
+    /// (stack/rwnd.rs); re-synced when a packet arrives for their endpoint.
+    pub unread: std::collections::BTreeSet<Sid>,
 }
 
 fn errno_of(e: rustix::io::Errno) -> i32 {
@@ -116,6 +119,7 @@ impl Engine {
             pcap,
             exit_waiters: Vec::new(),
             sources: Default::default(),
+            unread: Default::default(),
         };
         e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
         e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
@@ -248,6 +252,8 @@ impl Engine {
                 None => None,
             };
             let Some(ep_id) = ep else { continue };
+            self.resync_rwnd(ep_id);
+            let data = &self.rx[..r.len];
             let Some(ep) = self.eps.get_mut(&ep_id) else {
                 continue;
             };

@@ -373,6 +373,7 @@ impl Engine {
         let Some(s) = self.socks.remove(&sid) else {
             return;
         };
+        self.unread.remove(&sid);
         if s.listening {
             if let Some(e) = s.ep.and_then(|ep| self.eps.get_mut(&ep)) {
                 e.endpoint.stop_listening();

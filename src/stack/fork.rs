@@ -7,7 +7,21 @@
 //! the parent's) and a new SCTP socket starts a new engine on its own ports.
 
 use super::{fdmap, handle, registry};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
+
+/// Set in the parent at its first fork: from then on a child may hold copies of its app fds.
+static FORKED: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process has forked since its engine started: its own fd table then no longer
+/// tells whether a close was the last reference (only the kernel's HUP on the engine's end does).
+pub fn has_forked() -> bool {
+    FORKED.load(Ordering::Relaxed)
+}
+
+extern "C" fn parent() {
+    FORKED.store(true, Ordering::Relaxed);
+}
 
 extern "C" fn child() {
     // SAFETY: the child handler runs in the only thread of the new process.
@@ -29,6 +43,6 @@ pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // SAFETY: registering a plain extern "C" handler.
-        unsafe { libc::pthread_atfork(None, None, Some(child)) };
+        unsafe { libc::pthread_atfork(None, Some(parent), Some(child)) };
     });
 }

@@ -80,6 +80,11 @@ impl Engine {
         let queued = outq(end);
         let unread = s.app_queue.unread(queued);
         let win = s.opts.rcvbuf.saturating_sub(unread);
+        if unread > 0 {
+            self.unread.insert(sid);
+        } else {
+            self.unread.remove(&sid);
+        }
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
@@ -92,6 +97,25 @@ impl Engine {
                     self.mark(ep);
                 }
             }
+        }
+    }
+
+    /// A packet arrived for endpoint `ep`: what its apps have read since their windows were
+    /// last computed reopens the windows first. An app reading wakes the engine only when the
+    /// socketpair had filled (EPOLLOUT edge), so without this a window closed by unread
+    /// records stayed closed and the peer's zero-window probes were dropped (RFC 9260 6.2).
+    pub fn resync_rwnd(&mut self, ep: super::sock::EpId) {
+        if self.unread.is_empty() {
+            return;
+        }
+        let sids: Vec<Sid> = self
+            .unread
+            .iter()
+            .copied()
+            .filter(|sid| self.socks.get(sid).is_some_and(|s| s.ep == Some(ep)))
+            .collect();
+        for sid in sids {
+            self.sync_rwnd(sid);
         }
     }
 }

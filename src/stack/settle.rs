@@ -52,7 +52,13 @@ impl Engine {
 }
 
 /// From a hook thread: let the engine process everything pending, and wait until it has.
+/// Only in the process whose engine serves the sockets: a fork child's inherited sockets are
+/// served by its parent's engine, and starting one of its own here would change the child's
+/// framing magic under the records already queued for it.
 pub fn settle() -> Result<(), i32> {
+    if super::handle::owner_pid() != super::sys::getpid() {
+        return Ok(());
+    }
     let h = super::handle::handle()?;
     super::handle::call(move |e| e.settle(h))
 }

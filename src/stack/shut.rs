@@ -37,9 +37,21 @@ impl Engine {
 
     /// The close hook saw the last fd of socket `sid`'s file closed.
     pub fn app_closed(&mut self, sid: Sid) {
-        if self.socks.get(&sid).is_some_and(|s| !s.app_gone) {
-            self.app_gone(sid);
+        let Some(s) = self.socks.get_mut(&sid) else {
+            return;
+        };
+        if s.app_gone {
+            return;
         }
+        if s.app_eof {
+            self.app_gone(sid);
+            return;
+        }
+        // Records the app wrote before closing may still be queued on the engine's end (the
+        // association's send buffer was full): they are read and sent first, and the EOF
+        // behind them ends the socket (`read_app`), as the kernel sends what was written.
+        s.hup = true;
+        self.read_app(sid);
     }
 }
 
