@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
-use super::association::{Association, CloseReason};
+use super::association::Association;
 use super::cookie::MAX_PEER_ADDRS;
 use super::errors::causes_to_bytes;
 use super::timer::Timer;
@@ -328,23 +328,9 @@ impl Association {
             return;
         };
         self.paths.list[path].rto.backoff();
-        if let Some(change) = self.paths.list[path].strike(self.cfg.pf_retrans) {
-            let addr = self.paths.list[path].addr;
-            self.push_event(Event::PeerAddrChange {
-                addr,
-                change,
-                error: 0,
-            });
-        }
+        self.strike_path(path);
         self.error_count += 1;
-        if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(
-                CloseReason::Timeout,
-                Event::Lost {
-                    error: 0,
-                    causes: Vec::new(),
-                },
-            );
+        if self.assoc_failed() {
             return;
         }
         let next = self.paths.for_retransmit(path);

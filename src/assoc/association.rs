@@ -593,6 +593,35 @@ impl Association {
 
     /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
     /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
+    /// One more error on path `i` (RFC 9260 8.2): its error counter and state, with the
+    /// PEER_ADDR_CHANGE (PF, UNREACHABLE) that a state change gives.
+    pub(crate) fn strike_path(&mut self, i: usize) {
+        if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
+            let addr = self.paths.list[i].addr;
+            self.push_event(Event::PeerAddrChange {
+                addr,
+                change,
+                error: 0,
+            });
+        }
+    }
+
+    /// RFC 9260 8.1: past Association.Max.Retrans consecutive errors the peer is unreachable
+    /// and the association fails; true when it just did.
+    pub(crate) fn assoc_failed(&mut self) -> bool {
+        if self.error_count <= self.cfg.assoc_max_retrans {
+            return false;
+        }
+        self.fail(
+            CloseReason::Timeout,
+            Event::Lost {
+                error: 0,
+                causes: Vec::new(),
+            },
+        );
+        true
+    }
+
     pub(crate) fn fail(&mut self, reason: CloseReason, event: Event) {
         self.close_reason = Some(reason);
         let event = match event {

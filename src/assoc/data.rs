@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use super::association::{Association, CloseReason, Negotiated};
+use super::association::{Association, Negotiated};
 use super::errors::OwnedCause;
 use super::rx::{DataTracker, Observed, ReassemblyQueue, RxError};
 use super::tx::{Congestion, OutstandingData, PathId, SackError, SendQueue};
@@ -305,23 +305,9 @@ impl Association {
             self.on_pr_timers(now);
             return;
         }
-        if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
-            let addr = self.paths.list[i].addr;
-            self.push_event(Event::PeerAddrChange {
-                addr,
-                change,
-                error: 0,
-            });
-        }
+        self.strike_path(i);
         self.error_count += 1;
-        if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(
-                CloseReason::Timeout,
-                Event::Lost {
-                    error: 0,
-                    causes: Vec::new(),
-                },
-            );
+        if self.assoc_failed() {
             return;
         }
         self.rtx_path = Some(self.paths.for_retransmit(i));

@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
-use super::association::{Association, CloseReason};
+use super::association::Association;
 use super::paths::Probe;
 use super::tx::PathId;
 use super::{AssocState, Event, Rng};
@@ -90,22 +90,8 @@ impl Association {
             if self.paths.list[i].confirmed {
                 self.error_count += 1;
             }
-            if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
-                let addr = self.paths.list[i].addr;
-                self.push_event(Event::PeerAddrChange {
-                    addr,
-                    change,
-                    error: 0,
-                });
-            }
-            if self.error_count > self.cfg.assoc_max_retrans {
-                self.fail(
-                    CloseReason::Timeout,
-                    Event::Lost {
-                        error: 0,
-                        causes: Vec::new(),
-                    },
-                );
+            self.strike_path(i);
+            if self.assoc_failed() {
                 return;
             }
         }

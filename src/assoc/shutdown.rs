@@ -163,26 +163,12 @@ impl Association {
         }
         self.t2_count += 1;
         self.error_count += 1;
-        if self.error_count > self.cfg.assoc_max_retrans {
-            self.fail(
-                CloseReason::Timeout,
-                Event::Lost {
-                    error: 0,
-                    causes: Vec::new(),
-                },
-            );
+        if self.assoc_failed() {
             return;
         }
         let p = self.paths.for_data();
         self.paths.list[p].rto.backoff();
-        if let Some(change) = self.paths.list[p].strike(self.cfg.pf_retrans) {
-            let addr = self.paths.list[p].addr;
-            self.push_event(Event::PeerAddrChange {
-                addr,
-                change,
-                error: 0,
-            });
-        }
+        self.strike_path(p);
         // 9.2: the repeat goes to an active address (another one once this one failed).
         let alt = self.paths.for_data();
         if self.state == AssocState::ShutdownSent {
