@@ -14,6 +14,7 @@ use std::mem::{align_of, offset_of, size_of, MaybeUninit};
 use sctpshim::abi;
 
 mod common;
+mod support;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -345,7 +346,11 @@ struct CLayout {
 fn run_c(inc: &str) -> CLayout {
     let dir = common::scratch_dir("abi_layout");
     std::fs::write(dir.join("abi_layout.inc"), inc).expect("write abi_layout.inc");
-    let exe = common::compile_c("abi_layout.c", &dir);
+    let exe = support::compile_c(
+        "abi_layout.c",
+        &dir,
+        &["-std=gnu11", "-I", &dir.to_string_lossy()],
+    );
     let stdout = common::run(&exe, &[]);
     let mut c = CLayout::default();
     for line in String::from_utf8(stdout).expect("utf8").lines() {

@@ -15,6 +15,7 @@ use sctpshim::shim::notify::*;
 use sctpshim::shim::sockaddr::AddrPolicy;
 
 mod common;
+mod support;
 
 /// The compiled C program and its scratch dir, built once per test process (tests run in
 /// parallel; recompiling over a running executable fails with ETXTBSY).
@@ -23,7 +24,11 @@ fn program() -> (PathBuf, PathBuf) {
     PROGRAM
         .get_or_init(|| {
             let dir = common::scratch_dir("abi_roundtrip");
-            let exe = common::compile_c("abi_roundtrip.c", &dir);
+            let exe = support::compile_c(
+                "abi_roundtrip.c",
+                &dir,
+                &["-std=gnu11", "-I", &dir.to_string_lossy()],
+            );
             (dir, exe)
         })
         .clone()
