@@ -3,10 +3,10 @@
 //! Primary, refusals, retransmission on T-4.
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::pair::{addr, Pair, Side};
-use crate::assoc::{AssocConfig, Event, OutgoingMessage, PathChange, PathState};
+use crate::assoc::{AssocConfig, Association, Event, OutgoingMessage, PathChange, PathState};
 use crate::wire::chunk::kind;
 
 fn on() -> AssocConfig {
@@ -15,6 +15,19 @@ fn on() -> AssocConfig {
         asconf_supported: true,
         ..AssocConfig::default()
     }
+}
+
+/// A asks for an address change on association `a`; the request must be accepted.
+fn request(p: &mut Pair, a: i32, op: fn(&mut Association, Instant, IpAddr) -> bool, ip: IpAddr) {
+    let now = p.now;
+    assert!(op(p.ep(Side::A).assoc_mut(a).unwrap(), now, ip));
+}
+
+/// Runs the pair until A's ASCONF on association `a` is answered.
+fn answered(p: &mut Pair, a: i32) {
+    p.run_until(Duration::from_secs(10), |p| {
+        !p.eps[0].assoc(a).unwrap().asconf_pending()
+    });
 }
 
 fn changes(p: &Pair, side: Side, change: PathChange) -> Vec<IpAddr> {
@@ -79,15 +92,8 @@ fn added_address_becomes_a_path_the_peer_uses() {
     let new = addr("10.0.2.1");
     p.addrs[0].push(new);
     p.start_trace();
-    let now = p.now;
-    assert!(p
-        .ep(Side::A)
-        .assoc_mut(a)
-        .unwrap()
-        .add_local_address(now, new));
-    p.run_until(Duration::from_secs(10), |p| {
-        !p.eps[0].assoc(a).unwrap().asconf_pending()
-    });
+    request(&mut p, a, Association::add_local_address, new);
+    answered(&mut p, a);
     // The ASCONF and its ACK were authenticated (AUTH first in their packets).
     let trace = p.take_trace();
     for (from, c) in [(Side::A, kind::ASCONF), (Side::B, kind::ASCONF_ACK)] {
@@ -123,15 +129,8 @@ fn deleted_address_stops_being_used() {
     p.run_for(Duration::from_secs(5));
     let gone = addr("10.0.1.1");
     assert!(peer_addrs(&p, Side::B, b).contains(&gone));
-    let now = p.now;
-    assert!(p
-        .ep(Side::A)
-        .assoc_mut(a)
-        .unwrap()
-        .remove_local_address(now, gone));
-    p.run_until(Duration::from_secs(10), |p| {
-        !p.eps[0].assoc(a).unwrap().asconf_pending()
-    });
+    request(&mut p, a, Association::remove_local_address, gone);
+    answered(&mut p, a);
     assert_eq!(changes(&p, Side::B, PathChange::Removed), vec![gone]);
     assert_eq!(peer_addrs(&p, Side::B, b), vec![addr("10.0.0.1")]);
     assert!(!p.eps[0].assoc(a).unwrap().local.addrs.contains(&gone));
@@ -158,15 +157,8 @@ fn peer_refuses_to_delete_the_source_address() {
     let (a, b) = p.connected();
     // The pair sends A's packets to 10.0.0.2 from 10.0.0.1: the peer refuses (5.2.1 D8).
     let src = addr("10.0.0.1");
-    let now = p.now;
-    assert!(p
-        .ep(Side::A)
-        .assoc_mut(a)
-        .unwrap()
-        .remove_local_address(now, src));
-    p.run_until(Duration::from_secs(10), |p| {
-        !p.eps[0].assoc(a).unwrap().asconf_pending()
-    });
+    request(&mut p, a, Association::remove_local_address, src);
+    answered(&mut p, a);
     assert!(changes(&p, Side::B, PathChange::Removed).is_empty());
     assert!(peer_addrs(&p, Side::B, b).contains(&src));
     assert!(p.eps[0].assoc(a).unwrap().local.addrs.contains(&src));
@@ -179,15 +171,8 @@ fn set_peer_primary() {
     p.run_for(Duration::from_secs(5));
     let want = addr("10.0.1.1");
     assert_ne!(p.eps[1].assoc(b).unwrap().primary(), want);
-    let now = p.now;
-    assert!(p
-        .ep(Side::A)
-        .assoc_mut(a)
-        .unwrap()
-        .set_peer_primary(now, want));
-    p.run_until(Duration::from_secs(10), |p| {
-        !p.eps[0].assoc(a).unwrap().asconf_pending()
-    });
+    request(&mut p, a, Association::set_peer_primary, want);
+    answered(&mut p, a);
     assert_eq!(p.eps[1].assoc(b).unwrap().primary(), want);
     assert_eq!(changes(&p, Side::B, PathChange::MadePrimary), vec![want]);
 }
@@ -203,12 +188,7 @@ fn lost_asconf_is_retransmitted_once_processed() {
     p.drop_next.push((Side::A, kind::ASCONF));
     p.drop_next.push((Side::B, kind::ASCONF_ACK));
     p.start_trace();
-    let now = p.now;
-    assert!(p
-        .ep(Side::A)
-        .assoc_mut(a)
-        .unwrap()
-        .add_local_address(now, new));
+    request(&mut p, a, Association::add_local_address, new);
     p.run_until(Duration::from_secs(30), |p| {
         !p.eps[0].assoc(a).unwrap().asconf_pending()
     });
@@ -231,12 +211,7 @@ fn asconf_from_the_address_it_adds_is_found_by_its_address_parameter() {
     p.run_for(Duration::from_secs(5));
     let new = addr("10.0.2.1");
     p.addrs[0].push(new);
-    let now = p.now;
-    assert!(p
-        .ep(Side::A)
-        .assoc_mut(a)
-        .unwrap()
-        .add_local_address(now, new));
+    request(&mut p, a, Association::add_local_address, new);
     // The ASCONF arrives from the new address, unknown to B so far.
     let asconf = p
         .take_packets(Side::A)
@@ -250,9 +225,7 @@ fn asconf_from_the_address_it_adds_is_found_by_its_address_parameter() {
         })
         .expect("ASCONF sent");
     p.inject(Side::B, new, &asconf);
-    p.run_until(Duration::from_secs(10), |p| {
-        !p.eps[0].assoc(a).unwrap().asconf_pending()
-    });
+    answered(&mut p, a);
     assert_eq!(changes(&p, Side::B, PathChange::Added), vec![new]);
     assert!(peer_addrs(&p, Side::B, b).contains(&new));
     assert!(!p.eps[0].assoc(a).unwrap().asconf_pending());
@@ -269,12 +242,7 @@ fn endpoint_pair_keys_must_match() {
         let mut p = Pair::with(107, keyed(b"secret"), keyed(kb), 2);
         let (a, b) = p.connected();
         let want = addr("10.0.1.1");
-        let now = p.now;
-        assert!(p
-            .ep(Side::A)
-            .assoc_mut(a)
-            .unwrap()
-            .set_peer_primary(now, want));
+        request(&mut p, a, Association::set_peer_primary, want);
         p.run_for(Duration::from_secs(3));
         // With another key B drops the ASCONF (RFC 4895 6.3); A keeps retransmitting it.
         assert_eq!(p.eps[1].assoc(b).unwrap().primary() == want, works);
@@ -296,9 +264,7 @@ fn adding_and_deleting_in_turn_keeps_the_path_list_bounded() {
             } else {
                 ep.remove_local_address(now, x)
             });
-            p.run_until(Duration::from_secs(10), |p| {
-                !p.eps[0].assoc(a).unwrap().asconf_pending()
-            });
+            answered(&mut p, a);
         }
     }
     assert_eq!(changes(&p, Side::B, PathChange::Added).len(), 40);
