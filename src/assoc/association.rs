@@ -490,13 +490,15 @@ impl Association {
         self.send_queue.scheduler()
     }
 
-    /// SCTP_STREAM_SCHEDULER_VALUE (priority scheduler: lower value first).
-    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
-        self.send_queue.set_stream_priority(stream_id, priority);
+    /// SCTP_STREAM_SCHEDULER_VALUE: priority (PRIO) or weight (WFQ); false (EINVAL) for a
+    /// stream beyond the outbound count or a value the scheduler refuses.
+    pub fn set_stream_value(&mut self, stream_id: u16, value: u16) -> bool {
+        self.send_queue.set_stream_value(stream_id, value)
     }
 
-    pub fn stream_priority(&self, stream_id: u16) -> u16 {
-        self.send_queue.stream_priority(stream_id)
+    /// SCTP_STREAM_SCHEDULER_VALUE get; None beyond the outbound stream count.
+    pub fn stream_value(&self, stream_id: u16) -> Option<u16> {
+        self.send_queue.stream_value(stream_id)
     }
 
     /// SCTP_DISABLE_FRAGMENTS.

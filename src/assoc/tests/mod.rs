@@ -9,5 +9,6 @@ mod handshake;
 mod multipath;
 mod ootb;
 pub(crate) mod pair;
+mod scheduler;
 mod shutdown;
 mod transfer;
