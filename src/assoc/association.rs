@@ -18,6 +18,7 @@ use super::paths::Paths;
 use super::pr::PrSkips;
 use super::rand::Drbg;
 use super::rx::{DataTracker, ReassemblyQueue};
+use super::stats::AssocStats;
 use super::timer::{earliest, Timer};
 use super::transmit::Pending;
 use super::tx::{OutstandingData, PrCounts, Scheduler, SendQueue, TxStats};
@@ -132,6 +133,8 @@ pub struct Association {
     /// RFC 5061: both sides support ASCONF (and AUTH was negotiated), and its state.
     pub(crate) asconf_on: bool,
     pub(crate) addip: Asconf,
+    /// SCTP_GET_ASSOC_STATS counters ([`super::stats`]).
+    pub(crate) stats: AssocStats,
 }
 
 impl Association {
@@ -167,7 +170,7 @@ impl Association {
             },
             tracker: DataTracker::new(0),
             reassembly: ReassemblyQueue::new(cfg.rcvbuf, cfg.max_inbound_streams, false),
-            send_queue: SendQueue::new(cfg.sndbuf, cfg.outbound_streams, false),
+            send_queue: SendQueue::with_scheduler(cfg, false),
             outstanding: OutstandingData::new(local_tsn),
             error_count: 0,
             sack_since_t3: false,
@@ -192,6 +195,7 @@ impl Association {
             auth: None,
             asconf_on: false,
             addip: Asconf::default(),
+            stats: AssocStats::default(),
         }
     }
 

@@ -107,7 +107,11 @@ impl Association {
             rxp.any_dup = true;
             return true;
         }
-        match self.tracker.observe(chunk.tsn) {
+        let in_sequence = chunk.tsn == self.tracker.cum_tsn_ack().wrapping_add(1);
+        let observed = self.tracker.observe(chunk.tsn);
+        self.stats
+            .on_data_in(observed == Observed::New, chunk.unordered, in_sequence);
+        match observed {
             Observed::New => {
                 rxp.any_new = true;
                 if let Err(RxError::InvalidStream) = self.reassembly.add(chunk, from) {
@@ -171,6 +175,7 @@ impl Association {
             };
             if let Some(rtt) = pa.rtt {
                 path.rto.on_rtt(rtt);
+                self.stats.on_rto(path.rto.rto(), path.addr);
             }
             path.cc.on_ack(
                 pa.bytes_acked,

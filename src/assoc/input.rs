@@ -75,6 +75,7 @@ impl Association {
         if !accepted {
             return;
         }
+        self.stats.on_packet_in();
         // RFC 6951 5.4: after the tag check, the source port is the one to use.
         if let Some(p) = self.paths.find(from) {
             self.paths.list[p].udp_port = Some(udp_port);
@@ -94,6 +95,8 @@ impl Association {
                 AuthVerdict::Skip => continue,
                 AuthVerdict::Discard => break,
             }
+            self.stats
+                .on_chunk_in(matches!(chunk, Chunk::Data(_) | Chunk::IData(_)));
             if !self.handle_chunk(now, signer, from, vtag, chunk, &mut rxp) {
                 break;
             }

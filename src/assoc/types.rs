@@ -75,6 +75,8 @@ pub struct AssocConfig {
     pub adaptation_indication: Option<u32>,
     /// UDP encapsulation port to send to when none was learned (RFC 6951 5.1).
     pub remote_udp_port: u16,
+    /// Stream scheduler of new associations (SCTP_STREAM_SCHEDULER socket default).
+    pub scheduler: super::tx::Scheduler,
 }
 
 impl Default for AssocConfig {
@@ -112,6 +114,7 @@ impl Default for AssocConfig {
             ecn_supported: false,
             adaptation_indication: None,
             remote_udp_port: 9899,
+            scheduler: super::tx::Scheduler::Fcfs,
         }
     }
 }

@@ -200,6 +200,13 @@ impl SendQueue {
         }
     }
 
+    /// The queue of a new association: its buffer, stream count and scheduler from `cfg`.
+    pub fn with_scheduler(cfg: &crate::assoc::AssocConfig, i_data: bool) -> Self {
+        let mut q = SendQueue::new(cfg.sndbuf, cfg.outbound_streams, i_data);
+        q.scheduler = cfg.scheduler;
+        q
+    }
+
     pub fn set_sndbuf(&mut self, sndbuf: u32) {
         self.sndbuf = sndbuf as usize;
     }
