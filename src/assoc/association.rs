@@ -300,6 +300,17 @@ impl Association {
         }
     }
 
+    /// PR-SCTP (RFC 3758) is in use: both ends support it (SCTP_PR_SUPPORTED of an
+    /// association, Linux `asoc->peer.prsctp_capable`).
+    pub fn pr_negotiated(&self) -> bool {
+        self.neg.pr
+    }
+
+    /// I-DATA (RFC 8260) is in use (SCTP_INTERLEAVING_SUPPORTED of an association).
+    pub fn intl_negotiated(&self) -> bool {
+        self.neg.intl
+    }
+
     pub fn status(&self) -> AssocStatus {
         let primary = self
             .paths

@@ -12,7 +12,6 @@ use super::sockaddr::verify_peer_addr;
 use crate::abi::{
     SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED,
 };
-use crate::assoc::PrPolicy;
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
 use crate::stack::{fdmap, handle, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
@@ -232,12 +231,6 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     if dest.is_none() && control.is_empty() {
         return Ok(send_message(fd, None, &user, len, flags)? as isize);
     }
-    let (pr, pr_value) = match p.pr_policy() {
-        PrPolicy::Reliable => (PrKind::None, 0),
-        PrPolicy::Ttl(d) => (PrKind::Ttl, d.as_millis().min(u32::MAX as u128) as u32),
-        PrPolicy::Rtx(n) => (PrKind::Rtx, n),
-        PrPolicy::Prio(n) => (PrKind::Prio, n),
-    };
     let map = [
         (SCTP_UNORDERED, send_flags::UNORDERED),
         (SCTP_SACK_IMMEDIATELY, send_flags::SACK_IMMEDIATELY),
@@ -250,13 +243,13 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         flags: map
             .iter()
             .filter(|(f, _)| p.has_flag(*f))
-            .fold(0, |acc, (_, g)| acc | g),
+            .fold(p.presence_flags(), |acc, (_, g)| acc | g),
         stream: p.info.sinfo_stream,
         ppid: p.info.sinfo_ppid,
         context: p.info.sinfo_context,
         assoc_id: p.assoc_id(),
-        pr,
-        pr_value,
+        pr: PrKind::from_flags(p.info.sinfo_flags),
+        pr_value: p.info.sinfo_timetolive,
         dest,
     };
     let n = send_message(fd, Some(h), &user, len, flags)?;

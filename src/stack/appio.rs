@@ -8,15 +8,15 @@
 //! or a full association, and a paused socket is resumed by a direct call.
 
 use super::engine::Engine;
-use super::frame::{self, send_flags, Kind, PrKind, RecvHeader, SendHeader};
+use super::frame::{self, send_flags, Kind, RecvHeader, SendHeader};
 use super::registry::Sid;
 use super::sock::{EpId, OutRec, Style};
-use crate::assoc::{AssocId, Message, OutgoingMessage, PrPolicy, SendError};
+use crate::assoc::{AssocId, Message, OutgoingMessage, SendError};
 use rustix::event::epoll::EventFlags;
 use rustix::net::{RecvFlags, SendFlags};
 use std::io::IoSlice;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 impl Engine {
     /// epoll reported `flags` on socket `sid`'s end.
@@ -123,13 +123,14 @@ impl Engine {
     }
 
     /// Hand one whole message to its association.
-    fn submit(&mut self, sid: Sid, h: SendHeader, data: Vec<u8>) {
+    fn submit(&mut self, sid: Sid, mut h: SendHeader, data: Vec<u8>) {
         let Some(aid) = self.target(sid, &h) else {
             tracing::debug!(sid, len = data.len(), "message without association dropped");
             return;
         };
         let now = Instant::now();
         self.touch(sid, aid);
+        super::send_defaults::apply(&mut h, &self.send_defaults(sid, aid));
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
@@ -145,12 +146,7 @@ impl Engine {
                 ppid: h.ppid,
                 unordered: h.flags & send_flags::UNORDERED != 0,
                 sack_immediately: h.flags & send_flags::SACK_IMMEDIATELY != 0,
-                pr: match h.pr {
-                    PrKind::None => PrPolicy::Reliable,
-                    PrKind::Ttl => PrPolicy::Ttl(Duration::from_millis(h.pr_value as u64)),
-                    PrKind::Rtx => PrPolicy::Rtx(h.pr_value),
-                    PrKind::Prio => PrPolicy::Prio(h.pr_value),
-                },
+                pr: h.pr.policy(h.pr_value),
                 context: h.context,
                 dest: (h.flags & send_flags::ADDR_OVER != 0)
                     .then(|| h.dest.map(|d| d.ip()))
@@ -381,7 +377,8 @@ impl Engine {
             };
             let peer_port = a.peer_port();
             let Some(m) = a.recv() else { return };
-            let hdr = data_header(aid, &m, peer_port);
+            let mut hdr = data_header(aid, &m, peer_port);
+            hdr.context = self.rcv_context(sid, aid);
             self.deliver(sid, hdr, m.payload);
         }
     }

@@ -137,6 +137,10 @@ impl Config {
         }
         // Linux net.sctp.auth_enable / addip_enable (0 or 1; see stack/asconf.rs).
         let switch = |var| num(var, 0, 1).map(|o| o.map(|n| n == 1));
+        // Linux net.sctp.intl_enable: whether SCTP_INTERLEAVING_SUPPORTED may be turned on.
+        if let Some(on) = switch("SCTPSHIM_INTL_ENABLE")? {
+            assoc.intl_supported = on;
+        }
         if let Some(on) = switch("SCTPSHIM_AUTH_ENABLE")? {
             assoc.auth_supported = on;
         }

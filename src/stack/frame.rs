@@ -63,6 +63,11 @@ pub mod send_flags {
     pub const ABORT: u16 = 0x0020;
     /// SCTP_SENDALL: to every association of the socket.
     pub const SENDALL: u16 = 0x0040;
+    /// The call gave SCTP_SNDRCV / SCTP_SNDINFO / SCTP_PRINFO: what they set is not taken
+    /// from the association's defaults ([`crate::stack::send_defaults`]).
+    pub const HAS_SNDRCV: u16 = 0x0080;
+    pub const HAS_SNDINFO: u16 = 0x0100;
+    pub const HAS_PRINFO: u16 = 0x0200;
 }
 
 /// PR-SCTP policy carried by an app -> stack record (RFC 3758/7496).

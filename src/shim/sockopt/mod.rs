@@ -8,9 +8,14 @@ mod actions;
 mod ip;
 mod sctp_assoc;
 mod sctp_auth;
+mod sctp_features;
 mod sctp_flags;
 mod sctp_paddr;
 mod sctp_paths;
+mod sctp_pr;
+mod sctp_sched;
+mod sctp_send_defaults;
+mod sctp_stats;
 mod sol_sctp;
 mod sol_socket;
 
@@ -27,6 +32,11 @@ const EXTRA_TABLES: &[&[Row]] = &[
     sctp_assoc::TABLE,
     sctp_paddr::TABLE,
     sctp_auth::TABLE,
+    sctp_send_defaults::TABLE,
+    sctp_sched::TABLE,
+    sctp_pr::TABLE,
+    sctp_stats::TABLE,
+    sctp_features::TABLE,
 ];
 
 /// What a level did with a get.
@@ -50,6 +60,19 @@ pub fn int_of(val: &[u8]) -> HookResult<i32> {
         .and_then(|b| b.try_into().ok())
         .ok_or(libc::EINVAL)?;
     Ok(i32::from_ne_bytes(b))
+}
+
+/// The option struct at the start of `v`; EINVAL when shorter (Linux `len < sizeof`).
+pub fn struct_of<T: crate::abi::Pod>(v: &[u8]) -> HookResult<T> {
+    T::read_from(v).ok_or(libc::EINVAL)
+}
+
+/// The option struct, which must be exactly `v` (Linux `optlen != sizeof`: EINVAL).
+pub fn exact_struct<T: crate::abi::Pod>(v: &[u8]) -> HookResult<T> {
+    if v.len() != std::mem::size_of::<T>() {
+        return Err(libc::EINVAL);
+    }
+    struct_of(v)
 }
 
 pub fn int_value(v: i32) -> Get {

@@ -4,7 +4,7 @@
 //! AUTO_ASCONF, REUSE_PORT) and SCTP_EVENT. Values live in [`ExtOpts`]. Set takes at least an
 //! `int` (EINVAL below); get answers an `int`, EINVAL when the caller's buffer is smaller.
 
-use super::{int_of, with_sock, Row};
+use super::{exact_struct, int_of, struct_of, with_sock, Row};
 use crate::abi::{self, sctp_assoc_value, sctp_event, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
@@ -82,16 +82,6 @@ fn int_out(v: u32, room: &[u8]) -> HookResult<Vec<u8>> {
     Ok(v.to_ne_bytes().to_vec())
 }
 
-/// An `int`, or an `sctp_assoc_value` whose value is the second field (MAX_BURST, CONTEXT).
-fn int_or_assoc_value(v: &[u8]) -> HookResult<u32> {
-    if v.len() >= std::mem::size_of::<sctp_assoc_value>() {
-        return Ok(sctp_assoc_value::read_from(v)
-            .ok_or(libc::EINVAL)?
-            .assoc_value);
-    }
-    Ok(int_of(v)? as u32)
-}
-
 /// One-to-many only: a TCP-style socket gets EOPNOTSUPP before any length check (Linux).
 fn get_autoclose(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     if s.one_to_one() {
@@ -142,27 +132,96 @@ fn set_mapped(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let on = int_of(v)? != 0;
     set_ext(s, move |o| o.mapped_v4 = on)
 }
+/// Linux `sctp_{get,set}sockopt_maxburst`: an `int` (the socket's) or an
+/// `sctp_assoc_value` (an association's, or the socket's for SCTP_FUTURE_ASSOC).
 fn get_max_burst(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    let b = ext(s, |o| o.max_burst)?;
-    if i.len() >= std::mem::size_of::<sctp_assoc_value>() {
-        let mut av = sctp_assoc_value::read_from(i).ok_or(libc::EINVAL)?;
-        av.assoc_value = b;
-        return Ok(av.as_bytes().to_vec());
+    let int = i.len() == 4;
+    let mut av = if int {
+        sctp_assoc_value {
+            assoc_id: abi::SCTP_FUTURE_ASSOC,
+            assoc_value: 0,
+        }
+    } else {
+        struct_of::<sctp_assoc_value>(i)?
+    };
+    let id = av.assoc_id;
+    av.assoc_value = with_sock(s, move |e, sid| {
+        Ok(match e.opt_assoc(sid, id)? {
+            Some(aid) => {
+                e.assoc_of(sid, aid)
+                    .ok_or(libc::EINVAL)?
+                    .1
+                    .config()
+                    .max_burst
+            }
+            None => e.opts(sid)?.ext.max_burst,
+        })
+    })?;
+    if int {
+        return Ok(av.assoc_value.to_ne_bytes().to_vec());
     }
-    int_out(b, i)
-}
-fn set_max_burst(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let n = int_or_assoc_value(v)?;
-    set_ext(s, move |o| o.max_burst = n)
-}
-fn get_context(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    let mut av = sctp_assoc_value::read_from(i).ok_or(libc::EINVAL)?;
-    av.assoc_value = ext(s, |o| o.context)?;
     Ok(av.as_bytes().to_vec())
 }
+
+/// An `int` sets the socket's; an `sctp_assoc_value` (exactly) takes the FUTURE /
+/// CURRENT / ALL forms.
+fn set_max_burst(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let av = match v.len() {
+        4 => sctp_assoc_value {
+            assoc_id: abi::SCTP_FUTURE_ASSOC,
+            assoc_value: int_of(v)? as u32,
+        },
+        _ => exact_struct::<sctp_assoc_value>(v)?,
+    };
+    with_sock(s, move |e, sid| {
+        let t = e.opt_set_target(sid, av.assoc_id)?;
+        if t.socket {
+            e.opts_mut(sid)?.ext.max_burst = av.assoc_value;
+            e.refresh_ep_config(sid);
+        }
+        for aid in t.assocs {
+            if let Some((_, a)) = e.assoc_of(sid, aid) {
+                a.set_max_burst(av.assoc_value);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// SCTP_CONTEXT: the `sinfo_context` of messages received (Linux `default_rcv_context`),
+/// per association or the socket's for SCTP_FUTURE_ASSOC.
+fn get_context(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
+    let mut av: sctp_assoc_value = struct_of(i)?;
+    let id = av.assoc_id;
+    av.assoc_value = with_sock(s, move |e, sid| {
+        Ok(match e.opt_assoc(sid, id)? {
+            Some(aid) => e.rcv_context(sid, aid),
+            None => e.opts(sid)?.ext.context,
+        })
+    })?;
+    Ok(av.as_bytes().to_vec())
+}
+
+/// FUTURE / CURRENT / ALL forms; associations that exist keep the socket's value they
+/// were set up with when only the socket's changes.
 fn set_context(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let av = sctp_assoc_value::read_from(v).ok_or(libc::EINVAL)?;
-    set_ext(s, move |o| o.context = av.assoc_value)
+    let av: sctp_assoc_value = exact_struct(v)?;
+    with_sock(s, move |e, sid| {
+        let t = e.opt_set_target(sid, av.assoc_id)?;
+        let existing = e.sock_assocs(sid);
+        let o = e.opts_mut(sid)?;
+        let old = o.ext.context;
+        for a in existing {
+            o.feat.assoc_context.entry(a).or_insert(old);
+        }
+        for a in t.assocs {
+            o.feat.assoc_context.insert(a, av.assoc_value);
+        }
+        if t.socket {
+            o.ext.context = av.assoc_value;
+        }
+        Ok(())
+    })
 }
 fn get_auto_asconf(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.auto_asconf)? as u32, i)
@@ -174,7 +233,18 @@ fn set_auto_asconf(s: &Sctp, v: &[u8]) -> HookResult<()> {
 fn get_reuse_port(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.reuse_port)? as u32, i)
 }
+/// Linux `sctp_setsockopt_reuse_port`: one-to-one sockets only (EOPNOTSUPP), before bind
+/// (EFAULT, as Linux answers), then at least an `int`.
 fn set_reuse_port(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    if !s.one_to_one() {
+        return Err(libc::EOPNOTSUPP);
+    }
+    let bound = with_sock(s, |e, sid| {
+        Ok(e.socks.get(&sid).ok_or(libc::EBADF)?.ep.is_some())
+    })?;
+    if bound {
+        return Err(libc::EFAULT);
+    }
     let on = int_of(v)? != 0;
     set_ext(s, move |o| o.reuse_port = on)
 }

@@ -37,7 +37,7 @@ fn ms(d: Duration) -> u32 {
 /// The association and peer address an option names: (association, path address). EINVAL
 /// for an id that is not the socket's (one-to-many, beyond SCTP_FUTURE_ASSOC) or an address
 /// that is not a peer address.
-fn target(
+pub(super) fn target(
     e: &mut Engine,
     sid: Sid,
     id: sctp_assoc_t,
@@ -72,7 +72,7 @@ fn target(
 }
 
 /// The address field, or None when it is the wildcard.
-fn addr_of(ss: &sockaddr_storage, p: AddrPolicy) -> HookResult<Option<SocketAddr>> {
+pub(super) fn addr_of(ss: &sockaddr_storage, p: AddrPolicy) -> HookResult<Option<SocketAddr>> {
     if storage_is_any(ss, p) {
         return Ok(None);
     }
