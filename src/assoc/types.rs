@@ -183,6 +183,18 @@ pub enum PrPolicy {
     Prio(u32),
 }
 
+impl PrPolicy {
+    /// The value as `sinfo_timetolive` carries it: lifetime in ms, retransmissions, or
+    /// priority; 0 for reliable messages.
+    pub fn linux_value(self) -> u32 {
+        match self {
+            PrPolicy::Reliable => 0,
+            PrPolicy::Ttl(d) => d.as_millis().min(u128::from(u32::MAX)) as u32,
+            PrPolicy::Rtx(n) | PrPolicy::Prio(n) => n,
+        }
+    }
+}
+
 /// A message the user sends.
 #[derive(Debug, Clone, Default)]
 pub struct OutgoingMessage {
@@ -338,6 +350,8 @@ pub enum Event {
         stream_id: u16,
         ppid: u32,
         context: u32,
+        /// The message's time to live / PR-SCTP value as sent (`sinfo_timetolive`).
+        timetolive: u32,
         unordered: bool,
         frag: FragFlags,
         payload: Vec<u8>,

@@ -281,6 +281,7 @@ pub fn encode_notification(
             stream_id,
             ppid,
             context,
+            timetolive,
             unordered,
             frag,
             payload,
@@ -314,6 +315,10 @@ pub fn encode_notification(
                 s.ssf_info.sinfo_flags = chunk_flags;
                 s.ssf_info.sinfo_ppid = *ppid;
                 s.ssf_info.sinfo_context = *context;
+                // Linux copies the message's sinfo (`chunk->sinfo`): the time to live as sent;
+                // sinfo_ssn / sinfo_tsn / sinfo_cumtsn are only echoed from an SCTP_SNDRCV
+                // the sender passed in, which the engine does not keep (0).
+                s.ssf_info.sinfo_timetolive = *timetolive;
                 s.ssf_info.sinfo_assoc_id = ctx.assoc_id;
                 s.ssf_assoc_id = ctx.assoc_id;
                 emit(out, &s, payload)
@@ -605,6 +610,7 @@ mod tests {
             stream_id: 1,
             ppid: 0x0102_0304,
             context: 7,
+            timetolive: 250,
             unordered: false,
             frag,
             payload: payload.to_vec(),
@@ -625,6 +631,7 @@ mod tests {
         // ssf_info at 12: stream, ssn, flags (LAST_FRAG 1), pad, ppid, context, ttl, tsn, cumtsn, id.
         assert_eq!((u16_at(&b, 12), u16_at(&b, 16)), (1, 1));
         assert_eq!((u32_at(&b, 20), u32_at(&b, 24)), (0x0102_0304, 7));
+        assert_eq!(u32_at(&b, 28), 250, "sinfo_timetolive");
         assert_eq!(u32_at(&b, 40), 3, "sinfo_assoc_id");
         assert_eq!(u32_at(&b, 44), 3, "ssf_assoc_id");
         assert_eq!(&b[48..], &[9; 500][..]);

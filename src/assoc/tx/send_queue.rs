@@ -49,6 +49,7 @@ impl OutChunk {
             stream_id: self.stream_id,
             ppid: self.ppid,
             context: self.context,
+            timetolive: self.pr.linux_value(),
             unordered: self.unordered,
             frag: FragFlags {
                 first: self.begin,
