@@ -85,6 +85,9 @@ impl Engine {
     /// Changes the defaults `id` names (an association, or the FUTURE / CURRENT / ALL
     /// forms) with `f`. Associations that exist keep the socket's defaults they were set
     /// up with when only the socket's change (Linux copies them at association setup).
+    /// Records the app wrote before are taken first, so they get the defaults in force
+    /// when they were sent (as Linux applies them in `sendmsg`), unless the send buffer is
+    /// full.
     pub fn update_send_defaults(
         &mut self,
         sid: Sid,
@@ -92,6 +95,7 @@ impl Engine {
         f: impl Fn(&mut sctp_sndrcvinfo),
     ) -> Result<(), i32> {
         let t = self.opt_set_target(sid, id)?;
+        self.read_app(sid);
         let existing = self.sock_assocs(sid);
         let ext = &mut self.opts_mut(sid)?.ext;
         let old = ext.send_default;
