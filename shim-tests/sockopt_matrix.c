@@ -17,19 +17,7 @@
 #define SS_FC 3
 #define SS_WFQ 4
 
-static int failures;
-
-#define CHECK(what, cond)                                                                          \
-	do {                                                                                       \
-		if (cond)                                                                          \
-			printf("ok %s\n", what);                                                   \
-		else {                                                                             \
-			printf("FAIL %s (errno %d)\n", what, errno);                               \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
-#define REFUSED(what, err, call) CHECK(what, (call) < 0 && errno == (err))
+#include "checks.h"
 
 static struct sockaddr_in sin_of(int port) {
 	struct sockaddr_in s;

@@ -10,21 +10,7 @@
 
 mod support;
 
-use std::time::Duration;
-use support::{compile_c, Netns, TempDir};
-
 #[test]
 fn sockopt_matrix_follows_linux() {
-    let dir = TempDir::new("sockopt-matrix");
-    let exe = compile_c("sockopt_matrix.c", dir.path(), &["-lsctp"]);
-    let ns = Netns::new("optmatrix");
-    let out = ns
-        .cmd(&exe)
-        .preload(true)
-        .timeout(Duration::from_secs(60))
-        .run();
-    assert!(!out.stdout.contains("FAIL"), "{out}");
-    out.assert_success();
-    let checks = out.stdout.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(checks, 72, "every check ran\n{out}");
+    support::run_checks("sockopt_matrix.c", "optmatrix", 72);
 }
