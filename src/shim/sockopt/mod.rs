@@ -75,6 +75,14 @@ pub fn exact_struct<T: crate::abi::Pod>(v: &[u8]) -> HookResult<T> {
     struct_of(v)
 }
 
+/// An `int` answer; a caller's buffer (`room`) shorter than an int is EINVAL, as in Linux.
+pub fn int_out(v: u32, room: &[u8]) -> HookResult<Vec<u8>> {
+    if room.len() < 4 {
+        return Err(libc::EINVAL);
+    }
+    Ok(v.to_ne_bytes().to_vec())
+}
+
 pub fn int_value(v: i32) -> Get {
     Get::Value(v.to_ne_bytes().to_vec())
 }

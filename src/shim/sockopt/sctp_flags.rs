@@ -4,7 +4,7 @@
 //! AUTO_ASCONF, REUSE_PORT) and SCTP_EVENT. Values live in [`ExtOpts`]. Set takes at least an
 //! `int` (EINVAL below); get answers an `int`, EINVAL when the caller's buffer is smaller.
 
-use super::{exact_struct, int_of, struct_of, with_sock, Row};
+use super::{exact_struct, int_of, int_out, struct_of, with_sock, Row};
 use crate::abi::{self, sctp_assoc_value, sctp_event, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
@@ -74,14 +74,6 @@ fn set_ext(s: &Sctp, f: impl FnOnce(&mut ExtOpts) + Send + 'static) -> HookResul
     })
 }
 
-fn int_out(v: u32, room: &[u8]) -> HookResult<Vec<u8>> {
-    // `room` is what the caller passed: shorter than an int is EINVAL, as in Linux.
-    if room.len() < 4 {
-        return Err(libc::EINVAL);
-    }
-    Ok(v.to_ne_bytes().to_vec())
-}
-
 /// One-to-many only: a TCP-style socket gets EOPNOTSUPP before any length check (Linux).
 fn get_autoclose(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     if s.one_to_one() {
@@ -121,8 +113,9 @@ fn set_pd_point(s: &Sctp, v: &[u8]) -> HookResult<()> {
 fn get_adaptation(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.adaptation_ind)?, i)
 }
+/// `struct sctp_setadaptation`: exactly 4 bytes (Linux).
 fn set_adaptation(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let n = int_of(v)? as u32;
+    let n = exact_struct::<abi::sctp_setadaptation>(v)?.ssb_adaptation_ind;
     set_ext(s, move |o| o.adaptation_ind = n)
 }
 fn get_mapped(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {

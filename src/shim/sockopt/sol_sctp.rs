@@ -161,9 +161,9 @@ fn set_initmsg(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })
 }
 
-fn get_nodelay(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+fn get_nodelay(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     let on = with_sock(s, |e, sid| Ok(e.opts(sid)?.nodelay))?;
-    Ok((on as i32).to_ne_bytes().to_vec())
+    super::int_out(u32::from(on), i)
 }
 
 fn set_nodelay(s: &Sctp, v: &[u8]) -> HookResult<()> {
@@ -193,10 +193,8 @@ fn set_events(s: &Sctp, v: &[u8]) -> HookResult<()> {
     Ok(())
 }
 
-fn get_recvrcvinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
-    Ok(i32::from(s.e.recv & RECV_RCVINFO != 0)
-        .to_ne_bytes()
-        .to_vec())
+fn get_recvrcvinfo(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
+    super::int_out(u32::from(s.e.recv & RECV_RCVINFO != 0), i)
 }
 
 fn set_recvrcvinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
@@ -204,10 +202,8 @@ fn set_recvrcvinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
     Ok(())
 }
 
-fn get_recvnxtinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
-    Ok(i32::from(s.e.recv & RECV_NXTINFO != 0)
-        .to_ne_bytes()
-        .to_vec())
+fn get_recvnxtinfo(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
+    super::int_out(u32::from(s.e.recv & RECV_NXTINFO != 0), i)
 }
 
 fn set_recvnxtinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
