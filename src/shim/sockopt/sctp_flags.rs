@@ -85,6 +85,9 @@ fn set_autoclose(s: &Sctp, v: &[u8]) -> HookResult<()> {
     if s.one_to_one() {
         return Err(libc::EOPNOTSUPP);
     }
+    if v.len() != 4 {
+        return Err(libc::EINVAL);
+    }
     let secs = int_of(v)? as u32;
     set_ext(s, move |o| o.autoclose = secs)
 }
@@ -246,15 +249,20 @@ fn set_reuse_port(s: &Sctp, v: &[u8]) -> HookResult<()> {
 /// 0x8000..=0x800d are EINVAL.
 fn get_event(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     let mut ev = sctp_event::read_from(i).ok_or(libc::EINVAL)?;
-    let t = ev.se_type;
-    let on = with_sock(s, move |e, sid| e.opts(sid)?.events.get(t))?;
+    let (t, id) = (ev.se_type, ev.se_assoc_id);
+    // Subscriptions are the socket's: an association reads the same (FUTURE id rule).
+    let on = with_sock(s, move |e, sid| {
+        e.opt_assoc(sid, id)?;
+        e.opts(sid)?.events.get(t)
+    })?;
     ev.se_on = u8::from(on);
     Ok(ev.as_bytes().to_vec())
 }
 fn set_event(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let ev = sctp_event::read_from(v).ok_or(libc::EINVAL)?;
-    let (t, on) = (ev.se_type, ev.se_on != 0);
+    let (t, on, id) = (ev.se_type, ev.se_on != 0, ev.se_assoc_id);
     let data_io = with_sock(s, move |e, sid| {
+        e.opt_set_target(sid, id)?;
         let o = e.opts_mut(sid)?;
         o.events.set(t, on)?;
         Ok(o.events.data_io())

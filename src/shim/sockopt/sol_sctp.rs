@@ -175,7 +175,11 @@ fn set_nodelay(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })
 }
 
-fn get_events(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+/// Linux: a zero length is EINVAL; a shorter buffer gets the leading bytes.
+fn get_events(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    if input.is_empty() {
+        return Err(libc::EINVAL);
+    }
     let ev = with_sock(s, |e, sid| Ok(e.opts(sid)?.events))?;
     Ok(ev.to_event_subscribe().to_vec())
 }
@@ -279,8 +283,9 @@ fn set_maxseg(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })
 }
 
+/// Linux: a buffer shorter than `struct sctp_status` is EINVAL; needs an association.
 fn get_status(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let id = int_of(input).unwrap_or(0);
+    let id = super::struct_of::<sctp_status>(input)?.sstat_assoc_id;
     let policy = s.policy();
     let st = with_sock(s, move |e, sid| e.status(sid, id))?;
     let mut out = sctp_status::zeroed();
