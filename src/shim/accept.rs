@@ -84,6 +84,6 @@ fn adopt(nfd: i32, listener: &Entry) -> HookResult<(Entry, std::net::SocketAddr)
     };
     registry::insert(key, e);
     fdmap::SCTP_FDS.set(nfd, true);
-    let peer = handle::call(move |eng| eng.accepted(sid, key))??;
+    let peer = handle::call_inline(move |eng| eng.accepted(sid, key))??;
     Ok((e, peer))
 }

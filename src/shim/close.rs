@@ -29,9 +29,9 @@ hook! {
             registry::remove(s.key);
             let sid = s.e.sid;
             if s.e.listener {
-                let _ = handle::post(move |e| e.app_gone(sid));
+                let _ = handle::post_inline(move |e| e.app_gone(sid));
             } else {
-                let _ = handle::post(move |e| e.app_closed(sid));
+                let _ = handle::post_inline(move |e| e.app_closed(sid));
             }
             // The SHUTDOWN (or ABORT) this close starts completes on loopback before close
             // returns, as in the kernel.

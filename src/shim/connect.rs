@@ -29,7 +29,7 @@ hook! {
 /// Ok(id) when up; Err((errno, id)) otherwise (EINPROGRESS carries the id, as connectx wants).
 pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i32, Option<i32>)> {
     let sid = s.e.sid;
-    let (id, slot) = handle::call(move |e| e.connect(sid, &peers))
+    let (id, slot) = handle::call_inline(move |e| e.connect(sid, &peers))
         .and_then(|r| r)
         .map_err(|e| (e, None))?;
     if nonblocking(fd) {

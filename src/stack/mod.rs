@@ -2,7 +2,8 @@
 //!
 //! - [`sys`]: the real libc entry points behind our hooks (never call an interposed symbol).
 //! - [`config`], [`log`], [`pcap`]: the environment, logging, packet capture.
-//! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
+//! - [`handle`]: starts the engine thread and runs jobs with the engine for hook threads,
+//!   on their own thread when it is free ([`inline`]).
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
@@ -27,6 +28,7 @@ pub mod gso;
 pub mod handle;
 pub mod ifaddrs;
 pub mod inherit;
+pub mod inline;
 pub mod log;
 pub mod names;
 pub mod opt_state;
