@@ -9,5 +9,6 @@ mod handshake;
 mod multipath;
 mod ootb;
 pub(crate) mod pair;
+mod retransmit_paths;
 mod shutdown;
 mod transfer;
