@@ -209,6 +209,17 @@ pub struct Transmit {
     pub len: usize,
 }
 
+/// `auth_indication` of SCTP_AUTHENTICATION_EVENT, when Linux sends each: NewKey for a
+/// packet the peer authenticated with another key than our active one, FreeKey when a key
+/// deactivated on the association is no longer in use, NoAuth after COMM_UP when AUTH is not
+/// in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthIndication {
+    NewKey,
+    FreeKey,
+    NoAuth,
+}
+
 /// PR-SCTP policy of one message (RFC 3758, RFC 7496; Linux SCTP_PR_SCTP_*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PrPolicy {
@@ -389,6 +400,11 @@ pub enum Event {
     SenderDry,
     /// SCTP_PARTIAL_DELIVERY_EVENT (aborted).
     PartialDeliveryAborted { stream_id: u16, ssn: u32 },
+    /// SCTP_AUTHENTICATION_EVENT (RFC 6458 6.1.8, Linux `sctp_ulpevent_make_authkey`).
+    AuthKey {
+        key_id: u16,
+        indication: AuthIndication,
+    },
     /// A message can be taken with `Association::recv`.
     Readable,
     /// The send buffer gained room (POLLOUT can rise).

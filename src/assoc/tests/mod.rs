@@ -2,6 +2,7 @@
 
 mod asconf;
 mod auth;
+mod auth_keys;
 mod collision;
 mod encap_ports;
 mod extensions;

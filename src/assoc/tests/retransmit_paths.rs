@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::pair::{Pair, Sent, Side};
-use crate::assoc::{AssocConfig, AssocId, Event, OutgoingMessage, PathChange, PathState, PfExpose};
+use crate::assoc::{AssocConfig, AssocId, Event, PathChange, PathState, PfExpose};
 use crate::wire::{Chunk, Packet};
 
 /// TSNs of the DATA chunks of a traced packet.
@@ -55,16 +55,7 @@ fn two_paths(seed: u64, cfg: AssocConfig) -> (Pair, AssocId) {
 }
 
 fn send(p: &mut Pair, a: AssocId, byte: u8) {
-    let now = p.now;
-    let m = OutgoingMessage {
-        payload: vec![byte; 100],
-        ..OutgoingMessage::default()
-    };
-    p.ep(Side::A)
-        .assoc_mut(a)
-        .expect("association")
-        .send(now, m)
-        .expect("queued");
+    p.send_message(Side::A, a, vec![byte; 100]);
 }
 
 /// The destination of the next DATA A sends (a new message, delivered).
