@@ -24,7 +24,7 @@ use super::transmit::Pending;
 use super::tx::{OutstandingData, PrCounts, Scheduler, SendQueue, TxStats};
 use super::{
     AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
-    PathInfo, Rng, SendError,
+    PathInfo, PathState, PfExpose, Rng, SendError,
 };
 
 /// Fixed facts about the endpoint an association belongs to.
@@ -608,19 +608,47 @@ impl Association {
         self.events.extend(self.event_buf.drain(..));
     }
 
-    /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
-    /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
     /// One more error on path `i` (RFC 9260 8.2): its error counter and state, with the
-    /// PEER_ADDR_CHANGE (PF, UNREACHABLE) that a state change gives.
+    /// PEER_ADDR_CHANGE (PF, UNREACHABLE) that a state change gives; past the path's
+    /// Primary.Switchover.Max.Retrans the primary moves to the path data now uses (RFC 7829
+    /// 5, Linux `ps_retrans`: SCTP_ADDR_MADE_PRIM).
     pub(crate) fn strike_path(&mut self, i: usize) {
-        if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
-            let addr = self.paths.list[i].addr;
-            self.push_event(Event::PeerAddrChange {
-                addr,
-                change,
-                error: 0,
-            });
+        let was = self.paths.list[i].state;
+        if let Some(change) = self.paths.list[i].strike(self.cfg.pf_enable) {
+            self.report_path(i, was, change);
         }
+        let p = &self.paths.list[i];
+        if i == self.paths.primary && p.error_count > p.ps_retrans {
+            let next = self.paths.for_data();
+            if next != i {
+                self.set_primary(self.paths.list[next].addr);
+            }
+        }
+    }
+
+    /// An acknowledgement reached path `i` (RFC 9260 8.2, 8.3; RFC 7829 5.1): errors cleared,
+    /// active again.
+    pub(crate) fn path_reached(&mut self, i: usize) {
+        let was = self.paths.list[i].state;
+        if let Some(change) = self.paths.list[i].reached() {
+            self.report_path(i, was, change);
+        }
+    }
+
+    /// SCTP_PEER_ADDR_CHANGE for a change of path `i` from state `was`. As Linux
+    /// (`sctp_assoc_control_transport`), entering and leaving the PotentiallyFailed state is
+    /// reported only when SCTP_EXPOSE_POTENTIALLY_FAILED_STATE is enabled.
+    fn report_path(&mut self, i: usize, was: PathState, change: PathChange) {
+        let pf = change == PathChange::PotentiallyFailed || was == PathState::PotentiallyFailed;
+        if pf && change != PathChange::Unreachable && self.cfg.pf_expose != PfExpose::Enable {
+            return;
+        }
+        let addr = self.paths.list[i].addr;
+        self.push_event(Event::PeerAddrChange {
+            addr,
+            change,
+            error: 0,
+        });
     }
 
     /// RFC 9260 8.1: past Association.Max.Retrans consecutive errors the peer is unreachable
@@ -639,6 +667,8 @@ impl Association {
         true
     }
 
+    /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
+    /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
     pub(crate) fn fail(&mut self, reason: CloseReason, event: Event) {
         self.close_reason = Some(reason);
         let event = match event {

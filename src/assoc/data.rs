@@ -197,14 +197,7 @@ impl Association {
             if pa.bytes_acked > 0 {
                 acked_any = true;
                 // 8.2: an acknowledgement clears the destination's error count.
-                if let Some(change) = path.reached() {
-                    let addr = path.addr;
-                    self.events.push_back(Event::PeerAddrChange {
-                        addr,
-                        change,
-                        error: 0,
-                    });
-                }
+                self.path_reached(pa.path);
             }
         }
         // 6.3.2 R2: no T3 without data in flight on the path.

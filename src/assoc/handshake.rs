@@ -13,7 +13,7 @@ use super::errors::OwnedCause;
 use super::paths::{usable_peer_addr, Paths};
 use super::scope::{in_scope, AddrTypes};
 use super::timer::backoff;
-use super::{AssocConfig, AssocState, Event, Rng};
+use super::{AssocConfig, AssocState, AuthIndication, Event, Rng};
 use crate::wire::chunk::{kind, InitChunk};
 use crate::wire::param::kind as pkind;
 use crate::wire::UnrecognizedAction;
@@ -405,7 +405,8 @@ impl Association {
         self.enter_established(now);
     }
 
-    /// ESTABLISHED: COMM_UP (and the peer's adaptation indication), heartbeats start.
+    /// ESTABLISHED: COMM_UP (then the peer's adaptation indication and, without AUTH,
+    /// SCTP_AUTH_NO_AUTH, as Linux orders them), heartbeats start.
     pub(crate) fn enter_established(&mut self, now: Instant) {
         self.last_now = Some(now);
         self.state = AssocState::Established;
@@ -415,6 +416,13 @@ impl Association {
         });
         if let Some(ind) = self.peer_adaptation {
             self.push_event(Event::AdaptationIndication(ind));
+        }
+        if self.auth.is_none() {
+            // Linux follows with SCTP_AUTH_NO_AUTH when AUTH (RFC 4895) is not in use.
+            self.push_event(Event::AuthKey {
+                key_id: 0,
+                indication: AuthIndication::NoAuth,
+            });
         }
         self.arm_heartbeats(now);
     }

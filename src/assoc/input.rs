@@ -127,6 +127,7 @@ impl Association {
             return match auth.verify(chunk_bytes, offset, a.shared_key_id, a.hmac_id, a.hmac) {
                 Ok(()) => {
                     *authenticated = true;
+                    self.on_peer_key(a.shared_key_id);
                     AuthVerdict::Skip
                 }
                 Err(AuthError::UnsupportedHmac(id)) => {

@@ -295,7 +295,11 @@ impl Association {
         let new_data = self.may_send_new_data() && !self.send_queue.is_empty();
         let path = match self.rtx_path {
             Some(p) if rtx => p,
-            _ if rtx || new_data => self.paths.for_data(),
+            // Fast retransmissions go, as Linux sends every retransmission (to its
+            // `retran_path`), to an active address other than the one new data uses, when
+            // there is one (RFC 9260 6.4: "SHOULD try" an alternate for retransmissions).
+            _ if rtx => self.paths.for_retransmit(self.paths.for_data()),
+            _ if new_data => self.paths.for_data(),
             _ => self.last_data_from.min(self.paths.list.len() - 1),
         };
         // The peer's cookie may be larger than the path MTU: the COOKIE ECHO goes anyway (IP

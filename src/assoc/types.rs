@@ -31,8 +31,17 @@ pub struct AssocConfig {
     pub assoc_max_retrans: u32,
     /// Path.Max.Retrans (Linux 5).
     pub path_max_retrans: u32,
-    /// Potentially-failed threshold (RFC 7829; Linux `pf_retrans` 0 = off).
+    /// RFC 7829 PotentiallyFailed state in use (Linux `net.sctp.pf_enable`, on).
+    pub pf_enable: bool,
+    /// PotentiallyFailed threshold for new paths (RFC 7829 PFMR; Linux `pf_retrans`, 0: a
+    /// path is PF after its first error).
     pub pf_retrans: u32,
+    /// RFC 7829 5 Primary.Switchover.Max.Retrans for new paths (Linux `ps_retrans`; 0xffff,
+    /// the largest `spt_pathcpthld`, keeps the primary whatever happens).
+    pub ps_retrans: u32,
+    /// Whether the PF state is shown to the application (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE,
+    /// Linux `pf_expose`).
+    pub pf_expose: PfExpose,
     /// Heartbeat interval (Linux 30 s); zero disables heartbeats.
     pub hb_interval: Duration,
     /// Delayed SACK timeout (Linux 200 ms) and frequency (2 packets).
@@ -79,6 +88,36 @@ pub struct AssocConfig {
     pub scheduler: super::tx::Scheduler,
 }
 
+/// Linux's default `ps_retrans` (SCTP_PS_RETRANS_MAX): no primary path switchover.
+pub const PS_RETRANS_OFF: u32 = 0xffff;
+
+/// Linux `pf_expose` (SCTP_PF_EXPOSE_UNSET / _DISABLE / _ENABLE, 0 to 2): whether
+/// SCTP_PEER_ADDR_CHANGE reports the PotentiallyFailed state and its end, and whether
+/// SCTP_GET_PEER_ADDR_INFO shows a PF path (Disable: EACCES).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PfExpose {
+    #[default]
+    Unset,
+    Disable,
+    Enable,
+}
+
+impl PfExpose {
+    /// The option value; `None` beyond SCTP_PF_EXPOSE_MAX (2).
+    pub fn from_value(v: u32) -> Option<PfExpose> {
+        match v {
+            0 => Some(PfExpose::Unset),
+            1 => Some(PfExpose::Disable),
+            2 => Some(PfExpose::Enable),
+            _ => None,
+        }
+    }
+
+    pub fn value(self) -> u32 {
+        self as u32
+    }
+}
+
 impl Default for AssocConfig {
     fn default() -> Self {
         AssocConfig {
@@ -88,7 +127,10 @@ impl Default for AssocConfig {
             max_init_retransmits: 8,
             assoc_max_retrans: 10,
             path_max_retrans: 5,
+            pf_enable: true,
             pf_retrans: 0,
+            ps_retrans: PS_RETRANS_OFF,
+            pf_expose: PfExpose::Unset,
             hb_interval: Duration::from_millis(30000),
             sack_delay: Duration::from_millis(200),
             sack_freq: 2,
@@ -168,6 +210,17 @@ pub struct Transmit {
     /// Source address to use, when the path has one.
     pub local: Option<IpAddr>,
     pub len: usize,
+}
+
+/// `auth_indication` of SCTP_AUTHENTICATION_EVENT, when Linux sends each: NewKey for a
+/// packet the peer authenticated with another key than our active one, FreeKey when a key
+/// deactivated on the association is no longer in use, NoAuth after COMM_UP when AUTH is not
+/// in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthIndication {
+    NewKey,
+    FreeKey,
+    NoAuth,
 }
 
 /// PR-SCTP policy of one message (RFC 3758, RFC 7496; Linux SCTP_PR_SCTP_*).
@@ -364,6 +417,11 @@ pub enum Event {
     SenderDry,
     /// SCTP_PARTIAL_DELIVERY_EVENT (aborted).
     PartialDeliveryAborted { stream_id: u16, ssn: u32 },
+    /// SCTP_AUTHENTICATION_EVENT (RFC 6458 6.1.8, Linux `sctp_ulpevent_make_authkey`).
+    AuthKey {
+        key_id: u16,
+        indication: AuthIndication,
+    },
     /// A message can be taken with `Association::recv`.
     Readable,
     /// The send buffer gained room (POLLOUT can rise).

@@ -30,13 +30,14 @@ use crate::abi::{
     sctp_stream_reset_event, Pod, SCTP_ADAPTATION_INDICATION, SCTP_ADDR_ADDED, SCTP_ADDR_AVAILABLE,
     SCTP_ADDR_CONFIRMED, SCTP_ADDR_MADE_PRIM, SCTP_ADDR_POTENTIALLY_FAILED, SCTP_ADDR_REMOVED,
     SCTP_ADDR_UNREACHABLE, SCTP_ASSOC_CHANGE, SCTP_ASSOC_RESET_EVENT, SCTP_AUTHENTICATION_EVENT,
-    SCTP_CANT_STR_ASSOC, SCTP_COMM_LOST, SCTP_COMM_UP, SCTP_DATA_IO_EVENT, SCTP_DATA_SENT,
-    SCTP_DATA_UNSENT, SCTP_PARTIAL_DELIVERY_ABORTED, SCTP_PARTIAL_DELIVERY_EVENT,
-    SCTP_PEER_ADDR_CHANGE, SCTP_REMOTE_ERROR, SCTP_RESTART, SCTP_SENDER_DRY_EVENT,
-    SCTP_SEND_FAILED, SCTP_SEND_FAILED_EVENT, SCTP_SHUTDOWN_COMP, SCTP_SHUTDOWN_EVENT,
-    SCTP_SN_TYPE_BASE, SCTP_SN_TYPE_MAX, SCTP_STREAM_CHANGE_EVENT, SCTP_STREAM_RESET_EVENT,
+    SCTP_AUTH_FREE_KEY, SCTP_AUTH_NEW_KEY, SCTP_AUTH_NO_AUTH, SCTP_CANT_STR_ASSOC, SCTP_COMM_LOST,
+    SCTP_COMM_UP, SCTP_DATA_IO_EVENT, SCTP_DATA_SENT, SCTP_DATA_UNSENT,
+    SCTP_PARTIAL_DELIVERY_ABORTED, SCTP_PARTIAL_DELIVERY_EVENT, SCTP_PEER_ADDR_CHANGE,
+    SCTP_REMOTE_ERROR, SCTP_RESTART, SCTP_SENDER_DRY_EVENT, SCTP_SEND_FAILED,
+    SCTP_SEND_FAILED_EVENT, SCTP_SHUTDOWN_COMP, SCTP_SHUTDOWN_EVENT, SCTP_SN_TYPE_BASE,
+    SCTP_SN_TYPE_MAX, SCTP_STREAM_CHANGE_EVENT, SCTP_STREAM_RESET_EVENT,
 };
-use crate::assoc::{Event, FragFlags, PathChange};
+use crate::assoc::{AuthIndication, Event, FragFlags, PathChange};
 
 /// Number of notification types (`sizeof(struct sctp_event_subscribe)`).
 pub const EVENT_TYPES: usize = (SCTP_SN_TYPE_MAX - SCTP_SN_TYPE_BASE + 1) as usize;
@@ -144,6 +145,7 @@ pub fn notification_type(ev: &Event) -> Option<u16> {
         Event::AdaptationIndication(_) => SCTP_ADAPTATION_INDICATION,
         Event::SenderDry => SCTP_SENDER_DRY_EVENT,
         Event::PartialDeliveryAborted { .. } => SCTP_PARTIAL_DELIVERY_EVENT,
+        Event::AuthKey { .. } => SCTP_AUTHENTICATION_EVENT,
         _ => return None,
     })
 }
@@ -349,6 +351,14 @@ pub fn encode_notification(
             d.sender_dry_length = len32(size_of::<sctp_sender_dry_event>());
             d.sender_dry_assoc_id = ctx.assoc_id;
             emit(out, &d, &[])
+        }
+        Event::AuthKey { key_id, indication } => {
+            let ind = match indication {
+                AuthIndication::NewKey => SCTP_AUTH_NEW_KEY,
+                AuthIndication::FreeKey => SCTP_AUTH_FREE_KEY,
+                AuthIndication::NoAuth => SCTP_AUTH_NO_AUTH,
+            };
+            encode_authkey_event(ctx, *key_id, ind, subs, out)
         }
         Event::PartialDeliveryAborted { stream_id, ssn } => {
             let mut p = sctp_pdapi_event::zeroed();

@@ -151,24 +151,6 @@ impl Engine {
         if notify::encode_notification(ev, &ctx, &subs, &mut bytes) {
             self.deliver(sid, h, bytes);
         }
-        // Linux follows COMM_UP with SCTP_AUTH_NO_AUTH when AUTH (RFC 4895) is not in use.
-        let mut bytes = Vec::new();
-        let authenticated = ep
-            .and_then(|ep| self.eps.get(&ep))
-            .and_then(|e| e.endpoint.assoc(aid))
-            .is_some_and(|a| a.auth_negotiated());
-        if matches!(ev, Event::Connected { .. })
-            && !authenticated
-            && notify::encode_authkey_event(
-                &ctx,
-                0,
-                crate::abi::SCTP_AUTH_NO_AUTH,
-                &subs,
-                &mut bytes,
-            )
-        {
-            self.deliver(sid, h, bytes);
-        }
     }
 
     /// A new association on endpoint `ep` that nobody asked for: the listener's.
