@@ -63,6 +63,8 @@ pub mod send_flags {
     pub const ABORT: u16 = 0x0020;
     /// SCTP_SENDALL: to every association of the socket.
     pub const SENDALL: u16 = 0x0040;
+    /// Filler of a pending non-blocking connect ([`crate::stack::pending`]): discarded.
+    pub const FILLER: u16 = 0x0080;
 }
 
 /// PR-SCTP policy carried by an app -> stack record (RFC 3758/7496).

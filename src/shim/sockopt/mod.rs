@@ -68,7 +68,7 @@ hook! {
         // Some options take input in the caller's buffer (an association id, an address).
         let input = copy_in(val.cast(), room)?;
         let got = match level {
-            libc::SOL_SOCKET => sol_socket::get(&s, name)?,
+            libc::SOL_SOCKET => sol_socket::get(fd, &s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
             crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
             // Other levels reach Linux's IP layer, which knows none of them.
