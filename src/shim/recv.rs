@@ -10,7 +10,7 @@ use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use super::sockerr;
 use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
-use crate::stack::{fdmap, handle, settle, sys};
+use crate::stack::{fdmap, handle, registry, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -166,12 +166,14 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         if payload > room {
             if !peek {
                 let s = spare.take().unwrap_or_default();
-                partial::keep(Rest {
-                    fd,
-                    hdr: h,
-                    data: s[..payload - room].to_vec(),
-                    pos: 0,
-                });
+                if let Ok(key) = registry::file_key(fd) {
+                    partial::keep(Rest {
+                        key,
+                        hdr: h,
+                        data: s[..payload - room].to_vec(),
+                        pos: 0,
+                    });
+                }
                 partial::give_back(s);
             }
             break Ok(());
