@@ -4,7 +4,7 @@
 //! its POLLOUT held low until the setup ends and a failure reported by POLLERR and SO_ERROR
 //! (`stack::pending`).
 
-use super::fd::{copy_in, nonblocking, sctp, Sctp};
+use super::fd::{copy_in, nonblocking, refuse_inherited, sctp, Sctp};
 use super::hook::{check, hook};
 use super::sockaddr::parse_connect_addr;
 use crate::stack::{handle, sys};
@@ -16,7 +16,7 @@ const NONBLOCK_WAIT: Duration = Duration::from_millis(200);
 
 hook! {
     fn connect(fd: i32, addr: *const libc::sockaddr, len: libc::socklen_t) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::connect(fd, addr, len) }) };
+        let Some(s) = sctp(fd) else { return refuse_inherited(fd, || check(unsafe { sys::connect(fd, addr, len) })) };
         let bytes = copy_in(addr.cast(), len as usize)?;
         let peer = parse_connect_addr(&bytes, s.policy())?;
         if s.e.listener {

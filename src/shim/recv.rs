@@ -267,6 +267,11 @@ fn partial_done(fd: i32) -> bool {
     }
 }
 
+/// The socket's identity for addresses and receive cmsgs (its own, or inherited by fork).
+fn identity(fd: i32) -> Option<super::fd::Sctp> {
+    sctp(fd).or_else(|| super::fd::inherited(fd))
+}
+
 fn one(buf: *mut c_void, len: usize) -> [iovec; 1] {
     [iovec {
         iov_base: buf,
@@ -347,7 +352,7 @@ fn recvfrom_sctp(
     alen: *mut socklen_t,
 ) -> HookResult<isize> {
     let g = recv_sctp(fd, &one(buf, len), flags)?;
-    if let (Some(peer), Some(s)) = (g.hdr.and_then(|h| h.peer), sctp(fd)) {
+    if let (Some(peer), Some(s)) = (g.hdr.and_then(|h| h.peer), identity(fd)) {
         put_sockaddr(addr, alen, &peer, s.policy())?;
     }
     Ok(g.n as isize)
@@ -394,7 +399,7 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
         if h.kind == Kind::Notification {
             out_flags |= crate::abi::MSG_NOTIFICATION;
         }
-        match (h.peer, sctp(fd)) {
+        match (h.peer, identity(fd)) {
             (Some(peer), Some(s)) if !m.msg_name.is_null() => {
                 let raw = super::sockaddr::format_sockaddr(&peer, s.policy());
                 let k = raw.len().min(m.msg_namelen as usize);
@@ -406,7 +411,7 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
     } else {
         m.msg_namelen = 0;
     }
-    m.msg_controllen = match (g.hdr, sctp(fd)) {
+    m.msg_controllen = match (g.hdr, identity(fd)) {
         (Some(h), Some(s)) if s.e.recv != 0 => {
             let (used, trunc) = super::recv_cmsg::put_recv_cmsgs(
                 fd,

@@ -29,6 +29,7 @@ pub mod ifaddrs;
 pub mod inherit;
 pub mod log;
 pub mod names;
+pub mod park;
 pub mod path_opts;
 pub mod pcap;
 pub mod pending;

@@ -14,7 +14,7 @@ mod sctp_paths;
 mod sol_sctp;
 mod sol_socket;
 
-use super::fd::{copy_in, copy_out, read_len, sctp, Sctp};
+use super::fd::{copy_in, copy_out, inherited, read_len, refuse_inherited, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::sys;
 
@@ -58,9 +58,12 @@ pub fn int_value(v: i32) -> Get {
 
 hook! {
     fn getsockopt(fd: i32, level: i32, name: i32, val: *mut libc::c_void, len: *mut libc::socklen_t) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
+        let Some(s) = sctp(fd).or_else(|| inherited(fd)) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
         if level == crate::abi::SOL_SCTP {
             if let Some(r) = actions::get(fd, &s, name, val.cast(), len) {
+                if inherited(fd).is_some() {
+                    return Err(libc::EOPNOTSUPP);
+                }
                 return r;
             }
         }
@@ -88,7 +91,7 @@ hook! {
 
 hook! {
     fn setsockopt(fd: i32, level: i32, name: i32, val: *const libc::c_void, len: libc::socklen_t) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::setsockopt(fd, level, name, val, len) }) };
+        let Some(s) = sctp(fd) else { return refuse_inherited(fd, || check(unsafe { sys::setsockopt(fd, level, name, val, len) })) };
         let v = copy_in(val.cast(), len as usize)?;
         if level == crate::abi::SOL_SCTP {
             if let Some(r) = actions::set(fd, &s, name, &v) {
@@ -108,7 +111,7 @@ hook! {
     }
 }
 
-/// Run `f` on the socket's engine state.
+/// Run `f` on the socket's engine state (a fork child's inherited socket: on its snapshot).
 pub fn with_sock<R: Send + 'static>(
     s: &Sctp,
     f: impl FnOnce(&mut crate::stack::engine::Engine, crate::stack::registry::Sid) -> HookResult<R>
@@ -116,5 +119,9 @@ pub fn with_sock<R: Send + 'static>(
         + 'static,
 ) -> HookResult<R> {
     let sid = s.e.sid;
+    if s.e.owner != crate::stack::sys::getpid() {
+        // Inherited by fork: the engine as it stood at fork.
+        return crate::stack::fork::with_snapshot(s.e.owner, |e| f(e, sid))?;
+    }
     crate::stack::handle::call(move |e| f(e, sid))?
 }
