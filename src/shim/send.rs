@@ -51,16 +51,23 @@ fn sent<T>(fd: i32, r: HookResult<T>) -> HookResult<T> {
 }
 
 /// Linux's errno for a failed send on an SCTP socket: a TCP-style listener refuses with EPIPE
-/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN.
+/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN; an end the
+/// engine closed with the app's records unread (ECONNRESET from the kernel) reports the
+/// socket's pending error once, then EPIPE (Linux `sctp_error`).
 fn sctp_errno<T>(fd: i32, flags: i32, r: HookResult<T>) -> HookResult<T> {
-    match r {
-        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => {
-            if flags & libc::MSG_NOSIGNAL == 0 {
-                // SAFETY: raising a signal in our own process, as the kernel would.
-                unsafe { libc::raise(libc::SIGPIPE) };
-            }
-            Err(libc::EPIPE)
+    let pipe = || {
+        if flags & libc::MSG_NOSIGNAL == 0 {
+            // SAFETY: raising a signal in our own process, as the kernel would.
+            unsafe { libc::raise(libc::SIGPIPE) };
         }
+        Err(libc::EPIPE)
+    };
+    match r {
+        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => pipe(),
+        Err(libc::ECONNRESET) => match sctp(fd).map(|s| super::sockerr::take(fd, &s)) {
+            Some(0) | None => pipe(),
+            Some(e) => Err(e),
+        },
         r => r,
     }
 }

@@ -46,7 +46,7 @@ impl Engine {
             let Some(s) = self.socks.get(&sid) else {
                 return;
             };
-            if s.app_eof || s.blocked.is_some() {
+            if s.app_eof || s.blocked.is_some() || s.filler {
                 return;
             }
             let Some(end) = &s.end else { return };
@@ -78,6 +78,9 @@ impl Engine {
     /// One record of `n` bytes is in `self.rec`.
     fn on_record(&mut self, sid: Sid, n: usize) {
         let (hdr, payload) = SendHeader::split(self.magic, &self.rec[..n]);
+        if super::pending::is_filler(hdr.as_ref()) {
+            return;
+        }
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };

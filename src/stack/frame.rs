@@ -68,6 +68,8 @@ pub mod send_flags {
     pub const HAS_SNDRCV: u16 = 0x0080;
     pub const HAS_SNDINFO: u16 = 0x0100;
     pub const HAS_PRINFO: u16 = 0x0200;
+    /// Filler of a pending non-blocking connect ([`crate::stack::pending`]): discarded.
+    pub const FILLER: u16 = 0x0400;
 }
 
 /// PR-SCTP policy carried by an app -> stack record (RFC 3758/7496).

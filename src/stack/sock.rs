@@ -9,7 +9,6 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Index of an [`super::ep::Ep`] in the engine.
 pub type EpId = u32;
@@ -135,10 +134,12 @@ pub struct Sock {
     /// The association of a one-to-one socket.
     pub assoc: Option<AssocId>,
     pub listening: bool,
-    /// A `connect()` waiting for COMM_UP, and when the setup started.
-    pub connecting: Option<(ConnectSlot, Instant)>,
+    /// A `connect()` waiting for COMM_UP.
+    pub connecting: Option<ConnectSlot>,
     /// SO_ERROR to report once.
     pub error: i32,
+    /// A connect filler holds the app's POLLOUT low ([`super::pending`]): its records wait.
+    pub filler: bool,
     /// The app will send no more (EOF read on `end`).
     pub app_eof: bool,
     /// epoll reported HUP: every reference to the app's file is gone (records may remain).
@@ -197,6 +198,7 @@ impl Sock {
             listening: false,
             connecting: None,
             error: 0,
+            filler: false,
             app_eof: false,
             hup: false,
             app_gone: false,
