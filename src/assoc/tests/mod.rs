@@ -9,5 +9,6 @@ mod handshake;
 mod multipath;
 mod ootb;
 pub(crate) mod pair;
+mod reconf;
 mod shutdown;
 mod transfer;
