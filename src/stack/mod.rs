@@ -31,6 +31,7 @@ pub mod log;
 pub mod names;
 pub mod path_opts;
 pub mod pcap;
+pub mod reconf;
 pub mod registry;
 pub mod route;
 pub mod rwnd;

@@ -59,6 +59,8 @@ pub struct SockOpts {
     pub auth: super::asconf::AuthOpts,
     /// The other SOL_SCTP options ([`super::sockopt_ext`]).
     pub ext: super::sockopt_ext::ExtOpts,
+    /// RE-CONFIG switch and granted requests (`reconf.rs`).
+    pub reconf: super::reconf::ReconfOpts,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -87,6 +89,7 @@ impl SockOpts {
             paths: super::path_opts::PathDefaults::new(c),
             auth: super::asconf::AuthOpts::new(c),
             ext: Default::default(),
+            reconf: super::reconf::ReconfOpts::new(c),
         }
     }
 
@@ -106,6 +109,7 @@ impl SockOpts {
         self.paths.apply(&mut c);
         self.auth.apply(&mut c);
         self.ext.apply(&mut c);
+        self.reconf.apply(&mut c);
         c
     }
 
