@@ -17,6 +17,7 @@ use super::errors::OwnedCause;
 use super::paths::Paths;
 use super::pr::PrSkips;
 use super::rand::Drbg;
+use super::reconf::Reconf;
 use super::rx::{DataTracker, ReassemblyQueue};
 use super::stats::AssocStats;
 use super::timer::{earliest, Timer};
@@ -54,6 +55,8 @@ pub(crate) struct Negotiated {
     pub inbound_streams: u16,
     pub pr: bool,
     pub intl: bool,
+    /// RFC 6525 RE-CONFIG: both sides list it in Supported Extensions.
+    pub reconf: bool,
     pub peer_rwnd: u32,
 }
 
@@ -135,6 +138,8 @@ pub struct Association {
     pub(crate) addip: Asconf,
     /// SCTP_GET_ASSOC_STATS counters ([`super::stats`]).
     pub(crate) stats: AssocStats,
+    /// RFC 6525 stream reconfiguration state (used when `neg.reconf`).
+    pub(crate) reconf: Reconf,
 }
 
 impl Association {
@@ -196,6 +201,7 @@ impl Association {
             asconf_on: false,
             addip: Asconf::default(),
             stats: AssocStats::default(),
+            reconf: Reconf::default(),
         }
     }
 
@@ -549,6 +555,7 @@ impl Association {
         }
         t = earliest(t, self.t5.deadline());
         t = earliest(t, self.addip.t4.deadline());
+        t = earliest(t, self.reconf.timer.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
         t = earliest(t, self.outstanding.next_expiry());
@@ -577,6 +584,9 @@ impl Association {
         }
         if self.addip.t4.expire(now) {
             self.on_t4_expiry();
+        }
+        if self.reconf.timer.expire(now) {
+            self.on_reconf_timeout();
         }
         self.on_data_timers(now);
         for i in 0..self.paths.list.len() {
@@ -651,6 +661,20 @@ impl Association {
         });
     }
 
+    /// A control chunk's retransmission timer (ASCONF T-4, RFC 5061 5.1 C; RE-CONFIG, RFC
+    /// 6525 5.1.1) expired for what went on `path`: it backs off and counts as an error of the
+    /// path and the association, like T3-rtx (RFC 9260 6.3.3). Returns the path to resend on
+    /// (an alternate one when there is one), or `None` when the association just failed.
+    pub(crate) fn retransmit_control(&mut self, path: usize) -> Option<usize> {
+        self.paths.list[path].rto.backoff();
+        self.strike_path(path);
+        self.error_count += 1;
+        if self.assoc_failed() {
+            return None;
+        }
+        Some(self.paths.for_retransmit(path))
+    }
+
     /// RFC 9260 8.1: past Association.Max.Retrans consecutive errors the peer is unreachable
     /// and the association fails; true when it just did.
     pub(crate) fn assoc_failed(&mut self) -> bool {
@@ -699,6 +723,7 @@ impl Association {
         self.t2.stop();
         self.t5.stop();
         self.addip.t4.stop();
+        self.reconf.timer.stop();
         for p in &mut self.paths.list {
             p.t3.stop();
             p.hb.stop();

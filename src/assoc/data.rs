@@ -30,6 +30,7 @@ impl Association {
     pub(crate) fn setup_data(&mut self, peer_tsn: u32, neg: Negotiated) {
         self.neg = neg;
         self.addip.reset(self.local_tsn, peer_tsn);
+        self.reconf.reset(self.local_tsn, peer_tsn);
         self.tracker = DataTracker::new(peer_tsn);
         self.reassembly = ReassemblyQueue::new(self.cfg.rcvbuf, neg.inbound_streams, neg.intl);
         self.send_queue.set_num_streams(neg.outbound_streams);

@@ -65,7 +65,11 @@ pub struct AssocConfig {
     /// Path MTU for new paths (the runtime sets it from the interface MTU minus IP/UDP).
     pub pmtu: u32,
     pub pr_supported: bool,
+    /// RFC 6525: offer RE-CONFIG (Linux `reconf_enable`, SCTP_RECONFIG_SUPPORTED).
     pub reconfig_supported: bool,
+    /// Requests of the peer we grant, Linux's SCTP_ENABLE_STREAM_RESET bits: 1 stream
+    /// resets, 2 SSN/TSN reset, 4 add streams (see `reconf::enable`).
+    pub stream_reset_enable: u32,
     pub intl_supported: bool,
     pub asconf_supported: bool,
     pub auth_supported: bool,
@@ -146,6 +150,7 @@ impl Default for AssocConfig {
             pmtu: 1500 - 20 - 8,
             pr_supported: true,
             reconfig_supported: false,
+            stream_reset_enable: 0,
             intl_supported: false,
             asconf_supported: false,
             auth_supported: false,
@@ -296,6 +301,33 @@ pub enum SendError {
     Empty,
 }
 
+/// How a stream reconfiguration request ended (RFC 6525 6.1: the DENIED / FAILED flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfResult {
+    Performed,
+    /// The peer refused (result "Denied": it did not enable that request type).
+    Denied,
+    /// Any other error result (wrong stream, bad sequence number, request in progress).
+    Failed,
+}
+
+/// Why a stream reconfiguration request (SCTP_RESET_STREAMS, SCTP_RESET_ASSOC,
+/// SCTP_ADD_STREAMS) was refused, in Linux's order of checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfError {
+    /// RE-CONFIG not negotiated with the peer, or the request type not enabled locally
+    /// (ENOPROTOOPT).
+    NotEnabled,
+    /// Another request is outstanding (EINPROGRESS).
+    InProgress,
+    /// Bad flags, stream number or count (EINVAL).
+    Invalid,
+    /// Unsent data is queued on the streams to reset (EAGAIN).
+    Busy,
+    /// The association is not established (shutting down or closed) (ESHUTDOWN).
+    NotEstablished,
+}
+
 /// Association state (RFC 9260 4), as reported by SCTP_STATUS (`sstat_state`, Linux numbering).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssocState {
@@ -421,6 +453,28 @@ pub enum Event {
     AuthKey {
         key_id: u16,
         indication: AuthIndication,
+    },
+    /// SCTP_STREAM_RESET_EVENT (RFC 6525 6.1.1): streams whose numbering restarted (empty:
+    /// all), or a refused / failed request. The direction bits are set as Linux sets them.
+    StreamReset {
+        incoming: bool,
+        outgoing: bool,
+        result: ReconfResult,
+        streams: Vec<u16>,
+    },
+    /// SCTP_ASSOC_RESET_EVENT (RFC 6525 6.1.2): the next TSN expected from the peer
+    /// (`local_tsn`) and the next TSN we send (`remote_tsn`), as Linux reports them.
+    AssocReset {
+        result: ReconfResult,
+        local_tsn: u32,
+        remote_tsn: u32,
+    },
+    /// SCTP_STREAM_CHANGE_EVENT (RFC 6525 6.1.3): streams added (Linux reports the number
+    /// added, not the new totals).
+    StreamChange {
+        result: ReconfResult,
+        inbound: u16,
+        outbound: u16,
     },
     /// A message can be taken with `Association::recv`.
     Readable,

@@ -167,6 +167,10 @@ impl Config {
                 reason: "smaller than SCTPSHIM_PF_RETRANS",
             });
         }
+        // Linux net.sctp.reconf_enable (see stack/reconf.rs).
+        if let Some(on) = switch("SCTPSHIM_RECONF_ENABLE")? {
+            assoc.reconfig_supported = on;
+        }
         if assoc.rto_min > assoc.rto_max || assoc.rto_initial > assoc.rto_max {
             return Err(ConfigError {
                 var: "SCTPSHIM_RTO_MAX",
@@ -274,6 +278,9 @@ mod tests {
         ])
         .unwrap();
         assert!(c.assoc.auth_supported && c.assoc.asconf_supported);
+        assert!(!c.assoc.reconfig_supported);
+        let c = parse(&[("SCTPSHIM_RECONF_ENABLE", "1")]).unwrap();
+        assert!(c.assoc.reconfig_supported);
         let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
     }

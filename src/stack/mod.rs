@@ -36,6 +36,7 @@ pub mod park;
 pub mod path_opts;
 pub mod pcap;
 pub mod pending;
+pub mod reconf;
 pub mod registry;
 pub mod route;
 pub mod rwnd;

@@ -60,6 +60,8 @@ pub struct SockOpts {
     pub ext: super::sockopt_ext::ExtOpts,
     /// Scheduler, PR, interleaving, ECN, PF and PLPMTUD options ([`super::opt_state`]).
     pub feat: super::opt_state::FeatOpts,
+    /// RE-CONFIG switch and granted requests (`reconf.rs`).
+    pub reconf: super::reconf::ReconfOpts,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -89,6 +91,7 @@ impl SockOpts {
             auth: super::asconf::AuthOpts::new(c),
             ext: Default::default(),
             feat: Default::default(),
+            reconf: super::reconf::ReconfOpts::new(c),
         }
     }
 
@@ -109,6 +112,7 @@ impl SockOpts {
         self.auth.apply(&mut c);
         self.ext.apply(&mut c);
         self.feat.apply(&mut c);
+        self.reconf.apply(&mut c);
         c
     }
 

@@ -13,6 +13,7 @@ mod sctp_flags;
 mod sctp_paddr;
 mod sctp_paths;
 mod sctp_pr;
+mod sctp_reconf;
 mod sctp_sched;
 mod sctp_send_defaults;
 mod sctp_stats;
@@ -37,6 +38,7 @@ const EXTRA_TABLES: &[&[Row]] = &[
     sctp_pr::TABLE,
     sctp_stats::TABLE,
     sctp_features::TABLE,
+    sctp_reconf::TABLE,
 ];
 
 /// What a level did with a get.
