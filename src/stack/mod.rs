@@ -6,7 +6,8 @@
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
-//!   removed from a bound socket), [`source`], [`udp`] (with [`gso`] batching), [`route`].
+//!   removed from a bound socket), [`source`], [`udp`] (with [`gso`] batching), [`route`],
+//!   [`partial_delivery`] (messages delivered in pieces).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
@@ -29,6 +30,7 @@ pub mod ifaddrs;
 pub mod inherit;
 pub mod log;
 pub mod names;
+pub mod partial_delivery;
 pub mod path_opts;
 pub mod pcap;
 pub mod registry;

@@ -11,6 +11,7 @@ mod sctp_auth;
 mod sctp_flags;
 mod sctp_paddr;
 mod sctp_paths;
+mod sctp_pd;
 mod sol_sctp;
 mod sol_socket;
 
@@ -27,6 +28,7 @@ const EXTRA_TABLES: &[&[Row]] = &[
     sctp_assoc::TABLE,
     sctp_paddr::TABLE,
     sctp_auth::TABLE,
+    sctp_pd::TABLE,
 ];
 
 /// What a level did with a get.
