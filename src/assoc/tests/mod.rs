@@ -9,5 +9,6 @@ mod handshake;
 mod multipath;
 mod ootb;
 pub(crate) mod pair;
+mod partial_delivery;
 mod shutdown;
 mod transfer;
