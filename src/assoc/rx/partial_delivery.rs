@@ -9,9 +9,10 @@
 //!   chunk seen so far, and what is held is at least half the buffer (a window closed only
 //!   by data the application has not read yet splits no message).
 //!
-//! While it lasts, each `pop` takes the message's next fragments that are here in sequence
-//! as one piece (their bytes leave the window), until the E fragment is taken. The messages
-//! that were deliverable when it started go first (in Linux they are on the socket already);
+//! The fragments here in sequence go up as the first piece at once; then each `pop` takes
+//! the message's next fragments that are here in sequence as one piece (their bytes leave
+//! the window), until the E fragment is taken. The messages that were deliverable when it
+//! started go first (in Linux they are on the socket already);
 //! other messages of the association wait (fragment interleave levels 0 and 1, Linux's
 //! `pd_mode`); at level 2 only messages of the same stream wait. With I-DATA (RFC 8260), whose
 //! senders interleave the fragments of messages of different streams, each stream may have
@@ -180,6 +181,11 @@ impl ReassemblyQueue {
         if self.pd.ahead > 0 {
             return None;
         }
+        self.next_piece()
+    }
+
+    /// `take_piece` without waiting for the messages ahead.
+    fn next_piece(&mut self) -> Option<Message> {
         let i = self.pd.current.iter().position(|pd| self.piece_here(pd))?;
         let pd = self.pd.current[i];
         let taken = match self.space {
@@ -268,6 +274,11 @@ impl ReassemblyQueue {
                     let unordered = s.partials.startable(true).take(SCAN_BEGINS);
                     out.extend(unordered.map(|k| Candidate::Mid(sid, true, k)));
                 }
+                // In stream order, whatever the map's: the same input starts the same one.
+                out.sort_unstable_by_key(|c| match c {
+                    Candidate::Mid(sid, u, key) => (*sid, *u, *key),
+                    Candidate::Tsn(t) => (0, false, *t),
+                });
                 out
             }
         }
@@ -314,12 +325,19 @@ impl ReassemblyQueue {
                 key
             }
         };
-        self.pd.ahead = self.ready.len();
         self.pd.current.push(Pd {
             id: lead.id,
             at,
             ppid: lead.ppid,
         });
+        // The leading fragments go up now, behind what is deliverable already (as Linux
+        // queues the first piece at once): later pieces wait for them.
+        // (A last piece moves its stream on: the successors it releases come after it.)
+        let at_end = self.ready.len();
+        if let Some(first) = self.next_piece() {
+            self.ready.insert(at_end, first);
+        }
+        self.pd.ahead = self.ready.len();
         true
     }
 

@@ -161,6 +161,7 @@ fn run(seed: u64, i_data: bool, big: u64, pd_point: u32) -> (Vec<Message>, Vec<E
         // each lost with 20 % probability, then shuffled, with some duplicates.
         let mut batch = Vec::new();
         let mut budget = i64::from(peer_rwnd);
+        let mut probed = false;
         for (i, s) in sent.iter().enumerate() {
             if acked[i] {
                 if rng.chance(1) {
@@ -168,9 +169,10 @@ fn run(seed: u64, i_data: bool, big: u64, pd_point: u32) -> (Vec<Message>, Vec<E
                 }
                 continue;
             }
-            if budget <= 0 && !batch.is_empty() {
+            if budget <= 0 && probed {
                 break;
             }
+            probed = true;
             budget -= s.payload.len() as i64;
             if rng.chance(80) {
                 batch.push(i);
