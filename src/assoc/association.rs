@@ -385,6 +385,19 @@ impl Association {
         self.reassembly.has_message()
     }
 
+    /// A message is going up in pieces and its last piece has not been taken yet.
+    pub fn in_partial_delivery(&self) -> bool {
+        self.reassembly.in_partial_delivery()
+    }
+
+    /// SCTP_PARTIAL_DELIVERY_POINT and SCTP_FRAGMENT_INTERLEAVE level (RFC 6458 8.1.20).
+    pub fn set_partial_delivery(&mut self, pd_point: u32, frag_interleave: u8) {
+        self.cfg.pd_point = pd_point;
+        self.cfg.frag_interleave = frag_interleave;
+        self.reassembly
+            .set_partial_delivery(pd_point, frag_interleave);
+    }
+
     /// ABORT primitive (RFC 9260 9.1): sends ABORT with a User-Initiated Abort cause carrying
     /// `reason`, drops everything and closes. (`_now`: the ABORT needs no timer.)
     pub fn abort(&mut self, _now: Instant, reason: &[u8]) {
@@ -710,9 +723,18 @@ impl Association {
             Event::Lost { error, .. } | Event::CantStart { error, .. } => *error as u32,
             _ => 0,
         };
+        // As Linux (`sctp_cmd_assoc_failed`): the partial delivery is aborted first.
+        self.abort_partial_delivery();
         self.push_event(event);
         self.fail_all_data(error);
         self.enter_closed();
+    }
+
+    /// RFC 6458 6.1.7: a partially delivered message will never be finished.
+    fn abort_partial_delivery(&mut self) {
+        for (stream_id, ssn) in self.reassembly.abort_partial_delivery(None) {
+            self.push_event(Event::PartialDeliveryAborted { stream_id, ssn });
+        }
     }
 
     /// CLOSED: timers stop, the TCB is gone for the peer (RFC 9260 4).

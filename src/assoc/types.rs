@@ -62,6 +62,13 @@ pub struct AssocConfig {
     pub maxseg: u32,
     /// Fragmentation disabled (SCTP_DISABLE_FRAGMENTS): oversize sends fail.
     pub disable_fragments: bool,
+    /// SCTP_PARTIAL_DELIVERY_POINT: a message starts going up in pieces once this many of its
+    /// leading bytes are here (0: only when the receive buffer fills).
+    pub pd_point: u32,
+    /// SCTP_FRAGMENT_INTERLEAVE level (RFC 6458 8.1.20): below 2, nothing else of the
+    /// association is delivered while a message is partially delivered; 2 lets other
+    /// streams' messages through.
+    pub frag_interleave: u8,
     /// Path MTU for new paths (the runtime sets it from the interface MTU minus IP/UDP).
     pub pmtu: u32,
     pub pr_supported: bool,
@@ -147,6 +154,8 @@ impl Default for AssocConfig {
             nodelay: false,
             maxseg: 0,
             disable_fragments: false,
+            pd_point: 0,
+            frag_interleave: 0,
             pmtu: 1500 - 20 - 8,
             pr_supported: true,
             reconfig_supported: false,
@@ -282,6 +291,9 @@ pub struct Message {
     /// Peer address the last fragment arrived from.
     pub from: IpAddr,
     pub payload: Vec<u8>,
+    /// A piece of a message under partial delivery (RFC 6458 8.1.20) with more pieces to
+    /// come: no MSG_EOR. False for whole messages and for the last piece.
+    pub more: bool,
 }
 
 /// Why a send was refused.

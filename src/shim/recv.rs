@@ -9,7 +9,7 @@ use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use super::sockerr;
-use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
+use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, FLAG_PIECE_END, MAX_RECORD};
 use crate::stack::{fdmap, handle, registry, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
@@ -178,8 +178,10 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             }
             break Ok(());
         }
-        // A message larger than one record: join the next piece while there is room.
-        if h.flags & FLAG_MORE == 0 || got >= total || peek || h.kind != Kind::Data {
+        // A message larger than one record: join the next record while there is room (not
+        // past the end of a partial-delivery piece).
+        let piece_end = h.flags & FLAG_PIECE_END != 0;
+        if h.flags & FLAG_MORE == 0 || piece_end || got >= total || peek || h.kind != Kind::Data {
             break Ok(());
         }
         rflags |= libc::MSG_DONTWAIT;

@@ -7,7 +7,8 @@
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
-//!   removed from a bound socket), [`source`], [`udp`] (with [`gso`] batching), [`route`].
+//!   removed from a bound socket), [`source`], [`udp`] (with [`gso`] batching), [`route`],
+//!   [`partial_delivery`] (messages delivered in pieces).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
@@ -33,6 +34,7 @@ pub mod log;
 pub mod names;
 pub mod opt_state;
 pub mod park;
+pub mod partial_delivery;
 pub mod path_opts;
 pub mod pcap;
 pub mod pending;

@@ -171,6 +171,8 @@ pub struct Sock {
     pub blocked: Option<(AssocId, OutgoingMessage)>,
     /// One-to-many: associations that may have messages to deliver, and peers by address.
     pub readable: Vec<AssocId>,
+    /// The association whose message the app is receiving in pieces ([`super::partial_delivery`]).
+    pub pd_assoc: Option<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
     /// SCTP_AUTOCLOSE bookkeeping ([`super::autoclose`]).
@@ -217,6 +219,7 @@ impl Sock {
             partial: None,
             blocked: None,
             readable: Vec::new(),
+            pd_assoc: None,
             peers: Vec::new(),
             opts,
             activity: Default::default(),

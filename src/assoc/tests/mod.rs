@@ -10,6 +10,7 @@ mod handshake;
 mod multipath;
 mod ootb;
 pub(crate) mod pair;
+mod partial_delivery;
 mod reconf;
 mod retransmit_paths;
 mod scheduler;

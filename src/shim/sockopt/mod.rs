@@ -12,6 +12,7 @@ mod sctp_features;
 mod sctp_flags;
 mod sctp_paddr;
 mod sctp_paths;
+mod sctp_pd;
 mod sctp_pr;
 mod sctp_reconf;
 mod sctp_sched;
@@ -39,6 +40,7 @@ const EXTRA_TABLES: &[&[Row]] = &[
     sctp_stats::TABLE,
     sctp_features::TABLE,
     sctp_reconf::TABLE,
+    sctp_pd::TABLE,
 ];
 
 /// What a level did with a get.
