@@ -8,7 +8,9 @@
  *   comes in several reads (pieces), the last with MSG_EOR;
  * - SCTP_PARTIAL_DELIVERY_POINT 4096 with the default buffer: a 64 KiB message in pieces;
  * - the sender aborting in the middle of a 16 MiB message: SCTP_PARTIAL_DELIVERY_EVENT with
- *   SCTP_PARTIAL_DELIVERY_ABORTED for its stream (subscribed with SCTP_EVENT).
+ *   SCTP_PARTIAL_DELIVERY_ABORTED for its stream (subscribed with SCTP_EVENT);
+ * - one-to-many with two associations: the other's messages wait for the last piece at
+ *   SCTP_FRAGMENT_INTERLEAVE 0 and come between the pieces at 1.
  * Every check prints "ok WHAT" or "FAIL WHAT ..."; the exit status counts failures. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -386,6 +388,90 @@ static void pd_point(void) {
 	CHECK("partial delivery point 4096: the 64 KiB message came in pieces", t.reads > 1);
 }
 
+/* Child: once a byte arrives on `ctl`, sends ten small messages on stream 2 to `port` from
+ * a one-to-many socket, then waits for another byte and exits. */
+static struct child chatter(int port) {
+	int p[2];
+	char byte;
+	if (pipe(p) < 0)
+		die("pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(p[1]);
+		int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+		struct sockaddr_in a = loopback(port);
+		if (fd < 0 || read(p[0], &byte, 1) != 1)
+			die("chatter");
+		for (int i = 0; i < 10; i++)
+			if (sctp_sendmsg(fd, "chat", 4, (struct sockaddr *)&a, sizeof(a), 5, 0, 2, 0,
+					 0) != 4)
+				die("chatter send");
+		if (read(p[0], &byte, 1) != 1)
+			die("chatter pipe");
+		close(fd);
+		exit(0);
+	}
+	close(p[0]);
+	struct child c = {pid, p[1]};
+	return c;
+}
+
+/* One-to-many, two associations: while one's 4 MiB message goes up in pieces, the other's
+ * small messages wait at SCTP_FRAGMENT_INTERLEAVE 0 and may come between the pieces at 1. */
+static void interleave(int level, int port) {
+	const size_t len = 4 << 20;
+	int fd = listener(SOCK_SEQPACKET, port, RCVBUF);
+	set_int(fd, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, level);
+	struct child big = spawn(SOCK_SEQPACKET, port, len, 0x17, 0);
+	struct child chat = chatter(port);
+	static unsigned char buf[1 << 17];
+	sctp_assoc_t big_assoc = 0;
+	size_t got = 0, mismatch = 0;
+	int chats = 0, between = 0, after = 0, released = 0;
+	while (chats < 10 || !after) {
+		int flags, has;
+		struct sctp_rcvinfo info;
+		ssize_t n = receive(fd, buf, sizeof(buf), &flags, &info, &has);
+		if (n <= 0 || !has)
+			die("interleave read");
+		if (info.rcv_sid == 1) {
+			big_assoc = info.rcv_assoc_id;
+			for (ssize_t i = 0; i < n; i++)
+				mismatch += buf[i] != pattern(got + i, 0x17);
+			got += n;
+			if (!released) {
+				release(chat);
+				released = 1;
+			}
+		} else if (info.rcv_assoc_id == big_assoc && n == 5) {
+			after = 1;
+		} else {
+			chats++;
+			between += got > 0 && got < len;
+		}
+	}
+	char line[160];
+	snprintf(line, sizeof(line), "interleave %d: 4 MiB byte-exact beside another association",
+		 level);
+	CHECK(line, got == len && mismatch == 0);
+	snprintf(line, sizeof(line), "interleave %d: %d of the other's messages between the pieces",
+		 level, between);
+	CHECK(line, level ? between > 0 : between == 0);
+	close(fd);
+	finish(chat, "interleave chatter");
+	finish(big, "interleave sender");
+}
+
+static void interleave_0(void) {
+	interleave(0, 5406);
+}
+
+static void interleave_1(void) {
+	interleave(1, 5407);
+}
+
 static void aborted(void) {
 	int lfd = listener(SOCK_STREAM, 5405, RCVBUF);
 	struct child child = spawn(SOCK_STREAM, 5405, BIG, 0x84, 1);
@@ -438,7 +524,8 @@ int main(int argc, char **argv) {
 		const char *name;
 		void (*run)(void);
 	} parts[] = {{"options", options},	   {"fragments", fragments}, {"one-to-one", one_to_one},
-		     {"one-to-many", one_to_many}, {"pd-point", pd_point},   {"abort", aborted}};
+		     {"one-to-many", one_to_many}, {"pd-point", pd_point},   {"abort", aborted},
+		     {"interleave-0", interleave_0},   {"interleave-1", interleave_1}};
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (argc < 2 || strcmp(argv[1], parts[i].name) == 0)
