@@ -112,34 +112,57 @@ static int accept_or_die(int lfd) {
 	return fd;
 }
 
+/* What a forked child does. */
+struct job {
+	int type, port;
+	size_t len;
+	unsigned salt;
+	int abort;
+};
+
 /* Child: connect (one-to-one) or address (one-to-many) 127.0.0.1:`port`, send `len` bytes of
  * pattern `salt` on stream 1 then (unless `abort`) "after" on stream 2, then wait for a byte
  * on `ctl` (its engine must live until the data is delivered) and close, with an ABORT
  * (SO_LINGER {1, 0}) when `abort`. */
-static void sender(int type, int port, size_t len, unsigned salt, int ctl, int abort) {
-	int fd = socket(AF_INET, type, IPPROTO_SCTP);
-	struct sockaddr_in a = loopback(port);
-	unsigned char *msg = make(len, salt);
+static void sender(int ctl, const struct job *j) {
+	int fd = socket(AF_INET, j->type, IPPROTO_SCTP);
+	struct sockaddr_in a = loopback(j->port);
+	unsigned char *msg = make(j->len, j->salt);
 	char byte;
 	if (fd < 0)
 		die("child socket");
 	set_int(fd, SOL_SOCKET, SO_SNDBUF, 32 << 20);
-	if (type == SOCK_STREAM && connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+	if (j->type == SOCK_STREAM && connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		die("connect");
-	if (sctp_sendmsg(fd, msg, len, (struct sockaddr *)&a, sizeof(a), 99, 0, 1, 0, 0) !=
-	    (int)len)
+	if (sctp_sendmsg(fd, msg, j->len, (struct sockaddr *)&a, sizeof(a), 99, 0, 1, 0, 0) !=
+	    (int)j->len)
 		die("sctp_sendmsg big");
-	if (!abort &&
+	if (!j->abort &&
 	    sctp_sendmsg(fd, "after", 5, (struct sockaddr *)&a, sizeof(a), 7, 0, 2, 0, 0) != 5)
 		die("sctp_sendmsg after");
 	if (read(ctl, &byte, 1) != 1)
 		die("child pipe");
-	if (abort) {
+	if (j->abort) {
 		struct linger l = {1, 0};
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 	}
 	close(fd);
-	exit(0);
+}
+
+/* Child: once a byte arrives on `ctl`, sends ten small messages on stream 2 to `port` from
+ * a one-to-many socket, then waits for another byte. */
+static void chatter(int ctl, const struct job *j) {
+	int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+	struct sockaddr_in a = loopback(j->port);
+	char byte;
+	if (fd < 0 || read(ctl, &byte, 1) != 1)
+		die("chatter");
+	for (int i = 0; i < 10; i++)
+		if (sctp_sendmsg(fd, "chat", 4, (struct sockaddr *)&a, sizeof(a), 5, 0, 2, 0, 0) != 4)
+			die("chatter send");
+	if (read(ctl, &byte, 1) != 1)
+		die("chatter pipe");
+	close(fd);
 }
 
 struct child {
@@ -147,7 +170,8 @@ struct child {
 	int ctl;
 };
 
-static struct child spawn(int type, int port, size_t len, unsigned salt, int abort) {
+/* Forks a child running `body`, driven through a pipe. */
+static struct child fork_child(void (*body)(int ctl, const struct job *), struct job j) {
 	int p[2];
 	if (pipe(p) < 0)
 		die("pipe");
@@ -156,11 +180,17 @@ static struct child spawn(int type, int port, size_t len, unsigned salt, int abo
 		die("fork");
 	if (pid == 0) {
 		close(p[1]);
-		sender(type, port, len, salt, p[0], abort);
+		body(p[0], &j);
+		exit(0);
 	}
 	close(p[0]);
 	struct child c = {pid, p[1]};
 	return c;
+}
+
+static struct child spawn(int type, int port, size_t len, unsigned salt, int abort) {
+	struct job j = {type, port, len, salt, abort};
+	return fork_child(sender, j);
 }
 
 /* Tells the child to close. */
@@ -388,36 +418,6 @@ static void pd_point(void) {
 	CHECK("partial delivery point 4096: the 64 KiB message came in pieces", t.reads > 1);
 }
 
-/* Child: once a byte arrives on `ctl`, sends ten small messages on stream 2 to `port` from
- * a one-to-many socket, then waits for another byte and exits. */
-static struct child chatter(int port) {
-	int p[2];
-	char byte;
-	if (pipe(p) < 0)
-		die("pipe");
-	pid_t pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		close(p[1]);
-		int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
-		struct sockaddr_in a = loopback(port);
-		if (fd < 0 || read(p[0], &byte, 1) != 1)
-			die("chatter");
-		for (int i = 0; i < 10; i++)
-			if (sctp_sendmsg(fd, "chat", 4, (struct sockaddr *)&a, sizeof(a), 5, 0, 2, 0,
-					 0) != 4)
-				die("chatter send");
-		if (read(p[0], &byte, 1) != 1)
-			die("chatter pipe");
-		close(fd);
-		exit(0);
-	}
-	close(p[0]);
-	struct child c = {pid, p[1]};
-	return c;
-}
-
 /* One-to-many, two associations: while one's 4 MiB message goes up in pieces, the other's
  * small messages wait at SCTP_FRAGMENT_INTERLEAVE 0 and may come between the pieces at 1. */
 static void interleave(int level, int port) {
@@ -425,7 +425,8 @@ static void interleave(int level, int port) {
 	int fd = listener(SOCK_SEQPACKET, port, RCVBUF);
 	set_int(fd, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, level);
 	struct child big = spawn(SOCK_SEQPACKET, port, len, 0x17, 0);
-	struct child chat = chatter(port);
+	struct job talk = {SOCK_SEQPACKET, port, 0, 0, 0};
+	struct child chat = fork_child(chatter, talk);
 	static unsigned char buf[1 << 17];
 	sctp_assoc_t big_assoc = 0;
 	size_t got = 0, mismatch = 0;
