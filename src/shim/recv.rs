@@ -83,11 +83,8 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     let mut got = 0usize;
     let mut last: Option<RecvHeader> = None;
     let mut iov = Vec::with_capacity(user.len() + 2);
-    let mut spare = if total < MAX_RECORD {
-        Some(partial::spare())
-    } else {
-        None
-    };
+    // Where a record's overflow lands, once less than a record's room is left.
+    let mut spare: Option<Vec<u8>> = None;
     let mut rflags = flags & !libc::MSG_TRUNC;
     let mut settled = false;
     let mut reread = false;
@@ -99,7 +96,8 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             iov_len: hb.len(),
         });
         from_offset(user, got, &mut iov);
-        if let Some(s) = spare.as_mut() {
+        if total - got < MAX_RECORD {
+            let s = spare.get_or_insert_with(partial::spare);
             iov.push(iovec {
                 iov_base: s.as_mut_ptr().cast(),
                 iov_len: s.len(),
