@@ -412,10 +412,18 @@ impl Association {
 
     /// RFC 6525 5.1.1: the reconf timer expired: the request goes again (to an alternate
     /// path when there is one), counted like a T3-rtx expiry.
+    /// A request still outstanding when the association left ESTABLISHED (shutdown) is given
+    /// up: no RE-CONFIG is sent then.
     pub(crate) fn on_reconf_timeout(&mut self) {
         let Some(path) = self.reconf.req.as_ref().map(|r| r.path) else {
             return;
         };
+        if self.state != AssocState::Established {
+            self.reconf.req = None;
+            self.reconf.send_due = false;
+            self.reconf.blocks_data = false;
+            return;
+        }
         let Some(next) = self.retransmit_control(path) else {
             return;
         };

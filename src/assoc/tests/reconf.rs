@@ -482,3 +482,62 @@ fn stale_and_future_request_numbers_are_refused() {
     assert_eq!(p.eps[1].assoc(b).unwrap().status().inbound_streams, before);
     assert_eq!(reconf_events(&p, Side::B).len(), 1);
 }
+
+#[test]
+fn hostile_reconfig_never_panics() {
+    use crate::wire::chunk::ReConfigChunk;
+    use crate::wire::{Chunk, Param};
+    let (mut p, a, b) = pair(ALL, ALL, true);
+    let ids = (a, b);
+    let vtag = p.eps[1].assoc(b).unwrap().local_tag;
+    let src = p.addrs[0][0];
+    let base = p.eps[1].assoc(b).unwrap().reconf_in_seq();
+    let mut rng = super::pair::TestRng::new(5);
+    for _ in 0..3000 {
+        // Sequence numbers near the expected one, so that many are processed.
+        let seq = base.wrapping_add(rng.below(8) as u32).wrapping_sub(2);
+        let streams: Vec<u16> = (0..rng.below(4)).map(|_| rng.below(70000) as u16).collect();
+        let any = |rng: &mut super::pair::TestRng| rng.next_u64() as u32;
+        let param = match rng.below(6) {
+            0 => Param::OutgoingSsnReset {
+                request_seq: seq,
+                response_seq: any(&mut rng),
+                last_tsn: any(&mut rng),
+                streams,
+            },
+            1 => Param::IncomingSsnReset {
+                request_seq: seq,
+                streams,
+            },
+            2 => Param::SsnTsnReset { request_seq: seq },
+            3 => Param::AddOutgoingStreams {
+                request_seq: seq,
+                count: rng.below(65536) as u16,
+            },
+            4 => Param::AddIncomingStreams {
+                request_seq: seq,
+                count: rng.below(65536) as u16,
+            },
+            _ => Param::ReconfigResponse {
+                response_seq: any(&mut rng),
+                result: rng.below(8) as u32,
+                tsns: (rng.below(2) == 0).then(|| (any(&mut rng), any(&mut rng))),
+            },
+        };
+        let chunk = Chunk::ReConfig(ReConfigChunk {
+            params: vec![param],
+        });
+        let bytes = super::pair::packet(super::pair::PORT_A, super::pair::PORT_B, vtag, &[chunk]);
+        p.inject(Side::B, src, &bytes);
+        p.flush();
+    }
+    p.run_for(Duration::from_secs(5));
+    // Whatever the peer asked for, B kept within the 16-bit stream space and still talks.
+    let st = p.eps[1].assoc(b).unwrap().status();
+    assert!(st.inbound_streams >= 10 && st.outbound_streams >= 10);
+    assert_eq!(st.state, crate::assoc::AssocState::Established);
+    let before = p.inbox[0].len();
+    send(&mut p, Side::B, ids, 0, 42);
+    p.run_for(Duration::from_secs(60));
+    assert!(p.inbox[0].len() > before, "B's message did not arrive");
+}
