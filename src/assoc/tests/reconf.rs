@@ -541,3 +541,60 @@ fn hostile_reconfig_never_panics() {
     p.run_for(Duration::from_secs(60));
     assert!(p.inbox[0].len() > before, "B's message did not arrive");
 }
+
+#[test]
+fn only_the_streams_being_reset_wait() {
+    let (mut p, a, b) = pair(ALL, ALL, false);
+    let ids = (a, b);
+    send(&mut p, Side::A, ids, 1, 0);
+    p.run_for(Duration::from_secs(1));
+    // The request is lost twice: the answer comes only after its retransmissions (RTO 1 s,
+    // then 2 s).
+    p.drop_next.push((Side::A, kind::RE_CONFIG));
+    p.drop_next.push((Side::A, kind::RE_CONFIG));
+    request(&mut p, a, |x, now| x.reset_streams(now, true, false, &[1]));
+    send(&mut p, Side::A, ids, 2, 1);
+    p.run_for(Duration::from_millis(500));
+    assert!(p.eps[0].assoc(a).unwrap().reconf_pending());
+    assert_eq!(received(&p, Side::B, 2), [(1, 0)]);
+    // A message on the closed stream holds everything behind it (as Linux).
+    send(&mut p, Side::A, ids, 1, 2);
+    send(&mut p, Side::A, ids, 2, 3);
+    p.run_for(Duration::from_millis(500));
+    assert!(p.eps[0].assoc(a).unwrap().reconf_pending());
+    assert_eq!(received(&p, Side::B, 1), [(0, 0)]);
+    assert_eq!(received(&p, Side::B, 2), [(1, 0)]);
+    settle(&mut p, ids);
+    assert_eq!(received(&p, Side::B, 1), [(0, 0), (2, 0)]);
+    assert_eq!(received(&p, Side::B, 2), [(1, 0), (3, 1)]);
+}
+
+#[test]
+fn added_streams_count_at_once_and_go_again_when_refused() {
+    for grant in [ALL, 0] {
+        let (mut p, a, b) = pair(ALL, grant, false);
+        let ids = (a, b);
+        request(&mut p, a, |x, now| x.add_streams(now, 2, 0));
+        // SCTP_STATUS shows the new streams at once, and a send on one is queued.
+        assert_eq!(p.eps[0].assoc(a).unwrap().status().outbound_streams, 12);
+        send(&mut p, Side::A, ids, 11, 7);
+        settle(&mut p, ids);
+        let st = p.eps[0].assoc(a).unwrap().status();
+        if grant == ALL {
+            assert_eq!(st.outbound_streams, 12);
+            assert_eq!(received(&p, Side::B, 11), [(7, 0)]);
+        } else {
+            // Refused: the streams are gone and what was queued on them failed.
+            assert_eq!(st.outbound_streams, 10);
+            assert!(received(&p, Side::B, 11).is_empty());
+            assert!(p.has_event(Side::A, |e| matches!(
+                e,
+                Event::SendFailed {
+                    stream_id: 11,
+                    sent: false,
+                    ..
+                }
+            )));
+        }
+    }
+}

@@ -325,16 +325,21 @@ impl SendQueue {
         Ok(())
     }
 
+    /// The stream [`produce`](Self::produce) takes its next fragment from.
+    pub fn next_stream(&self) -> Option<u16> {
+        match self.current {
+            Some(s) if !self.i_data => Some(s),
+            _ => self.active.first_key_value().map(|(_, s)| *s),
+        }
+    }
+
     /// The next fragment to send per the stream scheduler, if its payload fits `max_payload`.
     /// Returns `None` when nothing is queued or the next fragment is larger than
     /// `max_payload`: the caller then closes the packet and asks again with an empty one (or,
     /// if a fragment cannot fit even an empty packet after a PMTU drop, with `usize::MAX`).
     /// Call [`expire`](Self::expire) first so expired messages are not sent.
     pub fn produce(&mut self, max_payload: usize) -> Option<OutChunk> {
-        let stream_id = match self.current {
-            Some(s) if !self.i_data => s,
-            _ => *self.active.first_key_value()?.1,
-        };
+        let stream_id = self.next_stream()?;
         let i_data = self.i_data;
         let stream = self.streams.get_mut(&stream_id)?;
         let msg = stream.messages.front_mut()?;
