@@ -15,7 +15,9 @@
  *   5. checks Linux's errnos for bad arguments.
  * MODE "deny": the server does not grant any request: the client's three requests end with
  * DENIED events and nothing changes. MODE "off": the server has RE-CONFIG off: the client's
- * requests fail with ENOPROTOOPT.
+ * requests fail with ENOPROTOOPT. MODE "usrsctp" (client only, bound to port 5007): the same
+ * requests as "deny" to usrsctp's echo_server, which supports RE-CONFIG but grants nothing by
+ * default; every message comes back.
  * Every notification and message is printed as one line ("TAG event ...", "TAG data ..."). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +31,9 @@
 #include <unistd.h>
 
 static const char *tag;
+
+/* The client's SCTP (and UDP) port in "usrsctp" mode. */
+#define USRSCTP_CLIENT_PORT 5007
 
 static void die(const char *what) {
 	fprintf(stderr, "%s: ", tag);
@@ -217,6 +222,13 @@ static void client(int port, const char *mode) {
 		die("socket");
 	setup(fd, 1, SCTP_ENABLE_RESET_STREAM_REQ | SCTP_ENABLE_RESET_ASSOC_REQ |
 			     SCTP_ENABLE_CHANGE_ASSOC_REQ);
+	int usrsctp = strcmp(mode, "usrsctp") == 0;
+	if (usrsctp) {
+		/* usrsctp's echo_server sends to the UDP port given on its command line. */
+		struct sockaddr_in me = loopback(USRSCTP_CLIENT_PORT);
+		if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+			die("bind");
+	}
 	struct sockaddr_in to = loopback(port);
 	for (int i = 0;; i++) {
 		if (connect(fd, (struct sockaddr *)&to, sizeof(to)) == 0)
@@ -229,8 +241,8 @@ static void client(int port, const char *mode) {
 	       get_assoc_value(fd, SCTP_RECONFIG_SUPPORTED, "SCTP_RECONFIG_SUPPORTED get"),
 	       get_assoc_value(fd, SCTP_ENABLE_STREAM_RESET, "SCTP_ENABLE_STREAM_RESET get"));
 	send_on(fd, 1, "a0");
-	send_on(fd, 1, "a1");
-	wait_for(fd, 0, 0, "go1");
+	send_on(fd, 1, usrsctp ? "a1-echo" : "a1");
+	wait_for(fd, 0, 0, usrsctp ? "a1-echo" : "go1");
 	uint16_t one = 1;
 	struct sctp_add_streams add = {0, 2, 3};
 	if (strcmp(mode, "off") == 0) {
@@ -239,7 +251,7 @@ static void client(int port, const char *mode) {
 			"reset-assoc");
 		try_set(fd, SCTP_ADD_STREAMS, &add, sizeof(add), "add-streams");
 		send_on(fd, 1, "x");
-	} else if (strcmp(mode, "deny") == 0) {
+	} else if (strcmp(mode, "deny") == 0 || usrsctp) {
 		reset_streams(fd, SCTP_STREAM_RESET_OUTGOING, 1, &one, "reset-out");
 		wait_for(fd, SCTP_STREAM_RESET_EVENT, -1, NULL);
 		try_set(fd, SCTP_RESET_ASSOC, &(sctp_assoc_t){0}, sizeof(sctp_assoc_t),

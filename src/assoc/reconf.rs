@@ -793,7 +793,10 @@ impl Association {
             p,
             Param::IncomingSsnReset { .. } | Param::AddIncomingStreams { .. }
         ) && result == result::PERFORMED;
-        let tsn_reset_without_tsns = matches!(p, Param::SsnTsnReset { .. }) && tsns.is_none();
+        // RFC 6525 4.4: the TSNs come with a performed SSN/TSN Reset (usrsctp leaves them out
+        // of a refusal, which Linux then ignores for good; here it ends the request).
+        let tsn_reset_without_tsns =
+            matches!(p, Param::SsnTsnReset { .. }) && tsns.is_none() && result == result::PERFORMED;
         if result == result::IN_PROGRESS || answered_by_request || tsn_reset_without_tsns {
             return;
         }

@@ -598,3 +598,34 @@ fn added_streams_count_at_once_and_go_again_when_refused() {
         }
     }
 }
+
+#[test]
+fn refused_assoc_reset_without_tsns_ends_the_request() {
+    // usrsctp answers a refused SSN/TSN Reset without the two TSNs.
+    let (mut p, a, _) = pair(ALL, ALL, false);
+    p.drop_next.push((Side::A, kind::RE_CONFIG));
+    request(&mut p, a, |x, now| x.reset_assoc(now));
+    p.flush();
+    let assoc = p.eps[0].assoc(a).unwrap();
+    let (vtag, seq) = (assoc.local_tag, assoc.local_tsn);
+    let chunk = crate::wire::Chunk::ReConfig(crate::wire::chunk::ReConfigChunk {
+        params: vec![crate::wire::Param::ReconfigResponse {
+            response_seq: seq,
+            result: 2,
+            tsns: None,
+        }],
+    });
+    let bytes = super::pair::packet(super::pair::PORT_B, super::pair::PORT_A, vtag, &[chunk]);
+    let src = p.addrs[1][0];
+    p.inject(Side::A, src, &bytes);
+    p.flush();
+    assert!(!p.eps[0].assoc(a).unwrap().reconf_pending());
+    assert_eq!(
+        reconf_events(&p, Side::A),
+        [Event::AssocReset {
+            result: ReconfResult::Denied,
+            local_tsn: 0,
+            remote_tsn: 0
+        }]
+    );
+}
