@@ -702,9 +702,7 @@ impl Association {
         self.reassembly.reset_streams(&[]);
         self.tracker = super::rx::DataTracker::new(peer_next);
         self.outstanding.restart_at(next);
-        for sid in 0..self.neg.outbound_streams {
-            self.send_queue.reset_stream_sequence(sid);
-        }
+        self.send_queue.reset_all_stream_sequences();
     }
 
     /// 5.2.5: the peer adds outgoing streams (our incoming ones).
@@ -808,15 +806,11 @@ impl Association {
         let outcome = outcome(result);
         match p {
             Param::OutgoingSsnReset { streams, .. } => {
-                if ok {
-                    let all: Vec<u16>;
-                    let list = if streams.is_empty() {
-                        all = (0..self.neg.outbound_streams).collect();
-                        &all
-                    } else {
-                        &streams
-                    };
-                    list.iter()
+                if ok && streams.is_empty() {
+                    self.send_queue.reset_all_stream_sequences();
+                } else if ok {
+                    streams
+                        .iter()
                         .for_each(|s| self.send_queue.reset_stream_sequence(*s));
                 }
                 self.push_event(Event::StreamReset {

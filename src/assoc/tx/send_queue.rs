@@ -186,6 +186,13 @@ struct StreamQueue {
     key: Option<(u32, u64)>,
 }
 
+impl StreamQueue {
+    fn restart_sequence(&mut self) {
+        self.next_ordered = 0;
+        self.next_unordered = 0;
+    }
+}
+
 /// Messages accepted from the user and not yet fully handed out as chunks.
 #[derive(Debug)]
 pub struct SendQueue {
@@ -559,9 +566,15 @@ impl SendQueue {
     /// RFC 6525 5.2.2: after an outgoing SSN reset the stream's sequence starts at 0 again.
     pub fn reset_stream_sequence(&mut self, stream_id: u16) {
         if let Some(stream) = self.streams.get_mut(&stream_id) {
-            stream.next_ordered = 0;
-            stream.next_unordered = 0;
+            stream.restart_sequence();
         }
+    }
+
+    /// The same for every stream (a reset of all streams, RFC 6525 5.2.4 SSN/TSN reset).
+    pub fn reset_all_stream_sequences(&mut self) {
+        self.streams
+            .values_mut()
+            .for_each(StreamQueue::restart_sequence);
     }
 
     fn used(&self) -> usize {
