@@ -295,3 +295,40 @@ fn usrsctp_denies_by_default() {
         "{packets:?}"
     );
 }
+
+/// One-to-many: which association ids SCTP_ENABLE_STREAM_RESET and SCTP_RECONFIG_SUPPORTED
+/// take, as Linux's `sctp_setsockopt_enable_strreset` / `_reconfig_supported` and getters.
+#[test]
+fn association_ids_of_the_switch_options() {
+    let (server, _) = run("many", 5477, None);
+    let s = &server.stdout;
+    let got: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with("server get") || l.starts_with("server set"))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "server get enable-assoc 1",
+            "server set enable-current-2 errno=0",
+            "server get enable-assoc 2",
+            "server get enable-future 1",
+            "server set enable-all-4 errno=0",
+            "server get enable-assoc 4",
+            "server get enable-future 4",
+            "server set enable-assoc-3 errno=0",
+            "server get enable-assoc 3",
+            "server get enable-future 4",
+            "server get enable-current errno=Invalid argument",
+            "server get enable-999 errno=Invalid argument",
+            "server set enable-999 errno=Invalid argument",
+            "server get reconf-assoc 1",
+            "server get reconf-999 errno=Invalid argument",
+            // Set always changes the socket's switch; an association reports negotiation.
+            "server set reconf-assoc-0 errno=0",
+            "server get reconf-assoc 1",
+            "server get reconf-future 0",
+        ],
+        "{server}"
+    );
+}
