@@ -130,6 +130,16 @@ impl Engine {
         })
     }
 
+    /// Association `aid` of socket `sid` is gone: drop the option values kept for it.
+    pub fn forget_assoc_opts(&mut self, sid: Sid, aid: AssocId) {
+        if let Ok(o) = self.opts_mut(sid) {
+            o.ext.assoc_send_default.remove(&aid);
+            o.feat.assoc_context.remove(&aid);
+            o.feat.assoc_pf_expose.remove(&aid);
+            o.feat.probes.retain(|&(a, _), _| a != aid);
+        }
+    }
+
     /// SCTP_EXPOSE_POTENTIALLY_FAILED_STATE in force for association `aid` (Linux
     /// `asoc->pf_expose`: SCTP_PF_EXPOSE_UNSET 0, DISABLE 1, ENABLE 2).
     pub fn pf_expose(&self, sid: Sid, aid: AssocId) -> u32 {
