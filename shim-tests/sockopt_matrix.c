@@ -181,6 +181,19 @@ static void before_any_association(int srv, int clt) {
 	CHECK("maxseg struct form",
 	      av_set(clt, SCTP_MAXSEG, 0, 1200) == 0 && av_get(clt, SCTP_MAXSEG, 0, &v) == 8 &&
 		  v == 1200 && av_set(clt, SCTP_MAXSEG, 0, 0) == 0);
+	struct sctp_assocparams ap;
+	memset(&ap, 0, sizeof(ap));
+	len = sizeof(ap);
+	CHECK("associnfo socket defaults",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) == 0 &&
+		  ap.sasoc_asocmaxrxt == 10 && ap.sasoc_cookie_life == 60000);
+	ap.sasoc_asocmaxrxt = 7;
+	ap.sasoc_cookie_life = 0;
+	CHECK("associnfo socket set",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof(ap)) == 0);
+	ap.sasoc_assoc_id = SCTP_CURRENT_ASSOC;
+	REFUSED("associnfo current id EINVAL", EINVAL,
+		setsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof(ap)));
 	REFUSED("reuse_port one-to-many EOPNOTSUPP", EOPNOTSUPP,
 		setsockopt(clt, IPPROTO_SCTP, SCTP_REUSE_PORT, &one, sizeof(one)));
 }
@@ -271,6 +284,12 @@ int main(void) {
 	CHECK("association inherited prio", av_get(clt, SCTP_STREAM_SCHEDULER, id, &v) == 8 &&
 						v == SCTP_SS_PRIO);
 	CHECK("pr negotiated", av_get(clt, SCTP_PR_SUPPORTED, id, &v) == 8 && v == 1);
+	struct sctp_assocparams ap = {.sasoc_assoc_id = id};
+	len = sizeof(ap);
+	CHECK("associnfo inherited by the association",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) == 0 &&
+		  ap.sasoc_asocmaxrxt == 7 && ap.sasoc_number_peer_destinations == 1 &&
+		  ap.sasoc_cookie_life == 60000);
 	CHECK("ecn never negotiated", av_get(clt, SCTP_ECN_SUPPORTED, id, &v) == 8 && v == 0);
 	REFUSED("pf_expose unknown id EINVAL", EINVAL,
 		av_set(clt, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, id + 100, 1));

@@ -12,5 +12,5 @@ mod support;
 
 #[test]
 fn sockopt_matrix_follows_linux() {
-    support::run_checks("sockopt_matrix.c", "optmatrix", 72);
+    support::run_checks("sockopt_matrix.c", "optmatrix", 76);
 }
