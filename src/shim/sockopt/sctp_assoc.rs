@@ -28,8 +28,11 @@ fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
                 let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
                 let st = a.status();
                 p.sasoc_asocmaxrxt = a.config().assoc_max_retrans.min(u16::MAX as u32) as u16;
-                p.sasoc_cookie_life =
-                    a.config().valid_cookie_life.as_millis().min(u32::MAX as u128) as u32;
+                p.sasoc_cookie_life = a
+                    .config()
+                    .valid_cookie_life
+                    .as_millis()
+                    .min(u32::MAX as u128) as u32;
                 p.sasoc_number_peer_destinations = a.paths().len().min(u16::MAX as usize) as u16;
                 p.sasoc_peer_rwnd = st.peer_rwnd;
                 p.sasoc_local_rwnd = st.local_rwnd;
