@@ -219,7 +219,50 @@ static void one_to_one_rules(void) {
 	close(bound);
 }
 
-int main(void) {
+/* Run with SCTPSHIM_INTL_ENABLE=1 (Linux net.sctp.intl_enable): I-DATA negotiated only when
+ * both sockets turn SCTP_INTERLEAVING_SUPPORTED on, which needs SCTP_FRAGMENT_INTERLEAVE;
+ * SCTP_PR_SUPPORTED off on one side leaves the association without PR-SCTP. */
+static int extensions(void) {
+	int srv = sock(SOCK_SEQPACKET, 5441), clt = sock(SOCK_SEQPACKET, 5442);
+	struct sockaddr_in to = sin_of(5441);
+	int one = 1;
+	unsigned v;
+	CHECK("intl enabled by default", av_get(clt, SCTP_INTERLEAVING_SUPPORTED, 0, &v) == 8 &&
+					     v == 1);
+	REFUSED("intl needs fragment interleave EPERM", EPERM,
+		av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1));
+	CHECK("intl on with fragment interleave",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
+		  av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0 &&
+		  setsockopt(srv, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
+		  av_set(srv, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0);
+	CHECK("pr off on the client", av_set(clt, SCTP_PR_SUPPORTED, 0, 0) == 0 &&
+					  av_get(clt, SCTP_PR_SUPPORTED, 0, &v) == 8 && v == 0);
+	if (listen(srv, 5) < 0)
+		return 2;
+	struct msg m;
+	char big[3000];
+	memset(big, 'i', sizeof(big));
+	CHECK("a fragmented message over I-DATA",
+	      sendto(clt, big, sizeof(big), 0, (struct sockaddr *)&to, sizeof(to)) == sizeof(big) &&
+		  recv_data(srv, &m) == sizeof(big) && memcmp(m.buf, big, sizeof(big)) == 0);
+	char idbuf[sizeof(struct sctp_assoc_ids) + sizeof(sctp_assoc_t)];
+	struct sctp_assoc_ids *ids = (struct sctp_assoc_ids *)idbuf;
+	socklen_t len = sizeof(idbuf);
+	getsockopt(clt, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, idbuf, &len);
+	sctp_assoc_t id = ids->gaids_assoc_id[0];
+	CHECK("association uses I-DATA",
+	      av_get(clt, SCTP_INTERLEAVING_SUPPORTED, id, &v) == 8 && v == 1);
+	CHECK("association without PR-SCTP", av_get(clt, SCTP_PR_SUPPORTED, id, &v) == 8 && v == 0);
+	close(clt);
+	close(srv);
+	printf("%d failures\n", failures);
+	return failures != 0;
+}
+
+int main(int argc, char **argv) {
+	if (argc > 1 && strcmp(argv[1], "extensions") == 0)
+		return extensions();
 	int srv = sock(SOCK_SEQPACKET, 5431), clt = sock(SOCK_SEQPACKET, 5432);
 	struct sockaddr_in to = sin_of(5431);
 	struct sctp_event_subscribe ev;

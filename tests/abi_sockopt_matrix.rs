@@ -12,5 +12,14 @@ mod support;
 
 #[test]
 fn sockopt_matrix_follows_linux() {
-    support::run_checks("sockopt_matrix.c", "optmatrix", 76);
+    support::run_checks("sockopt_matrix.c", "optmatrix", &[], &[], 76);
+}
+
+/// With SCTPSHIM_INTL_ENABLE=1 (Linux `net.sctp.intl_enable`): SCTP_INTERLEAVING_SUPPORTED
+/// needs SCTP_FRAGMENT_INTERLEAVE (EPERM) and makes the association use I-DATA;
+/// SCTP_PR_SUPPORTED off leaves it without PR-SCTP.
+#[test]
+fn interleaving_and_pr_switches_reach_the_association() {
+    let env = [("SCTPSHIM_INTL_ENABLE", "1")];
+    support::run_checks("sockopt_matrix.c", "optext", &["extensions"], &env, 7);
 }
