@@ -84,6 +84,45 @@ static int recv_data(int fd, struct msg *m) {
 	return 0;
 }
 
+/* Backs the client's queue up: 40 messages of 1000 bytes on stream 0 fill the server's small
+ * window (it does not read), then (with a 1 ms default lifetime on association `id`) one plain
+ * send on the default stream, then `tags` in order: 'A' on stream 1, 'B' on stream 2. The
+ * server then reads everything: `order` gets the tags in arrival order, `filler` and `late`
+ * count stream 0 and stream 3 messages. */
+static void backed_up(int clt, int srv, struct sockaddr_in *to, sctp_assoc_t id, const char *tags,
+		      char order[16], int *filler, int *late) {
+	char buf[1000];
+	socklen_t tl = sizeof(*to);
+	memset(buf, 'f', sizeof(buf));
+	for (int i = 0; i < 40; i++)
+		sctp_sendmsg(clt, buf, sizeof(buf), (struct sockaddr *)to, tl, 0, 0, 0, 0, 0);
+	usleep(300000);
+	struct sctp_default_prinfo dp = {.pr_assoc_id = id, .pr_policy = SCTP_PR_SCTP_TTL,
+					 .pr_value = 1};
+	CHECK("default prinfo ttl 1 ms",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
+	CHECK("expiring plain send", sendto(clt, "late", 4, 0, (struct sockaddr *)to, tl) == 4);
+	dp.pr_policy = SCTP_PR_SCTP_NONE;
+	CHECK("default prinfo none",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
+	for (int i = 0; tags[i]; i++)
+		sctp_sendmsg(clt, &tags[i], 1, (struct sockaddr *)to, tl, 0, 0, tags[i] == 'A' ? 1 : 2,
+			     0, 0);
+	usleep(300000);
+	struct msg m;
+	int k = 0;
+	*filler = *late = 0;
+	memset(order, 0, 16);
+	while (recv_data(srv, &m) > 0) {
+		if (m.info.sinfo_stream == 0)
+			(*filler)++;
+		else if (m.info.sinfo_stream == 3)
+			(*late)++;
+		else if (k < 15)
+			order[k++] = m.buf[0];
+	}
+}
+
 static void before_any_association(int srv, int clt) {
 	unsigned v;
 	char buf[64];
@@ -353,41 +392,11 @@ int main(int argc, char **argv) {
 	REFUSED("scheduler value beyond streams EINVAL", EINVAL,
 		setsockopt(clt, IPPROTO_SCTP, SCTP_STREAM_SCHEDULER_VALUE, &sv, sizeof(sv)));
 
-	/* Back the client's queue up: fill the server's small window (it does not read), then
-	 * queue interleaved messages on stream 1 (priority 5) and 2 (priority 1), and one on the
-	 * association's default stream 3 with a 1 ms default lifetime. */
-	char filler[1000];
-	memset(filler, 'f', sizeof(filler));
-	for (int i = 0; i < 40; i++)
-		sctp_sendmsg(clt, filler, sizeof(filler), (struct sockaddr *)&to, sizeof(to), 0, 0, 0,
-			     0, 0);
-	usleep(300000);
-	struct sctp_default_prinfo dp = {.pr_assoc_id = id, .pr_policy = SCTP_PR_SCTP_TTL,
-					 .pr_value = 1};
-	CHECK("default prinfo ttl 1 ms",
-	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
-	CHECK("expiring plain send", sendto(clt, "late", 4, 0, (struct sockaddr *)&to,
-					    sizeof(to)) == 4);
-	dp.pr_policy = SCTP_PR_SCTP_NONE;
-	CHECK("default prinfo none",
-	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
-	for (int i = 0; i < 5; i++) {
-		char tag[2] = {'A', (char)('0' + i)};
-		sctp_sendmsg(clt, tag, 2, (struct sockaddr *)&to, sizeof(to), 0, 0, 1, 0, 0);
-		tag[0] = 'B';
-		sctp_sendmsg(clt, tag, 2, (struct sockaddr *)&to, sizeof(to), 0, 0, 2, 0, 0);
-	}
-	usleep(300000);
-	char order[16] = {0};
-	int k = 0, filler_seen = 0, late_seen = 0;
-	while (recv_data(srv, &m) > 0) {
-		if (m.info.sinfo_stream == 0)
-			filler_seen++;
-		else if (m.info.sinfo_stream == 3)
-			late_seen++;
-		else if (k < 10)
-			order[k++] = m.buf[0];
-	}
+	/* PRIO with a backed-up queue; in between, one message on the association's default
+	 * stream 3 with a 1 ms default lifetime, which expires before the window opens. */
+	char order[16];
+	int filler_seen, late_seen;
+	backed_up(clt, srv, &to, id, "ABABABABAB", order, &filler_seen, &late_seen);
 	CHECK("all filler arrived", filler_seen == 40);
 	CHECK("prio scheduler: stream 2 before stream 1", strcmp(order, "BBBBBAAAAA") == 0);
 	printf("order %s\n", order);
@@ -423,6 +432,17 @@ int main(int argc, char **argv) {
 	ps.sprstat_sid = 10;
 	REFUSED("pr stream status beyond streams EINVAL", EINVAL,
 		getsockopt(clt, IPPROTO_SCTP, SCTP_PR_STREAM_STATUS, &ps, &len));
+
+	/* Round robin on the live association (SCTP_CURRENT_ASSOC): one message per stream in
+	 * turn, where FCFS would send the three A first. */
+	unsigned cur;
+	CHECK("scheduler rr on current associations",
+	      av_set(clt, SCTP_STREAM_SCHEDULER, SCTP_CURRENT_ASSOC, SCTP_SS_RR) == 0 &&
+		  av_get(clt, SCTP_STREAM_SCHEDULER, id, &cur) == 8 && cur == SCTP_SS_RR &&
+		  av_get(clt, SCTP_STREAM_SCHEDULER, 0, &cur) == 8 && cur == SCTP_SS_PRIO);
+	backed_up(clt, srv, &to, id, "AAABBB", order, &filler_seen, &late_seen);
+	CHECK("rr scheduler alternates streams", strcmp(order, "ABABAB") == 0 && late_seen == 0);
+	printf("order %s\n", order);
 
 	/* Counters grew with the traffic on both sides; the largest RTO restarts on read. */
 	struct sctp_assoc_stats st;
