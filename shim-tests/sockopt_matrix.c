@@ -258,6 +258,24 @@ static void one_to_one_rules(void) {
 	close(bound);
 }
 
+/* SCTP_DELAYED_SACK with SCTP_CURRENT_ASSOC changes the association, not the socket; a zero
+ * field keeps its value. */
+static void delayed_sack_forms(int clt, sctp_assoc_t id) {
+	struct sctp_sack_info si = {.sack_assoc_id = SCTP_CURRENT_ASSOC, .sack_delay = 150};
+	socklen_t len = sizeof(si);
+	CHECK("delayed sack current associations",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, sizeof(si)) == 0);
+	memset(&si, 0, sizeof(si));
+	si.sack_assoc_id = id;
+	CHECK("delayed sack of the association",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, &len) == 0 &&
+		  si.sack_delay == 150 && si.sack_freq == 2);
+	si.sack_assoc_id = 0;
+	CHECK("delayed sack of the socket unchanged",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, &len) == 0 &&
+		  si.sack_delay == 200);
+}
+
 /* Run with SCTPSHIM_INTL_ENABLE=1 (Linux net.sctp.intl_enable): I-DATA negotiated only when
  * both sockets turn SCTP_INTERLEAVING_SUPPORTED on, which needs SCTP_FRAGMENT_INTERLEAVE;
  * SCTP_PR_SUPPORTED off on one side leaves the association without PR-SCTP. */
@@ -486,6 +504,7 @@ int main(int argc, char **argv) {
 	CHECK("max burst per association",
 	      av_set(clt, SCTP_MAX_BURST, id, 7) == 0 && av_get(clt, SCTP_MAX_BURST, id, &v) == 8 &&
 		  v == 7 && av_get(clt, SCTP_MAX_BURST, 0, &v) == 8 && v == 4);
+	delayed_sack_forms(clt, id);
 
 	close(clt);
 	close(srv);
