@@ -6,62 +6,10 @@
  * The client subscribes to SCTP_AUTHENTICATION_EVENT: Linux sends SCTP_AUTH_NO_AUTH after
  * COMM_UP only when AUTH is not in use. CLIENT_KEY "noauth": the client leaves AUTH off (then
  * the event comes, and DATA goes unauthenticated). */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <netinet/sctp.h>
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-static int failed;
-
-static void check(const char *what, int ok) {
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failed = 1;
-}
-
-static void refused(const char *what, int err, int rc) {
-	int ok = rc < 0 && errno == err;
-	printf("%s: %s (rc %d errno %d, want %d)\n", ok ? "ok" : "FAIL", what, rc, rc < 0 ? errno : 0, err);
-	if (!ok)
-		failed = 1;
-}
-
-static void die(const char *what) {
-	perror(what);
-	exit(1);
-}
-
-static struct sockaddr_in sa(const char *ip, int port) {
-	struct sockaddr_in s;
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_port = htons(port);
-	inet_pton(AF_INET, ip, &s.sin_addr);
-	return s;
-}
-
-static int set_key(int fd, unsigned short id, const char *key) {
-	char buf[sizeof(struct sctp_authkey) + 64];
-	struct sctp_authkey *k = (struct sctp_authkey *)buf;
-	memset(buf, 0, sizeof(buf));
-	k->sca_keynumber = id;
-	k->sca_keylength = strlen(key);
-	memcpy(k->sca_key, key, strlen(key));
-	return setsockopt(fd, IPPROTO_SCTP, SCTP_AUTH_KEY, buf, sizeof(*k) + strlen(key));
-}
-
-static int keyid_op(int fd, int opt, unsigned short id) {
-	struct sctp_authkeyid k;
-	memset(&k, 0, sizeof(k));
-	k.scact_keynumber = id;
-	return setsockopt(fd, IPPROTO_SCTP, opt, &k, sizeof(k));
-}
+#include "mh_auth_common.h"
 
 /* The chunk list of an AUTH_CHUNKS getsockopt, as "a,b,c" into out. */
 static int chunks(int fd, int opt, sctp_assoc_t id, char *out) {
@@ -76,12 +24,6 @@ static int chunks(int fd, int opt, sctp_assoc_t id, char *out) {
 	for (unsigned i = 0; i < c->gauth_number_of_chunks; i++)
 		sprintf(out + strlen(out), "%s%u", i ? "," : "", c->gauth_chunks[i]);
 	return 0;
-}
-
-static void auth_on(int fd) {
-	struct sctp_assoc_value av = {0, 1};
-	if (setsockopt(fd, IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, &av, sizeof(av)) < 0)
-		die("SCTP_AUTH_SUPPORTED");
 }
 
 int main(int argc, char **argv) {
@@ -133,20 +75,20 @@ int main(int argc, char **argv) {
 	check("local auth chunks: DATA, ASCONF ACK, ASCONF",
 	      chunks(lfd, SCTP_LOCAL_AUTH_CHUNKS, 0, list) == 0 && strcmp(list, "0,128,193") == 0);
 
-	check("auth key 1", set_key(lfd, 1, "shared-secret") == 0);
-	refused("activate unknown key 5 EINVAL", EINVAL, keyid_op(lfd, SCTP_AUTH_ACTIVE_KEY, 5));
-	check("activate key 1", keyid_op(lfd, SCTP_AUTH_ACTIVE_KEY, 1) == 0);
+	check("auth key 1", set_key(lfd, 0, 1, "shared-secret") == 0);
+	refused("activate unknown key 5 EINVAL", EINVAL, keyid_op(lfd, SCTP_AUTH_ACTIVE_KEY, 0, 5));
+	check("activate key 1", keyid_op(lfd, SCTP_AUTH_ACTIVE_KEY, 0, 1) == 0);
 	struct sctp_authkeyid kid;
 	memset(&kid, 0, sizeof(kid));
 	len = sizeof(kid);
 	check("active key reads 1",
 	      getsockopt(lfd, IPPROTO_SCTP, SCTP_AUTH_ACTIVE_KEY, &kid, &len) == 0 &&
 		      kid.scact_keynumber == 1);
-	refused("delete the active key EINVAL", EINVAL, keyid_op(lfd, SCTP_AUTH_DELETE_KEY, 1));
+	refused("delete the active key EINVAL", EINVAL, keyid_op(lfd, SCTP_AUTH_DELETE_KEY, 0, 1));
 	refused("deactivate the active key EINVAL", EINVAL,
-		keyid_op(lfd, SCTP_AUTH_DEACTIVATE_KEY, 1));
-	check("delete key 0", keyid_op(lfd, SCTP_AUTH_DELETE_KEY, 0) == 0);
-	refused("delete key 0 again EINVAL", EINVAL, keyid_op(lfd, SCTP_AUTH_DELETE_KEY, 0));
+		keyid_op(lfd, SCTP_AUTH_DEACTIVATE_KEY, 0, 1));
+	check("delete key 0", keyid_op(lfd, SCTP_AUTH_DELETE_KEY, 0, 0) == 0);
+	refused("delete key 0 again EINVAL", EINVAL, keyid_op(lfd, SCTP_AUTH_DELETE_KEY, 0, 0));
 
 	struct sockaddr_in s = sa("127.0.0.1", port);
 	if (bind(lfd, (struct sockaddr *)&s, sizeof(s)) < 0)
@@ -160,14 +102,10 @@ int main(int argc, char **argv) {
 	int client_auth = strcmp(argv[3], "noauth") != 0;
 	if (client_auth) {
 		auth_on(cfd);
-		if (set_key(cfd, 1, argv[3]) < 0 || keyid_op(cfd, SCTP_AUTH_ACTIVE_KEY, 1) < 0)
+		if (set_key(cfd, 0, 1, argv[3]) < 0 || keyid_op(cfd, SCTP_AUTH_ACTIVE_KEY, 0, 1) < 0)
 			die("client key");
 	}
-	struct sctp_event_subscribe ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.sctp_authentication_event = 1;
-	if (setsockopt(cfd, IPPROTO_SCTP, SCTP_EVENTS, &ev, sizeof(ev)) < 0)
-		die("SCTP_EVENTS");
+	subscribe_auth_events(cfd);
 	struct sockaddr_in c = sa("127.0.0.1", cport);
 	if (bind(cfd, (struct sockaddr *)&c, sizeof(c)) < 0)
 		die("bind client");

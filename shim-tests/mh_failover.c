@@ -190,6 +190,11 @@ static int client(int argc, char **argv) {
 	th.spt_pathpfthld = pf;
 	if (setsockopt(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS, &th, sizeof(th)) < 0)
 		die("SCTP_PEER_ADDR_THLDS");
+	/* PF transitions are reported only when exposed (Linux SCTP_PF_EXPOSE_ENABLE, 2) */
+	struct sctp_assoc_value expose = {.assoc_id = SCTP_FUTURE_ASSOC, .assoc_value = 2};
+	if (setsockopt(fd, IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, &expose,
+		       sizeof(expose)) < 0)
+		die("SCTP_EXPOSE_POTENTIALLY_FAILED_STATE");
 	subscribe(fd);
 	sctp_assoc_t id;
 	/* libsctp's sctp_connectx tests errno even after success (ENOPROTOOPT: fall back) */

@@ -152,6 +152,58 @@ int main(void) {
 	put_addr(&t1.spt_address, "127.0.9.9", 5421);
 	REFUSED("thlds non-peer address", ENOENT,
 		setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS, &t1, sizeof(t1)));
+	/* one path: its own PF and switchover thresholds; the others keep theirs */
+	memset(&th, 0, sizeof(th));
+	put_addr(&th.spt_address, "127.0.0.2", 5421);
+	th.spt_pathmaxrxt = 6;
+	th.spt_pathpfthld = 1;
+	th.spt_pathcpthld = 3;
+	CHECK("thlds_v2 set one path",
+	      setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS_V2, &th, sizeof(th)) == 0);
+	memset(&th, 0, sizeof(th));
+	put_addr(&th.spt_address, "127.0.0.2", 5421);
+	len = sizeof(th);
+	CHECK("thlds_v2 get one path",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS_V2, &th, &len) == 0 &&
+		  th.spt_pathmaxrxt == 6 && th.spt_pathpfthld == 1 && th.spt_pathcpthld == 3);
+	memset(&th, 0, sizeof(th));
+	put_addr(&th.spt_address, "127.0.0.1", 5421);
+	len = sizeof(th);
+	CHECK("thlds_v2 other path unchanged",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS_V2, &th, &len) == 0 &&
+		  th.spt_pathmaxrxt == 4 && th.spt_pathpfthld == 2 && th.spt_pathcpthld == 0xffff);
+	/* v1 on the association: every path's PF threshold, switchover thresholds kept */
+	memset(&t1, 0, sizeof(t1));
+	t1.spt_pathpfthld = 3;
+	CHECK("thlds v1 set association",
+	      setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS, &t1, sizeof(t1)) == 0);
+	memset(&th, 0, sizeof(th));
+	put_addr(&th.spt_address, "127.0.0.2", 5421);
+	len = sizeof(th);
+	CHECK("thlds v1 reaches every path",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS_V2, &th, &len) == 0 &&
+		  th.spt_pathmaxrxt == 6 && th.spt_pathpfthld == 3 && th.spt_pathcpthld == 3);
+
+	/* PF state exposure (Linux pf_expose: 0 unset, 1 disable, 2 enable) */
+	struct sctp_assoc_value pfx = {.assoc_id = 0, .assoc_value = 9};
+	len = sizeof(pfx);
+	CHECK("pf_expose default unset",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, &pfx, &len) == 0 &&
+		  pfx.assoc_value == 0 && len == sizeof(pfx));
+	pfx.assoc_value = 2;
+	CHECK("pf_expose set", setsockopt(cfd, IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE,
+					  &pfx, sizeof(pfx)) == 0);
+	pfx.assoc_value = 0;
+	len = sizeof(pfx);
+	CHECK("pf_expose get",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, &pfx, &len) == 0 &&
+		  pfx.assoc_value == 2);
+	pfx.assoc_value = 3;
+	REFUSED("pf_expose above enable", EINVAL,
+		setsockopt(cfd, IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, &pfx, sizeof(pfx)));
+	pfx.assoc_value = 1;
+	REFUSED("pf_expose short", EINVAL,
+		setsockopt(cfd, IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, &pfx, 4));
 
 	/* peer address info */
 	struct sctp_paddrinfo pi;

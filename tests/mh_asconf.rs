@@ -170,3 +170,28 @@ fn auth_options_and_endpoint_pair_keys() {
         assert!(out.stdout.contains("done"), "{out}");
     }
 }
+
+/// AUTH keys changed on a live association, as Linux (shim-tests/mh_auth_live.c): on an
+/// established one-to-one socket SCTP_AUTH_KEY / _ACTIVE_KEY / _DEACTIVATE_KEY /
+/// _DELETE_KEY act on the association; the key the client activates signs its next DATA,
+/// which the server reports with SCTP_AUTH_NEW_KEY; deactivating a key on the association
+/// gives SCTP_AUTH_FREE_KEY; a deactivated or deleted key cannot be activated; DATA signed
+/// with a key the server lacks never arrives. A one-to-many socket takes SCTP_CURRENT_ASSOC
+/// and SCTP_ALL_ASSOC and refuses an unknown id.
+#[test]
+fn auth_keys_change_on_a_live_association() {
+    let dir = TempDir::new("mh-auth-live");
+    let exe = compile_c("mh_auth_live.c", dir.path(), &["-lsctp"]);
+    let ns = Netns::new("mhauthlive");
+    let out = ns
+        .cmd(&exe)
+        .args(["5481", "5482"])
+        .preload(true)
+        .timeout(Duration::from_secs(60))
+        .run();
+    out.assert_success();
+    assert!(!out.stdout.contains("FAIL"), "{out}");
+    let checks = out.stdout.lines().filter(|l| l.starts_with("ok: ")).count();
+    assert_eq!(checks, 23, "every check ran\n{out}");
+    assert!(out.stdout.contains("done"), "{out}");
+}

@@ -1,13 +1,14 @@
 //! Issue #5, path failover over UDP: two namespaces joined by two veth pairs (one subnet per
 //! link, IPv4 and IPv6 on each). A client bound to its two addresses streams 12 MB to a
 //! server bound to its two; the client sets small RTO, heartbeat interval, Path.Max.Retrans
-//! and PF threshold with SCTP_RTOINFO, SCTP_PEER_ADDR_PARAMS and SCTP_PEER_ADDR_THLDS, the
-//! server gets them from SCTPSHIM_* variables. At 30% the first link is cut (nftables drops
-//! everything to and from the server's first address in the client's namespace), at 80% it
-//! returns. The transfer must complete intact over the second link, the failure must be
-//! detected within the configured time, and both sides' SCTP_PEER_ADDR_CHANGE notifications
-//! must arrive in the expected order; at the end SCTP_GET_PEER_ADDR_INFO reports the first
-//! address active again and it is still the primary (shim-tests/mh_failover.c).
+//! and PF threshold with SCTP_RTOINFO, SCTP_PEER_ADDR_PARAMS and SCTP_PEER_ADDR_THLDS and
+//! exposes the PF state (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE), the server gets them from
+//! SCTPSHIM_* variables. At 30% the first link is cut (nftables drops everything to and from
+//! the server's first address in the client's namespace), at 80% it returns. The transfer
+//! must complete intact over the second link, the failure must be detected within the
+//! configured time, and both sides' SCTP_PEER_ADDR_CHANGE notifications must arrive in the
+//! expected order; at the end SCTP_GET_PEER_ADDR_INFO reports the first address active again
+//! and it is still the primary (shim-tests/mh_failover.c).
 
 mod support;
 
@@ -17,9 +18,11 @@ use support::{compile_c, veth_pair, Netns, TempDir};
 const PORT: &str = "5411";
 const BYTES: &str = "12000000";
 /// Client settings: heartbeat interval (ms), Path.Max.Retrans, PF threshold; RTO 100..400 ms.
+/// As on Linux, a path is PF while its error count is above the PF threshold and below
+/// Path.Max.Retrans: with 2, only a threshold of 0 gives a PF state (after one error).
 const HB_MS: &str = "300";
 const PATH_MAX_RETRANS: &str = "2";
-const PF: &str = "1";
+const PF: &str = "0";
 /// Detection takes Path.Max.Retrans + 1 timeouts of at most RTO.max (0.4 s) after the first
 /// loss, plus at most one heartbeat interval: allow a generous multiple for a loaded machine.
 const DETECTION_LIMIT_S: f64 = 6.0;
@@ -149,7 +152,7 @@ fn failover(f: &Family) {
         confirmed < unreachable && unreachable < available,
         "client's PEER_ADDR_CHANGE order\n{client}"
     );
-    // RFC 7829: with a PF threshold below Path.Max.Retrans, PF comes first.
+    // RFC 7829: with a PF threshold below Path.Max.Retrans, PF comes first (exposed).
     let pf = position(&ev, "POTENTIALLY_FAILED", prim);
     assert!(
         pf.is_some() && pf < unreachable,

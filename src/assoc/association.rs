@@ -17,6 +17,7 @@ use super::errors::OwnedCause;
 use super::paths::Paths;
 use super::pr::PrSkips;
 use super::rand::Drbg;
+use super::reconf::Reconf;
 use super::rx::{DataTracker, ReassemblyQueue};
 use super::stats::AssocStats;
 use super::timer::{earliest, Timer};
@@ -24,7 +25,7 @@ use super::transmit::Pending;
 use super::tx::{OutstandingData, PrCounts, Scheduler, SendQueue, TxStats};
 use super::{
     AssocConfig, AssocId, AssocState, AssocStatus, Event, Message, OutgoingMessage, PathChange,
-    PathInfo, Rng, SendError,
+    PathInfo, PathState, PfExpose, Rng, SendError,
 };
 
 /// Fixed facts about the endpoint an association belongs to.
@@ -54,6 +55,8 @@ pub(crate) struct Negotiated {
     pub inbound_streams: u16,
     pub pr: bool,
     pub intl: bool,
+    /// RFC 6525 RE-CONFIG: both sides list it in Supported Extensions.
+    pub reconf: bool,
     pub peer_rwnd: u32,
 }
 
@@ -135,6 +138,8 @@ pub struct Association {
     pub(crate) addip: Asconf,
     /// SCTP_GET_ASSOC_STATS counters ([`super::stats`]).
     pub(crate) stats: AssocStats,
+    /// RFC 6525 stream reconfiguration state (used when `neg.reconf`).
+    pub(crate) reconf: Reconf,
 }
 
 impl Association {
@@ -196,6 +201,7 @@ impl Association {
             asconf_on: false,
             addip: Asconf::default(),
             stats: AssocStats::default(),
+            reconf: Reconf::default(),
         }
     }
 
@@ -379,6 +385,19 @@ impl Association {
         self.reassembly.has_message()
     }
 
+    /// A message is going up in pieces and its last piece has not been taken yet.
+    pub fn in_partial_delivery(&self) -> bool {
+        self.reassembly.in_partial_delivery()
+    }
+
+    /// SCTP_PARTIAL_DELIVERY_POINT and SCTP_FRAGMENT_INTERLEAVE level (RFC 6458 8.1.20).
+    pub fn set_partial_delivery(&mut self, pd_point: u32, frag_interleave: u8) {
+        self.cfg.pd_point = pd_point;
+        self.cfg.frag_interleave = frag_interleave;
+        self.reassembly
+            .set_partial_delivery(pd_point, frag_interleave);
+    }
+
     /// ABORT primitive (RFC 9260 9.1): sends ABORT with a User-Initiated Abort cause carrying
     /// `reason`, drops everything and closes. (`_now`: the ABORT needs no timer.)
     pub fn abort(&mut self, _now: Instant, reason: &[u8]) {
@@ -549,6 +568,7 @@ impl Association {
         }
         t = earliest(t, self.t5.deadline());
         t = earliest(t, self.addip.t4.deadline());
+        t = earliest(t, self.reconf.timer.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
         t = earliest(t, self.outstanding.next_expiry());
@@ -577,6 +597,9 @@ impl Association {
         }
         if self.addip.t4.expire(now) {
             self.on_t4_expiry();
+        }
+        if self.reconf.timer.expire(now) {
+            self.on_reconf_timeout();
         }
         self.on_data_timers(now);
         for i in 0..self.paths.list.len() {
@@ -608,19 +631,61 @@ impl Association {
         self.events.extend(self.event_buf.drain(..));
     }
 
-    /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
-    /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
     /// One more error on path `i` (RFC 9260 8.2): its error counter and state, with the
-    /// PEER_ADDR_CHANGE (PF, UNREACHABLE) that a state change gives.
+    /// PEER_ADDR_CHANGE (PF, UNREACHABLE) that a state change gives; past the path's
+    /// Primary.Switchover.Max.Retrans the primary moves to the path data now uses (RFC 7829
+    /// 5, Linux `ps_retrans`: SCTP_ADDR_MADE_PRIM).
     pub(crate) fn strike_path(&mut self, i: usize) {
-        if let Some(change) = self.paths.list[i].strike(self.cfg.pf_retrans) {
-            let addr = self.paths.list[i].addr;
-            self.push_event(Event::PeerAddrChange {
-                addr,
-                change,
-                error: 0,
-            });
+        let was = self.paths.list[i].state;
+        if let Some(change) = self.paths.list[i].strike(self.cfg.pf_enable) {
+            self.report_path(i, was, change);
         }
+        let p = &self.paths.list[i];
+        if i == self.paths.primary && p.error_count > p.ps_retrans {
+            let next = self.paths.for_data();
+            if next != i {
+                self.set_primary(self.paths.list[next].addr);
+            }
+        }
+    }
+
+    /// An acknowledgement reached path `i` (RFC 9260 8.2, 8.3; RFC 7829 5.1): errors cleared,
+    /// active again.
+    pub(crate) fn path_reached(&mut self, i: usize) {
+        let was = self.paths.list[i].state;
+        if let Some(change) = self.paths.list[i].reached() {
+            self.report_path(i, was, change);
+        }
+    }
+
+    /// SCTP_PEER_ADDR_CHANGE for a change of path `i` from state `was`. As Linux
+    /// (`sctp_assoc_control_transport`), entering and leaving the PotentiallyFailed state is
+    /// reported only when SCTP_EXPOSE_POTENTIALLY_FAILED_STATE is enabled.
+    fn report_path(&mut self, i: usize, was: PathState, change: PathChange) {
+        let pf = change == PathChange::PotentiallyFailed || was == PathState::PotentiallyFailed;
+        if pf && change != PathChange::Unreachable && self.cfg.pf_expose != PfExpose::Enable {
+            return;
+        }
+        let addr = self.paths.list[i].addr;
+        self.push_event(Event::PeerAddrChange {
+            addr,
+            change,
+            error: 0,
+        });
+    }
+
+    /// A control chunk's retransmission timer (ASCONF T-4, RFC 5061 5.1 C; RE-CONFIG, RFC
+    /// 6525 5.1.1) expired for what went on `path`: it backs off and counts as an error of the
+    /// path and the association, like T3-rtx (RFC 9260 6.3.3). Returns the path to resend on
+    /// (an alternate one when there is one), or `None` when the association just failed.
+    pub(crate) fn retransmit_control(&mut self, path: usize) -> Option<usize> {
+        self.paths.list[path].rto.backoff();
+        self.strike_path(path);
+        self.error_count += 1;
+        if self.assoc_failed() {
+            return None;
+        }
+        Some(self.paths.for_retransmit(path))
     }
 
     /// RFC 9260 8.1: past Association.Max.Retrans consecutive errors the peer is unreachable
@@ -639,6 +704,8 @@ impl Association {
         true
     }
 
+    /// Enters CLOSED for a failure (ABORT either way, retransmission limit): reports
+    /// `event` (CantStart during setup, Lost after) and fails every unsent and unacked message.
     pub(crate) fn fail(&mut self, reason: CloseReason, event: Event) {
         self.close_reason = Some(reason);
         let event = match event {
@@ -656,9 +723,18 @@ impl Association {
             Event::Lost { error, .. } | Event::CantStart { error, .. } => *error as u32,
             _ => 0,
         };
+        // As Linux (`sctp_cmd_assoc_failed`): the partial delivery is aborted first.
+        self.abort_partial_delivery();
         self.push_event(event);
         self.fail_all_data(error);
         self.enter_closed();
+    }
+
+    /// RFC 6458 6.1.7: a partially delivered message will never be finished.
+    fn abort_partial_delivery(&mut self) {
+        for (stream_id, ssn) in self.reassembly.abort_partial_delivery(None) {
+            self.push_event(Event::PartialDeliveryAborted { stream_id, ssn });
+        }
     }
 
     /// CLOSED: timers stop, the TCB is gone for the peer (RFC 9260 4).
@@ -669,6 +745,7 @@ impl Association {
         self.t2.stop();
         self.t5.stop();
         self.addip.t4.stop();
+        self.reconf.timer.stop();
         for p in &mut self.paths.list {
             p.t3.stop();
             p.hb.stop();

@@ -1,13 +1,16 @@
 //! RFC 4895 AUTH: the parameters INIT / INIT ACK carry (3.1 Random, 3.2 Chunk List, 3.3
 //! Requested HMAC Algorithm), the association shared keys (6.1), signing an outgoing packet
-//! (6.2) and verifying an incoming AUTH chunk (6.3).
+//! (6.2), verifying an incoming AUTH chunk (6.3), and the key operations of a live
+//! association (RFC 6458 8.1.21-8.1.23, 8.3.3, as Linux `sctp_auth_set_key`,
+//! `sctp_auth_set_active_key`, `sctp_auth_del_key_id`, `sctp_auth_deact_key_id`) with their
+//! SCTP_AUTHENTICATION_EVENTs.
 //!
 //! Negotiated when both sides enable it (`AssocConfig::auth_supported`, off by default like
 //! Linux's `net.sctp.auth_enable`) and both INITs carry the three parameters. The responder
 //! keeps no state before the COOKIE ECHO: both key vectors travel in the State Cookie.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -17,6 +20,9 @@ use crate::wire::chunk::kind;
 use crate::wire::chunk::RawChunkIter;
 use crate::wire::packet::HEADER_LEN;
 use crate::wire::Param;
+
+use super::association::Association;
+use super::{AuthIndication, Event};
 
 /// RFC 4895 3.3 HMAC identifiers.
 pub const HMAC_SHA1: u16 = 1;
@@ -213,6 +219,9 @@ pub struct Auth {
     /// Association shared keys by shared key id (from the endpoint pair keys, 6.1).
     keys: BTreeMap<u16, Vec<u8>>,
     active_key: u16,
+    /// Keys deactivated on this association (SCTP_AUTH_DEACTIVATE_KEY): still accepted from
+    /// the peer, never made active again.
+    deactivated: BTreeSet<u16>,
 }
 
 impl Auth {
@@ -239,6 +248,7 @@ impl Auth {
             send_hmac,
             keys: BTreeMap::new(),
             active_key,
+            deactivated: BTreeSet::new(),
         };
         a.set_endpoint_keys(ep_keys, active_key);
         Some(a)
@@ -259,6 +269,11 @@ impl Auth {
             self.keys.insert(0, key);
         }
         self.active_key = active;
+    }
+
+    /// The shared key id we sign with.
+    pub fn active_key(&self) -> u16 {
+        self.active_key
     }
 
     pub fn peer_requires(&self, chunk_type: u8) -> bool {
@@ -361,6 +376,95 @@ impl Auth {
             Ok(())
         } else {
             Err(AuthError::Invalid)
+        }
+    }
+}
+
+/// Why an AUTH key operation on an association was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyError {
+    /// The association does not use AUTH (Linux: EACCES).
+    NotInUse,
+    /// No such key, a deactivated one to activate, or the active one to delete or
+    /// deactivate (Linux: EINVAL).
+    Invalid,
+}
+
+impl Association {
+    /// The association's endpoint pair shared keys and its AUTH state, when AUTH is in use
+    /// (a key list never set starts with the empty key 0, RFC 4895 6.1).
+    fn auth_keys(&mut self) -> Result<(&mut BTreeMap<u16, Vec<u8>>, &mut Auth), KeyError> {
+        let auth = self.auth.as_mut().ok_or(KeyError::NotInUse)?;
+        let keys = &mut self.cfg.auth_keys;
+        if keys.is_empty() {
+            keys.insert(0, Vec::new());
+        }
+        Ok((keys, auth))
+    }
+
+    /// SCTP_AUTH_KEY on this association: adds or replaces endpoint pair shared key `id`
+    /// (a replaced key is active again); the association key follows (RFC 4895 6.1).
+    pub fn auth_set_key(&mut self, id: u16, key: &[u8]) -> Result<(), KeyError> {
+        let (keys, auth) = self.auth_keys()?;
+        keys.insert(id, key.to_vec());
+        auth.deactivated.remove(&id);
+        let active = auth.active_key;
+        auth.set_endpoint_keys(keys, active);
+        Ok(())
+    }
+
+    /// SCTP_AUTH_ACTIVE_KEY on this association: the key outgoing AUTH chunks use from now on.
+    pub fn auth_activate_key(&mut self, id: u16) -> Result<(), KeyError> {
+        let (keys, auth) = self.auth_keys()?;
+        if !keys.contains_key(&id) || auth.deactivated.contains(&id) {
+            return Err(KeyError::Invalid);
+        }
+        auth.active_key = id;
+        self.cfg.auth_active_key = id;
+        Ok(())
+    }
+
+    /// SCTP_AUTH_DELETE_KEY on this association (not the active key).
+    pub fn auth_delete_key(&mut self, id: u16) -> Result<(), KeyError> {
+        let (keys, auth) = self.auth_keys()?;
+        if id == auth.active_key || keys.remove(&id).is_none() {
+            return Err(KeyError::Invalid);
+        }
+        auth.deactivated.remove(&id);
+        let active = auth.active_key;
+        auth.set_endpoint_keys(keys, active);
+        Ok(())
+    }
+
+    /// SCTP_AUTH_DEACTIVATE_KEY on this association (not the active key). Packets are signed
+    /// when they are sent, so no queued chunk holds the key: it is free at once, which Linux
+    /// reports with SCTP_AUTH_FREE_KEY.
+    pub fn auth_deactivate_key(&mut self, id: u16) -> Result<(), KeyError> {
+        let (keys, auth) = self.auth_keys()?;
+        if id == auth.active_key || !keys.contains_key(&id) {
+            return Err(KeyError::Invalid);
+        }
+        auth.deactivated.insert(id);
+        self.push_event(Event::AuthKey {
+            key_id: id,
+            indication: AuthIndication::FreeKey,
+        });
+        Ok(())
+    }
+
+    /// SCTP_AUTH_ACTIVE_KEY of this association; `None` when it does not use AUTH.
+    pub fn auth_active_key(&self) -> Option<u16> {
+        self.auth.as_ref().map(Auth::active_key)
+    }
+
+    /// A valid AUTH chunk signed with shared key `id` (RFC 4895 6.3): Linux
+    /// (`sctp_sf_eat_auth`) reports SCTP_AUTH_NEW_KEY whenever it is not our active key.
+    pub(crate) fn on_peer_key(&mut self, id: u16) {
+        if self.auth_active_key().is_some_and(|active| active != id) {
+            self.push_event(Event::AuthKey {
+                key_id: id,
+                indication: AuthIndication::NewKey,
+            });
         }
     }
 }

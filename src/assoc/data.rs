@@ -30,8 +30,11 @@ impl Association {
     pub(crate) fn setup_data(&mut self, peer_tsn: u32, neg: Negotiated) {
         self.neg = neg;
         self.addip.reset(self.local_tsn, peer_tsn);
+        self.reconf.reset(self.local_tsn, peer_tsn);
         self.tracker = DataTracker::new(peer_tsn);
         self.reassembly = ReassemblyQueue::new(self.cfg.rcvbuf, neg.inbound_streams, neg.intl);
+        self.reassembly
+            .set_partial_delivery(self.cfg.pd_point, self.cfg.frag_interleave);
         self.send_queue.set_num_streams(neg.outbound_streams);
         // Messages queued during setup for streams the peer did not grant fail (as Linux).
         let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
@@ -197,14 +200,7 @@ impl Association {
             if pa.bytes_acked > 0 {
                 acked_any = true;
                 // 8.2: an acknowledgement clears the destination's error count.
-                if let Some(change) = path.reached() {
-                    let addr = path.addr;
-                    self.events.push_back(Event::PeerAddrChange {
-                        addr,
-                        change,
-                        error: 0,
-                    });
-                }
+                self.path_reached(pa.path);
             }
         }
         // 6.3.2 R2: no T3 without data in flight on the path.
@@ -277,8 +273,12 @@ impl Association {
         }
         let was_readable = self.reassembly.has_message();
         self.tracker.handle_forward_tsn(f.new_cum_tsn);
-        self.reassembly
+        let aborted = self
+            .reassembly
             .handle_forward_tsn(f.new_cum_tsn, &f.streams);
+        for (stream_id, ssn) in aborted {
+            self.push_event(Event::PartialDeliveryAborted { stream_id, ssn });
+        }
         // Acknowledge the new cumulative TSN at once.
         self.tracker.request_sack(now);
         if !was_readable && self.reassembly.has_message() {

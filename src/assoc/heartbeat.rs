@@ -135,13 +135,10 @@ impl Association {
         p.probe = None;
         p.rto.on_rtt(now.saturating_duration_since(probe.sent));
         self.stats.on_rto(p.rto.rto(), p.addr);
-        let change = if p.confirmed {
-            p.reached()
-        } else {
-            p.confirm()
-        };
         self.error_count = 0;
-        if let Some(change) = change {
+        if self.paths.list[i].confirmed {
+            self.path_reached(i);
+        } else if let Some(change) = self.paths.list[i].confirm() {
             self.push_event(Event::PeerAddrChange {
                 addr,
                 change,

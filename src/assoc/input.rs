@@ -127,6 +127,7 @@ impl Association {
             return match auth.verify(chunk_bytes, offset, a.shared_key_id, a.hmac_id, a.hmac) {
                 Ok(()) => {
                     *authenticated = true;
+                    self.on_peer_key(a.shared_key_id);
                     AuthVerdict::Skip
                 }
                 Err(AuthError::UnsupportedHmac(id)) => {
@@ -219,14 +220,17 @@ impl Association {
                 self.on_asconf_ack(&c);
                 true
             }
+            Chunk::ReConfig(c) if self.neg.reconf => {
+                self.on_reconf(now, from, &c);
+                true
+            }
             Chunk::Pad(_) => true,
             Chunk::Unknown {
                 chunk_type,
                 flags,
                 value,
             } => self.on_unrecognized_chunk(chunk_type, flags, value),
-            // Extensions this stack does not negotiate (AUTH, ASCONF, RE-CONFIG, PR-SCTP when
-            // off): handled by their type's action bits like an unknown chunk (3.2).
+            // Extensions not negotiated on this association (AUTH, ASCONF, RE-CONFIG, PR-SCTP): handled by their type's action bits like an unknown chunk (3.2).
             other => {
                 let mut raw = vec![0u8; other.encoded_len()];
                 let n = other.encode(&mut raw);

@@ -18,8 +18,8 @@
 //! methods and events) and appendix C (ICMP unreachable during setup); RFC 3758 and 7496
 //! (PR-SCTP), RFC 8260 (I-DATA, negotiated), RFC 6951 5.4-5.5 (UDP port learning, ICMP),
 //! RFC 7829 (potentially-failed paths), RFC 5061 Adaptation Layer Indication, RFC 4895 AUTH
-//! (`auth`) and RFC 5061 ASCONF (`asconf`), both negotiated. Not here: ECN, RE-CONFIG
-//! (RFC 6525; chunks skipped per their action bits), PMTU discovery, partial delivery.
+//! (`auth`) and RFC 5061 ASCONF (`asconf`), both negotiated, RFC 6525 RE-CONFIG (`reconf`,
+//! negotiated). Not here: ECN, PMTU discovery, partial delivery.
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
@@ -41,6 +41,7 @@ mod path_params;
 mod paths;
 mod pr;
 mod rand;
+pub mod reconf;
 pub mod rx;
 mod schedule;
 mod scope;

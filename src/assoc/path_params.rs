@@ -1,8 +1,10 @@
 //! Per-destination parameters as the socket options read them (RFC 6458 8.1.12
-//! SCTP_PEER_ADDR_PARAMS, Linux SCTP_PEER_ADDR_THLDS): what [`Association::set_hb_interval`],
-//! [`Association::set_path_max_retrans`] and [`Association::set_pmtu`] set, per address.
+//! SCTP_PEER_ADDR_PARAMS, Linux SCTP_PEER_ADDR_THLDS(_V2) and
+//! SCTP_EXPOSE_POTENTIALLY_FAILED_STATE): what [`Association::set_hb_interval`],
+//! [`Association::set_path_max_retrans`], [`Association::set_pmtu`] and
+//! [`Association::set_path_thresholds`] set, per address.
 
-use super::Association;
+use super::{Association, PfExpose};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -16,38 +18,75 @@ pub struct PathParams {
     pub pmtu: u32,
     /// RFC 9260 6.2 delayed SACK timeout (association-wide).
     pub sack_delay: Duration,
-    /// RFC 7829 PotentiallyFailed threshold (association-wide; 0: PF off).
+    /// RFC 7829 PotentiallyFailed threshold.
     pub pf_retrans: u32,
+    /// RFC 7829 5 Primary.Switchover.Max.Retrans.
+    pub ps_retrans: u32,
 }
 
 impl Association {
     /// The parameters of the path to `addr`, or the association's defaults for new paths
     /// (`None`); `None` back when `addr` is not a peer address.
     pub fn path_params(&self, addr: Option<IpAddr>) -> Option<PathParams> {
-        let (hb_interval, max_retrans, pmtu) = match addr {
-            Some(a) => {
-                let p = &self.paths.list[self.paths.find(a)?];
-                (p.hb_interval, p.max_retrans, p.pmtu)
-            }
-            None => (
-                self.cfg.hb_interval,
-                self.cfg.path_max_retrans,
-                self.cfg.pmtu,
-            ),
+        let c = &self.cfg;
+        let defaults = PathParams {
+            hb_interval: c.hb_interval,
+            max_retrans: c.path_max_retrans,
+            pmtu: c.pmtu,
+            sack_delay: c.sack_delay,
+            pf_retrans: c.pf_retrans,
+            ps_retrans: c.ps_retrans,
         };
+        let Some(a) = addr else {
+            return Some(defaults);
+        };
+        let p = &self.paths.list[self.paths.find(a)?];
         Some(PathParams {
-            hb_interval,
-            max_retrans,
-            pmtu,
-            sack_delay: self.cfg.sack_delay,
-            pf_retrans: self.cfg.pf_retrans,
+            hb_interval: p.hb_interval,
+            max_retrans: p.max_retrans,
+            pmtu: p.pmtu,
+            pf_retrans: p.pf_retrans,
+            ps_retrans: p.ps_retrans,
+            ..defaults
         })
     }
 
-    /// RFC 7829 PotentiallyFailed threshold (SCTP_PEER_ADDR_THLDS `spt_pathpfthld`); 0 turns
-    /// the PF state off.
-    pub fn set_pf_retrans(&mut self, n: u32) {
-        self.cfg.pf_retrans = n;
+    /// SCTP_PEER_ADDR_THLDS(_V2) (Linux `sctp_setsockopt_paddr_thresholds`) for the path to
+    /// `addr`, or for every path and the ones to come (`None`): Path.Max.Retrans unless 0,
+    /// the PF threshold, and (v2 only) the primary switchover threshold. False when `addr`
+    /// is not a peer address.
+    pub fn set_path_thresholds(
+        &mut self,
+        addr: Option<IpAddr>,
+        max_retrans: u32,
+        pf: u32,
+        ps: Option<u32>,
+    ) -> bool {
+        if addr.is_some_and(|a| self.paths.find(a).is_none()) {
+            return false;
+        }
+        if addr.is_none() {
+            self.cfg.pf_retrans = pf;
+            self.cfg.ps_retrans = ps.unwrap_or(self.cfg.ps_retrans);
+        }
+        if max_retrans != 0 {
+            self.set_path_max_retrans(addr, max_retrans);
+        }
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| !p.removed && addr.is_none_or(|a| a == p.addr))
+        {
+            p.pf_retrans = pf;
+            p.ps_retrans = ps.unwrap_or(p.ps_retrans);
+        }
+        true
+    }
+
+    /// SCTP_EXPOSE_POTENTIALLY_FAILED_STATE of this association.
+    pub fn set_pf_expose(&mut self, v: PfExpose) {
+        self.cfg.pf_expose = v;
     }
 }
 
@@ -67,17 +106,25 @@ mod tests {
         let assoc = p.ep(Side::A).assoc_mut(a).expect("association");
         assoc.set_hb_interval(now, Some(b2), Duration::from_millis(700));
         assoc.set_path_max_retrans(Some(b2), 3);
-        assoc.set_pf_retrans(1);
+        assert!(assoc.set_path_thresholds(Some(b2), 0, 1, Some(2)));
         let two = assoc.path_params(Some(b2)).expect("a peer address");
         assert_eq!(two.hb_interval, Duration::from_millis(700));
-        assert_eq!(two.max_retrans, 3);
-        assert_eq!(two.pf_retrans, 1);
+        assert_eq!((two.max_retrans, two.pf_retrans, two.ps_retrans), (3, 1, 2));
         let one = assoc.path_params(Some(b1)).expect("a peer address");
         assert_eq!(one.hb_interval, AssocConfig::default().hb_interval);
         assert_eq!(one.max_retrans, AssocConfig::default().path_max_retrans);
+        assert_eq!((one.pf_retrans, one.ps_retrans), (0, 0xffff));
         let stranger: IpAddr = "192.0.2.99".parse().expect("address");
         assert!(assoc.path_params(Some(stranger)).is_none());
-        assert_eq!(assoc.path_params(None).map(|d| d.pf_retrans), Some(1));
+        assert!(!assoc.set_path_thresholds(Some(stranger), 1, 1, None));
+        // Without an address: every path and the association's defaults; v1 (no
+        // switchover value) keeps the switchover thresholds.
+        assert!(assoc.set_path_thresholds(None, 4, 3, None));
+        for addr in [Some(b1), Some(b2), None] {
+            let v = assoc.path_params(addr).expect("params");
+            let ps = if addr == Some(b2) { 2 } else { 0xffff };
+            assert_eq!((v.max_retrans, v.pf_retrans, v.ps_retrans), (4, 3, ps));
+        }
     }
 
     /// RFC 9260 8.3: every idle path is probed once per HB.interval plus RTO with +/-50%

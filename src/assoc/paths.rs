@@ -31,6 +31,10 @@ pub(crate) struct Path {
     /// RFC 9260 8.2: consecutive unacknowledged T3/HEARTBEAT expiries.
     pub error_count: u32,
     pub max_retrans: u32,
+    /// RFC 7829 PotentiallyFailed threshold of this path (SCTP_PEER_ADDR_THLDS).
+    pub pf_retrans: u32,
+    /// RFC 7829 5 primary switchover threshold of this path (SCTP_PEER_ADDR_THLDS_V2).
+    pub ps_retrans: u32,
     pub rto: RtoEstimator,
     pub cc: Congestion,
     pub pmtu: u32,
@@ -60,6 +64,8 @@ impl Path {
             confirmed,
             error_count: 0,
             max_retrans: cfg.path_max_retrans,
+            pf_retrans: cfg.pf_retrans,
+            ps_retrans: cfg.ps_retrans,
             rto: RtoEstimator::new(cfg.rto_initial, cfg.rto_min, cfg.rto_max),
             cc: Congestion::new(cfg.pmtu as usize, peer_rwnd, cfg.max_burst),
             pmtu: cfg.pmtu,
@@ -77,18 +83,23 @@ impl Path {
         !self.removed && matches!(self.state, PathState::Active)
     }
 
-    /// RFC 9260 8.2: one more unacknowledged T3-rtx or HEARTBEAT. Returns the change to report
-    /// when the path crosses Path.Max.Retrans (or the PF threshold, RFC 7829).
-    pub fn strike(&mut self, pf_retrans: u32) -> Option<PathChange> {
+    /// RFC 9260 8.2: one more unacknowledged T3-rtx or HEARTBEAT (Linux
+    /// `sctp_do_8_2_transport_strike`). Returns the change when the path becomes
+    /// PotentiallyFailed (RFC 7829 5.1: past its PF threshold, still under Path.Max.Retrans)
+    /// or unreachable (past Path.Max.Retrans). An unconfirmed address never fails, and a
+    /// failed one counts no further.
+    pub fn strike(&mut self, pf_enable: bool) -> Option<PathChange> {
+        if self.state == PathState::Inactive {
+            return None;
+        }
         self.error_count = self.error_count.saturating_add(1);
+        let n = self.error_count;
         match self.state {
-            PathState::Active | PathState::PotentiallyFailed
-                if self.error_count > self.max_retrans =>
-            {
+            PathState::Active | PathState::PotentiallyFailed if n > self.max_retrans => {
                 self.state = PathState::Inactive;
                 Some(PathChange::Unreachable)
             }
-            PathState::Active if pf_retrans > 0 && self.error_count > pf_retrans => {
+            PathState::Active if pf_enable && n < self.max_retrans && n > self.pf_retrans => {
                 self.state = PathState::PotentiallyFailed;
                 Some(PathChange::PotentiallyFailed)
             }
@@ -212,7 +223,9 @@ impl Paths {
     }
 
     /// RFC 9260 6.4: new data goes to the primary while it is active, else to another active
-    /// address; with none active, to the primary still (8.2 leaves the choice open).
+    /// address; with none active, to the potentially-failed one with the fewest errors
+    /// (RFC 7829 5.1; Linux `sctp_select_active_and_retran_path`), else to the primary
+    /// still (8.2 leaves the choice open).
     pub fn for_data(&self) -> PathId {
         if self.list[self.primary].is_active() {
             return self.primary;
@@ -220,11 +233,19 @@ impl Paths {
         self.list
             .iter()
             .position(Path::is_active)
+            .or_else(|| {
+                (0..self.list.len())
+                    .filter(|&i| {
+                        let p = &self.list[i];
+                        !p.removed && p.state == PathState::PotentiallyFailed
+                    })
+                    .min_by_key(|&i| self.list[i].error_count)
+            })
             .unwrap_or(self.primary)
     }
 
-    /// RFC 9260 6.4.1: a retransmission goes to an active address other than the one the chunk
-    /// was last sent to, when there is one.
+    /// RFC 9260 6.4.1: a retransmission goes to an active address other than `last`, the
+    /// one the chunk was last sent to, when there is one (Linux's `retran_path`).
     pub fn for_retransmit(&self, last: PathId) -> PathId {
         let n = self.list.len();
         (1..n)
@@ -280,13 +301,43 @@ mod tests {
         assert_eq!(p.list[1].confirm(), Some(PathChange::Confirmed));
         assert_eq!(p.for_data(), 0);
         assert_eq!(p.for_retransmit(0), 1);
-        assert_eq!(p.list[0].strike(0), None);
-        assert_eq!(p.list[0].strike(0), None);
-        assert_eq!(p.list[0].strike(0), Some(PathChange::Unreachable));
+        assert_eq!(p.list[0].strike(false), None);
+        assert_eq!(p.list[0].strike(false), None);
+        assert_eq!(p.list[0].strike(false), Some(PathChange::Unreachable));
+        assert_eq!(p.list[0].strike(false), None);
+        assert_eq!(p.list[0].error_count, 3, "a failed path counts no further");
         assert_eq!(p.for_data(), 1);
         assert_eq!(p.for_retransmit(1), 1);
         assert_eq!(p.list[0].reached(), Some(PathChange::Available));
         assert_eq!(p.for_data(), 0);
+    }
+
+    /// RFC 7829 5.1 as Linux: PF once the error count passes the PF threshold while it is
+    /// still under Path.Max.Retrans (2 here); data then prefers any active path, and with
+    /// none, the PF path with the fewest errors.
+    #[test]
+    fn potentially_failed_thresholds() {
+        let mut p = paths();
+        p.list[1].confirm();
+        assert_eq!(p.list[0].strike(true), Some(PathChange::PotentiallyFailed));
+        assert_eq!(p.list[0].state, PathState::PotentiallyFailed);
+        assert_eq!(p.for_data(), 1);
+        assert_eq!(p.list[1].strike(true), Some(PathChange::PotentiallyFailed));
+        assert_eq!(p.for_data(), 0, "both PF with one error: the first");
+        assert_eq!(p.list[0].strike(true), None);
+        assert_eq!(p.for_data(), 1);
+        assert_eq!(p.list[0].strike(true), Some(PathChange::Unreachable));
+        // A threshold at Path.Max.Retrans or above: no PF state at all.
+        let mut q = paths();
+        q.list[0].pf_retrans = 2;
+        assert_eq!(q.list[0].strike(true), None);
+        assert_eq!(q.list[0].strike(true), None);
+        assert_eq!(q.list[0].strike(true), Some(PathChange::Unreachable));
+        // An unconfirmed address does not fail.
+        for _ in 0..5 {
+            assert_eq!(q.list[1].strike(true), None);
+        }
+        assert_eq!(q.list[1].state, PathState::Unconfirmed);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! the caller's buffer. Order inside a packet: setup / control chunks (COOKIE ECHO, COOKIE ACK,
 //! ERROR, SACK, SHUTDOWN*, FORWARD TSN), then retransmissions, then new DATA within cwnd and
 //! the peer's window (6.1 A, with the zero-window probe), Nagle (6.1 C, unless nodelay) and
-//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK, ASCONF and ASCONF ACK (RFC 5061) go in
-//! their own packets to their address. Packets are signed last (RFC 4895, `auth`).
+//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK, ASCONF and ASCONF ACK (RFC 5061) and
+//! RE-CONFIG (RFC 6525) go in their own packets to their address. Packets are signed last (RFC 4895, `auth`).
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -265,6 +265,9 @@ impl Association {
         if let Some(t) = self.asconf_packet(now, buf) {
             return Some(t);
         }
+        if let Some(t) = self.reconf_packet(now, buf) {
+            return Some(t);
+        }
         let i = self.paths.list.iter().position(|p| p.hb_now)?;
         let info = self.start_probe(now, i);
         let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
@@ -275,6 +278,7 @@ impl Association {
         Some(self.transmit_to(i, len))
     }
 
+    /// RFC 6525 5.1.2 / 5.1.4: an outstanding outgoing or SSN/TSN reset holds new DATA back.
     fn may_send_new_data(&self) -> bool {
         matches!(
             self.state,
@@ -282,7 +286,7 @@ impl Association {
                 | AssocState::Established
                 | AssocState::ShutdownPending
                 | AssocState::ShutdownReceived
-        )
+        ) && !self.reconf.blocks_data()
     }
 
     /// Everything else: control chunks, SACK, retransmissions, new data.
@@ -295,7 +299,11 @@ impl Association {
         let new_data = self.may_send_new_data() && !self.send_queue.is_empty();
         let path = match self.rtx_path {
             Some(p) if rtx => p,
-            _ if rtx || new_data => self.paths.for_data(),
+            // Fast retransmissions go, as Linux sends every retransmission (to its
+            // `retran_path`), to an active address other than the one new data uses, when
+            // there is one (RFC 9260 6.4: "SHOULD try" an alternate for retransmissions).
+            _ if rtx => self.paths.for_retransmit(self.paths.for_data()),
+            _ if new_data => self.paths.for_data(),
             _ => self.last_data_from.min(self.paths.list.len() - 1),
         };
         // The peer's cookie may be larger than the path MTU: the COOKIE ECHO goes anyway (IP

@@ -31,8 +31,17 @@ pub struct AssocConfig {
     pub assoc_max_retrans: u32,
     /// Path.Max.Retrans (Linux 5).
     pub path_max_retrans: u32,
-    /// Potentially-failed threshold (RFC 7829; Linux `pf_retrans` 0 = off).
+    /// RFC 7829 PotentiallyFailed state in use (Linux `net.sctp.pf_enable`, on).
+    pub pf_enable: bool,
+    /// PotentiallyFailed threshold for new paths (RFC 7829 PFMR; Linux `pf_retrans`, 0: a
+    /// path is PF after its first error).
     pub pf_retrans: u32,
+    /// RFC 7829 5 Primary.Switchover.Max.Retrans for new paths (Linux `ps_retrans`; 0xffff,
+    /// the largest `spt_pathcpthld`, keeps the primary whatever happens).
+    pub ps_retrans: u32,
+    /// Whether the PF state is shown to the application (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE,
+    /// Linux `pf_expose`).
+    pub pf_expose: PfExpose,
     /// Heartbeat interval (Linux 30 s); zero disables heartbeats.
     pub hb_interval: Duration,
     /// Delayed SACK timeout (Linux 200 ms) and frequency (2 packets).
@@ -53,10 +62,21 @@ pub struct AssocConfig {
     pub maxseg: u32,
     /// Fragmentation disabled (SCTP_DISABLE_FRAGMENTS): oversize sends fail.
     pub disable_fragments: bool,
+    /// SCTP_PARTIAL_DELIVERY_POINT: a message starts going up in pieces once this many of its
+    /// leading bytes are here (0: only when the receive buffer fills).
+    pub pd_point: u32,
+    /// SCTP_FRAGMENT_INTERLEAVE level (RFC 6458 8.1.20): below 2, nothing else of the
+    /// association is delivered while a message is partially delivered; 2 lets other
+    /// streams' messages through.
+    pub frag_interleave: u8,
     /// Path MTU for new paths (the runtime sets it from the interface MTU minus IP/UDP).
     pub pmtu: u32,
     pub pr_supported: bool,
+    /// RFC 6525: offer RE-CONFIG (Linux `reconf_enable`, SCTP_RECONFIG_SUPPORTED).
     pub reconfig_supported: bool,
+    /// Requests of the peer we grant, Linux's SCTP_ENABLE_STREAM_RESET bits: 1 stream
+    /// resets, 2 SSN/TSN reset, 4 add streams (see `reconf::enable`).
+    pub stream_reset_enable: u32,
     pub intl_supported: bool,
     pub asconf_supported: bool,
     pub auth_supported: bool,
@@ -79,6 +99,36 @@ pub struct AssocConfig {
     pub scheduler: super::tx::Scheduler,
 }
 
+/// Linux's default `ps_retrans` (SCTP_PS_RETRANS_MAX): no primary path switchover.
+pub const PS_RETRANS_OFF: u32 = 0xffff;
+
+/// Linux `pf_expose` (SCTP_PF_EXPOSE_UNSET / _DISABLE / _ENABLE, 0 to 2): whether
+/// SCTP_PEER_ADDR_CHANGE reports the PotentiallyFailed state and its end, and whether
+/// SCTP_GET_PEER_ADDR_INFO shows a PF path (Disable: EACCES).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PfExpose {
+    #[default]
+    Unset,
+    Disable,
+    Enable,
+}
+
+impl PfExpose {
+    /// The option value; `None` beyond SCTP_PF_EXPOSE_MAX (2).
+    pub fn from_value(v: u32) -> Option<PfExpose> {
+        match v {
+            0 => Some(PfExpose::Unset),
+            1 => Some(PfExpose::Disable),
+            2 => Some(PfExpose::Enable),
+            _ => None,
+        }
+    }
+
+    pub fn value(self) -> u32 {
+        self as u32
+    }
+}
+
 impl Default for AssocConfig {
     fn default() -> Self {
         AssocConfig {
@@ -88,7 +138,10 @@ impl Default for AssocConfig {
             max_init_retransmits: 8,
             assoc_max_retrans: 10,
             path_max_retrans: 5,
+            pf_enable: true,
             pf_retrans: 0,
+            ps_retrans: PS_RETRANS_OFF,
+            pf_expose: PfExpose::Unset,
             hb_interval: Duration::from_millis(30000),
             sack_delay: Duration::from_millis(200),
             sack_freq: 2,
@@ -101,9 +154,12 @@ impl Default for AssocConfig {
             nodelay: false,
             maxseg: 0,
             disable_fragments: false,
+            pd_point: 0,
+            frag_interleave: 0,
             pmtu: 1500 - 20 - 8,
             pr_supported: true,
             reconfig_supported: false,
+            stream_reset_enable: 0,
             intl_supported: false,
             asconf_supported: false,
             auth_supported: false,
@@ -170,6 +226,17 @@ pub struct Transmit {
     pub len: usize,
 }
 
+/// `auth_indication` of SCTP_AUTHENTICATION_EVENT, when Linux sends each: NewKey for a
+/// packet the peer authenticated with another key than our active one, FreeKey when a key
+/// deactivated on the association is no longer in use, NoAuth after COMM_UP when AUTH is not
+/// in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthIndication {
+    NewKey,
+    FreeKey,
+    NoAuth,
+}
+
 /// PR-SCTP policy of one message (RFC 3758, RFC 7496; Linux SCTP_PR_SCTP_*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PrPolicy {
@@ -224,6 +291,9 @@ pub struct Message {
     /// Peer address the last fragment arrived from.
     pub from: IpAddr,
     pub payload: Vec<u8>,
+    /// A piece of a message under partial delivery (RFC 6458 8.1.20) with more pieces to
+    /// come: no MSG_EOR. False for whole messages and for the last piece.
+    pub more: bool,
 }
 
 /// Why a send was refused.
@@ -241,6 +311,33 @@ pub enum SendError {
     NotConnected,
     /// Empty payload: a DATA chunk must carry user data (RFC 9260 6.2; Linux EINVAL).
     Empty,
+}
+
+/// How a stream reconfiguration request ended (RFC 6525 6.1: the DENIED / FAILED flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfResult {
+    Performed,
+    /// The peer refused (result "Denied": it did not enable that request type).
+    Denied,
+    /// Any other error result (wrong stream, bad sequence number, request in progress).
+    Failed,
+}
+
+/// Why a stream reconfiguration request (SCTP_RESET_STREAMS, SCTP_RESET_ASSOC,
+/// SCTP_ADD_STREAMS) was refused, in Linux's order of checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfError {
+    /// RE-CONFIG not negotiated with the peer, or the request type not enabled locally
+    /// (ENOPROTOOPT).
+    NotEnabled,
+    /// Another request is outstanding (EINPROGRESS).
+    InProgress,
+    /// Bad flags, stream number or count (EINVAL).
+    Invalid,
+    /// Unsent data is queued on the streams to reset (EAGAIN).
+    Busy,
+    /// The association is not established (shutting down or closed) (ESHUTDOWN).
+    NotEstablished,
 }
 
 /// Association state (RFC 9260 4), as reported by SCTP_STATUS (`sstat_state`, Linux numbering).
@@ -364,6 +461,33 @@ pub enum Event {
     SenderDry,
     /// SCTP_PARTIAL_DELIVERY_EVENT (aborted).
     PartialDeliveryAborted { stream_id: u16, ssn: u32 },
+    /// SCTP_AUTHENTICATION_EVENT (RFC 6458 6.1.8, Linux `sctp_ulpevent_make_authkey`).
+    AuthKey {
+        key_id: u16,
+        indication: AuthIndication,
+    },
+    /// SCTP_STREAM_RESET_EVENT (RFC 6525 6.1.1): streams whose numbering restarted (empty:
+    /// all), or a refused / failed request. The direction bits are set as Linux sets them.
+    StreamReset {
+        incoming: bool,
+        outgoing: bool,
+        result: ReconfResult,
+        streams: Vec<u16>,
+    },
+    /// SCTP_ASSOC_RESET_EVENT (RFC 6525 6.1.2): the next TSN expected from the peer
+    /// (`local_tsn`) and the next TSN we send (`remote_tsn`), as Linux reports them.
+    AssocReset {
+        result: ReconfResult,
+        local_tsn: u32,
+        remote_tsn: u32,
+    },
+    /// SCTP_STREAM_CHANGE_EVENT (RFC 6525 6.1.3): streams added (Linux reports the number
+    /// added, not the new totals).
+    StreamChange {
+        result: ReconfResult,
+        inbound: u16,
+        outbound: u16,
+    },
     /// A message can be taken with `Association::recv`.
     Readable,
     /// The send buffer gained room (POLLOUT can rise).

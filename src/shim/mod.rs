@@ -40,6 +40,8 @@ mod sendfile;
 #[cfg(not(test))]
 mod shutdown;
 #[cfg(not(test))]
+mod sockerr;
+#[cfg(not(test))]
 mod socket;
 #[cfg(not(test))]
 mod sockopt;

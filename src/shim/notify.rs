@@ -30,13 +30,15 @@ use crate::abi::{
     sctp_stream_reset_event, Pod, SCTP_ADAPTATION_INDICATION, SCTP_ADDR_ADDED, SCTP_ADDR_AVAILABLE,
     SCTP_ADDR_CONFIRMED, SCTP_ADDR_MADE_PRIM, SCTP_ADDR_POTENTIALLY_FAILED, SCTP_ADDR_REMOVED,
     SCTP_ADDR_UNREACHABLE, SCTP_ASSOC_CHANGE, SCTP_ASSOC_RESET_EVENT, SCTP_AUTHENTICATION_EVENT,
-    SCTP_CANT_STR_ASSOC, SCTP_COMM_LOST, SCTP_COMM_UP, SCTP_DATA_IO_EVENT, SCTP_DATA_SENT,
-    SCTP_DATA_UNSENT, SCTP_PARTIAL_DELIVERY_ABORTED, SCTP_PARTIAL_DELIVERY_EVENT,
-    SCTP_PEER_ADDR_CHANGE, SCTP_REMOTE_ERROR, SCTP_RESTART, SCTP_SENDER_DRY_EVENT,
-    SCTP_SEND_FAILED, SCTP_SEND_FAILED_EVENT, SCTP_SHUTDOWN_COMP, SCTP_SHUTDOWN_EVENT,
-    SCTP_SN_TYPE_BASE, SCTP_SN_TYPE_MAX, SCTP_STREAM_CHANGE_EVENT, SCTP_STREAM_RESET_EVENT,
+    SCTP_AUTH_FREE_KEY, SCTP_AUTH_NEW_KEY, SCTP_AUTH_NO_AUTH, SCTP_CANT_STR_ASSOC, SCTP_COMM_LOST,
+    SCTP_COMM_UP, SCTP_DATA_IO_EVENT, SCTP_DATA_SENT, SCTP_DATA_UNSENT,
+    SCTP_PARTIAL_DELIVERY_ABORTED, SCTP_PARTIAL_DELIVERY_EVENT, SCTP_PEER_ADDR_CHANGE,
+    SCTP_REMOTE_ERROR, SCTP_RESTART, SCTP_SENDER_DRY_EVENT, SCTP_SEND_FAILED,
+    SCTP_SEND_FAILED_EVENT, SCTP_SHUTDOWN_COMP, SCTP_SHUTDOWN_EVENT, SCTP_SN_TYPE_BASE,
+    SCTP_SN_TYPE_MAX, SCTP_STREAM_CHANGE_EVENT, SCTP_STREAM_RESET_DENIED, SCTP_STREAM_RESET_EVENT,
+    SCTP_STREAM_RESET_FAILED, SCTP_STREAM_RESET_INCOMING_SSN, SCTP_STREAM_RESET_OUTGOING_SSN,
 };
-use crate::assoc::{Event, FragFlags, PathChange};
+use crate::assoc::{AuthIndication, Event, FragFlags, PathChange, ReconfResult};
 
 /// Number of notification types (`sizeof(struct sctp_event_subscribe)`).
 pub const EVENT_TYPES: usize = (SCTP_SN_TYPE_MAX - SCTP_SN_TYPE_BASE + 1) as usize;
@@ -138,12 +140,16 @@ pub fn notification_type(ev: &Event) -> Option<u16> {
         | Event::CantStart { .. }
         | Event::ShutdownComplete => SCTP_ASSOC_CHANGE,
         Event::PeerShutdown => SCTP_SHUTDOWN_EVENT,
+        Event::StreamReset { .. } => SCTP_STREAM_RESET_EVENT,
+        Event::AssocReset { .. } => SCTP_ASSOC_RESET_EVENT,
+        Event::StreamChange { .. } => SCTP_STREAM_CHANGE_EVENT,
         Event::PeerAddrChange { .. } => SCTP_PEER_ADDR_CHANGE,
         Event::SendFailed { .. } => SCTP_SEND_FAILED,
         Event::RemoteError { .. } => SCTP_REMOTE_ERROR,
         Event::AdaptationIndication(_) => SCTP_ADAPTATION_INDICATION,
         Event::SenderDry => SCTP_SENDER_DRY_EVENT,
         Event::PartialDeliveryAborted { .. } => SCTP_PARTIAL_DELIVERY_EVENT,
+        Event::AuthKey { .. } => SCTP_AUTHENTICATION_EVENT,
         _ => return None,
     })
 }
@@ -252,6 +258,40 @@ pub fn encode_notification(
             assoc_change(ctx, SCTP_CANT_STR_ASSOC, *error, (0, 0), &[], out)
         }
         Event::ShutdownComplete => assoc_change(ctx, SCTP_SHUTDOWN_COMP, 0, (0, 0), &[], out),
+        Event::StreamReset {
+            incoming,
+            outgoing,
+            result,
+            streams,
+        } => {
+            let dir = (if *incoming {
+                SCTP_STREAM_RESET_INCOMING_SSN
+            } else {
+                0
+            }) | (if *outgoing {
+                SCTP_STREAM_RESET_OUTGOING_SSN
+            } else {
+                0
+            });
+            let flags = dir | reconf_flags(*result);
+            encode_stream_reset_event(ctx, flags, streams, subs, out)
+        }
+        Event::AssocReset {
+            result,
+            local_tsn,
+            remote_tsn,
+        } => {
+            let flags = reconf_flags(*result);
+            encode_assoc_reset_event(ctx, flags, *local_tsn, *remote_tsn, subs, out)
+        }
+        Event::StreamChange {
+            result,
+            inbound,
+            outbound,
+        } => {
+            let flags = reconf_flags(*result);
+            encode_stream_change_event(ctx, flags, *inbound, *outbound, subs, out)
+        }
         Event::PeerShutdown => {
             let mut s = sctp_shutdown_event::zeroed();
             s.sse_type = SCTP_SHUTDOWN_EVENT;
@@ -350,6 +390,14 @@ pub fn encode_notification(
             d.sender_dry_assoc_id = ctx.assoc_id;
             emit(out, &d, &[])
         }
+        Event::AuthKey { key_id, indication } => {
+            let ind = match indication {
+                AuthIndication::NewKey => SCTP_AUTH_NEW_KEY,
+                AuthIndication::FreeKey => SCTP_AUTH_FREE_KEY,
+                AuthIndication::NoAuth => SCTP_AUTH_NO_AUTH,
+            };
+            encode_authkey_event(ctx, *key_id, ind, subs, out)
+        }
         Event::PartialDeliveryAborted { stream_id, ssn } => {
             let mut p = sctp_pdapi_event::zeroed();
             p.pdapi_type = SCTP_PARTIAL_DELIVERY_EVENT;
@@ -384,6 +432,16 @@ pub fn encode_authkey_event(
     a.auth_indication = indication;
     a.auth_assoc_id = ctx.assoc_id;
     emit(out, &a, &[])
+}
+
+/// The DENIED / FAILED bits shared by the three RFC 6525 events (SCTP_STREAM_RESET_DENIED
+/// = SCTP_ASSOC_RESET_DENIED = SCTP_STREAM_CHANGE_DENIED, likewise FAILED).
+fn reconf_flags(result: ReconfResult) -> u16 {
+    match result {
+        ReconfResult::Performed => 0,
+        ReconfResult::Denied => SCTP_STREAM_RESET_DENIED,
+        ReconfResult::Failed => SCTP_STREAM_RESET_FAILED,
+    }
 }
 
 /// SCTP_STREAM_RESET_EVENT (RFC 6525 6.1.1; `sctp_ulpevent_make_stream_reset_event`): `flags`

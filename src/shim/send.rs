@@ -13,7 +13,7 @@ use crate::abi::{
     SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED,
 };
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
-use crate::stack::{fdmap, handle, settle, sys};
+use crate::stack::{fdmap, handle, inline, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// Send one record: the header (if any) then the caller's iovecs.
@@ -32,21 +32,42 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_iov = iov.as_mut_ptr();
     msg.msg_iovlen = iov.len();
-    let n = sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) }))? as usize;
-    Ok(n.saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+    let n = sent(
+        fd,
+        sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) })),
+    )?;
+    Ok((n as usize).saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+}
+
+/// After a record was written on SCTP fd `fd`: when the engine is free, this thread takes the
+/// record into its association and transmits it (`stack::inline`).
+fn sent<T>(fd: i32, r: HookResult<T>) -> HookResult<T> {
+    if r.is_ok() {
+        if let Some(s) = sctp(fd) {
+            inline::sent(s.e.sid);
+        }
+    }
+    r
 }
 
 /// Linux's errno for a failed send on an SCTP socket: a TCP-style listener refuses with EPIPE
-/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN.
+/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN; an end the
+/// engine closed with the app's records unread (ECONNRESET from the kernel) reports the
+/// socket's pending error once, then EPIPE (Linux `sctp_error`).
 fn sctp_errno<T>(fd: i32, flags: i32, r: HookResult<T>) -> HookResult<T> {
-    match r {
-        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => {
-            if flags & libc::MSG_NOSIGNAL == 0 {
-                // SAFETY: raising a signal in our own process, as the kernel would.
-                unsafe { libc::raise(libc::SIGPIPE) };
-            }
-            Err(libc::EPIPE)
+    let pipe = || {
+        if flags & libc::MSG_NOSIGNAL == 0 {
+            // SAFETY: raising a signal in our own process, as the kernel would.
+            unsafe { libc::raise(libc::SIGPIPE) };
         }
+        Err(libc::EPIPE)
+    };
+    match r {
+        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => pipe(),
+        Err(libc::ECONNRESET) => match sctp(fd).map(|s| super::sockerr::take(fd, &s)) {
+            Some(0) | None => pipe(),
+            Some(e) => Err(e),
+        },
         r => r,
     }
 }
@@ -127,7 +148,7 @@ hook! {
         }
         check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
-            return sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) }));
+            return sent(fd, sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) })));
         }
         if len == 0 {
             return Err(libc::EINVAL);
@@ -143,7 +164,7 @@ hook! {
         }
         check_unfragmented(fd, len)?;
         if (1..=MAX_RECORD).contains(&len) {
-            return sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) }));
+            return sent(fd, sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) })));
         }
         if len == 0 {
             return Err(libc::EINVAL);

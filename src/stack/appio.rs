@@ -46,7 +46,7 @@ impl Engine {
             let Some(s) = self.socks.get(&sid) else {
                 return;
             };
-            if s.app_eof || s.blocked.is_some() {
+            if s.app_eof || s.blocked.is_some() || s.filler {
                 return;
             }
             let Some(end) = &s.end else { return };
@@ -78,6 +78,9 @@ impl Engine {
     /// One record of `n` bytes is in `self.rec`.
     fn on_record(&mut self, sid: Sid, n: usize) {
         let (hdr, payload) = SendHeader::split(self.magic, &self.rec[..n]);
+        if super::pending::is_filler(hdr.as_ref()) {
+            return;
+        }
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
@@ -302,7 +305,7 @@ impl Engine {
                 let piece = rest.len().min(frame::MAX_RECORD);
                 let mut hdr = rec.hdr;
                 if piece < rest.len() {
-                    hdr.flags |= frame::FLAG_MORE;
+                    hdr.flags = (hdr.flags | frame::FLAG_MORE) & !frame::FLAG_PIECE_END;
                 }
                 let mut hb = [0u8; RecvHeader::LEN];
                 hdr.encode(magic, &mut hb);
@@ -379,6 +382,7 @@ impl Engine {
             let Some(m) = a.recv() else { return };
             let mut hdr = data_header(aid, &m, peer_port);
             hdr.context = self.rcv_context(sid, aid);
+            self.note_delivered(sid, aid, m.more);
             self.deliver(sid, hdr, m.payload);
         }
     }
@@ -388,10 +392,16 @@ impl Engine {
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
-        let ids: Vec<AssocId> = match s.style {
+        let mut ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => std::mem::take(&mut s.readable),
         };
+        let hold = self.pd_hold(sid);
+        if let (Some(p), Some(s)) = (hold, self.socks.get_mut(&sid)) {
+            // The others wait for the end of `p`'s partially delivered message.
+            s.readable = ids.into_iter().filter(|&a| a != p).collect();
+            ids = vec![p];
+        }
         for aid in ids {
             self.drain_assoc(sid, aid);
             if let Some(s) = self.socks.get_mut(&sid) {
@@ -399,6 +409,9 @@ impl Engine {
                     s.readable.push(aid);
                 }
             }
+        }
+        if hold.is_some() && self.pd_hold(sid).is_none() {
+            self.drain_readable(sid);
         }
     }
 }
@@ -418,6 +431,10 @@ fn data_header(aid: AssocId, m: &Message, peer_port: u16) -> RecvHeader {
     let mut h = RecvHeader::new(Kind::Data);
     if m.unordered {
         h.flags |= frame::FLAG_UNORDERED;
+    }
+    if m.more {
+        // A piece of a partially delivered message.
+        h.flags |= frame::FLAG_MORE | frame::FLAG_PIECE_END;
     }
     h.stream = m.stream_id;
     h.ppid = m.ppid;

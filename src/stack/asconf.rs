@@ -1,6 +1,7 @@
 //! AUTH (RFC 4895) and dynamic addresses (RFC 5061) at the socket level: the socket's
-//! switches and keys, sctp_bindx on live associations, SCTP_SET_PEER_PRIMARY_ADDR. The shim
-//! side is `shim/sockopt/sctp_auth.rs`.
+//! switches and keys, key operations on live associations (as Linux with an association
+//! id), sctp_bindx on live associations, SCTP_SET_PEER_PRIMARY_ADDR. The shim side is
+//! `shim/sockopt/sctp_auth.rs`.
 //!
 //! Enabling, as Linux: both are off by default (`net.sctp.auth_enable = 0`,
 //! `net.sctp.addip_enable = 0`). The process-wide defaults come from SCTPSHIM_AUTH_ENABLE and
@@ -9,15 +10,16 @@
 //! ASCONF is used on an association only when both peers list it and AUTH was negotiated
 //! (RFC 5061 6), so enabling ASCONF alone changes nothing on the wire.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::time::Instant;
 
 use super::engine::Engine;
 use super::registry::Sid;
-use super::sock::EpId;
-use crate::assoc::auth::offered_hmacs;
-use crate::assoc::{AssocConfig, AssocId};
+use super::sock::{EpId, Style};
+use crate::abi::{SCTP_ALL_ASSOC, SCTP_CURRENT_ASSOC, SCTP_FUTURE_ASSOC};
+use crate::assoc::auth::{offered_hmacs, KeyError};
+use crate::assoc::{AssocConfig, AssocId, AssocState, Association};
 
 /// A socket's AUTH / ASCONF settings, applied to the associations it sets up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,8 @@ pub struct AuthOpts {
     /// Endpoint pair shared keys (SCTP_AUTH_KEY), starting with the empty key 0.
     pub keys: BTreeMap<u16, Vec<u8>>,
     pub active_key: u16,
+    /// Keys deactivated on the socket (SCTP_AUTH_DEACTIVATE_KEY): never active again.
+    pub deactivated: BTreeSet<u16>,
     /// Chunk types added with SCTP_AUTH_CHUNK.
     pub chunks: Vec<u8>,
     /// SCTP_HMAC_IDENT (empty: the default list).
@@ -45,6 +49,7 @@ impl AuthOpts {
             asconf: c.asconf_supported,
             keys,
             active_key: c.auth_active_key,
+            deactivated: BTreeSet::new(),
             chunks: c.auth_chunks.clone(),
             hmacs: c.auth_hmacs.clone(),
         }
@@ -67,17 +72,69 @@ pub enum Ext {
     Asconf,
 }
 
-/// An AUTH key operation (SCTP_AUTH_KEY, _ACTIVE_KEY, _DELETE_KEY, _DEACTIVATE_KEY,
-/// SCTP_AUTH_CHUNK).
+/// An AUTH key operation (SCTP_AUTH_KEY, _ACTIVE_KEY, _DELETE_KEY, _DEACTIVATE_KEY) on the
+/// socket's keys or an association's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyOp {
     Set(u16, Vec<u8>),
     Activate(u16),
     Delete(u16),
     Deactivate(u16),
+}
+
+/// A socket-wide AUTH setting (SCTP_AUTH_CHUNK, SCTP_HMAC_IDENT set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EpAuthOp {
     AddChunk(u8),
-    /// SCTP_HMAC_IDENT set: the identifiers to offer, in order.
+    /// The identifiers to offer, in order.
     Hmacs(Vec<u16>),
+}
+
+impl KeyOp {
+    /// Linux `sctp_auth_set_key` / `_set_active_key` / `_del_key_id` / `_deact_key_id` on
+    /// the socket's keys: EINVAL for an unknown key, a deactivated key to activate, or the
+    /// active key to delete or deactivate.
+    fn on_socket(&self, o: &mut AuthOpts) -> Result<(), i32> {
+        let known = |o: &AuthOpts, k: u16| o.keys.contains_key(&k);
+        match *self {
+            KeyOp::Set(k, ref key) => {
+                o.keys.insert(k, key.clone());
+                o.deactivated.remove(&k);
+            }
+            KeyOp::Activate(k) if known(o, k) && !o.deactivated.contains(&k) => o.active_key = k,
+            KeyOp::Delete(k) if k != o.active_key && known(o, k) => {
+                o.keys.remove(&k);
+                o.deactivated.remove(&k);
+            }
+            KeyOp::Deactivate(k) if k != o.active_key && known(o, k) => {
+                o.deactivated.insert(k);
+            }
+            _ => return Err(libc::EINVAL),
+        }
+        Ok(())
+    }
+
+    /// The same on one association: EACCES when it does not use AUTH.
+    fn on_assoc(&self, a: &mut Association) -> Result<(), i32> {
+        let r = match *self {
+            KeyOp::Set(k, ref key) => a.auth_set_key(k, key),
+            KeyOp::Activate(k) => a.auth_activate_key(k),
+            KeyOp::Delete(k) => a.auth_delete_key(k),
+            KeyOp::Deactivate(k) => a.auth_deactivate_key(k),
+        };
+        r.map_err(|e| match e {
+            KeyError::NotInUse => libc::EACCES,
+            KeyError::Invalid => libc::EINVAL,
+        })
+    }
+}
+
+/// What an AUTH key option with an association id reaches (Linux `sctp_id2assoc`, then
+/// SCTP_FUTURE_ASSOC / SCTP_CURRENT_ASSOC / SCTP_ALL_ASSOC): the socket's keys, and these
+/// associations' keys.
+struct KeyTargets {
+    socket: bool,
+    assocs: Vec<AssocId>,
 }
 
 impl Engine {
@@ -131,43 +188,100 @@ impl Engine {
         Ok(self.socks.get(&sid).ok_or(libc::EBADF)?.opts.auth.auth)
     }
 
-    /// The AUTH key options (endpoint level, as Linux for association id 0). Errors as
-    /// Linux `sctp_auth_set_key` and friends: EINVAL for an unknown key or for deleting or
-    /// deactivating the active key.
-    pub fn auth_key_op(&mut self, sid: Sid, op: KeyOp) -> Result<(), i32> {
+    fn assoc_ref(&self, sid: Sid, aid: AssocId) -> Option<&Association> {
+        let ep = self.socks.get(&sid)?.ep?;
+        self.eps.get(&ep)?.endpoint.assoc(aid)
+    }
+
+    /// The association an AUTH option's id names, as Linux `sctp_id2assoc`: on a one-to-one
+    /// socket its association once established, whatever the id.
+    fn auth_assoc(&self, sid: Sid, id: AssocId) -> Option<AssocId> {
+        let aid = self.assoc_id(sid, id)?;
+        let state = self.assoc_ref(sid, aid)?.state();
+        (!matches!(
+            state,
+            AssocState::CookieWait | AssocState::CookieEchoed | AssocState::Closed
+        ))
+        .then_some(aid)
+    }
+
+    fn key_targets(&self, sid: Sid, id: AssocId) -> Result<KeyTargets, i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        if let Some(aid) = self.auth_assoc(sid, id) {
+            return Ok(KeyTargets {
+                socket: false,
+                assocs: vec![aid],
+            });
+        }
+        let id = match s.style {
+            Style::OneToOne => SCTP_FUTURE_ASSOC,
+            Style::OneToMany if id > SCTP_ALL_ASSOC => return Err(libc::EINVAL),
+            Style::OneToMany => id,
+        };
+        let current = id == SCTP_CURRENT_ASSOC || id == SCTP_ALL_ASSOC;
+        Ok(KeyTargets {
+            socket: id == SCTP_FUTURE_ASSOC || id == SCTP_ALL_ASSOC,
+            assocs: if current {
+                s.peers.iter().map(|&(_, a)| a).collect()
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// SCTP_AUTH_KEY, _ACTIVE_KEY, _DELETE_KEY, _DEACTIVATE_KEY with association id `id`, as
+    /// Linux: the named association only; else the socket's keys (SCTP_FUTURE_ASSOC,
+    /// SCTP_ALL_ASSOC: a failure there stops), then every association (SCTP_CURRENT_ASSOC,
+    /// SCTP_ALL_ASSOC: all are tried, the first failure is returned).
+    pub fn auth_key_op(&mut self, sid: Sid, id: AssocId, op: KeyOp) -> Result<(), i32> {
+        let t = self.key_targets(sid, id)?;
+        if t.socket {
+            op.on_socket(self.auth_opts_mut(sid)?)?;
+            self.push_auth_opts(sid);
+        }
+        let mut ret = Ok(());
+        for aid in t.assocs {
+            let Some((ep, a)) = self.assoc_of(sid, aid) else {
+                continue;
+            };
+            let r = op.on_assoc(a);
+            self.mark(ep);
+            if ret.is_ok() {
+                ret = r;
+            }
+        }
+        ret
+    }
+
+    /// SCTP_AUTH_CHUNK / SCTP_HMAC_IDENT set (the socket's; EINVAL for an unusable HMAC list).
+    pub fn auth_ep_op(&mut self, sid: Sid, op: EpAuthOp) -> Result<(), i32> {
         let o = self.auth_opts_mut(sid)?;
-        let known = |o: &AuthOpts, k: u16| o.keys.contains_key(&k);
         match op {
-            KeyOp::Set(k, key) => {
-                o.keys.insert(k, key);
-            }
-            KeyOp::Activate(k) if known(o, k) => o.active_key = k,
-            KeyOp::Delete(k) if k != o.active_key && known(o, k) => {
-                o.keys.remove(&k);
-            }
-            // Kept for verifying what the peer signs with it; it just cannot sign.
-            KeyOp::Deactivate(k) if k != o.active_key && known(o, k) => {}
-            KeyOp::AddChunk(t) => {
+            EpAuthOp::AddChunk(t) => {
                 if !o.chunks.contains(&t) {
                     o.chunks.push(t);
                 }
             }
-            KeyOp::Hmacs(ids) if crate::assoc::auth::valid_hmac_list(&ids) => o.hmacs = ids,
-            _ => return Err(libc::EINVAL),
+            EpAuthOp::Hmacs(ids) if crate::assoc::auth::valid_hmac_list(&ids) => o.hmacs = ids,
+            EpAuthOp::Hmacs(_) => return Err(libc::EINVAL),
         }
         self.push_auth_opts(sid);
         Ok(())
     }
 
-    /// SCTP_AUTH_ACTIVE_KEY get.
-    pub fn auth_active_key(&self, sid: Sid) -> Result<u16, i32> {
-        Ok(self
-            .socks
-            .get(&sid)
-            .ok_or(libc::EBADF)?
-            .opts
-            .auth
-            .active_key)
+    /// SCTP_AUTH_ACTIVE_KEY get (Linux `sctp_getsockopt_active_key`): the association's
+    /// (EACCES when it does not use AUTH), else the socket's; a one-to-many id other than 0
+    /// that names no association is EINVAL.
+    pub fn auth_active_key(&self, sid: Sid, id: AssocId) -> Result<u16, i32> {
+        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
+        match self.auth_assoc(sid, id) {
+            Some(aid) => self
+                .assoc_ref(sid, aid)
+                .and_then(Association::auth_active_key)
+                .ok_or(libc::EACCES),
+            None if s.style == Style::OneToMany && id != 0 => Err(libc::EINVAL),
+            None => Ok(s.opts.auth.active_key),
+        }
     }
 
     /// SCTP_HMAC_IDENT get: the identifiers the socket offers, in order.

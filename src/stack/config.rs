@@ -128,6 +128,16 @@ impl Config {
         if let Some(n) = count("SCTPSHIM_MAX_INIT_RETRANSMITS")? {
             assoc.max_init_retransmits = n;
         }
+        // RFC 7829 as Linux's net.sctp.pf_retrans / ps_retrans / pf_enable / pf_expose.
+        if let Some(n) = count("SCTPSHIM_PF_RETRANS")? {
+            assoc.pf_retrans = n;
+        }
+        if let Some(n) = count("SCTPSHIM_PS_RETRANS")? {
+            assoc.ps_retrans = n;
+        }
+        if let Some(n) = num("SCTPSHIM_PF_EXPOSE", 0, 2)? {
+            assoc.pf_expose = crate::assoc::PfExpose::from_value(n as u32).unwrap_or_default();
+        }
         let bytes = |var| num(var, 4096, 1 << 30).map(|o| o.map(|n| n as u32));
         if let Some(n) = bytes("SCTPSHIM_SNDBUF")? {
             assoc.sndbuf = n;
@@ -146,6 +156,20 @@ impl Config {
         }
         if let Some(on) = switch("SCTPSHIM_ADDIP_ENABLE")? {
             assoc.asconf_supported = on;
+        }
+        if let Some(on) = switch("SCTPSHIM_PF_ENABLE")? {
+            assoc.pf_enable = on;
+        }
+        if assoc.pf_retrans > assoc.ps_retrans {
+            return Err(ConfigError {
+                var: "SCTPSHIM_PS_RETRANS",
+                value: format!("{}", assoc.ps_retrans),
+                reason: "smaller than SCTPSHIM_PF_RETRANS",
+            });
+        }
+        // Linux net.sctp.reconf_enable (see stack/reconf.rs).
+        if let Some(on) = switch("SCTPSHIM_RECONF_ENABLE")? {
+            assoc.reconfig_supported = on;
         }
         if assoc.rto_min > assoc.rto_max || assoc.rto_initial > assoc.rto_max {
             return Err(ConfigError {
@@ -254,8 +278,33 @@ mod tests {
         ])
         .unwrap();
         assert!(c.assoc.auth_supported && c.assoc.asconf_supported);
+        assert!(!c.assoc.reconfig_supported);
+        let c = parse(&[("SCTPSHIM_RECONF_ENABLE", "1")]).unwrap();
+        assert!(c.assoc.reconfig_supported);
         let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
+    }
+
+    #[test]
+    fn potentially_failed_settings() {
+        let c = parse(&[]).unwrap();
+        assert!(c.assoc.pf_enable);
+        assert_eq!((c.assoc.pf_retrans, c.assoc.ps_retrans), (0, 0xffff));
+        assert_eq!(c.assoc.pf_expose, crate::assoc::PfExpose::Unset);
+        let c = parse(&[
+            ("SCTPSHIM_PF_ENABLE", "0"),
+            ("SCTPSHIM_PF_RETRANS", "2"),
+            ("SCTPSHIM_PS_RETRANS", "3"),
+            ("SCTPSHIM_PF_EXPOSE", "2"),
+        ])
+        .unwrap();
+        assert!(!c.assoc.pf_enable);
+        assert_eq!((c.assoc.pf_retrans, c.assoc.ps_retrans), (2, 3));
+        assert_eq!(c.assoc.pf_expose, crate::assoc::PfExpose::Enable);
+        let e = parse(&[("SCTPSHIM_PF_EXPOSE", "3")]).unwrap_err();
+        assert_eq!(e.reason, "out of range");
+        let e = parse(&[("SCTPSHIM_PF_RETRANS", "4"), ("SCTPSHIM_PS_RETRANS", "3")]).unwrap_err();
+        assert_eq!(e.var, "SCTPSHIM_PS_RETRANS");
     }
 
     #[test]

@@ -8,7 +8,6 @@ use super::{ep, events, route};
 use crate::assoc::{AssocId, AssocStatus};
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
-use std::time::Instant;
 
 impl Engine {
     /// A new socket whose app fd is `key`; `end` is the engine's end of its socketpair.
@@ -92,7 +91,7 @@ impl Engine {
         let aid = self.start_assoc(sid, peers)?;
         let slot = Slot::new();
         if let Some(s) = self.socks.get_mut(&sid) {
-            s.connecting = Some((slot.clone(), Instant::now()));
+            s.connecting = Some(slot.clone());
         }
         Ok((aid, slot))
     }

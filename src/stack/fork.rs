@@ -6,7 +6,9 @@
 //! engine is forgotten, so control calls on inherited sockets pass through (their owner pid is
 //! the parent's) and a new SCTP socket starts a new engine on its own ports.
 
-use super::{fdmap, handle, registry};
+use super::engine::Engine;
+use super::{fdmap, handle, park, registry};
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
@@ -19,8 +21,37 @@ pub fn has_forked() -> bool {
     FORKED.load(Ordering::Relaxed)
 }
 
+/// Engines copied into this process by fork (an ancestor's pid and its engine as it stood),
+/// answering queries on the sockets inherited from it. Never freed: a process holds few.
+static SNAPSHOTS: Mutex<Vec<(i32, usize)>> = Mutex::new(Vec::new());
+
+/// The engine parked for the fork under way (0: none).
+static PARKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+extern "C" fn prepare() {
+    if let Some(e) = park::park() {
+        PARKED.store(e as usize, Ordering::Relaxed);
+    }
+}
+
 extern "C" fn parent() {
     FORKED.store(true, Ordering::Relaxed);
+    if PARKED.swap(0, Ordering::Relaxed) != 0 {
+        park::unpark();
+    }
+}
+
+/// Run `f` on the engine of process `owner` as it was copied into this process at fork: the
+/// state of the sockets inherited from it. EOPNOTSUPP when there is none.
+pub fn with_snapshot<R>(owner: i32, f: impl FnOnce(&mut Engine) -> R) -> Result<R, i32> {
+    let snaps = SNAPSHOTS.lock();
+    let &(_, ptr) = snaps
+        .iter()
+        .find(|(pid, _)| *pid == owner)
+        .ok_or(libc::EOPNOTSUPP)?;
+    // SAFETY: the copy of an engine that was parked (not mutated) while fork() copied it; no
+    // thread runs it in this process, and SNAPSHOTS' lock serialises the callers.
+    Ok(f(unsafe { &mut *(ptr as *mut Engine) }))
 }
 
 extern "C" fn child() {
@@ -28,6 +59,18 @@ extern "C" fn child() {
     unsafe {
         handle::forget_after_fork();
         registry::reset_lock_after_fork();
+        park::reset_after_fork();
+        if SNAPSHOTS.is_locked() {
+            SNAPSHOTS.force_unlock();
+        }
+    }
+    let parked = PARKED.swap(0, Ordering::Relaxed);
+    if parked != 0 {
+        // SAFETY: the parked engine's pid field, in our consistent copy.
+        let pid = unsafe { (*(parked as *const Engine)).pid };
+        let mut snaps = SNAPSHOTS.lock();
+        snaps.retain(|(p, _)| *p != pid);
+        snaps.push((pid, parked));
     }
     fdmap::INTERNAL_FDS.for_each(|fd| {
         if !super::log::is_log_fd(fd) {
@@ -43,6 +86,6 @@ pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // SAFETY: registering a plain extern "C" handler.
-        unsafe { libc::pthread_atfork(None, Some(parent), Some(child)) };
+        unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
     });
 }

@@ -24,9 +24,6 @@ pub struct FeatOpts {
     pub intl: Option<bool>,
     /// SCTP_ECN_SUPPORTED as set. The stack does no ECN: no association negotiates it.
     pub ecn: bool,
-    /// SCTP_EXPOSE_POTENTIALLY_FAILED_STATE of the socket and of associations that set one.
-    pub pf_expose: u32,
-    pub assoc_pf_expose: HashMap<AssocId, u32>,
     /// SCTP_PLPMTUD_PROBE_INTERVAL (ms) of the socket, and of associations (`None`) and
     /// their paths that set one. Stored only: the stack does not probe (RFC 8899).
     pub probe_interval: u32,
@@ -135,16 +132,7 @@ impl Engine {
         if let Ok(o) = self.opts_mut(sid) {
             o.ext.assoc_send_default.remove(&aid);
             o.feat.assoc_context.remove(&aid);
-            o.feat.assoc_pf_expose.remove(&aid);
             o.feat.probes.retain(|&(a, _), _| a != aid);
         }
-    }
-
-    /// SCTP_EXPOSE_POTENTIALLY_FAILED_STATE in force for association `aid` (Linux
-    /// `asoc->pf_expose`: SCTP_PF_EXPOSE_UNSET 0, DISABLE 1, ENABLE 2).
-    pub fn pf_expose(&self, sid: Sid, aid: AssocId) -> u32 {
-        self.feat(sid).map_or(0, |f| {
-            f.assoc_pf_expose.get(&aid).copied().unwrap_or(f.pf_expose)
-        })
     }
 }

@@ -1,5 +1,6 @@
 //! The per-destination socket options behind SCTP_PEER_ADDR_PARAMS, SCTP_PEER_ADDR_THLDS(_V2),
-//! SCTP_PRIMARY_ADDR and SCTP_GET_PEER_ADDR_INFO (RFC 6458 8.1.8, 8.1.12, 8.2.2; Linux
+//! SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, SCTP_PRIMARY_ADDR and SCTP_GET_PEER_ADDR_INFO
+//! (RFC 6458 8.1.8, 8.1.12, 8.2.2; RFC 7829; Linux
 //! `sctp_setsockopt_peer_addr_params` and friends). Each applies to one of three levels, as in
 //! Linux: a peer address of an association, an association (all its paths and the ones it
 //! gains), or the socket (the defaults of associations set up later). The shim side is
@@ -9,7 +10,7 @@ use super::engine::Engine;
 use super::registry::Sid;
 use super::sock::Style;
 use crate::abi;
-use crate::assoc::{AssocConfig, AssocId};
+use crate::assoc::{AssocConfig, AssocId, PfExpose};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -19,12 +20,15 @@ const MIN_PATHMTU: u32 = 512;
 const MAX_SACKDELAY: u32 = 500;
 
 /// Socket-level defaults for the paths of future associations (Linux `struct sctp_sock`
-/// hbinterval, pathmaxrxt, pf_retrans, pathmtu, sackdelay, param_flags).
+/// hbinterval, pathmaxrxt, pf_retrans, ps_retrans, pf_expose, pathmtu, sackdelay,
+/// param_flags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PathDefaults {
     pub hb_interval_ms: u32,
     pub max_retrans: u16,
     pub pf_retrans: u16,
+    pub ps_retrans: u16,
+    pub pf_expose: PfExpose,
     /// 0: from the route.
     pub pathmtu: u32,
     pub sack_delay_ms: u32,
@@ -36,8 +40,10 @@ impl PathDefaults {
     pub fn new(c: &AssocConfig) -> PathDefaults {
         PathDefaults {
             hb_interval_ms: ms(c.hb_interval),
-            max_retrans: c.path_max_retrans.min(u16::MAX as u32) as u16,
-            pf_retrans: c.pf_retrans.min(u16::MAX as u32) as u16,
+            max_retrans: cap(c.path_max_retrans),
+            pf_retrans: cap(c.pf_retrans),
+            ps_retrans: cap(c.ps_retrans),
+            pf_expose: c.pf_expose,
             pathmtu: 0,
             sack_delay_ms: ms(c.sack_delay),
             flags: abi::SPP_HB_ENABLE | abi::SPP_PMTUD_ENABLE | abi::SPP_SACKDELAY_ENABLE,
@@ -53,6 +59,8 @@ impl PathDefaults {
         };
         c.path_max_retrans = self.max_retrans.into();
         c.pf_retrans = self.pf_retrans.into();
+        c.ps_retrans = self.ps_retrans.into();
+        c.pf_expose = self.pf_expose;
         if self.pathmtu != 0 {
             c.pmtu = self.pathmtu;
         }
@@ -62,6 +70,11 @@ impl PathDefaults {
             c.sack_delay = Duration::from_millis(self.sack_delay_ms.into());
         }
     }
+}
+
+/// A threshold as the 16-bit option fields hold it.
+fn cap(n: u32) -> u16 {
+    n.min(u16::MAX as u32) as u16
 }
 
 fn ms(d: Duration) -> u32 {
@@ -76,6 +89,15 @@ pub struct PaddrParams {
     pub pathmtu: u32,
     pub sack_delay: u32,
     pub flags: u32,
+}
+
+/// SCTP_PEER_ADDR_THLDS_V2 without the address: Path.Max.Retrans, the PotentiallyFailed
+/// threshold and the primary switchover threshold (`spt_pathcpthld`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Thresholds {
+    pub max_retrans: u16,
+    pub pf: u16,
+    pub ps: u16,
 }
 
 /// What an option with (association id, address) names.
@@ -173,7 +195,7 @@ impl Engine {
             } else {
                 ms(p.hb_interval)
             },
-            max_retrans: p.max_retrans.min(u16::MAX as u32) as u16,
+            max_retrans: cap(p.max_retrans),
             pathmtu: p.pmtu,
             sack_delay: ms(p.sack_delay),
             flags,
@@ -268,43 +290,57 @@ impl Engine {
         Ok(())
     }
 
-    /// SCTP_PEER_ADDR_THLDS get: (Path.Max.Retrans, PF threshold).
+    /// SCTP_PEER_ADDR_THLDS(_V2) get: Path.Max.Retrans, PF and primary switchover
+    /// thresholds of the path, the association or the socket.
     pub fn path_thresholds(
         &mut self,
         sid: Sid,
         id: AssocId,
         addr: Option<IpAddr>,
-    ) -> Result<(u16, u16), i32> {
+    ) -> Result<Thresholds, i32> {
         let d = self.opts(sid)?.paths;
         let (aid, path) = match self.path_target(sid, id, addr)? {
-            Target::Socket => return Ok((d.max_retrans, d.pf_retrans)),
+            Target::Socket => {
+                return Ok(Thresholds {
+                    max_retrans: d.max_retrans,
+                    pf: d.pf_retrans,
+                    ps: d.ps_retrans,
+                })
+            }
             Target::Assoc(a) => (a, None),
             Target::Path(a, ip) => (a, Some(ip)),
         };
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         let p = a.path_params(path).ok_or(libc::EINVAL)?;
-        let cap = |n: u32| n.min(u16::MAX as u32) as u16;
-        Ok((cap(p.max_retrans), cap(p.pf_retrans)))
+        Ok(Thresholds {
+            max_retrans: cap(p.max_retrans),
+            pf: cap(p.pf_retrans),
+            ps: cap(p.ps_retrans),
+        })
     }
 
-    /// SCTP_PEER_ADDR_THLDS set (Linux `sctp_setsockopt_paddr_thresholds`): zero
-    /// Path.Max.Retrans keeps the current one. The PF threshold is per association here
-    /// (Linux keeps one per path).
+    /// SCTP_PEER_ADDR_THLDS(_V2) set (Linux `sctp_setsockopt_paddr_thresholds`): one path,
+    /// every path of an association and its later ones, or the socket's defaults. Zero
+    /// Path.Max.Retrans keeps the current one; the v1 option (`v2` false) leaves the
+    /// switchover threshold alone.
     pub fn set_path_thresholds(
         &mut self,
         sid: Sid,
         id: AssocId,
         addr: Option<IpAddr>,
-        max_retrans: u16,
-        pf: u16,
+        v: Thresholds,
+        v2: bool,
     ) -> Result<(), i32> {
         let (aid, path) = match self.path_target(sid, id, addr)? {
             Target::Socket => {
                 let d = &mut self.opts_mut(sid)?.paths;
-                if max_retrans != 0 {
-                    d.max_retrans = max_retrans;
+                if v.max_retrans != 0 {
+                    d.max_retrans = v.max_retrans;
                 }
-                d.pf_retrans = pf;
+                d.pf_retrans = v.pf;
+                if v2 {
+                    d.ps_retrans = v.ps;
+                }
                 self.refresh_ep_config(sid);
                 return Ok(());
             }
@@ -312,11 +348,39 @@ impl Engine {
             Target::Path(a, ip) => (a, Some(ip)),
         };
         let (ep, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        if max_retrans != 0 {
-            a.set_path_max_retrans(path, max_retrans.into());
+        let ps = v2.then_some(v.ps.into());
+        if !a.set_path_thresholds(path, v.max_retrans.into(), v.pf.into(), ps) {
+            return Err(libc::EINVAL);
         }
-        a.set_pf_retrans(pf.into());
         self.mark(ep);
+        Ok(())
+    }
+
+    /// SCTP_EXPOSE_POTENTIALLY_FAILED_STATE get (Linux `sctp_getsockopt_pf_expose`): the
+    /// association's, else the socket's.
+    pub fn pf_expose(&mut self, sid: Sid, id: AssocId) -> Result<PfExpose, i32> {
+        match self.path_target(sid, id, None)? {
+            Target::Assoc(aid) => {
+                let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
+                Ok(a.config().pf_expose)
+            }
+            _ => Ok(self.opts(sid)?.paths.pf_expose),
+        }
+    }
+
+    /// SCTP_EXPOSE_POTENTIALLY_FAILED_STATE set: the association's only, else the socket's
+    /// (for associations set up later).
+    pub fn set_pf_expose(&mut self, sid: Sid, id: AssocId, v: PfExpose) -> Result<(), i32> {
+        match self.path_target(sid, id, None)? {
+            Target::Assoc(aid) => {
+                let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
+                a.set_pf_expose(v);
+            }
+            _ => {
+                self.opts_mut(sid)?.paths.pf_expose = v;
+                self.refresh_ep_config(sid);
+            }
+        }
         Ok(())
     }
 

@@ -60,5 +60,5 @@ pub fn settle() -> Result<(), i32> {
         return Ok(());
     }
     let h = super::handle::handle()?;
-    super::handle::call(move |e| e.settle(h))
+    super::handle::call_inline(move |e| e.settle(h))
 }

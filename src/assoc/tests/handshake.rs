@@ -79,8 +79,13 @@ fn handshake_step_by_step() {
         outbound_streams: 10,
         inbound_streams: 10,
     };
-    assert_eq!(p.events[0], vec![(a, up.clone())]);
-    assert_eq!(p.events[1], vec![(b, up)]);
+    // Without AUTH, Linux follows COMM_UP with SCTP_AUTH_NO_AUTH.
+    let no_auth = Event::AuthKey {
+        key_id: 0,
+        indication: crate::assoc::AuthIndication::NoAuth,
+    };
+    assert_eq!(p.events[0], vec![(a, up.clone()), (a, no_auth.clone())]);
+    assert_eq!(p.events[1], vec![(b, up), (b, no_auth)]);
     // RFC 6951 5.4: the UDP port of the peer address was learned from its packets.
     let b_addr = p.addrs[1][0];
     assert_eq!(

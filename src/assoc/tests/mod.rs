@@ -2,6 +2,7 @@
 
 mod asconf;
 mod auth;
+mod auth_keys;
 mod collision;
 mod encap_ports;
 mod extensions;
@@ -9,6 +10,9 @@ mod handshake;
 mod multipath;
 mod ootb;
 pub(crate) mod pair;
+mod partial_delivery;
+mod reconf;
+mod retransmit_paths;
 mod scheduler;
 mod shutdown;
 mod transfer;

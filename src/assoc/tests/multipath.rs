@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::pair::{Pair, Side};
-use crate::assoc::{AssocConfig, Event, OutgoingMessage, PathChange, PathState};
+use crate::assoc::{AssocConfig, Event, OutgoingMessage, PathChange, PathState, PfExpose};
 
 fn change(p: &Pair, side: Side, addr: std::net::IpAddr, c: PathChange) -> Option<usize> {
     p.events[side.idx()].iter().position(|(_, e)| {
@@ -188,9 +188,10 @@ fn flapping_paths_with_loss_deliver_everything_in_order() {
 #[test]
 fn potentially_failed_state_moves_data_early() {
     // RFC 7829: with pf_retrans 1 the primary is abandoned after two strikes, long before
-    // Path.Max.Retrans (5) declares it unreachable.
+    // Path.Max.Retrans (5) declares it unreachable; exposed, PF and its end are reported.
     let cfg = AssocConfig {
         pf_retrans: 1,
+        pf_expose: PfExpose::Enable,
         nodelay: true,
         ..AssocConfig::default()
     };

@@ -504,4 +504,18 @@ impl Pair {
     pub fn take_trace(&mut self) -> Vec<Sent> {
         self.trace.replace(Vec::new()).unwrap_or_default()
     }
+
+    /// Queues a message of `payload` on stream 0 of association `id` of `side`, now.
+    pub fn send_message(&mut self, side: Side, id: AssocId, payload: Vec<u8>) {
+        let now = self.now;
+        let m = crate::assoc::OutgoingMessage {
+            payload,
+            ..Default::default()
+        };
+        self.ep(side)
+            .assoc_mut(id)
+            .expect("association")
+            .send(now, m)
+            .expect("queued");
+    }
 }

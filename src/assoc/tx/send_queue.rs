@@ -541,6 +541,14 @@ impl SendQueue {
         )
     }
 
+    /// Whether messages (or fragments of one) of `stream_id` wait to be sent (RFC 6525 5.1.2:
+    /// a stream is reset only once they are out).
+    pub fn has_unsent(&self, stream_id: u16) -> bool {
+        self.streams
+            .get(&stream_id)
+            .is_some_and(|s| !s.messages.is_empty())
+    }
+
     /// RFC 6525 5.2.2: after an outgoing SSN reset the stream's sequence starts at 0 again.
     pub fn reset_stream_sequence(&mut self, stream_id: u16) {
         if let Some(stream) = self.streams.get_mut(&stream_id) {

@@ -18,14 +18,16 @@ mod sctp_features;
 mod sctp_flags;
 mod sctp_paddr;
 mod sctp_paths;
+mod sctp_pd;
 mod sctp_pr;
+mod sctp_reconf;
 mod sctp_sched;
 mod sctp_send_defaults;
 mod sctp_stats;
 mod sol_sctp;
 mod sol_socket;
 
-use super::fd::{copy_in, copy_out, read_len, sctp, Sctp};
+use super::fd::{copy_in, copy_out, inherited, read_len, refuse_inherited, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::sys;
 
@@ -43,6 +45,8 @@ const EXTRA_TABLES: &[&[Row]] = &[
     sctp_pr::TABLE,
     sctp_stats::TABLE,
     sctp_features::TABLE,
+    sctp_reconf::TABLE,
+    sctp_pd::TABLE,
 ];
 
 /// What a level did with a get.
@@ -95,9 +99,12 @@ pub fn int_value(v: i32) -> Get {
 
 hook! {
     fn getsockopt(fd: i32, level: i32, name: i32, val: *mut libc::c_void, len: *mut libc::socklen_t) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
+        let Some(s) = sctp(fd).or_else(|| inherited(fd)) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
         if level == crate::abi::SOL_SCTP {
             if let Some(r) = actions::get(fd, &s, name, val.cast(), len) {
+                if inherited(fd).is_some() {
+                    return Err(libc::EOPNOTSUPP);
+                }
                 return r;
             }
         }
@@ -105,7 +112,7 @@ hook! {
         // Some options take input in the caller's buffer (an association id, an address).
         let input = copy_in(val.cast(), room)?;
         let got = match level {
-            libc::SOL_SOCKET => sol_socket::get(&s, name)?,
+            libc::SOL_SOCKET => sol_socket::get(fd, &s, name)?,
             libc::IPPROTO_IP | libc::IPPROTO_IPV6 => ip::get(&s, level, name)?,
             crate::abi::SOL_SCTP => sol_sctp::get(fd, &s, name, &input)?,
             // Other levels reach Linux's IP layer, which knows none of them.
@@ -125,7 +132,7 @@ hook! {
 
 hook! {
     fn setsockopt(fd: i32, level: i32, name: i32, val: *const libc::c_void, len: libc::socklen_t) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::setsockopt(fd, level, name, val, len) }) };
+        let Some(s) = sctp(fd) else { return refuse_inherited(fd, || check(unsafe { sys::setsockopt(fd, level, name, val, len) })) };
         let v = copy_in(val.cast(), len as usize)?;
         if level == crate::abi::SOL_SCTP {
             if let Some(r) = actions::set(fd, &s, name, &v) {
@@ -145,7 +152,7 @@ hook! {
     }
 }
 
-/// Run `f` on the socket's engine state.
+/// Run `f` on the socket's engine state (a fork child's inherited socket: on its snapshot).
 pub fn with_sock<R: Send + 'static>(
     s: &Sctp,
     f: impl FnOnce(&mut crate::stack::engine::Engine, crate::stack::registry::Sid) -> HookResult<R>
@@ -153,5 +160,9 @@ pub fn with_sock<R: Send + 'static>(
         + 'static,
 ) -> HookResult<R> {
     let sid = s.e.sid;
+    if s.e.owner != crate::stack::sys::getpid() {
+        // Inherited by fork: the engine as it stood at fork.
+        return crate::stack::fork::with_snapshot(s.e.owner, |e| f(e, sid))?;
+    }
     crate::stack::handle::call(move |e| f(e, sid))?
 }

@@ -2,9 +2,11 @@
 //! answers them (`net/sctp/socket.c`): with AUTH off on the socket (Linux
 //! `net.sctp.auth_enable = 0`, the default; here SCTPSHIM_AUTH_ENABLE or setsockopt
 //! SCTP_AUTH_SUPPORTED) every key and chunk-list operation is EACCES (lksctp-tools#69); with
-//! it on they act on the socket's keys, chunk list and HMAC list, used by the associations
-//! it sets up from then on. SCTP_SET_PEER_PRIMARY_ADDR needs ASCONF (EPERM otherwise). The
-//! engine side is `stack/asconf.rs`.
+//! it on the chunk and HMAC lists are the socket's (for associations set up from then on),
+//! and the key options reach what their association id names, as Linux: an association
+//! (a one-to-one socket's once established), the socket (SCTP_FUTURE_ASSOC), every
+//! association (SCTP_CURRENT_ASSOC) or both (SCTP_ALL_ASSOC). SCTP_SET_PEER_PRIMARY_ADDR
+//! needs ASCONF (EPERM otherwise). The engine side is `stack/asconf.rs`.
 
 use super::sctp_paths::addr_at;
 use super::sol_sctp::Row;
@@ -13,7 +15,7 @@ use crate::abi::{self, sctp_assoc_value, Pod};
 use crate::assoc::auth::{hmac_len, HMAC_SHA1};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
-use crate::stack::asconf::{Ext, KeyOp};
+use crate::stack::asconf::{EpAuthOp, Ext, KeyOp};
 use crate::stack::sock::Style;
 use crate::wire::chunk::kind;
 
@@ -92,8 +94,12 @@ fn check_id(s: &Sctp, id: abi::sctp_assoc_t) -> HookResult<()> {
     })
 }
 
-fn key_op(s: &Sctp, op: KeyOp) -> HookResult<()> {
-    with_sock(s, move |e, sid| e.auth_key_op(sid, op))
+fn key_op(s: &Sctp, id: abi::sctp_assoc_t, op: KeyOp) -> HookResult<()> {
+    with_sock(s, move |e, sid| e.auth_key_op(sid, id, op))
+}
+
+fn ep_op(s: &Sctp, op: EpAuthOp) -> HookResult<()> {
+    with_sock(s, move |e, sid| e.auth_ep_op(sid, op))
 }
 
 /// Linux `sctp_setsockopt_auth_chunk`: exactly one `struct sctp_authchunk`; INIT, INIT ACK,
@@ -111,7 +117,7 @@ fn set_auth_chunk(s: &Sctp, v: &[u8]) -> HookResult<()> {
     {
         return Err(libc::EINVAL);
     }
-    key_op(s, KeyOp::AddChunk(*t))
+    ep_op(s, EpAuthOp::AddChunk(*t))
 }
 
 /// Linux `sctp_getsockopt_hmac_ident`: `struct sctp_hmacalgo` and the identifiers.
@@ -150,11 +156,11 @@ fn set_hmac_ident(s: &Sctp, v: &[u8]) -> HookResult<()> {
     if !ids.contains(&HMAC_SHA1) {
         return Err(libc::EINVAL);
     }
-    key_op(s, KeyOp::Hmacs(ids))
+    ep_op(s, EpAuthOp::Hmacs(ids))
 }
 
 /// Linux `sctp_setsockopt_auth_key`: a `struct sctp_authkey` followed by `sca_keylength`
-/// bytes. Keys belong to the socket (associations set up afterwards use them).
+/// bytes.
 fn set_auth_key(s: &Sctp, v: &[u8]) -> HookResult<()> {
     auth_on(s)?;
     if v.len() <= AUTHKEY_LEN {
@@ -164,42 +170,40 @@ fn set_auth_key(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let key = v
         .get(AUTHKEY_LEN..AUTHKEY_LEN + usize::from(k.sca_keylength))
         .ok_or(libc::EINVAL)?;
-    check_id(s, k.sca_assoc_id)?;
-    key_op(s, KeyOp::Set(k.sca_keynumber, key.to_vec()))
+    key_op(s, k.sca_assoc_id, KeyOp::Set(k.sca_keynumber, key.to_vec()))
 }
 
-/// `struct sctp_authkeyid`, exactly (Linux: EINVAL for another length).
-fn keyid(s: &Sctp, v: &[u8]) -> HookResult<u16> {
+/// `struct sctp_authkeyid`, exactly (Linux: EINVAL for another length): (id, key number).
+fn keyid(s: &Sctp, v: &[u8]) -> HookResult<(abi::sctp_assoc_t, u16)> {
     auth_on(s)?;
     if v.len() != std::mem::size_of::<abi::sctp_authkeyid>() {
         return Err(libc::EINVAL);
     }
     let k = abi::sctp_authkeyid::read_from(v).ok_or(libc::EINVAL)?;
-    check_id(s, k.scact_assoc_id)?;
-    Ok(k.scact_keynumber)
+    Ok((k.scact_assoc_id, k.scact_keynumber))
 }
 
 fn set_active_key(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let k = keyid(s, v)?;
-    key_op(s, KeyOp::Activate(k))
+    let (id, k) = keyid(s, v)?;
+    key_op(s, id, KeyOp::Activate(k))
 }
 
 fn set_delete_key(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let k = keyid(s, v)?;
-    key_op(s, KeyOp::Delete(k))
+    let (id, k) = keyid(s, v)?;
+    key_op(s, id, KeyOp::Delete(k))
 }
 
 fn set_deactivate_key(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let k = keyid(s, v)?;
-    key_op(s, KeyOp::Deactivate(k))
+    let (id, k) = keyid(s, v)?;
+    key_op(s, id, KeyOp::Deactivate(k))
 }
 
 /// Linux `sctp_getsockopt_active_key`.
 fn get_active_key(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
     auth_on(s)?;
     let mut k = abi::sctp_authkeyid::read_from(v).ok_or(libc::EINVAL)?;
-    check_id(s, k.scact_assoc_id)?;
-    k.scact_keynumber = with_sock(s, |e, sid| e.auth_active_key(sid))?;
+    let id = k.scact_assoc_id;
+    k.scact_keynumber = with_sock(s, move |e, sid| e.auth_active_key(sid, id))?;
     Ok(k.as_bytes().to_vec())
 }
 

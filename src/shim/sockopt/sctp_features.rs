@@ -2,8 +2,7 @@
 //! here, or only at setup: SCTP_INTERLEAVING_SUPPORTED (RFC 8260 I-DATA; setting it needs
 //! SCTPSHIM_INTL_ENABLE, Linux `net.sctp.intl_enable`, and SCTP_FRAGMENT_INTERLEAVE on, else
 //! EPERM), SCTP_ECN_SUPPORTED (the stack does no ECN: the switch is kept, no association
-//! negotiates ECN and reads 0), SCTP_EXPOSE_POTENTIALLY_FAILED_STATE (RFC 7829 7.3; 0 unset,
-//! 1 disable, 2 enable) and SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899; kept per socket,
+//! negotiates ECN and reads 0), and SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899; kept per socket,
 //! association and path, the stack does not probe). Linux `sctp_{get,set}sockopt_*`:
 //! get `len < sizeof` and set `len != sizeof` are EINVAL (INTERLEAVING: `<`), and only an
 //! association of the socket or SCTP_FUTURE_ASSOC is a valid id on one-to-many sockets.
@@ -22,19 +21,12 @@ pub const TABLE: &[Row] = &[
     ),
     (abi::SCTP_ECN_SUPPORTED, Some(get_ecn), Some(set_ecn)),
     (
-        abi::SCTP_EXPOSE_POTENTIALLY_FAILED_STATE,
-        Some(get_pf_expose),
-        Some(set_pf_expose),
-    ),
-    (
         abi::SCTP_PLPMTUD_PROBE_INTERVAL,
         Some(get_probe),
         Some(set_probe),
     ),
 ];
 
-/// Linux SCTP_PF_EXPOSE_MAX.
-const PF_EXPOSE_MAX: u32 = 2;
 /// Linux SCTP_PROBE_TIMER_MIN (ms): a non-zero interval below it is EINVAL.
 const PROBE_TIMER_MIN: u32 = 5000;
 
@@ -95,33 +87,6 @@ fn set_ecn(s: &Sctp, v: &[u8]) -> HookResult<()> {
     with_sock(s, move |e, sid| {
         e.opt_assoc(sid, p.assoc_id)?;
         e.feat_mut(sid)?.ecn = p.assoc_value != 0;
-        Ok(())
-    })
-}
-
-fn get_pf_expose(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    get_value(s, input, |e, sid, aid| {
-        Ok(match aid {
-            Some(aid) => e.pf_expose(sid, aid),
-            None => e.feat(sid)?.pf_expose,
-        })
-    })
-}
-
-fn set_pf_expose(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let p: sctp_assoc_value = exact_struct(v)?;
-    if p.assoc_value > PF_EXPOSE_MAX {
-        return Err(libc::EINVAL);
-    }
-    with_sock(s, move |e, sid| {
-        let aid = e.opt_assoc(sid, p.assoc_id)?;
-        let f = e.feat_mut(sid)?;
-        match aid {
-            Some(aid) => {
-                f.assoc_pf_expose.insert(aid, p.assoc_value);
-            }
-            None => f.pf_expose = p.assoc_value,
-        }
         Ok(())
     })
 }

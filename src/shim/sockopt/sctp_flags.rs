@@ -1,6 +1,5 @@
 //! SOL_SCTP options that are one number per socket (Linux `sctp_{get,set}sockopt_*` for
-//! AUTOCLOSE, DISABLE_FRAGMENTS, FRAGMENT_INTERLEAVE,
-//! PARTIAL_DELIVERY_POINT, ADAPTATION_LAYER, I_WANT_MAPPED_V4_ADDR, MAX_BURST, CONTEXT,
+//! AUTOCLOSE, DISABLE_FRAGMENTS, ADAPTATION_LAYER, I_WANT_MAPPED_V4_ADDR, MAX_BURST, CONTEXT,
 //! AUTO_ASCONF, REUSE_PORT) and SCTP_EVENT. Values live in [`ExtOpts`]. Set takes at least an
 //! `int` (EINVAL below); get answers an `int`, EINVAL when the caller's buffer is smaller.
 
@@ -21,16 +20,6 @@ pub const TABLE: &[Row] = &[
         abi::SCTP_DISABLE_FRAGMENTS,
         Some(get_disable_frag),
         Some(set_disable_frag),
-    ),
-    (
-        abi::SCTP_FRAGMENT_INTERLEAVE,
-        Some(get_interleave),
-        Some(set_interleave),
-    ),
-    (
-        abi::SCTP_PARTIAL_DELIVERY_POINT,
-        Some(get_pd_point),
-        Some(set_pd_point),
     ),
     (
         abi::SCTP_ADAPTATION_LAYER,
@@ -98,20 +87,6 @@ fn get_disable_frag(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
 fn set_disable_frag(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let on = int_of(v)? != 0;
     with_sock(s, move |e, sid| e.set_disable_fragments(sid, on))
-}
-fn get_interleave(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    int_out(ext(s, |o| o.frag_interleave)? as u32, i)
-}
-fn set_interleave(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let on = int_of(v)? != 0;
-    set_ext(s, move |o| o.frag_interleave = on)
-}
-fn get_pd_point(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    int_out(ext(s, |o| o.pd_point)?, i)
-}
-fn set_pd_point(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let n = int_of(v)? as u32;
-    set_ext(s, move |o| o.pd_point = n)
 }
 fn get_adaptation(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.adaptation_ind)?, i)

@@ -1,13 +1,14 @@
 //! SOL_SCTP options about peer addresses (paths): SCTP_PEER_ADDR_PARAMS (RFC 6458 8.1.12),
 //! SCTP_DELAYED_SACK (8.1.19, also in the legacy `sctp_assoc_value` form) and
-//! SCTP_GET_PEER_ADDR_INFO (8.2.2), with Linux's checks (`sctp_setsockopt_peer_addr_params`,
+//! SCTP_GET_PEER_ADDR_INFO (8.2.2; EACCES for a PF path when its state is not exposed, RFC
+//! 7829), with Linux's checks (`sctp_setsockopt_peer_addr_params`,
 //! `sctp_apply_peer_addr_params`, `sctp_setsockopt_delayed_ack`): the address, if given, must
 //! be a peer address of the association the id names; without an association the values are
 //! the socket's defaults for new associations.
 
 use super::{with_sock, Row};
 use crate::abi::{self, sctp_assoc_t, sctp_assoc_value, sctp_paddrinfo, sctp_sack_info, Pod};
-use crate::assoc::{AssocId, PathState};
+use crate::assoc::{AssocId, PathState, PfExpose};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{parse_storage, storage_is_any, to_storage, AddrPolicy};
@@ -174,6 +175,11 @@ fn get_paddrinfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
         let aid = aid.ok_or(libc::EINVAL)?;
         let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         let info = ip.and_then(|ip| a.path_info(ip)).ok_or(libc::EINVAL)?;
+        // Linux: a PF path is hidden (EACCES) when SCTP_EXPOSE_POTENTIALLY_FAILED_STATE
+        // is disabled.
+        if info.state == PathState::PotentiallyFailed && a.config().pf_expose == PfExpose::Disable {
+            return Err(libc::EACCES);
+        }
         Ok((aid, info, a.peer_port()))
     })?;
     p.spinfo_assoc_id = aid;

@@ -1,14 +1,16 @@
 //! SOL_SCTP options about peer addresses (RFC 6458 8.1.8, 8.1.12, 8.2.2; Linux
-//! SCTP_PEER_ADDR_THLDS(_V2)): the byte layouts of `<linux/sctp.h>` and Linux's length rules;
-//! the semantics are in `stack/path_opts.rs`.
+//! SCTP_PEER_ADDR_THLDS(_V2) and SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, RFC 7829): the byte
+//! layouts of `<linux/sctp.h>` and Linux's length rules; the semantics are in
+//! `stack/path_opts.rs`.
 
 use super::sol_sctp::Row;
 use super::with_sock;
-use crate::abi::{self, sctp_paddrparams, sctp_prim, Pod};
+use crate::abi::{self, sctp_assoc_value, sctp_paddrparams, sctp_prim, Pod};
+use crate::assoc::PfExpose;
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{family_of, format_sockaddr, parse_sockaddr};
-use crate::stack::path_opts::PaddrParams;
+use crate::stack::path_opts::{PaddrParams, Thresholds};
 use std::mem::size_of;
 use std::net::{IpAddr, SocketAddr};
 
@@ -25,6 +27,11 @@ pub const TABLE: &[Row] = &[
         Some(set_thlds_v2),
     ),
     (abi::SCTP_PRIMARY_ADDR, Some(get_primary), Some(set_primary)),
+    (
+        abi::SCTP_EXPOSE_POTENTIALLY_FAILED_STATE,
+        Some(get_pf_expose),
+        Some(set_pf_expose),
+    ),
 ];
 
 /// `struct sctp_paddrparams` without `spp_ipv6_flowlabel` and `spp_dscp` (Linux accepts it).
@@ -36,8 +43,6 @@ const THLDS_MAXRXT: usize = 136;
 const THLDS_PF: usize = 138;
 const THLDS_CP: usize = 140;
 const THLDS_LEN: usize = 144;
-/// Linux's default `ps_retrans` (SCTP_PS_RETRANS_MAX: primary-path switchover off).
-const PS_RETRANS_MAX: u16 = 0xffff;
 
 /// The address of an option (`sockaddr_storage` at `at`): None for AF_UNSPEC or the wildcard
 /// (Linux `sctp_is_any`).
@@ -115,13 +120,18 @@ fn get_thlds_any(s: &Sctp, v: &[u8], v2: bool) -> HookResult<Vec<u8>> {
         return Err(libc::EINVAL);
     }
     let (id, addr) = (id_of(v), addr_at(s, v, THLDS_ADDR)?);
-    let (max, pf) = with_sock(s, move |e, sid| e.path_thresholds(sid, id, addr))
-        .map_err(|err| if addr.is_some() { libc::ENOENT } else { err })?;
+    let t = with_sock(s, move |e, sid| e.path_thresholds(sid, id, addr)).map_err(|err| {
+        if addr.is_some() {
+            libc::ENOENT
+        } else {
+            err
+        }
+    })?;
     let mut out = v[..THLDS_LEN].to_vec();
-    out[THLDS_MAXRXT..THLDS_MAXRXT + 2].copy_from_slice(&max.to_ne_bytes());
-    out[THLDS_PF..THLDS_PF + 2].copy_from_slice(&pf.to_ne_bytes());
+    out[THLDS_MAXRXT..THLDS_MAXRXT + 2].copy_from_slice(&t.max_retrans.to_ne_bytes());
+    out[THLDS_PF..THLDS_PF + 2].copy_from_slice(&t.pf.to_ne_bytes());
     if v2 {
-        out[THLDS_CP..THLDS_CP + 2].copy_from_slice(&PS_RETRANS_MAX.to_ne_bytes());
+        out[THLDS_CP..THLDS_CP + 2].copy_from_slice(&t.ps.to_ne_bytes());
     }
     Ok(out)
 }
@@ -132,15 +142,22 @@ fn set_thlds_any(s: &Sctp, v: &[u8], v2: bool) -> HookResult<()> {
     if v.len() < THLDS_LEN {
         return Err(libc::EINVAL);
     }
-    let (max, pf) = (u16_at(v, THLDS_MAXRXT), u16_at(v, THLDS_PF));
-    if v2 && pf > u16_at(v, THLDS_CP) {
+    let t = Thresholds {
+        max_retrans: u16_at(v, THLDS_MAXRXT),
+        pf: u16_at(v, THLDS_PF),
+        ps: u16_at(v, THLDS_CP),
+    };
+    if v2 && t.pf > t.ps {
         return Err(libc::EINVAL);
     }
     let (id, addr) = (id_of(v), addr_at(s, v, THLDS_ADDR)?);
-    with_sock(s, move |e, sid| {
-        e.set_path_thresholds(sid, id, addr, max, pf)
+    with_sock(s, move |e, sid| e.set_path_thresholds(sid, id, addr, t, v2)).map_err(|err| {
+        if addr.is_some() {
+            libc::ENOENT
+        } else {
+            err
+        }
     })
-    .map_err(|err| if addr.is_some() { libc::ENOENT } else { err })
 }
 
 fn get_thlds(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
@@ -173,4 +190,24 @@ fn set_primary(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let id = p.ssp_assoc_id;
     let addr = addr_at(s, v, 4)?.ok_or(libc::EINVAL)?;
     with_sock(s, move |e, sid| e.set_primary_addr(sid, id, addr))
+}
+
+/// Linux `sctp_getsockopt_pf_expose`: at least a `sctp_assoc_value`.
+fn get_pf_expose(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
+    let mut p = sctp_assoc_value::read_from(v).ok_or(libc::EINVAL)?;
+    let id = p.assoc_id;
+    p.assoc_value = with_sock(s, move |e, sid| e.pf_expose(sid, id))?.value();
+    Ok(p.as_bytes().to_vec())
+}
+
+/// Linux `sctp_setsockopt_pf_expose`: exactly a `sctp_assoc_value`, a value up to
+/// SCTP_PF_EXPOSE_ENABLE (2).
+fn set_pf_expose(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    if v.len() != size_of::<sctp_assoc_value>() {
+        return Err(libc::EINVAL);
+    }
+    let p = sctp_assoc_value::read_from(v).ok_or(libc::EINVAL)?;
+    let x = PfExpose::from_value(p.assoc_value).ok_or(libc::EINVAL)?;
+    let id = p.assoc_id;
+    with_sock(s, move |e, sid| e.set_pf_expose(sid, id, x))
 }
