@@ -293,6 +293,12 @@ static int extensions(void) {
 		  av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0 &&
 		  setsockopt(srv, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
 		  av_set(srv, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0);
+	int zero = 0;
+	CHECK("fragment interleave off turns interleaving off",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &zero, sizeof(zero)) == 0 &&
+		  av_get(clt, SCTP_INTERLEAVING_SUPPORTED, 0, &v) == 8 && v == 0 &&
+		  setsockopt(clt, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
+		  av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0);
 	CHECK("pr off on the client", av_set(clt, SCTP_PR_SUPPORTED, 0, 0) == 0 &&
 					  av_get(clt, SCTP_PR_SUPPORTED, 0, &v) == 8 && v == 0);
 	if (listen(srv, 5) < 0)

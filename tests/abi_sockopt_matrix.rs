@@ -22,5 +22,5 @@ fn sockopt_matrix_follows_linux() {
 #[test]
 fn interleaving_and_pr_switches_reach_the_association() {
     let env = [("SCTPSHIM_INTL_ENABLE", "1")];
-    support::run_checks("sockopt_matrix.c", "optext", &["extensions"], &env, 7);
+    support::run_checks("sockopt_matrix.c", "optext", &["extensions"], &env, 8);
 }
