@@ -84,6 +84,45 @@ static int recv_data(int fd, struct msg *m) {
 	return 0;
 }
 
+/* Backs the client's queue up: 40 messages of 1000 bytes on stream 0 fill the server's small
+ * window (it does not read), then (with a 1 ms default lifetime on association `id`) one plain
+ * send on the default stream, then `tags` in order: 'A' on stream 1, 'B' on stream 2. The
+ * server then reads everything: `order` gets the tags in arrival order, `filler` and `late`
+ * count stream 0 and stream 3 messages. */
+static void backed_up(int clt, int srv, struct sockaddr_in *to, sctp_assoc_t id, const char *tags,
+		      char order[16], int *filler, int *late) {
+	char buf[1000];
+	socklen_t tl = sizeof(*to);
+	memset(buf, 'f', sizeof(buf));
+	for (int i = 0; i < 40; i++)
+		sctp_sendmsg(clt, buf, sizeof(buf), (struct sockaddr *)to, tl, 0, 0, 0, 0, 0);
+	usleep(300000);
+	struct sctp_default_prinfo dp = {.pr_assoc_id = id, .pr_policy = SCTP_PR_SCTP_TTL,
+					 .pr_value = 1};
+	CHECK("default prinfo ttl 1 ms",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
+	CHECK("expiring plain send", sendto(clt, "late", 4, 0, (struct sockaddr *)to, tl) == 4);
+	dp.pr_policy = SCTP_PR_SCTP_NONE;
+	CHECK("default prinfo none",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
+	for (int i = 0; tags[i]; i++)
+		sctp_sendmsg(clt, &tags[i], 1, (struct sockaddr *)to, tl, 0, 0, tags[i] == 'A' ? 1 : 2,
+			     0, 0);
+	usleep(300000);
+	struct msg m;
+	int k = 0;
+	*filler = *late = 0;
+	memset(order, 0, 16);
+	while (recv_data(srv, &m) > 0) {
+		if (m.info.sinfo_stream == 0)
+			(*filler)++;
+		else if (m.info.sinfo_stream == 3)
+			(*late)++;
+		else if (k < 15)
+			order[k++] = m.buf[0];
+	}
+}
+
 static void before_any_association(int srv, int clt) {
 	unsigned v;
 	char buf[64];
@@ -181,6 +220,19 @@ static void before_any_association(int srv, int clt) {
 	CHECK("maxseg struct form",
 	      av_set(clt, SCTP_MAXSEG, 0, 1200) == 0 && av_get(clt, SCTP_MAXSEG, 0, &v) == 8 &&
 		  v == 1200 && av_set(clt, SCTP_MAXSEG, 0, 0) == 0);
+	struct sctp_assocparams ap;
+	memset(&ap, 0, sizeof(ap));
+	len = sizeof(ap);
+	CHECK("associnfo socket defaults",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) == 0 &&
+		  ap.sasoc_asocmaxrxt == 10 && ap.sasoc_cookie_life == 60000);
+	ap.sasoc_asocmaxrxt = 7;
+	ap.sasoc_cookie_life = 0;
+	CHECK("associnfo socket set",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof(ap)) == 0);
+	ap.sasoc_assoc_id = SCTP_CURRENT_ASSOC;
+	REFUSED("associnfo current id EINVAL", EINVAL,
+		setsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof(ap)));
 	REFUSED("reuse_port one-to-many EOPNOTSUPP", EOPNOTSUPP,
 		setsockopt(clt, IPPROTO_SCTP, SCTP_REUSE_PORT, &one, sizeof(one)));
 }
@@ -206,7 +258,74 @@ static void one_to_one_rules(void) {
 	close(bound);
 }
 
-int main(void) {
+/* SCTP_DELAYED_SACK with SCTP_CURRENT_ASSOC changes the association, not the socket; a zero
+ * field keeps its value. */
+static void delayed_sack_forms(int clt, sctp_assoc_t id) {
+	struct sctp_sack_info si = {.sack_assoc_id = SCTP_CURRENT_ASSOC, .sack_delay = 150};
+	socklen_t len = sizeof(si);
+	CHECK("delayed sack current associations",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, sizeof(si)) == 0);
+	memset(&si, 0, sizeof(si));
+	si.sack_assoc_id = id;
+	CHECK("delayed sack of the association",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, &len) == 0 &&
+		  si.sack_delay == 150 && si.sack_freq == 2);
+	si.sack_assoc_id = 0;
+	CHECK("delayed sack of the socket unchanged",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, &len) == 0 &&
+		  si.sack_delay == 200);
+}
+
+/* Run with SCTPSHIM_INTL_ENABLE=1 (Linux net.sctp.intl_enable): I-DATA negotiated only when
+ * both sockets turn SCTP_INTERLEAVING_SUPPORTED on, which needs SCTP_FRAGMENT_INTERLEAVE;
+ * SCTP_PR_SUPPORTED off on one side leaves the association without PR-SCTP. */
+static int extensions(void) {
+	int srv = sock(SOCK_SEQPACKET, 5441), clt = sock(SOCK_SEQPACKET, 5442);
+	struct sockaddr_in to = sin_of(5441);
+	int one = 1;
+	unsigned v;
+	CHECK("intl enabled by default", av_get(clt, SCTP_INTERLEAVING_SUPPORTED, 0, &v) == 8 &&
+					     v == 1);
+	REFUSED("intl needs fragment interleave EPERM", EPERM,
+		av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1));
+	CHECK("intl on with fragment interleave",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
+		  av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0 &&
+		  setsockopt(srv, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
+		  av_set(srv, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0);
+	int zero = 0;
+	CHECK("fragment interleave off turns interleaving off",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &zero, sizeof(zero)) == 0 &&
+		  av_get(clt, SCTP_INTERLEAVING_SUPPORTED, 0, &v) == 8 && v == 0 &&
+		  setsockopt(clt, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &one, sizeof(one)) == 0 &&
+		  av_set(clt, SCTP_INTERLEAVING_SUPPORTED, 0, 1) == 0);
+	CHECK("pr off on the client", av_set(clt, SCTP_PR_SUPPORTED, 0, 0) == 0 &&
+					  av_get(clt, SCTP_PR_SUPPORTED, 0, &v) == 8 && v == 0);
+	if (listen(srv, 5) < 0)
+		return 2;
+	struct msg m;
+	char big[3000];
+	memset(big, 'i', sizeof(big));
+	CHECK("a fragmented message over I-DATA",
+	      sendto(clt, big, sizeof(big), 0, (struct sockaddr *)&to, sizeof(to)) == sizeof(big) &&
+		  recv_data(srv, &m) == sizeof(big) && memcmp(m.buf, big, sizeof(big)) == 0);
+	char idbuf[sizeof(struct sctp_assoc_ids) + sizeof(sctp_assoc_t)];
+	struct sctp_assoc_ids *ids = (struct sctp_assoc_ids *)idbuf;
+	socklen_t len = sizeof(idbuf);
+	getsockopt(clt, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, idbuf, &len);
+	sctp_assoc_t id = ids->gaids_assoc_id[0];
+	CHECK("association uses I-DATA",
+	      av_get(clt, SCTP_INTERLEAVING_SUPPORTED, id, &v) == 8 && v == 1);
+	CHECK("association without PR-SCTP", av_get(clt, SCTP_PR_SUPPORTED, id, &v) == 8 && v == 0);
+	close(clt);
+	close(srv);
+	printf("%d failures\n", failures);
+	return failures != 0;
+}
+
+int main(int argc, char **argv) {
+	if (argc > 1 && strcmp(argv[1], "extensions") == 0)
+		return extensions();
 	int srv = sock(SOCK_SEQPACKET, 5431), clt = sock(SOCK_SEQPACKET, 5432);
 	struct sockaddr_in to = sin_of(5431);
 	struct sctp_event_subscribe ev;
@@ -271,6 +390,12 @@ int main(void) {
 	CHECK("association inherited prio", av_get(clt, SCTP_STREAM_SCHEDULER, id, &v) == 8 &&
 						v == SCTP_SS_PRIO);
 	CHECK("pr negotiated", av_get(clt, SCTP_PR_SUPPORTED, id, &v) == 8 && v == 1);
+	struct sctp_assocparams ap = {.sasoc_assoc_id = id};
+	len = sizeof(ap);
+	CHECK("associnfo inherited by the association",
+	      getsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) == 0 &&
+		  ap.sasoc_asocmaxrxt == 7 && ap.sasoc_number_peer_destinations == 1 &&
+		  ap.sasoc_cookie_life == 60000);
 	CHECK("ecn never negotiated", av_get(clt, SCTP_ECN_SUPPORTED, id, &v) == 8 && v == 0);
 	REFUSED("pf_expose unknown id EINVAL", EINVAL,
 		av_set(clt, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, id + 100, 1));
@@ -291,41 +416,11 @@ int main(void) {
 	REFUSED("scheduler value beyond streams EINVAL", EINVAL,
 		setsockopt(clt, IPPROTO_SCTP, SCTP_STREAM_SCHEDULER_VALUE, &sv, sizeof(sv)));
 
-	/* Back the client's queue up: fill the server's small window (it does not read), then
-	 * queue interleaved messages on stream 1 (priority 5) and 2 (priority 1), and one on the
-	 * association's default stream 3 with a 1 ms default lifetime. */
-	char filler[1000];
-	memset(filler, 'f', sizeof(filler));
-	for (int i = 0; i < 40; i++)
-		sctp_sendmsg(clt, filler, sizeof(filler), (struct sockaddr *)&to, sizeof(to), 0, 0, 0,
-			     0, 0);
-	usleep(300000);
-	struct sctp_default_prinfo dp = {.pr_assoc_id = id, .pr_policy = SCTP_PR_SCTP_TTL,
-					 .pr_value = 1};
-	CHECK("default prinfo ttl 1 ms",
-	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
-	CHECK("expiring plain send", sendto(clt, "late", 4, 0, (struct sockaddr *)&to,
-					    sizeof(to)) == 4);
-	dp.pr_policy = SCTP_PR_SCTP_NONE;
-	CHECK("default prinfo none",
-	      setsockopt(clt, IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, &dp, sizeof(dp)) == 0);
-	for (int i = 0; i < 5; i++) {
-		char tag[2] = {'A', (char)('0' + i)};
-		sctp_sendmsg(clt, tag, 2, (struct sockaddr *)&to, sizeof(to), 0, 0, 1, 0, 0);
-		tag[0] = 'B';
-		sctp_sendmsg(clt, tag, 2, (struct sockaddr *)&to, sizeof(to), 0, 0, 2, 0, 0);
-	}
-	usleep(300000);
-	char order[16] = {0};
-	int k = 0, filler_seen = 0, late_seen = 0;
-	while (recv_data(srv, &m) > 0) {
-		if (m.info.sinfo_stream == 0)
-			filler_seen++;
-		else if (m.info.sinfo_stream == 3)
-			late_seen++;
-		else if (k < 10)
-			order[k++] = m.buf[0];
-	}
+	/* PRIO with a backed-up queue; in between, one message on the association's default
+	 * stream 3 with a 1 ms default lifetime, which expires before the window opens. */
+	char order[16];
+	int filler_seen, late_seen;
+	backed_up(clt, srv, &to, id, "ABABABABAB", order, &filler_seen, &late_seen);
 	CHECK("all filler arrived", filler_seen == 40);
 	CHECK("prio scheduler: stream 2 before stream 1", strcmp(order, "BBBBBAAAAA") == 0);
 	printf("order %s\n", order);
@@ -361,6 +456,17 @@ int main(void) {
 	ps.sprstat_sid = 10;
 	REFUSED("pr stream status beyond streams EINVAL", EINVAL,
 		getsockopt(clt, IPPROTO_SCTP, SCTP_PR_STREAM_STATUS, &ps, &len));
+
+	/* Round robin on the live association (SCTP_CURRENT_ASSOC): one message per stream in
+	 * turn, where FCFS would send the three A first. */
+	unsigned cur;
+	CHECK("scheduler rr on current associations",
+	      av_set(clt, SCTP_STREAM_SCHEDULER, SCTP_CURRENT_ASSOC, SCTP_SS_RR) == 0 &&
+		  av_get(clt, SCTP_STREAM_SCHEDULER, id, &cur) == 8 && cur == SCTP_SS_RR &&
+		  av_get(clt, SCTP_STREAM_SCHEDULER, 0, &cur) == 8 && cur == SCTP_SS_PRIO);
+	backed_up(clt, srv, &to, id, "AAABBB", order, &filler_seen, &late_seen);
+	CHECK("rr scheduler alternates streams", strcmp(order, "ABABAB") == 0 && late_seen == 0);
+	printf("order %s\n", order);
 
 	/* Counters grew with the traffic on both sides; the largest RTO restarts on read. */
 	struct sctp_assoc_stats st;
@@ -404,6 +510,7 @@ int main(void) {
 	CHECK("max burst per association",
 	      av_set(clt, SCTP_MAX_BURST, id, 7) == 0 && av_get(clt, SCTP_MAX_BURST, id, &v) == 8 &&
 		  v == 7 && av_get(clt, SCTP_MAX_BURST, 0, &v) == 8 && v == 4);
+	delayed_sack_forms(clt, id);
 
 	close(clt);
 	close(srv);

@@ -311,6 +311,7 @@ impl Engine {
             e.endpoint.remove(aid);
         }
         self.assocs.remove(&aid);
+        self.forget_assoc_opts(sid, aid);
         if let Some(s) = self.socks.get_mut(&sid) {
             s.peers.retain(|&(_, a)| a != aid);
             s.readable.retain(|&a| a != aid);

@@ -126,4 +126,13 @@ impl Engine {
                 .unwrap_or(o.ext.context)
         })
     }
+
+    /// Association `aid` of socket `sid` is gone: drop the option values kept for it.
+    pub fn forget_assoc_opts(&mut self, sid: Sid, aid: AssocId) {
+        if let Ok(o) = self.opts_mut(sid) {
+            o.ext.assoc_send_default.remove(&aid);
+            o.feat.assoc_context.remove(&aid);
+            o.feat.probes.retain(|&(a, _), _| a != aid);
+        }
+    }
 }

@@ -89,7 +89,12 @@ impl SockOpts {
             ],
             paths: super::path_opts::PathDefaults::new(c),
             auth: super::asconf::AuthOpts::new(c),
-            ext: Default::default(),
+            // SCTP_ASSOCINFO starts from the configured protocol defaults.
+            ext: super::sockopt_ext::ExtOpts {
+                asoc_max_rxt: c.assoc_max_retrans.min(u32::from(u16::MAX)) as u16,
+                cookie_life: ms(c.valid_cookie_life),
+                ..Default::default()
+            },
             feat: Default::default(),
             reconf: super::reconf::ReconfOpts::new(c),
         }

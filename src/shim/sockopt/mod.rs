@@ -1,8 +1,14 @@
 //! getsockopt()/setsockopt() on SCTP sockets, one file per level: [`sol_socket`] (identity,
 //! buffers, linger), [`ip`] (IPPROTO_IP/IPV6 options an AF_UNIX fd would refuse), [`sol_sctp`]
-//! (a table of SOL_SCTP options, easy to extend). Options a level does not emulate pass through
-//! to the app's own fd (SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE...), so timeouts
-//! are the kernel's.
+//! (a table of SOL_SCTP options, easy to extend) with one more table per family of options
+//! in [`EXTRA_TABLES`]. Options a level does not emulate pass through to the app's own fd
+//! (SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE...), so timeouts are the kernel's.
+//!
+//! Length rules are Linux's (`net/sctp/socket.c`): [`struct_of`] for "at least the struct",
+//! [`exact_struct`] for "exactly the struct", [`int_out`] for int answers; association ids
+//! follow `sctp_id2assoc` and the FUTURE / CURRENT / ALL forms through the engine's
+//! `opt_assoc`, `opt_need_assoc` and `opt_set_target` (`stack/opt_state.rs`). sctpshim(7)
+//! has the option matrix.
 
 mod actions;
 mod ip;

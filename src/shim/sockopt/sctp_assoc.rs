@@ -28,6 +28,11 @@ fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
                 let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
                 let st = a.status();
                 p.sasoc_asocmaxrxt = a.config().assoc_max_retrans.min(u16::MAX as u32) as u16;
+                p.sasoc_cookie_life = a
+                    .config()
+                    .valid_cookie_life
+                    .as_millis()
+                    .min(u32::MAX as u128) as u32;
                 p.sasoc_number_peer_destinations = a.paths().len().min(u16::MAX as usize) as u16;
                 p.sasoc_peer_rwnd = st.peer_rwnd;
                 p.sasoc_local_rwnd = st.local_rwnd;
@@ -45,7 +50,9 @@ fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     Ok(p.as_bytes().to_vec())
 }
 
-/// Zero fields are left unchanged (RFC 6458 8.1.2).
+/// Zero fields are left unchanged (RFC 6458 8.1.2). An association's (Linux
+/// `sctp_setsockopt_associnfo`): with several paths, a maximum above the sum of their path
+/// maximums is EINVAL; else the socket's, for associations set up later.
 fn set_associnfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let p: sctp_assocparams = exact_struct(v)?;
     let id = p.sasoc_assoc_id;
@@ -55,6 +62,21 @@ fn set_associnfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
         if aid.is_none() && one_to_many && id != abi::SCTP_FUTURE_ASSOC {
             return Err(libc::EINVAL);
         }
+        if let Some((_, a)) = aid.and_then(|aid| e.assoc_of(sid, aid)) {
+            let max = u32::from(p.sasoc_asocmaxrxt);
+            if max != 0 {
+                let paths = a.paths().len() as u32;
+                if paths > 1 && max > paths.saturating_mul(a.config().path_max_retrans) {
+                    return Err(libc::EINVAL);
+                }
+                a.set_assoc_max_retrans(max);
+            }
+            if p.sasoc_cookie_life != 0 {
+                let life = std::time::Duration::from_millis(u64::from(p.sasoc_cookie_life));
+                a.set_cookie_life(life);
+            }
+            return Ok(());
+        }
         let ext = &mut e.opts_mut(sid)?.ext;
         if p.sasoc_asocmaxrxt != 0 {
             ext.asoc_max_rxt = p.sasoc_asocmaxrxt;
@@ -62,11 +84,7 @@ fn set_associnfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
         if p.sasoc_cookie_life != 0 {
             ext.cookie_life = p.sasoc_cookie_life;
         }
-        if let Some((_, a)) = aid.and_then(|aid| e.assoc_of(sid, aid)) {
-            if p.sasoc_asocmaxrxt != 0 {
-                a.set_assoc_max_retrans(u32::from(p.sasoc_asocmaxrxt));
-            }
-        }
+        e.refresh_ep_config(sid);
         Ok(())
     })
 }

@@ -57,10 +57,16 @@ fn get_interleave(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(u32::from(on), i)
 }
 
+/// Turning it off also turns SCTP_INTERLEAVING_SUPPORTED off (Linux clears
+/// `ep->intl_enable`): later associations do without I-DATA.
 fn set_interleave(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let on = exact_int(v)? != 0;
     with_sock(s, move |e, sid| {
         e.opts_mut(sid)?.ext.frag_interleave = on;
+        if !on {
+            e.feat_mut(sid)?.intl = Some(false);
+            e.refresh_ep_config(sid);
+        }
         e.apply_pd_opts(sid)
     })
 }

@@ -367,17 +367,23 @@ fn set_encaps(s: &Sctp, v: &[u8]) -> HookResult<()> {
 /// SCTP_GET_PEER_ADDRS (libsctp `sctp_getpaddrs`): `struct sctp_getaddrs` {assoc_id, addr_num}
 /// then the addresses packed; EINVAL for an unknown association, ENOMEM when they do not fit.
 fn get_peer_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let id = int_of(input)?;
+    let id = super::struct_of::<abi::sctp_getaddrs>(input)?.assoc_id;
     let addrs = with_sock(s, move |e, sid| {
         e.peer_addrs(sid, id).map_err(|_| libc::EINVAL)
     })?;
     addr_list(s, input.len(), &addrs)
 }
 
-/// SCTP_GET_LOCAL_ADDRS (libsctp `sctp_getladdrs`): the bound addresses.
+/// SCTP_GET_LOCAL_ADDRS (libsctp `sctp_getladdrs`): the bound addresses; a non-zero id
+/// must name an association (EINVAL), as Linux.
 fn get_local_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    int_of(input)?;
-    let addrs = with_sock(s, |e, sid| e.local_addrs(sid))?;
+    let id = super::struct_of::<abi::sctp_getaddrs>(input)?.assoc_id;
+    let addrs = with_sock(s, move |e, sid| {
+        if id != 0 {
+            e.opt_need_assoc(sid, id)?;
+        }
+        e.local_addrs(sid)
+    })?;
     addr_list(s, input.len(), &addrs)
 }
 
