@@ -214,18 +214,23 @@ impl Association {
         true
     }
 
-    /// RFC 5061 4.2.1 (sctp_bindx SCTP_BINDX_ADD_ADDR on a live association): asks the peer
-    /// to add our address `addr`. False when ASCONF is not in use or `addr` is unusable.
+    /// RFC 5061 4.2.1 (sctp_bindx SCTP_BINDX_ADD_ADDR on a live association, or a host
+    /// address appearing with SCTP_AUTO_ASCONF): asks the peer to add our address `addr`.
+    /// False when ASCONF is not in use, or `addr` is unusable or one of ours already.
     pub fn add_local_address(&mut self, now: Instant, addr: IpAddr) -> bool {
-        if addr.is_unspecified() || addr.is_multicast() {
+        if addr.is_unspecified() || addr.is_multicast() || self.local.addrs.contains(&addr) {
             return false;
         }
         self.queue_request(now, Request::Add(addr))
     }
 
-    /// RFC 5061 4.2.2 (sctp_bindx SCTP_BINDX_REM_ADDR): asks the peer to delete our address
-    /// `addr`. False when ASCONF is not in use or `addr` is our last address.
+    /// RFC 5061 4.2.2 (sctp_bindx SCTP_BINDX_REM_ADDR, or a host address going away with
+    /// SCTP_AUTO_ASCONF): asks the peer to delete our address `addr`. False when ASCONF is
+    /// not in use, or `addr` is not ours or our last address.
     pub fn remove_local_address(&mut self, now: Instant, addr: IpAddr) -> bool {
+        if !self.local.addrs.contains(&addr) {
+            return false;
+        }
         let others = self
             .local
             .addrs
