@@ -47,6 +47,8 @@ impl AddrWatch {
         // Protocol None: NETLINK_ROUTE.
         let fd = rustix::net::socket_with(AddressFamily::NETLINK, SocketType::RAW, flags, None)
             .map_err(|e| e.raw_os_error())?;
+        // An internal fd: high, close-on-exec, protected from the app's close/dup2.
+        let fd = super::fds::move_high(std::os::fd::IntoRawFd::into_raw_fd(fd))?;
         let groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
         rustix::net::bind(&fd, &SocketAddrNetlink::new(0, groups)).map_err(|e| e.raw_os_error())?;
         Ok(AddrWatch {
