@@ -181,14 +181,23 @@ impl Engine {
     /// they are now.
     fn refresh_wildcard_addrs(&mut self) {
         let ids: Vec<_> = self.eps.keys().copied().collect();
+        // One read of the host's addresses per combination of families.
+        let mut lists: Vec<((bool, bool), Vec<IpAddr>)> = Vec::new();
         for id in ids {
             let Some(e) = self.eps.get(&id).filter(|e| e.is_wildcard()) else {
                 continue;
             };
-            let Some((v4, v6)) = self.families(e.owner) else {
+            let Some(fam) = self.families(e.owner) else {
                 continue;
             };
-            let listed = super::ifaddrs::host_addrs(v4, v6);
+            let listed = match lists.iter().find(|(f, _)| *f == fam) {
+                Some((_, l)) => l.clone(),
+                None => {
+                    let l = super::ifaddrs::host_addrs(fam.0, fam.1);
+                    lists.push((fam, l.clone()));
+                    l
+                }
+            };
             if let Some(e) = self.eps.get_mut(&id) {
                 e.endpoint.set_local_addrs(listed);
             }
