@@ -645,6 +645,13 @@ impl Association {
     pub(crate) fn strike_path(&mut self, i: usize) {
         let was = self.paths.list[i].state;
         if let Some(change) = self.paths.list[i].strike(self.cfg.pf_enable) {
+            if change == PathChange::PotentiallyFailed {
+                // RFC 7829 5.1 (Linux: the heartbeat timer restarts): probed every RTO now.
+                if let Some(now) = self.last_now {
+                    let jitter = self.rng.next_u32();
+                    self.paths.list[i].arm_heartbeat(now, jitter);
+                }
+            }
             self.report_path(i, was, change);
         }
         let p = &self.paths.list[i];

@@ -30,6 +30,7 @@ pub(super) const T_WAKE: u64 = 1 << 32;
 pub(super) const T_TIMER: u64 = 2 << 32;
 const T_UDP: u64 = 3 << 32;
 const T_END: u64 = 4 << 32;
+pub(super) const T_NETLINK: u64 = 5 << 32;
 pub(super) const KIND_MASK: u64 = 0xffff_ffff << 32;
 
 /// Datagrams read from one UDP socket per wake-up before others get a turn.
@@ -76,6 +77,8 @@ pub struct Engine {
     /// Sockets whose app has records not read yet, so whose receive window is reduced
     /// (stack/rwnd.rs); re-synced when a packet arrives for their endpoint.
     pub unread: std::collections::BTreeSet<Sid>,
+    /// Host address changes, watched once a socket binds the wildcard (stack/addr_watch.rs).
+    pub(super) addr_watch: Option<super::addr_watch::AddrWatch>,
 }
 
 fn errno_of(e: rustix::io::Errno) -> i32 {
@@ -154,6 +157,7 @@ impl Engine {
             exit_waiters: Vec::new(),
             sources: Default::default(),
             unread: Default::default(),
+            addr_watch: None,
         };
         e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
         e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
@@ -161,7 +165,7 @@ impl Engine {
         Ok((e, wake_fd))
     }
 
-    fn watch(
+    pub(super) fn watch(
         &self,
         fd: std::os::fd::BorrowedFd<'_>,
         token: u64,
@@ -229,6 +233,7 @@ impl Engine {
                 }
             }
             T_UDP => self.read_udp(idx as usize),
+            T_NETLINK => self.on_addr_events(),
             T_END => self.on_end(idx as Sid, flags),
             _ => {}
         }
