@@ -137,7 +137,12 @@ impl Engine {
     }
 
     /// The engine thread's body: never returns.
-    pub fn run(mut self, h: &'static Handle) {
+    pub fn run(self, h: &'static Handle) {
+        self.run_until(h, |_| false);
+    }
+
+    /// The event loop, until `done` says so after a wake-up (the keeper's end, stack/keeper.rs).
+    pub fn run_until(mut self, h: &'static Handle, done: impl Fn(&Engine) -> bool) {
         crate::shim::hook::pass_through_forever();
         let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
         loop {
@@ -174,6 +179,9 @@ impl Engine {
             if r.is_err() {
                 tracing::error!("panic in the engine while flushing");
                 self.dirty.clear();
+            }
+            if done(&self) {
+                return;
             }
         }
     }

@@ -155,11 +155,13 @@ pub fn handle() -> Result<&'static Handle, i32> {
     Ok(h)
 }
 
-/// How long exit waits for associations to finish their graceful shutdown.
+/// How long exit waits for associations to finish their graceful shutdown when no keeper
+/// could take them over.
 const EXIT_LINGER: Duration = Duration::from_secs(5);
 
-/// atexit: let the engine deliver what the app wrote and shut associations down before the
-/// process (and the engine thread with it) goes away.
+/// atexit: hand the associations to a keeper process (stack/keeper.rs), which sends what the
+/// app wrote and shuts them down after the process is gone, as the kernel would; failing
+/// that, wait here a while for it.
 extern "C" fn at_exit() {
     let p = HANDLE.load(Ordering::Acquire);
     // A fork child that started no engine of its own leaves its parent's sockets alone.
@@ -167,6 +169,9 @@ extern "C" fn at_exit() {
         return;
     }
     crate::shim::hook::pass_through_forever();
+    if super::keeper::hand_over(false).is_some() {
+        return;
+    }
     let slot = Slot::new();
     let s2 = slot.clone();
     unsafe { &*p }.push(Box::new(move |e| e.exiting(s2)));
@@ -187,6 +192,25 @@ pub fn call<R: Send + 'static>(
 pub fn post(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
     handle()?.push(Box::new(f));
     Ok(())
+}
+
+/// This process's engine handle, if an engine was started (the keeper's copy, in a keeper).
+pub fn current() -> Option<&'static Handle> {
+    let p = HANDLE.load(Ordering::Acquire);
+    // SAFETY: handles are leaked, never freed.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// In a keeper process: another thread may have held the job queue's lock at fork.
+///
+/// # Safety
+/// Only in a freshly forked process with one thread.
+pub unsafe fn reset_queue_after_fork() {
+    if let Some(h) = current() {
+        if h.queue.is_locked() {
+            h.queue.force_unlock();
+        }
+    }
 }
 
 /// The pid whose engine serves the sockets created so far (0 when none runs).

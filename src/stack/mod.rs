@@ -27,6 +27,7 @@ pub mod gso;
 pub mod handle;
 pub mod ifaddrs;
 pub mod inherit;
+pub mod keeper;
 pub mod log;
 pub mod names;
 pub mod park;
