@@ -1,6 +1,7 @@
 /* exec_echo PORT PROGRAM [ARGS...]: accept one SCTP association, put it on fds 0 and 1 and
  * execve PROGRAM with an EMPTY environment: the shim must put itself back into LD_PRELOAD (the
- * new image inherits SCTP fds) and keep the association going through the exec. */
+ * new image inherits SCTP fds) and keep the association going through the exec. An exec that
+ * fails first (a missing program) must leave this process's SCTP working (getpeername). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +35,17 @@ int main(int argc, char **argv)
 	}
 	close(c);
 	char *empty[] = { NULL };
+	char *missing[] = { "/nonexistent/sctpshim-test", NULL };
+	if (execve(missing[0], missing, empty) != -1 || errno != ENOENT) {
+		perror("execve of a missing program");
+		return 1;
+	}
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof(peer);
+	if (getpeername(0, (struct sockaddr *)&peer, &plen) < 0 || peer.sin_family != AF_INET) {
+		perror("getpeername after a failed execve");
+		return 1;
+	}
 	execve(argv[2], argv + 2, empty);
 	fprintf(stderr, "execve %s: %s\n", argv[2], strerror(errno));
 	return 1;

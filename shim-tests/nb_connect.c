@@ -154,6 +154,7 @@ static void after_failure(int fd, int expect)
 	char b[8];
 	if (recv(fd, b, sizeof(b), 0) != -1 || errno != ENOTCONN)
 		die("recv after failed connect: expected ENOTCONN");
+	close(fd);
 }
 
 static void refused(const char *ip, int port)

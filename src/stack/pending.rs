@@ -10,7 +10,8 @@
 //! - setup failure: the engine closes its end with the filler unread, which gives the app's end
 //!   POLLERR (ECONNRESET in the kernel's sk_err, reported through the SO_ERROR hook as the
 //!   setup's errno) and POLLHUP; the socket's later sends fail with EPIPE and its reads with
-//!   ENOTCONN, as on Linux.
+//!   ENOTCONN, as on Linux. Unlike Linux, it cannot connect again (ECONNABORTED): the app's fd
+//!   has no engine end any more; a new socket can.
 //!
 //! Records the app writes during the setup queue behind the filler (Linux queues them too).
 
