@@ -144,6 +144,14 @@ impl Engine {
     /// The event loop, until `done` says so after a wake-up (the keeper's end, stack/keeper.rs).
     pub fn run_until(mut self, h: &'static Handle, done: impl Fn(&Engine) -> bool) {
         crate::shim::hook::pass_through_forever();
+        // The application's signal handlers run on its own threads, never in the middle of
+        // the engine (a handler that forks would wait for the engine: stack/park.rs).
+        // SAFETY: blocking signals for this thread only.
+        unsafe {
+            let mut all: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut all);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+        }
         let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
         loop {
             events.clear();

@@ -30,7 +30,12 @@ impl Engine {
         let Some(s) = self.socks.get(&sid) else {
             return;
         };
-        if s.connecting.is_none() || s.filler || s.end.is_none() {
+        // One-to-many sockets stay writable whatever their associations do (sctp_poll).
+        if s.style != super::sock::Style::OneToOne
+            || s.connecting.is_none()
+            || s.filler
+            || s.end.is_none()
+        {
             return;
         }
         // The fd must still be this socket's file (another thread may have closed it).
