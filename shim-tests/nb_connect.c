@@ -4,6 +4,8 @@
  *
  *   nb_connect server PORT            accept; echo each message; on "abort" abort (SO_LINGER 0)
  *   nb_connect refused ADDR PORT      non-blocking connect, nobody listens
+ *   nb_connect local ADDR PORT        non-blocking connect to a server on this host: writable
+ *                                     as soon as connect returns (the handshake is done)
  *   nb_connect slow ADDR PORT         non-blocking connect whose INIT is dropped for a while
  *   nb_connect timeout ADDR PORT      non-blocking connect whose INITs are all dropped
  *   nb_connect reset-recv ADDR PORT   peer aborts; recv reports ECONNRESET, then SO_ERROR 0
@@ -215,6 +217,18 @@ static void slow(const char *ip, int port)
 	close(fd);
 }
 
+static void local(const char *ip, int port)
+{
+	int fd = nb_socket();
+	start_connect(fd, ip, port);
+	int m = readiness(fd);
+	if (m != POLLOUT)
+		die("readiness 0x%x right after a same-host connect, expected POLLOUT", m);
+	if (so_error(fd) != 0)
+		die("SO_ERROR after a same-host connect");
+	close(fd);
+}
+
 /* The server aborts after echoing "abort": data first, then the error, then EOF. */
 static void reset(const char *ip, int port, int by_recv)
 {
@@ -290,6 +304,8 @@ int main(int argc, char **argv)
 		refused(ip, port);
 	else if (strcmp(mode, "timeout") == 0)
 		timeout(ip, port);
+	else if (strcmp(mode, "local") == 0)
+		local(ip, port);
 	else if (strcmp(mode, "slow") == 0)
 		slow(ip, port);
 	else if (strcmp(mode, "reset-recv") == 0)
