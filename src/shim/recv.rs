@@ -110,12 +110,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
         if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
             settled = true;
-            if rflags & libc::MSG_DONTWAIT == 0 && idle(fd) {
+            // What the peer already sent on loopback must be readable now (Linux delivers it
+            // before its sendmsg returns); then wait as the caller asked, unless that would
+            // be forever.
+            if settle_idle(fd, rflags & libc::MSG_DONTWAIT == 0)? {
                 break Err(libc::ENOTCONN);
             }
-            // What the peer already sent on loopback must be readable now (Linux delivers it
-            // before its sendmsg returns); then wait as the caller asked.
-            settle::settle()?;
             n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         }
         if n < 0 {
@@ -196,28 +196,30 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     })
 }
 
-/// A blocking read would wait forever: a one-to-many socket with no association that does not
-/// listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives ENOTCONN at
-/// once). Asked only when nothing is queued.
-fn idle(fd: i32) -> bool {
-    let Some(s) = sctp(fd).filter(|s| !s.e.listener) else {
-        return false;
+/// Let the engine process what is pending ([`settle`]); then, for a read that would block
+/// (`blocking`), whether it would wait forever: a one-to-many socket with no association that
+/// does not listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives
+/// ENOTCONN at once). One engine round trip.
+fn settle_idle(fd: i32, blocking: bool) -> HookResult<bool> {
+    let sid = if blocking && !super::fd::nonblocking(fd) {
+        sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid)
+    } else {
+        None
     };
-    if super::fd::nonblocking(fd) {
-        return false;
-    }
-    let sid = s.e.sid;
-    handle::call(move |e| {
+    let idle = settle::settle_then(move |e| {
+        let sid = sid?;
         // Records the app sent may still wait in the engine's end (implicit setup).
         e.read_app(sid);
-        e.unconnected(sid)
-            || e.socks.get(&sid).is_some_and(|x| {
-                x.style == crate::stack::sock::Style::OneToMany
-                    && x.peers.is_empty()
-                    && !x.listening
-            })
-    })
-    .unwrap_or(false)
+        Some(
+            e.unconnected(sid)
+                || e.socks.get(&sid).is_some_and(|x| {
+                    x.style == crate::stack::sock::Style::OneToMany
+                        && x.peers.is_empty()
+                        && !x.listening
+                }),
+        )
+    })?;
+    Ok(idle.flatten().unwrap_or(false))
 }
 
 /// The kernel ended the read (EOF, or ECONNRESET: the engine closed its end with records of

@@ -88,7 +88,21 @@ fn errno_of(e: rustix::io::Errno) -> i32 {
 /// The engine thread's body: never returns. It waits for events without the engine and holds
 /// it for one wake-up at a time; in between, hook threads may take it ([`super::inline`]).
 pub fn run(h: &'static Handle) {
+    run_until(h, |_| false);
+}
+
+/// The event loop, until `done` says so after a wake-up (the keeper's end, stack/keeper.rs).
+/// The engine is held only while a wake-up is processed ([`super::inline`]).
+pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
     crate::shim::hook::pass_through_forever();
+    // The application's signal handlers run on its own threads, never in the middle of the
+    // engine (a handler that forks would wait for the engine: stack/park.rs).
+    // SAFETY: blocking signals for this thread only.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+    }
     let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
     // SAFETY: the engine's epoll is open for the life of the process (the engine is leaked).
     let epoll_fd = unsafe { BorrowedFd::borrow_raw(h.epoll) };
@@ -112,6 +126,9 @@ pub fn run(h: &'static Handle) {
             }
         }
         engine.finish();
+        if done(&engine) {
+            return;
+        }
     }
 }
 

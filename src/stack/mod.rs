@@ -32,6 +32,7 @@ pub mod handle;
 pub mod ifaddrs;
 pub mod inherit;
 pub mod inline;
+pub mod keeper;
 pub mod log;
 pub mod names;
 pub mod opt_state;
