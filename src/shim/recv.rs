@@ -114,8 +114,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
                 break Err(libc::ENOTCONN);
             }
             // What the peer already sent on loopback must be readable now (Linux delivers it
-            // before its sendmsg returns); then wait as the caller asked.
-            settle::settle()?;
+            // before its sendmsg returns); then wait as the caller asked. A blocking read
+            // need not wait for a busy engine first: the engine delivers what arrives.
+            let blocking = || rflags & libc::MSG_DONTWAIT == 0 && !super::fd::nonblocking(fd);
+            if !settle::settle_if_free() && !blocking() {
+                settle::settle()?;
+            }
             n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         }
         if n < 0 {
