@@ -342,15 +342,19 @@ impl Association {
     /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
     pub fn recv(&mut self) -> Option<Message> {
         let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;
-        // RFC 9260 6.2: the window opened enough to tell the peer: `poll_timeout` becomes due
-        // at once so the runtime sends the window update.
+        self.note_window_opened();
+        Some(msg)
+    }
+
+    /// RFC 9260 6.2: when the window opened enough to tell the peer, `poll_timeout` becomes
+    /// due at once so the runtime sends the window update.
+    fn note_window_opened(&mut self) {
         if self
             .tracker
             .window_update_due(self.reassembly.a_rwnd(), self.window_update_threshold())
         {
             self.pending.window_update = true;
         }
-        Some(msg)
     }
 
     /// Receiver SWS avoidance (RFC 9260 6.2): a window update is worth a SACK once the
@@ -473,6 +477,8 @@ impl Association {
     pub fn set_rcvbuf(&mut self, bytes: u32) {
         self.cfg.rcvbuf = bytes;
         self.reassembly.set_rcvbuf(bytes);
+        // A buffer grown back (the runtime's app read what shrank it) reopens the window.
+        self.note_window_opened();
     }
 
     /// SO_SNDBUF.

@@ -67,6 +67,28 @@ pub fn submit(
     })?
 }
 
+/// The app read records of socket `sid`. When unread records had shrunk its receive window
+/// (stack/rwnd.rs), the window is re-computed now, and a window update goes out (RFC 9260
+/// 6.2): on this thread when the engine is free, else queued. Without this the window
+/// reopened only at the next packet from the peer, which had stopped sending for lack of
+/// window: a bulk transfer stalled for the peer's 200 ms timers.
+pub fn read(sid: Sid) {
+    if !super::rwnd::any_unread() {
+        return;
+    }
+    let Some(h) = handle::running() else { return };
+    match try_engine(h) {
+        Some(mut e) => {
+            if e.unread.contains(&sid) {
+                let _ = run(&mut e, h, |e| e.sync_rwnd(sid));
+            }
+        }
+        None => {
+            let _ = handle::post(move |e| e.sync_rwnd(sid));
+        }
+    }
+}
+
 /// Records were just written on socket `sid`'s app fd: when the engine is free, read them into
 /// the association and transmit on this thread (otherwise the engine thread, woken by the
 /// records themselves, does it).
