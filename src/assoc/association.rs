@@ -513,6 +513,7 @@ impl Association {
     pub fn set_rcvbuf(&mut self, bytes: u32) {
         self.cfg.rcvbuf = bytes;
         self.reassembly.set_rcvbuf(bytes);
+        // A buffer grown back (the runtime's app read what shrank it) reopens the window.
         self.note_window_opened();
     }
 

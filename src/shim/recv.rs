@@ -188,6 +188,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         partial::give_back(s);
     }
     result?;
+    if got > 0 && !peek {
+        // The app's read may reopen a receive window its unread records had shrunk.
+        if let Some(s) = sctp(fd) {
+            crate::stack::inline::read(s.e.sid);
+        }
+    }
     let eor = last.is_some_and(|h| h.flags & FLAG_MORE == 0) && partial_done(fd);
     Ok(Got {
         n: got,

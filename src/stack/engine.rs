@@ -445,7 +445,14 @@ impl Engine {
             .filter_map(|e| e.endpoint.poll_timeout())
             .chain(autoclose)
             .min();
-        if next == self.timer_armed {
+        // A timer already armed no later than needed stays: firing early costs a wake-up that
+        // finds nothing due and re-arms, cheaper than a timerfd_settime on every turn in
+        // which a deadline moved later (T3 and delayed SACK restart with each message).
+        let early_enough = match (self.timer_armed, next) {
+            (Some(armed), Some(n)) => armed <= n,
+            (armed, n) => armed == n,
+        };
+        if early_enough {
             return;
         }
         self.timer_armed = next;

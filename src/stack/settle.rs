@@ -73,3 +73,16 @@ pub fn settle_then<R: Send + 'static>(
         Some(f(e))
     })
 }
+
+/// [`settle`] for a caller about to block until its fd is readable: only when the engine is
+/// free, on this thread (true: done). A busy engine is already at work and delivers whatever
+/// arrives, so waiting for it here would only add a wake-up before the caller's own wait.
+pub fn settle_if_free() -> bool {
+    let Some(h) = super::handle::running().filter(|h| h.pid == super::sys::getpid()) else {
+        return true;
+    };
+    match super::inline::try_engine(h) {
+        Some(mut e) => super::inline::run(&mut e, h, |e| e.settle(h)).is_ok(),
+        None => false,
+    }
+}
