@@ -12,7 +12,7 @@ use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -170,9 +170,18 @@ const EXIT_LINGER: Duration = Duration::from_secs(5);
 /// atexit: hand the associations to a keeper process (stack/keeper.rs), which sends what the
 /// app wrote and shuts them down after the process is gone, as the kernel would; failing
 /// that, wait here a while for it.
+///
+/// A fork child inherits its parent's registration and adds its own when it starts an engine:
+/// only the first call in a process acts (a second would wait for the engine parked by the
+/// first's hand-over, forever).
 extern "C" fn at_exit() {
+    static DONE_IN: AtomicI32 = AtomicI32::new(0);
+    let pid = sys::getpid();
+    if DONE_IN.swap(pid, Ordering::Relaxed) == pid {
+        return;
+    }
     // A fork child that started no engine of its own leaves its parent's sockets alone.
-    let Some(h) = running().filter(|h| h.pid == sys::getpid()) else {
+    let Some(h) = running().filter(|h| h.pid == pid) else {
         return;
     };
     crate::shim::hook::pass_through_forever();
