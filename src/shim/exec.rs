@@ -130,24 +130,7 @@ fn with_preload(envp: *const *const c_char) -> Option<Env> {
         entries.push(unsafe { CStr::from_ptr(*envp.add(i)) });
         i += 1;
     }
-    const KEY: &[u8] = b"LD_PRELOAD=";
-    let current = entries.iter().find_map(|e| e.to_bytes().strip_prefix(KEY));
-    if current.is_some_and(|v| {
-        v.split(|&b| b == b' ' || b == b':')
-            .any(|p| p == lib.as_bytes())
-    }) {
-        return None;
-    }
-    let mut value = KEY.to_vec();
-    value.extend_from_slice(lib.as_bytes());
-    if let Some(v) = current.filter(|v| !v.is_empty()) {
-        value.push(b' ');
-        value.extend_from_slice(v);
-    }
-    let mut strings = vec![CString::new(value).ok()?];
-    for e in entries.iter().filter(|e| !e.to_bytes().starts_with(KEY)) {
-        strings.push((*e).to_owned());
-    }
+    let strings = super::preload_env::with_library(&entries, &lib)?;
     let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
     ptrs.push(std::ptr::null());
     Some(Env {
