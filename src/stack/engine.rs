@@ -141,7 +141,7 @@ impl Engine {
         self.run_until(h, |_| false);
     }
 
-    /// The event loop, until `done` says so after a wake-up (the keeper's end, stack/keeper.rs).
+    /// The event loop, until `done` says so (the keeper's end, stack/keeper.rs).
     pub fn run_until(mut self, h: &'static Handle, done: impl Fn(&Engine) -> bool) {
         crate::shim::hook::pass_through_forever();
         // The application's signal handlers run on its own threads, never in the middle of
@@ -153,7 +153,8 @@ impl Engine {
             libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
         }
         let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
-        loop {
+        // Checked before each wait: the keeper may find nothing left to do at once.
+        while !done(&self) {
             events.clear();
             if let Err(e) = epoll::wait(
                 &self.epoll,
@@ -187,9 +188,6 @@ impl Engine {
             if r.is_err() {
                 tracing::error!("panic in the engine while flushing");
                 self.dirty.clear();
-            }
-            if done(&self) {
-                return;
             }
         }
     }

@@ -67,6 +67,7 @@ impl Engine {
     /// The keeper's loop on its only thread; returns when there is nothing left to keep.
     fn keep(self, h: &'static handle::Handle) {
         let mut e = self;
+        tracing::debug!(pid = sys::getpid(), assocs = ?e.assocs, socks = e.socks.len(), "keeper running");
         let listeners: Vec<Sid> = e
             .socks
             .values()
@@ -150,7 +151,6 @@ fn keeper(engine: *mut Engine, go: OwnedFd) -> ! {
             .name("sctpshim-keeper".into())
             .spawn(move || {
                 let SendEngine(e) = engine;
-                tracing::debug!(pid = sys::getpid(), "keeper running");
                 e.keep(h);
             })
             .map(|t| t.join());
