@@ -5,7 +5,8 @@
 //!   quits and this process's engine resumes;
 //! - when SCTP app fds stay open across the exec (no FD_CLOEXEC) and the new environment lost
 //!   LD_PRELOAD (or our library in it), the library is put back, else the new image would read
-//!   raw record headers. (A set-uid image ignores LD_PRELOAD whatever we do: ld.so(8).)
+//!   raw record headers. A set-user-ID image ignores LD_PRELOAD whatever we do (ld.so(8)):
+//!   that is said on stderr, and the exec goes ahead.
 //!
 //! execl, execlp and execle are variadic, which stable Rust cannot define; glibc builds their
 //! argv and calls its internal execve, which no preload sees: with them the owner's
@@ -21,44 +22,53 @@ use std::ffi::{CStr, CString};
 
 hook! {
     fn execve(path: *const c_char, argv: *const *const c_char, envp: *const *const c_char) -> i32 {
-        exec_with(envp, |env| check(unsafe { sys::execve(path, argv, env) }))
+        exec_with(path, envp, |env| check(unsafe { sys::execve(path, argv, env) }))
     }
 }
 
 hook! {
     fn execv(path: *const c_char, argv: *const *const c_char) -> i32 {
-        exec_with(unsafe { sys::environ }, |env| check(unsafe { sys::execve(path, argv, env) }))
+        exec_with(path, unsafe { sys::environ }, |env| check(unsafe { sys::execve(path, argv, env) }))
     }
 }
 
 hook! {
     fn execvp(file: *const c_char, argv: *const *const c_char) -> i32 {
-        exec_with(unsafe { sys::environ }, |env| check(unsafe { sys::execvpe(file, argv, env) }))
+        exec_with(file, unsafe { sys::environ }, |env| check(unsafe { sys::execvpe(file, argv, env) }))
     }
 }
 
 hook! {
     fn execvpe(file: *const c_char, argv: *const *const c_char, envp: *const *const c_char) -> i32 {
-        exec_with(envp, |env| check(unsafe { sys::execvpe(file, argv, env) }))
+        exec_with(file, envp, |env| check(unsafe { sys::execvpe(file, argv, env) }))
     }
 }
 
 hook! {
     fn fexecve(fd: i32, argv: *const *const c_char, envp: *const *const c_char) -> i32 {
-        exec_with(envp, |env| check(unsafe { sys::fexecve(fd, argv, env) }))
+        exec_with(std::ptr::null(), envp, |env| check(unsafe { sys::fexecve(fd, argv, env) }))
     }
 }
 
-/// Run the real exec `real` with environment `envp` (or its copy with our library put back),
-/// the engine handed to a keeper first; the real exec only returns on failure.
+/// Run the real exec `real` of `path` (a file name for the PATH search, or null) with
+/// environment `envp` (or its copy with our library put back), the engine handed to a keeper
+/// first; the real exec only returns on failure.
 fn exec_with(
+    path: *const c_char,
     envp: *const *const c_char,
     real: impl FnOnce(*const *const c_char) -> HookResult<i32>,
 ) -> HookResult<i32> {
     if !fdmap::ANY_SCTP.load(std::sync::atomic::Ordering::Relaxed) || vfork_child() {
         return real(envp);
     }
-    let env = inherits_sctp_fds().then(|| with_preload(envp)).flatten();
+    let inherits = inherits_sctp_fds();
+    if inherits && ignores_preload(path) {
+        crate::stack::log::stderr_line(
+            "sctpshim: a set-user-ID or set-group-ID program ignores LD_PRELOAD: it will read \
+             raw records on the SCTP sockets it inherits",
+        );
+    }
+    let env = inherits.then(|| with_preload(envp)).flatten();
     let kept = keeper::hand_over(true);
     let r = real(env.as_ref().map_or(envp, |e| e.ptrs.as_ptr()));
     if let Some(k) = kept {
@@ -72,6 +82,25 @@ fn vfork_child() -> bool {
     let me = sys::getpid();
     let owner = handle::owner_pid();
     owner != 0 && owner != me && fork::child_pid() != me
+}
+
+/// `path` (with a '/': not a PATH search) names a set-user-ID or set-group-ID program that
+/// changes our identity, which ld.so runs without LD_PRELOAD (secure-execution mode).
+fn ignores_preload(path: *const c_char) -> bool {
+    if path.is_null() {
+        return false;
+    }
+    // SAFETY: the NUL-terminated name the caller passes to exec.
+    let p = unsafe { CStr::from_ptr(path) };
+    if !p.to_bytes().contains(&b'/') {
+        return false;
+    }
+    rustix::fs::stat(p).is_ok_and(|st| {
+        let uid = rustix::process::getuid().as_raw();
+        let gid = rustix::process::getgid().as_raw();
+        (st.st_mode & libc::S_ISUID != 0 && st.st_uid != uid)
+            || (st.st_mode & libc::S_ISGID != 0 && st.st_gid != gid)
+    })
 }
 
 /// Some SCTP app fd stays open across exec.
@@ -101,24 +130,7 @@ fn with_preload(envp: *const *const c_char) -> Option<Env> {
         entries.push(unsafe { CStr::from_ptr(*envp.add(i)) });
         i += 1;
     }
-    const KEY: &[u8] = b"LD_PRELOAD=";
-    let current = entries.iter().find_map(|e| e.to_bytes().strip_prefix(KEY));
-    if current.is_some_and(|v| {
-        v.split(|&b| b == b' ' || b == b':')
-            .any(|p| p == lib.as_bytes())
-    }) {
-        return None;
-    }
-    let mut value = KEY.to_vec();
-    value.extend_from_slice(lib.as_bytes());
-    if let Some(v) = current.filter(|v| !v.is_empty()) {
-        value.push(b' ');
-        value.extend_from_slice(v);
-    }
-    let mut strings = vec![CString::new(value).ok()?];
-    for e in entries.iter().filter(|e| !e.to_bytes().starts_with(KEY)) {
-        strings.push((*e).to_owned());
-    }
+    let strings = super::preload_env::with_library(&entries, &lib)?;
     let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
     ptrs.push(std::ptr::null());
     Some(Env {

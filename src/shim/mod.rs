@@ -5,6 +5,7 @@
 //! Helpers shared with the ABI layer: [`sockaddr`] (addresses), [`cmsg`] (ancillary data).
 pub mod cmsg;
 pub mod notify;
+pub mod preload_env;
 pub mod sockaddr;
 
 pub mod hook;

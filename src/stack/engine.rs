@@ -106,7 +106,8 @@ pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
     let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
     // SAFETY: the engine's epoll is open for the life of the process (the engine is leaked).
     let epoll_fd = unsafe { BorrowedFd::borrow_raw(h.epoll) };
-    loop {
+    // Checked before each wait: the keeper may find nothing left to do at once.
+    while !done(&h.engine.lock()) {
         events.clear();
         if let Err(e) = epoll::wait(epoll_fd, rustix::buffer::spare_capacity(&mut events), None) {
             if e != rustix::io::Errno::INTR {
@@ -126,9 +127,6 @@ pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
             }
         }
         engine.finish();
-        if done(&engine) {
-            return;
-        }
     }
 }
 

@@ -12,6 +12,10 @@
 //!   delivered in pieces).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
+//! - [`pending`]: a non-blocking connect's readiness (POLLOUT held low, POLLERR on failure).
+//! - [`park`]: pausing the engine thread at a consistent point; [`fork`] (the child's snapshot
+//!   of its parent's engine), [`keeper`] (the engine handed to another process at exit and
+//!   exec), [`inherit`] (app fds inherited across exec).
 
 pub mod addr_watch;
 pub mod appio;
