@@ -23,22 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void die(const char *what) {
-	perror(what);
-	exit(1);
-}
-
-static struct sockaddr_in sa(const char *ip, int port) {
-	struct sockaddr_in s;
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_port = htons(port);
-	if (inet_pton(AF_INET, ip, &s.sin_addr) != 1) {
-		fprintf(stderr, "bad address %s\n", ip);
-		exit(2);
-	}
-	return s;
-}
+#include "mh_common.h"
 
 /* The IPv4 address of a (possibly packed, unaligned) sockaddr_storage, copied out first. */
 static const char *ntop(const void *ss, char *buf) {

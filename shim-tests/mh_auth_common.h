@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "mh_common.h"
+
 static int failed;
 
 static void check(const char *what, int ok) {
@@ -27,20 +29,6 @@ static void refused(const char *what, int err, int rc) {
 	       err);
 	if (!ok)
 		failed = 1;
-}
-
-static void die(const char *what) {
-	perror(what);
-	exit(1);
-}
-
-static struct sockaddr_in sa(const char *ip, int port) {
-	struct sockaddr_in s;
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_port = htons(port);
-	inet_pton(AF_INET, ip, &s.sin_addr);
-	return s;
 }
 
 /* SCTP_AUTH_KEY: key `key_id` = `key` for association id `id`. */

@@ -1,6 +1,8 @@
 /* Path failover over two links (issue #5). One-to-one association between multi-homed
  * endpoints; the client streams a deterministic byte pattern, the server checks every byte.
- * Both log their SCTP_PEER_ADDR_CHANGE notifications ("event STATE ADDR").
+ * Both log their SCTP_PEER_ADDR_CHANGE notifications ("event STATE ADDR"). The server prints
+ * "paddrinfo EACCES" when SCTP_GET_PEER_ADDR_INFO of the client's first address is refused
+ * (a PF path, with SCTPSHIM_PF_EXPOSE=1).
  *   mh_failover server PORT ADDR...
  *   mh_failover client PORT BYTES HB_MS PATHMAXRXT PF LADDR... -- PEER...
  * The client sets SCTP_RTOINFO and SCTP_PEER_ADDR_PARAMS / SCTP_PEER_ADDR_THLDS on the socket
@@ -114,6 +116,20 @@ static unsigned char pattern(unsigned long i) {
 	return (unsigned char)(i * 7 + i / 251);
 }
 
+/* SCTP_GET_PEER_ADDR_INFO of `addr`: 1 when it is refused with EACCES (a PF path whose state
+ * is not exposed, SCTPSHIM_PF_EXPOSE=1), else 0. */
+static int paddrinfo_hidden(int fd, const struct sockaddr_storage *addr) {
+	struct sctp_paddrinfo pi;
+	memset(&pi, 0, sizeof(pi));
+	memcpy((char *)&pi + offsetof(struct sctp_paddrinfo, spinfo_address), addr, sizeof(*addr));
+	socklen_t len = sizeof(pi);
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len) == 0)
+		return 0;
+	if (errno != EACCES)
+		die("SCTP_GET_PEER_ADDR_INFO");
+	return 1;
+}
+
 static int server(int argc, char **argv) {
 	int port = atoi(argv[2]);
 	int n = argc - 3;
@@ -133,12 +149,25 @@ static int server(int argc, char **argv) {
 	if (c < 0)
 		die("accept");
 	t0 = now_s();
+	/* the client's first address: the primary the association started with */
+	struct sctp_prim prim;
+	memset(&prim, 0, sizeof(prim));
+	socklen_t plen = sizeof(prim);
+	if (getsockopt(c, IPPROTO_SCTP, SCTP_PRIMARY_ADDR, &prim, &plen) < 0)
+		die("SCTP_PRIMARY_ADDR");
+	struct sockaddr_storage peer;
+	memcpy(&peer, (char *)&prim + offsetof(struct sctp_prim, ssp_addr), sizeof(peer));
+	int hidden = 0;
 	static char buf[1 << 16];
 	unsigned long got = 0;
 	ssize_t r;
 	while ((r = recv_one(c, buf, sizeof(buf), 0)) > 0) {
 		if (r == 4 && memcmp(buf, "DONE", 4) == 0)
 			break;
+		if (!hidden && paddrinfo_hidden(c, &peer)) {
+			hidden = 1;
+			printf("paddrinfo EACCES at %.2f\n", now_s() - t0);
+		}
 		for (ssize_t i = 0; i < r; i++)
 			if ((unsigned char)buf[i] != pattern(got + i)) {
 				printf("corrupt at byte %lu\n", got + i);

@@ -4,6 +4,8 @@
  *
  *   nb_connect server PORT            accept; echo each message; on "abort" abort (SO_LINGER 0)
  *   nb_connect refused ADDR PORT      non-blocking connect, nobody listens
+ *   nb_connect local ADDR PORT        non-blocking connect to a server on this host: writable
+ *                                     as soon as connect returns (the handshake is done)
  *   nb_connect slow ADDR PORT         non-blocking connect whose INIT is dropped for a while
  *   nb_connect timeout ADDR PORT      non-blocking connect whose INITs are all dropped
  *   nb_connect reset-recv ADDR PORT   peer aborts; recv reports ECONNRESET, then SO_ERROR 0
@@ -27,33 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL: ");
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
-	exit(1);
-}
+#include "sctp_common.h"
 
 static double now_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static struct sockaddr_in addr_of(const char *ip, int port)
-{
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1)
-		die("bad address %s", ip);
-	return a;
 }
 
 static int poll_now(int fd)
@@ -174,6 +156,7 @@ static void after_failure(int fd, int expect)
 	char b[8];
 	if (recv(fd, b, sizeof(b), 0) != -1 || errno != ENOTCONN)
 		die("recv after failed connect: expected ENOTCONN");
+	close(fd);
 }
 
 static void refused(const char *ip, int port)
@@ -231,6 +214,18 @@ static void slow(const char *ip, int port)
 	ssize_t n = recv(fd, b, sizeof(b), 0);
 	if (n != 5 || memcmp(b, "hello", 5) != 0)
 		die("echo: got %zd bytes", n);
+	close(fd);
+}
+
+static void local(const char *ip, int port)
+{
+	int fd = nb_socket();
+	start_connect(fd, ip, port);
+	int m = readiness(fd);
+	if (m != POLLOUT)
+		die("readiness 0x%x right after a same-host connect, expected POLLOUT", m);
+	if (so_error(fd) != 0)
+		die("SO_ERROR after a same-host connect");
 	close(fd);
 }
 
@@ -309,6 +304,8 @@ int main(int argc, char **argv)
 		refused(ip, port);
 	else if (strcmp(mode, "timeout") == 0)
 		timeout(ip, port);
+	else if (strcmp(mode, "local") == 0)
+		local(ip, port);
 	else if (strcmp(mode, "slow") == 0)
 		slow(ip, port);
 	else if (strcmp(mode, "reset-recv") == 0)

@@ -16,23 +16,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sctp_common.h"
+
 #define MSG 100
-
-static void die(const char *what)
-{
-	fprintf(stderr, "FAIL: %s (errno %d %s)\n", what, errno, strerror(errno));
-	exit(1);
-}
-
-static struct sockaddr_in loopback(int port)
-{
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((unsigned short)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
 
 static unsigned char byte_at(char letter, int off)
 {
@@ -67,7 +53,7 @@ static void expect(int fd, char letter, int off, int len, const char *step)
 
 static int connected(int port)
 {
-	struct sockaddr_in a = loopback(port);
+	struct sockaddr_in a = addr_of("127.0.0.1", port);
 	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		die("connect");
@@ -80,7 +66,7 @@ static void client(int port)
 	expect(s1, 'A', 0, 10, "first piece");
 	int d = dup(s1);
 	if (d < 0)
-		die("dup");
+		die("dup %d", s1);
 	expect(d, 'A', 10, 10, "through the dup");
 	int n1 = s1;
 	close(s1);
@@ -107,7 +93,7 @@ static void client(int port)
 
 static void server(int port)
 {
-	struct sockaddr_in a = loopback(port);
+	struct sockaddr_in a = addr_of("127.0.0.1", port);
 	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 4) < 0)
 		die("listen");

@@ -15,7 +15,10 @@
  *   5. checks Linux's errnos for bad arguments.
  * MODE "deny": the server does not grant any request: the client's three requests end with
  * DENIED events and nothing changes. MODE "off": the server has RE-CONFIG off: the client's
- * requests fail with ENOPROTOOPT.
+ * requests fail with ENOPROTOOPT. MODE "usrsctp" (client only, bound to port 5007): the same
+ * requests as "deny" to usrsctp's echo_server, which supports RE-CONFIG but grants nothing by
+ * default; every message comes back. MODE "many": the server is a one-to-many socket and
+ * checks the association ids SCTP_ENABLE_STREAM_RESET and SCTP_RECONFIG_SUPPORTED take.
  * Every notification and message is printed as one line ("TAG event ...", "TAG data ..."). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +32,11 @@
 #include <unistd.h>
 
 static const char *tag;
+/* The association of the last message read (one-to-many server). */
+static sctp_assoc_t last_assoc;
+
+/* The client's SCTP (and UDP) port in "usrsctp" mode. */
+#define USRSCTP_CLIENT_PORT 5007
 
 static void die(const char *what) {
 	fprintf(stderr, "%s: ", tag);
@@ -144,6 +152,7 @@ static void wait_for(int fd, int type, int flags, const char *text) {
 			continue;
 		}
 		buf[n] = 0;
+		last_assoc = info.sinfo_assoc_id;
 		printf("%s data stream=%u ssn=%u tsn=%u %s\n", tag, info.sinfo_stream,
 		       info.sinfo_ssn, info.sinfo_tsn, buf);
 		fflush(stdout);
@@ -217,6 +226,13 @@ static void client(int port, const char *mode) {
 		die("socket");
 	setup(fd, 1, SCTP_ENABLE_RESET_STREAM_REQ | SCTP_ENABLE_RESET_ASSOC_REQ |
 			     SCTP_ENABLE_CHANGE_ASSOC_REQ);
+	int usrsctp = strcmp(mode, "usrsctp") == 0;
+	if (usrsctp) {
+		/* usrsctp's echo_server sends to the UDP port given on its command line. */
+		struct sockaddr_in me = loopback(USRSCTP_CLIENT_PORT);
+		if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+			die("bind");
+	}
 	struct sockaddr_in to = loopback(port);
 	for (int i = 0;; i++) {
 		if (connect(fd, (struct sockaddr *)&to, sizeof(to)) == 0)
@@ -229,8 +245,8 @@ static void client(int port, const char *mode) {
 	       get_assoc_value(fd, SCTP_RECONFIG_SUPPORTED, "SCTP_RECONFIG_SUPPORTED get"),
 	       get_assoc_value(fd, SCTP_ENABLE_STREAM_RESET, "SCTP_ENABLE_STREAM_RESET get"));
 	send_on(fd, 1, "a0");
-	send_on(fd, 1, "a1");
-	wait_for(fd, 0, 0, "go1");
+	send_on(fd, 1, usrsctp ? "a1-echo" : "a1");
+	wait_for(fd, 0, 0, usrsctp ? "a1-echo" : "go1");
 	uint16_t one = 1;
 	struct sctp_add_streams add = {0, 2, 3};
 	if (strcmp(mode, "off") == 0) {
@@ -239,7 +255,9 @@ static void client(int port, const char *mode) {
 			"reset-assoc");
 		try_set(fd, SCTP_ADD_STREAMS, &add, sizeof(add), "add-streams");
 		send_on(fd, 1, "x");
-	} else if (strcmp(mode, "deny") == 0) {
+	} else if (strcmp(mode, "many") == 0) {
+		/* The server checks its association ids alone. */
+	} else if (strcmp(mode, "deny") == 0 || usrsctp) {
 		reset_streams(fd, SCTP_STREAM_RESET_OUTGOING, 1, &one, "reset-out");
 		wait_for(fd, SCTP_STREAM_RESET_EVENT, -1, NULL);
 		try_set(fd, SCTP_RESET_ASSOC, &(sctp_assoc_t){0}, sizeof(sctp_assoc_t),
@@ -281,7 +299,74 @@ static void client(int port, const char *mode) {
 	close(fd);
 }
 
+/* getsockopt of an sctp_assoc_value at association `id`: "value" or "errno". */
+static void show(int fd, int opt, sctp_assoc_t id, const char *name) {
+	struct sctp_assoc_value av = {id, 0};
+	socklen_t len = sizeof(av);
+	if (getsockopt(fd, IPPROTO_SCTP, opt, &av, &len) < 0)
+		printf("%s get %s errno=%s\n", tag, name, strerror(errno));
+	else
+		printf("%s get %s %u\n", tag, name, av.assoc_value);
+}
+
+static void set_at(int fd, int opt, sctp_assoc_t id, uint32_t v, const char *name) {
+	struct sctp_assoc_value av = {id, v};
+	int r = setsockopt(fd, IPPROTO_SCTP, opt, &av, sizeof(av));
+	printf("%s set %s errno=%s\n", tag, name, r < 0 ? strerror(errno) : "0");
+}
+
+/* MODE "many": a one-to-many server checks which association ids the two RE-CONFIG switch
+ * options take (Linux `sctp_id2assoc` and SCTP_{FUTURE,CURRENT,ALL}_ASSOC). */
+static void server_many(int port) {
+	int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+	if (fd < 0)
+		die("socket");
+	setup(fd, 1, SCTP_ENABLE_RESET_STREAM_REQ);
+	struct sockaddr_in me = loopback(port);
+	if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+		die("bind");
+	if (listen(fd, 1) < 0)
+		die("listen");
+	printf("%s listening\n", tag);
+	wait_for(fd, 0, 0, "a1");
+	sctp_assoc_t a = last_assoc;
+	const int E = SCTP_ENABLE_STREAM_RESET, R = SCTP_RECONFIG_SUPPORTED;
+	show(fd, E, a, "enable-assoc");
+	set_at(fd, E, SCTP_CURRENT_ASSOC, 2, "enable-current-2");
+	show(fd, E, a, "enable-assoc");
+	show(fd, E, SCTP_FUTURE_ASSOC, "enable-future");
+	set_at(fd, E, SCTP_ALL_ASSOC, 4, "enable-all-4");
+	show(fd, E, a, "enable-assoc");
+	show(fd, E, SCTP_FUTURE_ASSOC, "enable-future");
+	set_at(fd, E, a, 3, "enable-assoc-3");
+	show(fd, E, a, "enable-assoc");
+	show(fd, E, SCTP_FUTURE_ASSOC, "enable-future");
+	show(fd, E, SCTP_CURRENT_ASSOC, "enable-current");
+	show(fd, E, 999, "enable-999");
+	set_at(fd, E, 999, 1, "enable-999");
+	show(fd, R, a, "reconf-assoc");
+	show(fd, R, 999, "reconf-999");
+	set_at(fd, R, a, 0, "reconf-assoc-0");
+	show(fd, R, a, "reconf-assoc");
+	show(fd, R, SCTP_FUTURE_ASSOC, "reconf-future");
+	struct sctp_sndrcvinfo info;
+	memset(&info, 0, sizeof(info));
+	info.sinfo_assoc_id = a;
+	if (sctp_send(fd, "go1", 3, &info, 0) < 0)
+		die("sctp_send");
+	wait_for(fd, 0, 0, "bye");
+	if (sctp_send(fd, "bye", 3, &info, 0) < 0)
+		die("sctp_send");
+	printf("%s done\n", tag);
+	sleep(1);
+	close(fd);
+}
+
 static void server(int port, const char *mode) {
+	if (strcmp(mode, "many") == 0) {
+		server_many(port);
+		return;
+	}
 	int lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	if (lfd < 0)
 		die("socket");
@@ -334,7 +419,7 @@ static void server(int port, const char *mode) {
 
 int main(int argc, char **argv) {
 	if (argc != 4) {
-		fprintf(stderr, "usage: reconf server|client PORT full|deny|off\n");
+		fprintf(stderr, "usage: reconf server|client PORT full|deny|off|usrsctp|many\n");
 		return 2;
 	}
 	tag = argv[1];

@@ -14,22 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void die(const char *what) {
-	perror(what);
-	exit(1);
-}
-
-static struct sockaddr_in sa(const char *ip, int port) {
-	struct sockaddr_in s;
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_port = htons(port);
-	if (inet_pton(AF_INET, ip, &s.sin_addr) != 1) {
-		fprintf(stderr, "bad address %s\n", ip);
-		exit(2);
-	}
-	return s;
-}
+#include "mh_common.h"
 
 static void echo(int fd, const char *text, int n) {
 	if (send(fd, text, strlen(text), 0) < 0)

@@ -2,13 +2,15 @@
 //! link, IPv4 and IPv6 on each). A client bound to its two addresses streams 12 MB to a
 //! server bound to its two; the client sets small RTO, heartbeat interval, Path.Max.Retrans
 //! and PF threshold with SCTP_RTOINFO, SCTP_PEER_ADDR_PARAMS and SCTP_PEER_ADDR_THLDS and
-//! exposes the PF state (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE), the server gets them from
-//! SCTPSHIM_* variables. At 30% the first link is cut (nftables drops everything to and from
-//! the server's first address in the client's namespace), at 80% it returns. The transfer
-//! must complete intact over the second link, the failure must be detected within the
-//! configured time, and both sides' SCTP_PEER_ADDR_CHANGE notifications must arrive in the
-//! expected order; at the end SCTP_GET_PEER_ADDR_INFO reports the first address active again
-//! and it is still the primary (shim-tests/mh_failover.c).
+//! exposes the PF state (SCTP_EXPOSE_POTENTIALLY_FAILED_STATE); the server gets them from
+//! SCTPSHIM_* variables, with the PF state hidden (SCTPSHIM_PF_EXPOSE=1: no PF event,
+//! SCTP_GET_PEER_ADDR_INFO EACCES for a PF path). At 30% the first link is cut (nftables
+//! drops everything to and from the server's first address in the client's namespace), at
+//! 80% it returns. The transfer must complete intact over the second link, the failure must
+//! be detected within the configured time, and both sides' SCTP_PEER_ADDR_CHANGE
+//! notifications must arrive in the expected order; at the end SCTP_GET_PEER_ADDR_INFO
+//! reports the first address active again and it is still the primary
+//! (shim-tests/mh_failover.c).
 
 mod support;
 
@@ -102,6 +104,7 @@ fn failover(f: &Family) {
         .env("SCTPSHIM_RTO_MAX", "400")
         .env("SCTPSHIM_HB_INTERVAL", HB_MS)
         .env("SCTPSHIM_PATH_MAX_RETRANS", PATH_MAX_RETRANS)
+        .env("SCTPSHIM_PF_EXPOSE", "1")
         .preload(true)
         .timeout(Duration::from_secs(120))
         .spawn();
@@ -172,6 +175,10 @@ fn failover(f: &Family) {
     assert!(c.contains(&format!("path {prim} active")), "{client}");
     assert!(c.contains(&format!("primary {prim}\n")), "{client}");
 
+    // The server hides PF paths (SCTPSHIM_PF_EXPOSE=1, Linux pf_expose disabled): no PF
+    // event, and SCTP_GET_PEER_ADDR_INFO refuses the client's first address while it is PF.
+    assert!(s.contains("paddrinfo EACCES"), "{server}");
+    assert!(!s.contains("POTENTIALLY_FAILED"), "{server}");
     // The server's view: the client's first address fails and returns; the second never.
     let sev = events(s);
     let (sprim, salt) = (f.client[0], f.client[1]);

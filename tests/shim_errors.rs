@@ -1,5 +1,5 @@
 //! Issue #3: the error lifecycle of one-to-one sockets (shim-tests/nb_connect.c): a refused,
-//! a slow and a timed-out non-blocking connect, and a peer's ABORT reported once, by recv or by
+//! a same-host, a slow and a timed-out non-blocking connect, and a peer's ABORT reported once, by recv or by
 //! SO_ERROR, as Linux's sock_error does; poll, select and epoll agree at every step. The slow
 //! and timed-out setups run across a veth pair, the server's namespace dropping INIT chunks
 //! with nftables (the chunk type is the first byte after the 12-byte SCTP common header that
@@ -73,6 +73,11 @@ fn local(mode: &str, with_server: bool) {
 #[test]
 fn nonblocking_connect_refused() {
     local("refused", false);
+}
+
+#[test]
+fn same_host_nonblocking_connect_is_writable_at_once() {
+    local("local", true);
 }
 
 #[test]

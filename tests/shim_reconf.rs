@@ -6,7 +6,8 @@
 //! SCTP_STREAM_CHANGE_EVENT: fields as Linux fills them, and their order), stream sequence
 //! numbers restarting at 0, the TSN after an association reset, SCTP_STATUS stream counts,
 //! Linux's errnos for bad arguments; a peer that grants nothing (DENIED events) and one
-//! without RE-CONFIG (ENOPROTOOPT). On the wire, tshark decodes every RE-CONFIG chunk.
+//! without RE-CONFIG (ENOPROTOOPT); and usrsctp's echo_server as the peer (it denies by
+//! default). On the wire, tshark decodes every RE-CONFIG chunk.
 
 mod support;
 
@@ -15,6 +16,15 @@ use std::time::Duration;
 use support::{compile_c, tshark, Netns, Output, TempDir};
 
 const RE_CONFIG: u8 = 0x82;
+
+/// What the client reports for its three requests (reset stream 1, reset the association,
+/// add 3 outgoing and 2 incoming streams) when the peer grants none of them.
+const DENIED_EVENTS: [&str; 4] = [
+    "client event STREAM_RESET flags=0x4 streams=1",
+    "client event ASSOC_RESET flags=0x4 local=0 remote=0",
+    "client event STREAM_CHANGE flags=0x4 in=0 out=3",
+    "client event STREAM_CHANGE flags=0x4 in=2 out=0",
+];
 
 /// The lines of `out` starting with `prefix`, in order.
 fn lines<'a>(out: &'a str, prefix: &str) -> Vec<&'a str> {
@@ -205,16 +215,7 @@ fn peer_that_grants_nothing_denies_every_request() {
     let (server, client) = run("deny", 5473, None);
     let (s, c) = (&server.stdout, &client.stdout);
     let all = format!("{server}\n{client}");
-    assert_eq!(
-        lines(c, "client event"),
-        [
-            "client event STREAM_RESET flags=0x4 streams=1",
-            "client event ASSOC_RESET flags=0x4 local=0 remote=0",
-            "client event STREAM_CHANGE flags=0x4 in=0 out=3",
-            "client event STREAM_CHANGE flags=0x4 in=2 out=0",
-        ],
-        "{all}"
-    );
+    assert_eq!(lines(c, "client event"), DENIED_EVENTS, "{all}");
     assert!(lines(s, "server event").is_empty(), "{all}");
     // Nothing changed: numbering goes on, stream counts stay.
     assert_eq!(data(s, "server", "x").1, 2, "{all}");
@@ -245,4 +246,89 @@ fn peer_without_reconfig_is_enoprotoopt() {
     }
     assert!(lines(c, "client event").is_empty(), "{all}");
     assert_eq!(data(s, "server", "x").1, 2, "{all}");
+}
+
+/// Interop: usrsctp's echo_server (Debian's libusrsctp-examples) supports RE-CONFIG and grants
+/// no request by default: the shimmed client's three requests are denied, answered in RFC 6525
+/// responses usrsctp's way (no TSNs in a refused SSN/TSN reset), and messages still echo.
+#[test]
+fn usrsctp_denies_by_default() {
+    let server = std::path::Path::new("/usr/lib/usrsctp/echo_server");
+    assert!(
+        server.is_file(),
+        "install libusrsctp-examples (see .ci/run)"
+    );
+    let dir = TempDir::new("reconf-usrsctp");
+    let exe = compile_c("reconf.c", dir.path(), &["-lsctp"]);
+    let ns = Netns::new("reconfusrsctp");
+    let file = dir.join("lo.pcapng");
+    let cap = ns.capture_lo(&file);
+    // Mirror mode: echo_server on UDP port 7 (its SCTP port) sends to UDP port 5007, the
+    // client's SCTP port.
+    let _server = ns.cmd(server).args(["7", "5007"]).spawn();
+    std::thread::sleep(Duration::from_millis(500));
+    let out = ns
+        .cmd(&exe)
+        .args(["client", "7", "usrsctp"])
+        .preload(true)
+        .timeout(Duration::from_secs(90))
+        .run();
+    std::thread::sleep(Duration::from_millis(500));
+    cap.stop();
+    out.assert_success();
+    let c = &out.stdout;
+    assert!(c.contains("client reconfig-supported=1 enable=7"), "{out}");
+    assert_eq!(lines(c, "client event"), DENIED_EVENTS, "{out}");
+    assert_eq!(
+        lines(c, "client status"),
+        ["client status in=10 out=10"],
+        "{out}"
+    );
+    assert!(c.contains("client done"), "{out}");
+    let packets = tshark::assert_clean_sctp(&file, &[7, 5007]);
+    assert!(
+        packets
+            .iter()
+            .filter(|p| p.chunks.contains(&RE_CONFIG))
+            .count()
+            >= 6,
+        "{packets:?}"
+    );
+}
+
+/// One-to-many: which association ids SCTP_ENABLE_STREAM_RESET and SCTP_RECONFIG_SUPPORTED
+/// take, as Linux's `sctp_setsockopt_enable_strreset` / `_reconfig_supported` and getters.
+#[test]
+fn association_ids_of_the_switch_options() {
+    let (server, _) = run("many", 5477, None);
+    let s = &server.stdout;
+    let got: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with("server get") || l.starts_with("server set"))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "server get enable-assoc 1",
+            "server set enable-current-2 errno=0",
+            "server get enable-assoc 2",
+            "server get enable-future 1",
+            "server set enable-all-4 errno=0",
+            "server get enable-assoc 4",
+            "server get enable-future 4",
+            "server set enable-assoc-3 errno=0",
+            "server get enable-assoc 3",
+            "server get enable-future 4",
+            "server get enable-current errno=Invalid argument",
+            "server get enable-999 errno=Invalid argument",
+            "server set enable-999 errno=Invalid argument",
+            "server get reconf-assoc 1",
+            "server get reconf-999 errno=Invalid argument",
+            // Set always changes the socket's switch; an association reports negotiation.
+            "server set reconf-assoc-0 errno=0",
+            "server get reconf-assoc 1",
+            "server get reconf-future 0",
+        ],
+        "{server}"
+    );
 }

@@ -5,7 +5,11 @@
 //! Sender (5.1): user requests (add / delete one of our addresses, ask the peer to make one
 //! of ours its primary) are queued; one ASCONF is outstanding at a time (5.1.1), carrying all
 //! queued requests under one serial number, retransmitted on T-4 RTO expiry with the
-//! association error counter (5.1 C). The ASCONF ACK applies the changes that succeeded.
+//! association error counter (5.1 C). An address to delete stops being a source at once.
+//! The ASCONF ACK applies the changes that succeeded; refusals as Linux
+//! (`sctp_process_asconf_ack`): a refused address is not added, or is kept; an Unrecognized
+//! Parameter turns that kind of request off for the association; Operation Refused Due to
+//! Resource Shortage aborts it (ABORT with that cause, COMM_LOST with Illegal ASCONF-ACK).
 //!
 //! Receiver (5.2): a new serial is processed in order (Add IP: a new unconfirmed path,
 //! confirmed by heartbeat; Delete IP: refused for the last address or the packet's source
@@ -17,11 +21,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
 use super::association::Association;
+use super::association::CloseReason;
 use super::cookie::MAX_PEER_ADDRS;
-use super::errors::causes_to_bytes;
+use super::errors::{causes_to_bytes, OwnedCause};
 use super::timer::Timer;
 use super::tx::PathId;
 use super::{AssocState, Event, PathChange, Rng, Transmit};
+use crate::wire::cause::code;
 use crate::wire::chunk::{AsconfAckChunk, AsconfChunk};
 use crate::wire::{Chunk, ErrorCause, PacketWriter, Param};
 
@@ -29,6 +35,8 @@ use crate::wire::{Chunk, ErrorCause, PacketWriter, Param};
 const MAX_QUEUED: usize = 64;
 /// Requests carried by one ASCONF.
 const MAX_PER_ASCONF: usize = 16;
+/// `Request::kind_bit` of Set Primary Address.
+const SET_PRIMARY_BIT: u8 = 4;
 
 /// One address change requested of the peer (RFC 5061 4.2.1, 4.2.2, 4.2.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +47,15 @@ pub(crate) enum Request {
 }
 
 impl Request {
+    /// Bit of this kind of request in `Asconf::disabled`.
+    fn kind_bit(self) -> u8 {
+        match self {
+            Request::Add(_) => 1,
+            Request::Delete(_) => 2,
+            Request::SetPrimary(_) => SET_PRIMARY_BIT,
+        }
+    }
+
     fn param(self, correlation_id: u32) -> Param<'static> {
         match self {
             Request::Add(address) => Param::AddIpAddress {
@@ -125,6 +142,9 @@ pub(crate) struct Asconf {
     last_ack: Option<(u32, Vec<Response>)>,
     /// Where the ASCONF ACK is due (the source of the ASCONF).
     ack_to: Option<IpAddr>,
+    /// Kinds of request the peer did not recognize (`Request::kind_bit`), not sent again
+    /// (Linux `addip_disabled_mask`).
+    disabled: u8,
     pub t4: Timer,
 }
 
@@ -182,7 +202,10 @@ impl Association {
     }
 
     fn queue_request(&mut self, now: Instant, r: Request) -> bool {
-        if !self.asconf_usable() || self.addip.queue.len() >= MAX_QUEUED {
+        if !self.asconf_usable()
+            || self.addip.queue.len() >= MAX_QUEUED
+            || self.addip.disabled & r.kind_bit() != 0
+        {
             return false;
         }
         self.last_now = Some(now);
@@ -191,27 +214,44 @@ impl Association {
         true
     }
 
-    /// RFC 5061 4.2.1 (sctp_bindx SCTP_BINDX_ADD_ADDR on a live association): asks the peer
-    /// to add our address `addr`. False when ASCONF is not in use or `addr` is unusable.
+    /// RFC 5061 4.2.1 (sctp_bindx SCTP_BINDX_ADD_ADDR on a live association, or a host
+    /// address appearing with SCTP_AUTO_ASCONF): asks the peer to add our address `addr`.
+    /// False when ASCONF is not in use, or `addr` is unusable or one of ours already.
     pub fn add_local_address(&mut self, now: Instant, addr: IpAddr) -> bool {
-        if addr.is_unspecified() || addr.is_multicast() {
+        if addr.is_unspecified() || addr.is_multicast() || self.local.addrs.contains(&addr) {
             return false;
         }
         self.queue_request(now, Request::Add(addr))
     }
 
-    /// RFC 5061 4.2.2 (sctp_bindx SCTP_BINDX_REM_ADDR): asks the peer to delete our address
-    /// `addr`. False when ASCONF is not in use or `addr` is our last address.
+    /// RFC 5061 4.2.2 (sctp_bindx SCTP_BINDX_REM_ADDR, or a host address going away with
+    /// SCTP_AUTO_ASCONF): asks the peer to delete our address `addr`. False when ASCONF is
+    /// not in use, or `addr` is not ours or our last address.
     pub fn remove_local_address(&mut self, now: Instant, addr: IpAddr) -> bool {
+        if !self.local.addrs.contains(&addr) {
+            return false;
+        }
         let others = self
             .local
             .addrs
             .iter()
             .any(|a| *a != addr && !a.is_unspecified());
-        if !others {
+        if !others || !self.queue_request(now, Request::Delete(addr)) {
             return false;
         }
-        self.queue_request(now, Request::Delete(addr))
+        // Linux `sctp_send_asconf_del_ip`: no longer a source, whatever the answer.
+        for p in &mut self.paths.list {
+            if p.local == Some(addr) {
+                p.local = None;
+            }
+        }
+        true
+    }
+
+    /// The peer refused to recognize Set Primary Address requests (Linux: EPERM for
+    /// SCTP_SET_PEER_PRIMARY_ADDR from then on).
+    pub fn peer_primary_disabled(&self) -> bool {
+        self.addip.disabled & SET_PRIMARY_BIT != 0
     }
 
     /// RFC 5061 4.2.4 (SCTP_SET_PEER_PRIMARY_ADDR): asks the peer to make our address
@@ -348,17 +388,32 @@ impl Association {
         self.paths.list[f.path].error_count = 0;
         let mut failed_before = false;
         for (cid, req) in f.requests {
+            // Some(None): success; Some(Some(code)): refused with that first cause.
             let answer = ack.params.iter().find_map(|p| match p {
-                Param::SuccessIndication { correlation_id } if *correlation_id == cid => Some(true),
-                Param::ErrorCauseIndication { correlation_id, .. } if *correlation_id == cid => {
-                    Some(false)
-                }
+                Param::SuccessIndication { correlation_id } if *correlation_id == cid => Some(None),
+                Param::ErrorCauseIndication {
+                    correlation_id,
+                    causes,
+                } if *correlation_id == cid => Some(Some(
+                    causes
+                        .get(..2)
+                        .map_or(0, |c| u16::from_be_bytes([c[0], c[1]])),
+                )),
                 _ => None,
             });
-            let ok = answer.unwrap_or(!failed_before);
-            failed_before |= !ok;
-            if !ok {
-                tracing::debug!(?req, "ASCONF request refused by the peer");
+            // 5.3: unanswered requests after a refused one failed too.
+            let refused = answer.unwrap_or(failed_before.then_some(0));
+            failed_before |= refused.is_some();
+            if let Some(cause) = refused {
+                tracing::debug!(?req, cause, "ASCONF request refused by the peer");
+                match cause {
+                    code::UNRECOGNIZED_PARAMS => self.addip.disabled |= req.kind_bit(),
+                    code::RESOURCE_SHORTAGE => {
+                        self.abort_for_resource_shortage();
+                        return;
+                    }
+                    _ => {}
+                }
                 continue;
             }
             match req {
@@ -375,6 +430,17 @@ impl Association {
             }
         }
         self.start_next_asconf();
+    }
+
+    /// Linux `sctp_sf_do_asconf_ack` when the peer is out of resources: ABORT with an
+    /// Operation Refused Due to Resource Shortage cause, COMM_LOST with Illegal ASCONF-ACK.
+    fn abort_for_resource_shortage(&mut self) {
+        self.pending.abort = Some(vec![OwnedCause::ResourceShortage]);
+        let event = Event::Lost {
+            error: code::ILLEGAL_ASCONF_ACK,
+            causes: Vec::new(),
+        };
+        self.fail(CloseReason::AbortSent, event);
     }
 
     // ---- receiver side (5.2) ----

@@ -368,15 +368,19 @@ impl Association {
     /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
     pub fn recv(&mut self) -> Option<Message> {
         let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;
-        // RFC 9260 6.2: the window opened enough to tell the peer: `poll_timeout` becomes due
-        // at once so the runtime sends the window update.
+        self.note_window_opened();
+        Some(msg)
+    }
+
+    /// RFC 9260 6.2: when the window opened enough to tell the peer, `poll_timeout` becomes
+    /// due at once so the runtime sends the window update.
+    fn note_window_opened(&mut self) {
         if self
             .tracker
             .window_update_due(self.reassembly.a_rwnd(), self.window_update_threshold())
         {
             self.pending.window_update = true;
         }
-        Some(msg)
     }
 
     /// Receiver SWS avoidance (RFC 9260 6.2): a window update is worth a SACK once the
@@ -508,10 +512,14 @@ impl Association {
         }
     }
 
-    /// SO_RCVBUF: the advertised window follows.
+    /// SO_RCVBUF: the advertised window follows (the runtime also shrinks it by what the
+    /// application has not read, and grows it back as it reads: a window update then goes
+    /// out as after `recv`).
     pub fn set_rcvbuf(&mut self, bytes: u32) {
         self.cfg.rcvbuf = bytes;
         self.reassembly.set_rcvbuf(bytes);
+        // A buffer grown back (the runtime's app read what shrank it) reopens the window.
+        self.note_window_opened();
     }
 
     /// SO_SNDBUF.
@@ -643,6 +651,13 @@ impl Association {
     pub(crate) fn strike_path(&mut self, i: usize) {
         let was = self.paths.list[i].state;
         if let Some(change) = self.paths.list[i].strike(self.cfg.pf_enable) {
+            if change == PathChange::PotentiallyFailed {
+                // RFC 7829 5.1 (Linux: the heartbeat timer restarts): probed every RTO now.
+                if let Some(now) = self.last_now {
+                    let jitter = self.rng.next_u32();
+                    self.paths.list[i].arm_heartbeat(now, jitter);
+                }
+            }
             self.report_path(i, was, change);
         }
         let p = &self.paths.list[i];

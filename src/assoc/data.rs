@@ -35,18 +35,26 @@ impl Association {
         self.reassembly = ReassemblyQueue::new(self.cfg.rcvbuf, neg.inbound_streams, neg.intl);
         self.reassembly
             .set_partial_delivery(self.cfg.pd_point, self.cfg.frag_interleave);
-        self.send_queue.set_num_streams(neg.outbound_streams);
         // Messages queued during setup for streams the peer did not grant fail (as Linux).
-        let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
-        self.send_queue
-            .drop_invalid_streams(inv, &mut self.event_buf);
-        self.flush_event_buf();
+        self.set_outbound_streams(neg.outbound_streams);
         self.send_queue.set_i_data(neg.intl);
         self.outstanding = OutstandingData::new(self.local_tsn);
         self.outstanding.set_peer_rwnd(neg.peer_rwnd);
         for p in &mut self.paths.list {
             p.cc = Congestion::new(p.pmtu as usize, neg.peer_rwnd, self.cfg.max_burst);
         }
+    }
+
+    /// A new outbound stream count (setup, RFC 6525 add streams): messages queued for
+    /// streams beyond it fail with an Invalid Stream Identifier error (Linux
+    /// `sctp_stream_shrink_out`).
+    pub(crate) fn set_outbound_streams(&mut self, count: u16) {
+        self.neg.outbound_streams = count;
+        self.send_queue.set_num_streams(count);
+        let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
+        self.send_queue
+            .drop_invalid_streams(inv, &mut self.event_buf);
+        self.flush_event_buf();
     }
 
     /// Fails every queued and outstanding message (one SendFailed per fragment).

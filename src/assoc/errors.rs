@@ -24,6 +24,9 @@ pub(crate) enum OwnedCause {
     UnresolvableAddress(Vec<u8>),
     /// RFC 4895 4.1: an AUTH chunk with an HMAC identifier we do not support.
     UnsupportedHmacId(u16),
+    /// RFC 5061 Operation Refused Due to Resource Shortage, without a request (Linux's ABORT
+    /// after such an ASCONF-ACK).
+    ResourceShortage,
 }
 
 impl OwnedCause {
@@ -43,6 +46,7 @@ impl OwnedCause {
             OwnedCause::InvalidMandatoryParam => ErrorCause::InvalidMandatoryParam,
             OwnedCause::UnresolvableAddress(a) => ErrorCause::UnresolvableAddress { address: a },
             OwnedCause::UnsupportedHmacId(id) => ErrorCause::UnsupportedHmacId { hmac_id: *id },
+            OwnedCause::ResourceShortage => ErrorCause::ResourceShortage { param: &[] },
         }
     }
 
@@ -60,6 +64,7 @@ impl OwnedCause {
             OwnedCause::InvalidMandatoryParam => code::INVALID_MANDATORY_PARAM,
             OwnedCause::UnresolvableAddress(_) => code::UNRESOLVABLE_ADDRESS,
             OwnedCause::UnsupportedHmacId(_) => code::UNSUPPORTED_HMAC_ID,
+            OwnedCause::ResourceShortage => code::RESOURCE_SHORTAGE,
         }
     }
 

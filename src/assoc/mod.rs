@@ -23,7 +23,8 @@
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
-//! pr, errors, paths, heartbeat, timer, rand, tx/, rx/). Tests: `tests/` on the `pair` harness.
+//! pr, errors, paths, heartbeat, timer, rand, asconf, reconf, tx/, rx/). Tests: `tests/` on
+//! the `pair` harness.
 
 mod asconf;
 mod association;

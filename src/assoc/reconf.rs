@@ -8,9 +8,11 @@
 //! retransmitted on the RTO-based reconf timer, counting against the path and the association
 //! like T3-rtx (5.1.1), and each answered parameter advances the sequence number. An
 //! Outgoing SSN Reset is only accepted with no unsent data on its streams (5.1.2; Linux
-//! EAGAIN), an SSN/TSN Reset with nothing unsent or unacknowledged; until it is answered no
-//! new DATA leaves (Linux marks the streams closed; here all new DATA waits, so that no
-//! message can take an old stream sequence number after the request).
+//! EAGAIN), an SSN/TSN Reset with nothing unsent or unacknowledged. Until it is answered its
+//! streams are closed (Linux `SCTP_STREAM_CLOSED`): when the next message the scheduler picks
+//! is on a closed stream, no new DATA leaves, so that no message takes an old stream
+//! sequence number after the request. Streams being added are usable at once and closed the
+//! same way until the peer agreed (then open) or refused (then gone again).
 //!
 //! Receiver (5.2): request sequence numbers are checked (5.2.1: the expected one is
 //! processed, the previous two get their stored result again, anything else "Bad Sequence
@@ -62,6 +64,30 @@ const MAX_PARAMS_LEN: usize = 65535 - 4;
 /// Answers waiting to be sent are capped (a peer retransmitting requests in a loop).
 const MAX_REPLIES: usize = 16;
 
+/// Which outgoing streams new DATA must not use yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Closed {
+    #[default]
+    None,
+    All,
+    /// Sorted stream ids.
+    List(Vec<u16>),
+    /// Streams being added: this one and above.
+    From(u16),
+}
+
+impl Closed {
+    /// The streams an Outgoing SSN Reset of `streams` (all when empty) closes.
+    fn reset(streams: &[u16]) -> Closed {
+        if streams.is_empty() {
+            return Closed::All;
+        }
+        let mut list = streams.to_vec();
+        list.sort_unstable();
+        Closed::List(list)
+    }
+}
+
 /// Our outstanding request: the parameters not answered yet and the path it went on.
 #[derive(Debug, Clone)]
 struct Outstanding {
@@ -83,8 +109,8 @@ pub(crate) struct Reconf {
     send_due: bool,
     /// Responses to send, with where the request came from.
     replies: Vec<(IpAddr, Param<'static>)>,
-    /// Until the outstanding request is answered, no new DATA is sent.
-    blocks_data: bool,
+    /// Outgoing streams closed to new DATA until the request is answered.
+    closed: Closed,
     pub timer: Timer,
 }
 
@@ -98,9 +124,14 @@ impl Reconf {
         };
     }
 
-    /// New DATA must wait (an outgoing or SSN/TSN reset is outstanding).
-    pub fn blocks_data(&self) -> bool {
-        self.blocks_data
+    /// New DATA on `stream` must wait (a reset or addition of it is outstanding).
+    pub fn is_closed(&self, stream: u16) -> bool {
+        match &self.closed {
+            Closed::None => false,
+            Closed::All => true,
+            Closed::List(list) => list.binary_search(&stream).is_ok(),
+            Closed::From(first) => stream >= *first,
+        }
     }
 
     fn store_result(&mut self, r: u32) {
@@ -141,13 +172,29 @@ impl Reconf {
         let i = req.params.iter().position(matches)?;
         let p = req.params.remove(i);
         self.out_seq = self.out_seq.wrapping_add(1);
+        if matches!(
+            p,
+            Param::OutgoingSsnReset { .. }
+                | Param::SsnTsnReset { .. }
+                | Param::AddOutgoingStreams { .. }
+        ) {
+            // As Linux: every stream opens again with the answer.
+            self.closed = Closed::None;
+        }
         if req.params.is_empty() {
             self.req = None;
             self.send_due = false;
-            self.blocks_data = false;
             self.timer.stop();
         }
         Some(p)
+    }
+
+    /// Drops the outstanding request without an answer.
+    fn give_up(&mut self) {
+        self.req = None;
+        self.send_due = false;
+        self.closed = Closed::None;
+        self.timer.stop();
     }
 }
 
@@ -257,14 +304,14 @@ impl Association {
         }
     }
 
-    fn start_request(&mut self, now: Instant, params: Vec<Param<'static>>, blocks_data: bool) {
+    fn start_request(&mut self, now: Instant, params: Vec<Param<'static>>, closed: Closed) {
         self.last_now = Some(now);
         self.reconf.req = Some(Outstanding {
             params,
             path: self.paths.for_data(),
         });
         self.reconf.send_due = true;
-        self.reconf.blocks_data = blocks_data;
+        self.reconf.closed = closed;
     }
 
     /// SCTP_RESET_STREAMS (RFC 6525 5.1.2, 5.1.3): resets the numbering of our outgoing
@@ -304,7 +351,12 @@ impl Association {
                 streams: streams.to_vec(),
             });
         }
-        self.start_request(now, params, outgoing);
+        let closed = if outgoing {
+            Closed::reset(streams)
+        } else {
+            Closed::None
+        };
+        self.start_request(now, params, closed);
         Ok(())
     }
 
@@ -316,12 +368,13 @@ impl Association {
             return Err(ReconfError::Busy);
         }
         let request_seq = self.reconf.out_seq;
-        self.start_request(now, vec![Param::SsnTsnReset { request_seq }], true);
+        self.start_request(now, vec![Param::SsnTsnReset { request_seq }], Closed::All);
         Ok(())
     }
 
     /// SCTP_ADD_STREAMS (RFC 6525 5.1.5, 5.1.6): asks for `outbound` more streams of ours
-    /// and `inbound` more of the peer's. Our new streams are usable once the peer agreed.
+    /// and `inbound` more of the peer's. Our new streams count at once (as in Linux: sends
+    /// on them are queued) and carry DATA once the peer agreed.
     pub fn add_streams(
         &mut self,
         now: Instant,
@@ -350,8 +403,20 @@ impl Association {
                 count: inbound,
             });
         }
-        self.start_request(now, params, false);
+        let closed = self.open_new_streams(outbound);
+        self.start_request(now, params, closed);
         Ok(())
+    }
+
+    /// `count` more outgoing streams (within the 16-bit space, checked by the callers),
+    /// closed until the peer agreed.
+    fn open_new_streams(&mut self, count: u16) -> Closed {
+        if count == 0 {
+            return Closed::None;
+        }
+        let first = self.neg.outbound_streams;
+        self.set_outbound_streams(first.saturating_add(count));
+        Closed::From(first)
     }
 
     // ---- packets ----
@@ -412,10 +477,16 @@ impl Association {
 
     /// RFC 6525 5.1.1: the reconf timer expired: the request goes again (to an alternate
     /// path when there is one), counted like a T3-rtx expiry.
+    /// A request still outstanding when the association left ESTABLISHED (shutdown) is given
+    /// up: no RE-CONFIG is sent then.
     pub(crate) fn on_reconf_timeout(&mut self) {
         let Some(path) = self.reconf.req.as_ref().map(|r| r.path) else {
             return;
         };
+        if self.state != AssocState::Established {
+            self.reconf.give_up();
+            return;
+        }
         let Some(next) = self.retransmit_control(path) else {
             return;
         };
@@ -563,7 +634,7 @@ impl Association {
             result::WRONG_SSN
         } else {
             let p = self.outgoing_reset(self.reconf.out_seq, streams.to_vec());
-            self.start_request(now, vec![p], true);
+            self.start_request(now, vec![p], Closed::reset(streams));
             self.push_event(Event::StreamReset {
                 incoming: true,
                 outgoing: false,
@@ -631,9 +702,7 @@ impl Association {
         self.reassembly.reset_streams(&[]);
         self.tracker = super::rx::DataTracker::new(peer_next);
         self.outstanding.restart_at(next);
-        for sid in 0..self.neg.outbound_streams {
-            self.send_queue.reset_stream_sequence(sid);
-        }
+        self.send_queue.reset_all_stream_sequences();
     }
 
     /// 5.2.5: the peer adds outgoing streams (our incoming ones).
@@ -690,7 +759,8 @@ impl Association {
                 request_seq: self.reconf.out_seq,
                 count,
             };
-            self.start_request(now, vec![p], false);
+            let closed = self.open_new_streams(count);
+            self.start_request(now, vec![p], closed);
             self.push_event(Event::StreamChange {
                 result: ReconfResult::Performed,
                 inbound: 0,
@@ -721,7 +791,10 @@ impl Association {
             p,
             Param::IncomingSsnReset { .. } | Param::AddIncomingStreams { .. }
         ) && result == result::PERFORMED;
-        let tsn_reset_without_tsns = matches!(p, Param::SsnTsnReset { .. }) && tsns.is_none();
+        // RFC 6525 4.4: the TSNs come with a performed SSN/TSN Reset (usrsctp leaves them out
+        // of a refusal, which Linux then ignores for good; here it ends the request).
+        let tsn_reset_without_tsns =
+            matches!(p, Param::SsnTsnReset { .. }) && tsns.is_none() && result == result::PERFORMED;
         if result == result::IN_PROGRESS || answered_by_request || tsn_reset_without_tsns {
             return;
         }
@@ -733,15 +806,11 @@ impl Association {
         let outcome = outcome(result);
         match p {
             Param::OutgoingSsnReset { streams, .. } => {
-                if ok {
-                    let all: Vec<u16>;
-                    let list = if streams.is_empty() {
-                        all = (0..self.neg.outbound_streams).collect();
-                        &all
-                    } else {
-                        &streams
-                    };
-                    list.iter()
+                if ok && streams.is_empty() {
+                    self.send_queue.reset_all_stream_sequences();
+                } else if ok {
+                    streams
+                        .iter()
                         .for_each(|s| self.send_queue.reset_stream_sequence(*s));
                 }
                 self.push_event(Event::StreamReset {
@@ -769,10 +838,10 @@ impl Association {
                 });
             }
             Param::AddOutgoingStreams { count, .. } => {
-                if ok {
-                    let total = self.neg.outbound_streams.saturating_add(count);
-                    self.neg.outbound_streams = total;
-                    self.send_queue.set_num_streams(total);
+                if !ok {
+                    // Refused: the streams go again (what was queued on them fails).
+                    let fewer = self.neg.outbound_streams.saturating_sub(count).max(1);
+                    self.set_outbound_streams(fewer);
                 }
                 self.push_event(Event::StreamChange {
                     result: outcome,

@@ -278,7 +278,6 @@ impl Association {
         Some(self.transmit_to(i, len))
     }
 
-    /// RFC 6525 5.1.2 / 5.1.4: an outstanding outgoing or SSN/TSN reset holds new DATA back.
     fn may_send_new_data(&self) -> bool {
         matches!(
             self.state,
@@ -286,7 +285,7 @@ impl Association {
                 | AssocState::Established
                 | AssocState::ShutdownPending
                 | AssocState::ShutdownReceived
-        ) && !self.reconf.blocks_data()
+        )
     }
 
     /// Everything else: control chunks, SACK, retransmissions, new data.
@@ -498,6 +497,15 @@ impl Association {
                 room.min(rwnd)
             };
             self.send_queue.expire(now, &mut self.event_buf);
+            // RFC 6525 5.1.2: the next message is on a stream being reset or added: nothing
+            // more goes until the answer (as Linux stops at a closed stream).
+            if self
+                .send_queue
+                .next_stream()
+                .is_some_and(|s| self.reconf.is_closed(s))
+            {
+                break;
+            }
             let Some(chunk) = self.send_queue.produce(max) else {
                 break;
             };

@@ -18,6 +18,8 @@ mod close;
 #[cfg(not(test))]
 mod connect;
 #[cfg(not(test))]
+mod exec;
+#[cfg(not(test))]
 mod fcntl;
 #[cfg(not(test))]
 mod fd;

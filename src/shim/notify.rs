@@ -860,6 +860,45 @@ mod tests {
     }
 
     #[test]
+    fn reconfig_events_carry_linux_flags() {
+        let mut out = Vec::new();
+        let ev = Event::StreamReset {
+            incoming: true,
+            outgoing: true,
+            result: ReconfResult::Performed,
+            streams: vec![7],
+        };
+        assert!(encode_notification(&ev, &CTX, &all(), &mut out));
+        header_flags(&out, SCTP_STREAM_RESET_EVENT, 0x3);
+        assert_eq!(&out[12..], &[0, 7]);
+        let ev = Event::AssocReset {
+            result: ReconfResult::Denied,
+            local_tsn: 5,
+            remote_tsn: 6,
+        };
+        assert!(encode_notification(&ev, &CTX, &all(), &mut out));
+        header_flags(&out, SCTP_ASSOC_RESET_EVENT, 0x4);
+        assert_eq!((u32_at(&out, 12), u32_at(&out, 16)), (5, 6));
+        let ev = Event::StreamChange {
+            result: ReconfResult::Failed,
+            inbound: 2,
+            outbound: 3,
+        };
+        assert!(encode_notification(&ev, &CTX, &all(), &mut out));
+        header_flags(&out, SCTP_STREAM_CHANGE_EVENT, 0x8);
+        assert_eq!((u16_at(&out, 12), u16_at(&out, 14)), (2, 3));
+        let mut only_change = Subscriptions::default();
+        only_change.set(SCTP_STREAM_CHANGE_EVENT, true).unwrap();
+        assert!(encode_notification(&ev, &CTX, &only_change, &mut out));
+        let reset = Event::AssocReset {
+            result: ReconfResult::Performed,
+            local_tsn: 1,
+            remote_tsn: 1,
+        };
+        assert!(!encode_notification(&reset, &CTX, &only_change, &mut out));
+    }
+
+    #[test]
     fn unsubscribed_and_non_notification_events_give_nothing() {
         let none = Subscriptions::default();
         for ev in [

@@ -83,11 +83,8 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     let mut got = 0usize;
     let mut last: Option<RecvHeader> = None;
     let mut iov = Vec::with_capacity(user.len() + 2);
-    let mut spare = if total < MAX_RECORD {
-        Some(partial::spare())
-    } else {
-        None
-    };
+    // Where a record's overflow lands, once less than a record's room is left.
+    let mut spare: Option<Vec<u8>> = None;
     let mut rflags = flags & !libc::MSG_TRUNC;
     let mut settled = false;
     let mut reread = false;
@@ -99,7 +96,8 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             iov_len: hb.len(),
         });
         from_offset(user, got, &mut iov);
-        if let Some(s) = spare.as_mut() {
+        if total - got < MAX_RECORD {
+            let s = spare.get_or_insert_with(partial::spare);
             iov.push(iovec {
                 iov_base: s.as_mut_ptr().cast(),
                 iov_len: s.len(),
@@ -112,12 +110,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
         if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
             settled = true;
-            if rflags & libc::MSG_DONTWAIT == 0 && idle(fd) {
+            // What the peer already sent on loopback must be readable now (Linux delivers it
+            // before its sendmsg returns); then wait as the caller asked, unless that would
+            // be forever.
+            if settle_idle(fd, rflags & libc::MSG_DONTWAIT == 0)? {
                 break Err(libc::ENOTCONN);
             }
-            // What the peer already sent on loopback must be readable now (Linux delivers it
-            // before its sendmsg returns); then wait as the caller asked.
-            settle::settle()?;
             n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         }
         if n < 0 {
@@ -190,6 +188,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         partial::give_back(s);
     }
     result?;
+    if got > 0 && !peek {
+        // The app's read may reopen a receive window its unread records had shrunk.
+        if let Some(s) = sctp(fd) {
+            crate::stack::inline::read(s.e.sid);
+        }
+    }
     let eor = last.is_some_and(|h| h.flags & FLAG_MORE == 0) && partial_done(fd);
     Ok(Got {
         n: got,
@@ -198,28 +202,30 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     })
 }
 
-/// A blocking read would wait forever: a one-to-many socket with no association that does not
-/// listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives ENOTCONN at
-/// once). Asked only when nothing is queued.
-fn idle(fd: i32) -> bool {
-    let Some(s) = sctp(fd).filter(|s| !s.e.listener) else {
-        return false;
+/// Let the engine process what is pending ([`settle`]); then, for a read that would block
+/// (`blocking`), whether it would wait forever: a one-to-many socket with no association that
+/// does not listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives
+/// ENOTCONN at once). One engine round trip.
+fn settle_idle(fd: i32, blocking: bool) -> HookResult<bool> {
+    let sid = if blocking && !super::fd::nonblocking(fd) {
+        sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid)
+    } else {
+        None
     };
-    if super::fd::nonblocking(fd) {
-        return false;
-    }
-    let sid = s.e.sid;
-    handle::call(move |e| {
+    let idle = settle::settle_then(move |e| {
+        let sid = sid?;
         // Records the app sent may still wait in the engine's end (implicit setup).
         e.read_app(sid);
-        e.unconnected(sid)
-            || e.socks.get(&sid).is_some_and(|x| {
-                x.style == crate::stack::sock::Style::OneToMany
-                    && x.peers.is_empty()
-                    && !x.listening
-            })
-    })
-    .unwrap_or(false)
+        Some(
+            e.unconnected(sid)
+                || e.socks.get(&sid).is_some_and(|x| {
+                    x.style == crate::stack::sock::Style::OneToMany
+                        && x.peers.is_empty()
+                        && !x.listening
+                }),
+        )
+    })?;
+    Ok(idle.flatten().unwrap_or(false))
 }
 
 /// The kernel ended the read (EOF, or ECONNRESET: the engine closed its end with records of

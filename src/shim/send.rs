@@ -18,6 +18,9 @@ use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// Send one record: the header (if any) then the caller's iovecs.
 fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) -> HookResult<usize> {
+    if let Some(n) = direct(fd, hdr, user, flags)? {
+        return Ok(n);
+    }
     let mut hb = [0u8; SendHeader::LEN];
     let mut iov = Vec::with_capacity(user.len() + 1);
     if let Some(h) = hdr {
@@ -37,6 +40,38 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
         sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) })),
     )?;
     Ok((n as usize).saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+}
+
+/// A message of one record straight to its association on this thread, when the engine is
+/// free and nothing is queued before it (`stack::inline::submit`): no socketpair round trip,
+/// no engine-thread wake-up. None: it goes through the socketpair.
+fn direct(
+    fd: i32,
+    hdr: Option<&SendHeader>,
+    user: &[iovec],
+    flags: i32,
+) -> HookResult<Option<usize>> {
+    let plain = flags & !(libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) == 0;
+    if !plain || hdr.is_some_and(|h| h.flags & send_flags::MORE != 0) {
+        return Ok(None);
+    }
+    let Some(s) = sctp(fd) else { return Ok(None) };
+    let len: usize = user.iter().map(|v| v.iov_len).sum();
+    let h = hdr.copied().unwrap_or_default();
+    let taken = inline::submit(s.e.sid, h, len, || gather(user, len))?;
+    Ok(taken.then_some(len))
+}
+
+/// The caller's iovecs as one buffer.
+fn gather(user: &[iovec], len: usize) -> HookResult<Vec<u8>> {
+    if let [v] = user {
+        return copy_in(v.iov_base as *const u8, v.iov_len);
+    }
+    let mut data = Vec::with_capacity(len);
+    for v in user {
+        data.extend_from_slice(&copy_in(v.iov_base as *const u8, v.iov_len)?);
+    }
+    Ok(data)
 }
 
 /// After a record was written on SCTP fd `fd`: when the engine is free, this thread takes the
@@ -94,10 +129,7 @@ fn send_message(
     if len <= MAX_RECORD {
         return send_record(fd, h.as_ref(), user, flags);
     }
-    let mut data = Vec::with_capacity(len);
-    for v in user {
-        data.extend_from_slice(&copy_in(v.iov_base as *const u8, v.iov_len)?);
-    }
+    let data = gather(user, len)?;
     let base = h.take().unwrap_or_default();
     let mut off = 0;
     while off < len {
@@ -147,13 +179,10 @@ hook! {
             return check(unsafe { sys::write(fd, buf, len) });
         }
         check_unfragmented(fd, len)?;
-        if (1..=MAX_RECORD).contains(&len) {
-            return sent(fd, sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) })));
-        }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        sctp_errno(fd, 0, send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize))
+        send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize)
     }
 }
 
@@ -163,13 +192,10 @@ hook! {
             return check(unsafe { sys::send(fd, buf, len, flags) });
         }
         check_unfragmented(fd, len)?;
-        if (1..=MAX_RECORD).contains(&len) {
-            return sent(fd, sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) })));
-        }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        sctp_errno(fd, flags, send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize))
+        send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize)
     }
 }
 

@@ -126,7 +126,7 @@ impl Engine {
     }
 
     /// Hand one whole message to its association.
-    fn submit(&mut self, sid: Sid, mut h: SendHeader, data: Vec<u8>) {
+    pub fn submit(&mut self, sid: Sid, mut h: SendHeader, data: Vec<u8>) {
         let Some(aid) = self.target(sid, &h) else {
             tracing::debug!(sid, len = data.len(), "message without association dropped");
             return;
@@ -174,6 +174,40 @@ impl Engine {
             a.shutdown(now);
         }
         self.mark(ep);
+    }
+
+    /// Whether a message of `len` bytes that the app is sending on one-to-one socket `sid` may
+    /// go straight to its association ([`super::inline`]) with the same outcome as through
+    /// the socketpair: the app's end is open both ways (no EOF, no EPIPE), nothing the app
+    /// wrote before is waiting there or in the engine, and the association has room for it.
+    pub fn can_take_directly(&self, sid: Sid, len: usize) -> bool {
+        let Some(s) = self.socks.get(&sid) else {
+            return false;
+        };
+        let (Some(end), Some(aid), Some(ep)) = (&s.end, s.assoc, s.ep) else {
+            return false;
+        };
+        if s.style != Style::OneToOne
+            || s.app_eof
+            || s.app_shut.end_rd
+            || s.blocked.is_some()
+            || s.partial.is_some()
+        {
+            return false;
+        }
+        let Some(a) = self.eps.get(&ep).and_then(|e| e.endpoint.assoc(aid)) else {
+            return false;
+        };
+        if a.state() != crate::assoc::AssocState::Established || must_wait(a, len) {
+            return false;
+        }
+        // Empty (EAGAIN): neither records nor the app's EOF (shutdown(SHUT_WR)) are queued.
+        let mut b = [0u8; 1];
+        let peek = RecvFlags::PEEK | RecvFlags::DONTWAIT;
+        matches!(
+            rustix::net::recv(end, &mut b, peek),
+            Err(rustix::io::Errno::AGAIN)
+        )
     }
 
     /// The association `aid` of socket `sid` and its endpoint.

@@ -336,12 +336,13 @@ impl Engine {
     }
 
     /// SCTP_SET_PEER_PRIMARY_ADDR: Linux `sctp_setsockopt_peer_primary_addr`: EINVAL without
-    /// an association, EPERM unless it uses ASCONF, EADDRNOTAVAIL for an address that is not
+    /// an association, EPERM unless it uses ASCONF and the peer recognizes the request,
+    /// EADDRNOTAVAIL for an address that is not
     /// ours, ENOTCONN unless established.
     pub fn set_peer_primary(&mut self, sid: Sid, id: AssocId, addr: IpAddr) -> Result<(), i32> {
         let aid = self.assoc_id(sid, id).ok_or(libc::EINVAL)?;
         let (ep, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
-        if !a.asconf_negotiated() {
+        if !a.asconf_negotiated() || a.peer_primary_disabled() {
             return Err(libc::EPERM);
         }
         if !a.local_addrs().contains(&addr) {

@@ -74,6 +74,10 @@ impl Engine {
         if s.listening && s.style == Style::OneToOne {
             return Err(libc::EISCONN);
         }
+        if s.style == Style::OneToOne && s.end.is_none() {
+            // A failed non-blocking connect ended the app's fd (stack/pending.rs).
+            return Err(libc::ECONNABORTED);
+        }
         if let Some(aid) = s.assoc {
             let established = self.assoc_of(sid, aid).is_some_and(|(_, a)| {
                 a.state() != crate::assoc::AssocState::CookieWait

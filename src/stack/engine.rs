@@ -30,6 +30,7 @@ pub(super) const T_WAKE: u64 = 1 << 32;
 pub(super) const T_TIMER: u64 = 2 << 32;
 const T_UDP: u64 = 3 << 32;
 const T_END: u64 = 4 << 32;
+pub(super) const T_NETLINK: u64 = 5 << 32;
 pub(super) const KIND_MASK: u64 = 0xffff_ffff << 32;
 
 /// Datagrams read from one UDP socket per wake-up before others get a turn.
@@ -76,6 +77,8 @@ pub struct Engine {
     /// Sockets whose app has records not read yet, so whose receive window is reduced
     /// (stack/rwnd.rs); re-synced when a packet arrives for their endpoint.
     pub unread: std::collections::BTreeSet<Sid>,
+    /// Host address changes, watched once a socket binds the wildcard (stack/addr_watch.rs).
+    pub(super) addr_watch: Option<super::addr_watch::AddrWatch>,
 }
 
 fn errno_of(e: rustix::io::Errno) -> i32 {
@@ -85,7 +88,21 @@ fn errno_of(e: rustix::io::Errno) -> i32 {
 /// The engine thread's body: never returns. It waits for events without the engine and holds
 /// it for one wake-up at a time; in between, hook threads may take it ([`super::inline`]).
 pub fn run(h: &'static Handle) {
+    run_until(h, |_| false);
+}
+
+/// The event loop, until `done` says so after a wake-up (the keeper's end, stack/keeper.rs).
+/// The engine is held only while a wake-up is processed ([`super::inline`]).
+pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
     crate::shim::hook::pass_through_forever();
+    // The application's signal handlers run on its own threads, never in the middle of the
+    // engine (a handler that forks would wait for the engine: stack/park.rs).
+    // SAFETY: blocking signals for this thread only.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+    }
     let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
     // SAFETY: the engine's epoll is open for the life of the process (the engine is leaked).
     let epoll_fd = unsafe { BorrowedFd::borrow_raw(h.epoll) };
@@ -109,6 +126,9 @@ pub fn run(h: &'static Handle) {
             }
         }
         engine.finish();
+        if done(&engine) {
+            return;
+        }
     }
 }
 
@@ -154,6 +174,7 @@ impl Engine {
             exit_waiters: Vec::new(),
             sources: Default::default(),
             unread: Default::default(),
+            addr_watch: None,
         };
         e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
         e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
@@ -161,7 +182,7 @@ impl Engine {
         Ok((e, wake_fd))
     }
 
-    fn watch(
+    pub(super) fn watch(
         &self,
         fd: std::os::fd::BorrowedFd<'_>,
         token: u64,
@@ -229,6 +250,7 @@ impl Engine {
                 }
             }
             T_UDP => self.read_udp(idx as usize),
+            T_NETLINK => self.on_addr_events(),
             T_END => self.on_end(idx as Sid, flags),
             _ => {}
         }
@@ -423,7 +445,14 @@ impl Engine {
             .filter_map(|e| e.endpoint.poll_timeout())
             .chain(autoclose)
             .min();
-        if next == self.timer_armed {
+        // A timer already armed no later than needed stays: firing early costs a wake-up that
+        // finds nothing due and re-arms, cheaper than a timerfd_settime on every turn in
+        // which a deadline moved later (T3 and delayed SACK restart with each message).
+        let early_enough = match (self.timer_armed, next) {
+            (Some(armed), Some(n)) => armed <= n,
+            (armed, n) => armed == n,
+        };
+        if early_enough {
             return;
         }
         self.timer_armed = next;

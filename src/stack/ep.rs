@@ -125,7 +125,10 @@ impl Engine {
         assoc.pmtu = route::path_mtu(&ips);
         // A wildcard bind lists the host's addresses (RFC 9260 5.1.2), of the socket's
         // families: an IPv6 socket also takes IPv4 unless IPV6_V6ONLY.
-        let listed = if ips.iter().any(|a| a.is_unspecified()) {
+        let wildcard = ips.iter().any(|a| a.is_unspecified());
+        let listed = if wildcard {
+            // Kept current as addresses come and go (stack/addr_watch.rs).
+            self.watch_addrs();
             super::ifaddrs::host_addrs(!v6 || !opts.v6only, v6)
         } else {
             ips.clone()

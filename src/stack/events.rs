@@ -91,6 +91,8 @@ impl Engine {
         self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
+                // Writable before connect() (or a poll after it) can see the outcome.
+                self.release_filler(sid);
                 let mut end_now = false;
                 if let Some(s) = self.socks.get_mut(&sid) {
                     if let Some(slot) = s.connecting.take() {
@@ -101,7 +103,6 @@ impl Engine {
                         end_now = true;
                     }
                 }
-                self.release_filler(sid);
                 if end_now {
                     self.end_assoc(sid, aid, false);
                 }

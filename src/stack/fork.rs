@@ -12,6 +12,15 @@ use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
+/// This process's pid if it began as a fork child of a process with an engine (0: it did not).
+static CHILD_PID: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// This process's pid if it is a fork child (a vfork child, which runs in its parent's memory
+/// without our child handler, is not).
+pub fn child_pid() -> i32 {
+    CHILD_PID.load(Ordering::Relaxed)
+}
+
 /// Set in the parent at its first fork: from then on a child may hold copies of its app fds.
 static FORKED: AtomicBool = AtomicBool::new(false);
 
@@ -29,12 +38,18 @@ static SNAPSHOTS: Mutex<Vec<(i32, usize)>> = Mutex::new(Vec::new());
 static PARKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 extern "C" fn prepare() {
+    if super::keeper::forking() {
+        return;
+    }
     if let Some(e) = park::park() {
         PARKED.store(e as usize, Ordering::Relaxed);
     }
 }
 
 extern "C" fn parent() {
+    if super::keeper::forking() {
+        return;
+    }
     FORKED.store(true, Ordering::Relaxed);
     if PARKED.swap(0, Ordering::Relaxed) != 0 {
         park::unpark();
@@ -55,6 +70,9 @@ pub fn with_snapshot<R>(owner: i32, f: impl FnOnce(&mut Engine) -> R) -> Result<
 }
 
 extern "C" fn child() {
+    if super::keeper::forking() {
+        return;
+    }
     // SAFETY: the child handler runs in the only thread of the new process.
     unsafe {
         handle::forget_after_fork();
@@ -64,6 +82,7 @@ extern "C" fn child() {
             SNAPSHOTS.force_unlock();
         }
     }
+    CHILD_PID.store(super::sys::getpid(), Ordering::Relaxed);
     let parked = PARKED.swap(0, Ordering::Relaxed);
     if parked != 0 {
         // SAFETY: the parked engine's pid field, in our consistent copy.

@@ -163,17 +163,22 @@ pub fn handle() -> Result<&'static Handle, i32> {
     Ok(h)
 }
 
-/// How long exit waits for associations to finish their graceful shutdown.
+/// How long exit waits for associations to finish their graceful shutdown when no keeper
+/// could take them over.
 const EXIT_LINGER: Duration = Duration::from_secs(5);
 
-/// atexit: let the engine deliver what the app wrote and shut associations down before the
-/// process (and the engine thread with it) goes away.
+/// atexit: hand the associations to a keeper process (stack/keeper.rs), which sends what the
+/// app wrote and shuts them down after the process is gone, as the kernel would; failing
+/// that, wait here a while for it.
 extern "C" fn at_exit() {
     // A fork child that started no engine of its own leaves its parent's sockets alone.
     let Some(h) = running().filter(|h| h.pid == sys::getpid()) else {
         return;
     };
     crate::shim::hook::pass_through_forever();
+    if super::keeper::hand_over(false).is_some() {
+        return;
+    }
     let slot = Slot::new();
     let s2 = slot.clone();
     h.push(Box::new(move |e| e.exiting(s2)));
@@ -236,6 +241,22 @@ pub fn running() -> Option<&'static Handle> {
     let p = HANDLE.load(Ordering::Acquire);
     // SAFETY: handles are leaked, never freed.
     (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// In a keeper process: another thread may have held the job queue's lock, or the engine
+/// (parked while the keeper was forked), at fork.
+///
+/// # Safety
+/// Only in a freshly forked process with one thread.
+pub unsafe fn reset_locks_after_fork() {
+    if let Some(h) = running() {
+        if h.queue.is_locked() {
+            h.queue.force_unlock();
+        }
+        if h.engine.is_locked() {
+            h.engine.force_unlock();
+        }
+    }
 }
 
 /// The pid whose engine serves the sockets created so far (0 when none runs).

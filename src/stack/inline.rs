@@ -1,7 +1,8 @@
 //! The inline fast path (DESIGN.md "Performance principles"): a hook thread that needs the
 //! engine and finds it free runs the work itself instead of handing it to the engine thread
-//! and waiting for a wake-up there and back. A control call runs its job here; a send takes
-//! the records it just wrote into its socketpair into the association and transmits them.
+//! and waiting for a wake-up there and back. A control call runs its job here; a send hands
+//! its message straight to the association when nothing is queued before it ([`submit`]), or
+//! else takes the records it just wrote into its socketpair ([`sent`]), and transmits.
 //!
 //! Rules that keep this equivalent to the engine thread's turn:
 //! - the engine is only ever `try_lock`ed here: when the engine thread (or another hook
@@ -19,6 +20,7 @@
 //!   engine thread and waits for the associations to end.
 
 use super::engine::Engine;
+use super::frame::SendHeader;
 use super::handle::{self, Handle};
 use super::registry::Sid;
 use parking_lot::MutexGuard;
@@ -38,6 +40,53 @@ pub fn run<R>(e: &mut Engine, h: &Handle, f: impl FnOnce(&mut Engine) -> R) -> R
         tracing::error!("panic in an inline engine job");
         libc::EIO
     })
+}
+
+/// The app is sending a message of `len` bytes (header `hdr`) on socket `sid`: when the
+/// engine is free and [`Engine::can_take_directly`] says the outcome is the same, hand it
+/// straight to the association (`data` copies it from the app) and transmit; Ok(false): not
+/// taken, it goes through the socketpair.
+pub fn submit(
+    sid: Sid,
+    hdr: SendHeader,
+    len: usize,
+    data: impl FnOnce() -> Result<Vec<u8>, i32>,
+) -> Result<bool, i32> {
+    let Some(h) = handle::running() else {
+        return Ok(false);
+    };
+    let Some(mut e) = try_engine(h) else {
+        return Ok(false);
+    };
+    run(&mut e, h, |e| {
+        if !e.can_take_directly(sid, len) {
+            return Ok(false);
+        }
+        e.submit(sid, hdr, data()?);
+        Ok(true)
+    })?
+}
+
+/// The app read records of socket `sid`. When unread records had shrunk its receive window
+/// (stack/rwnd.rs), the window is re-computed now, and a window update goes out (RFC 9260
+/// 6.2): on this thread when the engine is free, else queued. Without this the window
+/// reopened only at the next packet from the peer, which had stopped sending for lack of
+/// window: a bulk transfer stalled for the peer's 200 ms timers.
+pub fn read(sid: Sid) {
+    if !super::rwnd::any_unread() {
+        return;
+    }
+    let Some(h) = handle::running() else { return };
+    match try_engine(h) {
+        Some(mut e) => {
+            if e.unread.contains(&sid) {
+                let _ = run(&mut e, h, |e| e.sync_rwnd(sid));
+            }
+        }
+        None => {
+            let _ = handle::post(move |e| e.sync_rwnd(sid));
+        }
+    }
 }
 
 /// Records were just written on socket `sid`'s app fd: when the engine is free, read them into

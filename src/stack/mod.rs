@@ -7,11 +7,13 @@
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
-//!   removed from a bound socket), [`source`], [`udp`] (with [`gso`] batching), [`route`],
-//!   [`partial_delivery`] (messages delivered in pieces).
+//!   removed from a bound socket), [`addr_watch`] (host address changes for wildcard binds),
+//!   [`source`], [`udp`] (with [`gso`] batching), [`route`], [`partial_delivery`] (messages
+//!   delivered in pieces).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
+pub mod addr_watch;
 pub mod appio;
 pub mod asconf;
 pub mod autoclose;
@@ -30,6 +32,7 @@ pub mod handle;
 pub mod ifaddrs;
 pub mod inherit;
 pub mod inline;
+pub mod keeper;
 pub mod log;
 pub mod names;
 pub mod opt_state;

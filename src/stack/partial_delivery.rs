@@ -11,8 +11,10 @@ use crate::assoc::AssocId;
 
 impl Engine {
     /// Socket `sid`'s SCTP_PARTIAL_DELIVERY_POINT / SCTP_FRAGMENT_INTERLEAVE changed: its
-    /// associations follow at once (Linux reads both from the socket when it needs them).
+    /// associations follow at once (Linux reads both from the socket when it needs them), and
+    /// so do those it sets up later.
     pub fn apply_pd_opts(&mut self, sid: Sid) -> Result<(), i32> {
+        self.refresh_ep_config(sid);
         let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
         let (point, level) = (s.opts.ext.pd_point, u8::from(s.opts.ext.frag_interleave));
         let ids: Vec<AssocId> = match s.style {

@@ -10,7 +10,8 @@
 //! - setup failure: the engine closes its end with the filler unread, which gives the app's end
 //!   POLLERR (ECONNRESET in the kernel's sk_err, reported through the SO_ERROR hook as the
 //!   setup's errno) and POLLHUP; the socket's later sends fail with EPIPE and its reads with
-//!   ENOTCONN, as on Linux.
+//!   ENOTCONN, as on Linux. Unlike Linux, it cannot connect again (ECONNABORTED): the app's fd
+//!   has no engine end any more; a new socket can.
 //!
 //! Records the app writes during the setup queue behind the filler (Linux queues them too).
 
@@ -29,7 +30,12 @@ impl Engine {
         let Some(s) = self.socks.get(&sid) else {
             return;
         };
-        if s.connecting.is_none() || s.filler || s.end.is_none() {
+        // One-to-many sockets stay writable whatever their associations do (sctp_poll).
+        if s.style != super::sock::Style::OneToOne
+            || s.connecting.is_none()
+            || s.filler
+            || s.end.is_none()
+        {
             return;
         }
         // The fd must still be this socket's file (another thread may have closed it).

@@ -330,14 +330,17 @@ fn random_traffic_with_partial_delivery_point() {
     }
 }
 
-/// Arbitrary chunks, FORWARD TSNs, resets and reads: nothing panics, the byte accounting
-/// matches what is held, and state stays within its bounds.
+/// Arbitrary chunks, FORWARD TSNs, resets and reads, with and without a partial delivery
+/// point: nothing panics, the byte accounting matches what is held, and state stays within
+/// its bounds.
 #[test]
 fn hostile_random_input_stays_bounded() {
-    for i_data in [false, true] {
-        let mut rng = TestRng::new(0x1234_5678 + u64::from(i_data));
+    for (i_data, pd_point) in [(false, 0), (true, 0), (false, 50), (true, 50)] {
+        let mut rng = TestRng::new(0x1234_5678 + u64::from(i_data) + u64::from(pd_point));
         let mut tracker = DataTracker::new(rng.next() as u32);
         let mut queue = ReassemblyQueue::new(4000, 4, i_data);
+        queue.set_partial_delivery(pd_point, 0);
+        let mut pieces = 0;
         let mut seen_messages = HashSet::new();
         for _ in 0..50_000 {
             let base = tracker.cum_tsn_ack();
@@ -395,6 +398,7 @@ fn hostile_random_input_stays_bounded() {
                 2..=30 => {
                     while let Some(m) = queue.pop(tracker.cum_tsn_ack()) {
                         seen_messages.insert(m.tsn);
+                        pieces += usize::from(m.more);
                     }
                 }
                 _ => {}
@@ -410,5 +414,6 @@ fn hostile_random_input_stays_bounded() {
             assert!(tracker.gap_count() <= 1 << 15);
         }
         assert!(!seen_messages.is_empty(), "some messages got through");
+        assert!(pd_point == 0 || pieces > 0, "partial delivery happened");
     }
 }

@@ -1,6 +1,7 @@
 //! Deterministic tests of the protocol core on a virtual clock (quinn-style [`pair::Pair`]).
 
 mod asconf;
+mod asconf_refusals;
 mod auth;
 mod auth_keys;
 mod collision;

@@ -482,3 +482,150 @@ fn stale_and_future_request_numbers_are_refused() {
     assert_eq!(p.eps[1].assoc(b).unwrap().status().inbound_streams, before);
     assert_eq!(reconf_events(&p, Side::B).len(), 1);
 }
+
+#[test]
+fn hostile_reconfig_never_panics() {
+    use crate::wire::chunk::ReConfigChunk;
+    use crate::wire::{Chunk, Param};
+    let (mut p, a, b) = pair(ALL, ALL, true);
+    let ids = (a, b);
+    let vtag = p.eps[1].assoc(b).unwrap().local_tag;
+    let src = p.addrs[0][0];
+    let base = p.eps[1].assoc(b).unwrap().reconf_in_seq();
+    let mut rng = super::pair::TestRng::new(5);
+    for _ in 0..3000 {
+        // Sequence numbers near the expected one, so that many are processed.
+        let seq = base.wrapping_add(rng.below(8) as u32).wrapping_sub(2);
+        let streams: Vec<u16> = (0..rng.below(4)).map(|_| rng.below(70000) as u16).collect();
+        let any = |rng: &mut super::pair::TestRng| rng.next_u64() as u32;
+        let param = match rng.below(6) {
+            0 => Param::OutgoingSsnReset {
+                request_seq: seq,
+                response_seq: any(&mut rng),
+                last_tsn: any(&mut rng),
+                streams,
+            },
+            1 => Param::IncomingSsnReset {
+                request_seq: seq,
+                streams,
+            },
+            2 => Param::SsnTsnReset { request_seq: seq },
+            3 => Param::AddOutgoingStreams {
+                request_seq: seq,
+                count: rng.below(65536) as u16,
+            },
+            4 => Param::AddIncomingStreams {
+                request_seq: seq,
+                count: rng.below(65536) as u16,
+            },
+            _ => Param::ReconfigResponse {
+                response_seq: any(&mut rng),
+                result: rng.below(8) as u32,
+                tsns: (rng.below(2) == 0).then(|| (any(&mut rng), any(&mut rng))),
+            },
+        };
+        let chunk = Chunk::ReConfig(ReConfigChunk {
+            params: vec![param],
+        });
+        let bytes = super::pair::packet(super::pair::PORT_A, super::pair::PORT_B, vtag, &[chunk]);
+        p.inject(Side::B, src, &bytes);
+        p.flush();
+    }
+    p.run_for(Duration::from_secs(5));
+    // Whatever the peer asked for, B kept within the 16-bit stream space and still talks.
+    let st = p.eps[1].assoc(b).unwrap().status();
+    assert!(st.inbound_streams >= 10 && st.outbound_streams >= 10);
+    assert_eq!(st.state, crate::assoc::AssocState::Established);
+    let before = p.inbox[0].len();
+    send(&mut p, Side::B, ids, 0, 42);
+    p.run_for(Duration::from_secs(60));
+    assert!(p.inbox[0].len() > before, "B's message did not arrive");
+}
+
+#[test]
+fn only_the_streams_being_reset_wait() {
+    let (mut p, a, b) = pair(ALL, ALL, false);
+    let ids = (a, b);
+    send(&mut p, Side::A, ids, 1, 0);
+    p.run_for(Duration::from_secs(1));
+    // The request is lost twice: the answer comes only after its retransmissions (RTO 1 s,
+    // then 2 s).
+    p.drop_next.push((Side::A, kind::RE_CONFIG));
+    p.drop_next.push((Side::A, kind::RE_CONFIG));
+    request(&mut p, a, |x, now| x.reset_streams(now, true, false, &[1]));
+    send(&mut p, Side::A, ids, 2, 1);
+    p.run_for(Duration::from_millis(500));
+    assert!(p.eps[0].assoc(a).unwrap().reconf_pending());
+    assert_eq!(received(&p, Side::B, 2), [(1, 0)]);
+    // A message on the closed stream holds everything behind it (as Linux).
+    send(&mut p, Side::A, ids, 1, 2);
+    send(&mut p, Side::A, ids, 2, 3);
+    p.run_for(Duration::from_millis(500));
+    assert!(p.eps[0].assoc(a).unwrap().reconf_pending());
+    assert_eq!(received(&p, Side::B, 1), [(0, 0)]);
+    assert_eq!(received(&p, Side::B, 2), [(1, 0)]);
+    settle(&mut p, ids);
+    assert_eq!(received(&p, Side::B, 1), [(0, 0), (2, 0)]);
+    assert_eq!(received(&p, Side::B, 2), [(1, 0), (3, 1)]);
+}
+
+#[test]
+fn added_streams_count_at_once_and_go_again_when_refused() {
+    for grant in [ALL, 0] {
+        let (mut p, a, b) = pair(ALL, grant, false);
+        let ids = (a, b);
+        request(&mut p, a, |x, now| x.add_streams(now, 2, 0));
+        // SCTP_STATUS shows the new streams at once, and a send on one is queued.
+        assert_eq!(p.eps[0].assoc(a).unwrap().status().outbound_streams, 12);
+        send(&mut p, Side::A, ids, 11, 7);
+        settle(&mut p, ids);
+        let st = p.eps[0].assoc(a).unwrap().status();
+        if grant == ALL {
+            assert_eq!(st.outbound_streams, 12);
+            assert_eq!(received(&p, Side::B, 11), [(7, 0)]);
+        } else {
+            // Refused: the streams are gone and what was queued on them failed.
+            assert_eq!(st.outbound_streams, 10);
+            assert!(received(&p, Side::B, 11).is_empty());
+            assert!(p.has_event(Side::A, |e| matches!(
+                e,
+                Event::SendFailed {
+                    stream_id: 11,
+                    sent: false,
+                    ..
+                }
+            )));
+        }
+    }
+}
+
+#[test]
+fn refused_assoc_reset_without_tsns_ends_the_request() {
+    // usrsctp answers a refused SSN/TSN Reset without the two TSNs.
+    let (mut p, a, _) = pair(ALL, ALL, false);
+    p.drop_next.push((Side::A, kind::RE_CONFIG));
+    request(&mut p, a, |x, now| x.reset_assoc(now));
+    p.flush();
+    let assoc = p.eps[0].assoc(a).unwrap();
+    let (vtag, seq) = (assoc.local_tag, assoc.local_tsn);
+    let chunk = crate::wire::Chunk::ReConfig(crate::wire::chunk::ReConfigChunk {
+        params: vec![crate::wire::Param::ReconfigResponse {
+            response_seq: seq,
+            result: 2,
+            tsns: None,
+        }],
+    });
+    let bytes = super::pair::packet(super::pair::PORT_B, super::pair::PORT_A, vtag, &[chunk]);
+    let src = p.addrs[1][0];
+    p.inject(Side::A, src, &bytes);
+    p.flush();
+    assert!(!p.eps[0].assoc(a).unwrap().reconf_pending());
+    assert_eq!(
+        reconf_events(&p, Side::A),
+        [Event::AssocReset {
+            result: ReconfResult::Denied,
+            local_tsn: 0,
+            remote_tsn: 0
+        }]
+    );
+}

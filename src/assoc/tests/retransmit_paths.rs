@@ -252,3 +252,31 @@ fn unexposed_pf_still_reports_unreachable_and_available() {
         vec![PathChange::Unreachable, PathChange::Available]
     );
 }
+
+/// RFC 7829 5.1 (Linux restarts the heartbeat timer on PF): a PF path is probed every RTO
+/// from the moment it becomes PF, not after the next HB.interval (30 s by default), so it is
+/// active again within seconds of recovering.
+#[test]
+fn a_pf_path_is_probed_at_once_not_after_the_heartbeat_interval() {
+    let mut p = Pair::with(65, AssocConfig::default(), AssocConfig::default(), 2);
+    let (a, _) = p.connected();
+    let (b1, b2) = (p.addrs[1][0], p.addrs[1][1]);
+    p.ep(Side::A)
+        .assoc_mut(a)
+        .expect("association")
+        .request_heartbeat(b2);
+    p.run_until(Duration::from_secs(5), |p| {
+        state(p, a, b2) == PathState::Active
+    });
+    p.start_trace();
+    p.blackhole.insert(b1);
+    assert_eq!(one_message_goes_to(&mut p, a), vec![b1, b2]);
+    assert_eq!(state(&p, a, b1), PathState::PotentiallyFailed);
+    p.blackhole.clear();
+    let t0 = p.now;
+    p.run_until(Duration::from_secs(30), |p| {
+        state(p, a, b1) == PathState::Active
+    });
+    assert_eq!(state(&p, a, b1), PathState::Active);
+    assert!(p.now - t0 < Duration::from_secs(10), "{:?}", p.now - t0);
+}

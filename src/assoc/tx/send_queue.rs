@@ -156,6 +156,13 @@ struct StreamQueue {
     key: Option<Key>,
 }
 
+impl StreamQueue {
+    fn restart_sequence(&mut self) {
+        self.next_ordered = 0;
+        self.next_unordered = 0;
+    }
+}
+
 /// Messages accepted from the user and not yet fully handed out as chunks.
 #[derive(Debug)]
 pub struct SendQueue {
@@ -302,16 +309,21 @@ impl SendQueue {
         Ok(())
     }
 
+    /// The stream [`produce`](Self::produce) takes its next fragment from.
+    pub fn next_stream(&self) -> Option<u16> {
+        match self.current {
+            Some(s) if !self.i_data => Some(s),
+            _ => self.active.first_key_value().map(|(_, s)| *s),
+        }
+    }
+
     /// The next fragment to send per the stream scheduler, if its payload fits `max_payload`.
     /// Returns `None` when nothing is queued or the next fragment is larger than
     /// `max_payload`: the caller then closes the packet and asks again with an empty one (or,
     /// if a fragment cannot fit even an empty packet after a PMTU drop, with `usize::MAX`).
     /// Call [`expire`](Self::expire) first so expired messages are not sent.
     pub fn produce(&mut self, max_payload: usize) -> Option<OutChunk> {
-        let stream_id = match self.current {
-            Some(s) if !self.i_data => s,
-            _ => *self.active.first_key_value()?.1,
-        };
+        let stream_id = self.next_stream()?;
         let i_data = self.i_data;
         let stream = self.streams.get_mut(&stream_id)?;
         let msg = stream.messages.front_mut()?;
@@ -552,8 +564,7 @@ impl SendQueue {
     /// RFC 6525 5.2.2: after an outgoing SSN reset the stream's sequence starts at 0 again.
     pub fn reset_stream_sequence(&mut self, stream_id: u16) {
         if let Some(stream) = self.streams.get_mut(&stream_id) {
-            stream.next_ordered = 0;
-            stream.next_unordered = 0;
+            stream.restart_sequence();
         }
     }
 
@@ -564,6 +575,13 @@ impl SendQueue {
             sched: StreamSched::new(scheduler),
             ..Default::default()
         })
+    }
+
+    /// The same for every stream (a reset of all streams, RFC 6525 5.2.4 SSN/TSN reset).
+    pub fn reset_all_stream_sequences(&mut self) {
+        self.streams
+            .values_mut()
+            .for_each(StreamQueue::restart_sequence);
     }
 
     fn used(&self) -> usize {

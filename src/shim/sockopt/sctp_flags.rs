@@ -199,7 +199,7 @@ fn get_auto_asconf(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
 }
 fn set_auto_asconf(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let on = int_of(v)? != 0;
-    set_ext(s, move |o| o.auto_asconf = on)
+    super::with_sock(s, move |e, sid| e.set_auto_asconf(sid, on))
 }
 fn get_reuse_port(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.reuse_port)? as u32, i)

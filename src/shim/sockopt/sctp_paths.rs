@@ -23,7 +23,7 @@ pub const TABLE: &[Row] = &[
     (abi::SCTP_PEER_ADDR_THLDS, Some(get_thlds), Some(set_thlds)),
     (
         abi::SCTP_PEER_ADDR_THLDS_V2,
-        Some(get_thlds_v2),
+        Some(get_thlds),
         Some(set_thlds_v2),
     ),
     (abi::SCTP_PRIMARY_ADDR, Some(get_primary), Some(set_primary)),
@@ -115,24 +115,28 @@ fn u16_at(v: &[u8], at: usize) -> u16 {
         .map_or(0, u16::from_ne_bytes)
 }
 
-fn get_thlds_any(s: &Sctp, v: &[u8], v2: bool) -> HookResult<Vec<u8>> {
+/// Linux `sctp_addr_id2transport` failing in the THLDS options: ENOENT for an address.
+fn enoent_for_addr(addr: Option<IpAddr>, err: i32) -> i32 {
+    if addr.is_some() {
+        libc::ENOENT
+    } else {
+        err
+    }
+}
+
+/// Linux `sctp_getsockopt_paddr_thresholds`: both forms are 144 bytes and Linux copies the
+/// v2 structure for either, so v1 gets the switchover threshold in its padding too.
+fn get_thlds(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
     if v.len() < THLDS_LEN {
         return Err(libc::EINVAL);
     }
     let (id, addr) = (id_of(v), addr_at(s, v, THLDS_ADDR)?);
-    let t = with_sock(s, move |e, sid| e.path_thresholds(sid, id, addr)).map_err(|err| {
-        if addr.is_some() {
-            libc::ENOENT
-        } else {
-            err
-        }
-    })?;
+    let t = with_sock(s, move |e, sid| e.path_thresholds(sid, id, addr))
+        .map_err(|err| enoent_for_addr(addr, err))?;
     let mut out = v[..THLDS_LEN].to_vec();
     out[THLDS_MAXRXT..THLDS_MAXRXT + 2].copy_from_slice(&t.max_retrans.to_ne_bytes());
     out[THLDS_PF..THLDS_PF + 2].copy_from_slice(&t.pf.to_ne_bytes());
-    if v2 {
-        out[THLDS_CP..THLDS_CP + 2].copy_from_slice(&t.ps.to_ne_bytes());
-    }
+    out[THLDS_CP..THLDS_CP + 2].copy_from_slice(&t.ps.to_ne_bytes());
     Ok(out)
 }
 
@@ -151,25 +155,12 @@ fn set_thlds_any(s: &Sctp, v: &[u8], v2: bool) -> HookResult<()> {
         return Err(libc::EINVAL);
     }
     let (id, addr) = (id_of(v), addr_at(s, v, THLDS_ADDR)?);
-    with_sock(s, move |e, sid| e.set_path_thresholds(sid, id, addr, t, v2)).map_err(|err| {
-        if addr.is_some() {
-            libc::ENOENT
-        } else {
-            err
-        }
-    })
-}
-
-fn get_thlds(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
-    get_thlds_any(s, v, false)
+    with_sock(s, move |e, sid| e.set_path_thresholds(sid, id, addr, t, v2))
+        .map_err(|err| enoent_for_addr(addr, err))
 }
 
 fn set_thlds(s: &Sctp, v: &[u8]) -> HookResult<()> {
     set_thlds_any(s, v, false)
-}
-
-fn get_thlds_v2(s: &Sctp, v: &[u8]) -> HookResult<Vec<u8>> {
-    get_thlds_any(s, v, true)
 }
 
 fn set_thlds_v2(s: &Sctp, v: &[u8]) -> HookResult<()> {
