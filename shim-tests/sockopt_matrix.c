@@ -276,6 +276,39 @@ static void delayed_sack_forms(int clt, sctp_assoc_t id) {
 		  si.sack_delay == 200);
 }
 
+static int event_get(int fd, sctp_assoc_t id, uint16_t type) {
+	struct sctp_event e = {.se_assoc_id = id, .se_type = type};
+	socklen_t len = sizeof(e);
+	return getsockopt(fd, IPPROTO_SCTP, SCTP_EVENT, &e, &len) < 0 ? -1 : e.se_on;
+}
+
+/* SCTP_EVENT per association on a one-to-many socket: the association's own set; a
+ * socket-level change leaves existing associations alone; SENDER_DRY on an idle
+ * association is raised at once. */
+static void event_forms(int clt, sctp_assoc_t id) {
+	usleep(500000);
+	struct sctp_event e = {.se_assoc_id = id, .se_type = SCTP_SENDER_DRY_EVENT, .se_on = 1};
+	CHECK("event sender dry on the association",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_EVENT, &e, sizeof(e)) == 0 &&
+		  event_get(clt, id, SCTP_SENDER_DRY_EVENT) == 1 &&
+		  event_get(clt, 0, SCTP_SENDER_DRY_EVENT) == 0);
+	struct msg m;
+	int dry = 0;
+	while (!dry && recv_one(clt, &m) > 0)
+		dry = m.notification &&
+		      ((struct sctp_sender_dry_event *)m.buf)->sender_dry_type == SCTP_SENDER_DRY_EVENT;
+	CHECK("sender dry raised at once on an idle association", dry);
+	e.se_assoc_id = 0;
+	e.se_type = SCTP_SHUTDOWN_EVENT;
+	CHECK("event future leaves the association alone",
+	      setsockopt(clt, IPPROTO_SCTP, SCTP_EVENT, &e, sizeof(e)) == 0 &&
+		  event_get(clt, 0, SCTP_SHUTDOWN_EVENT) == 1 &&
+		  event_get(clt, id, SCTP_SHUTDOWN_EVENT) == 0);
+	e.se_assoc_id = id + 100;
+	REFUSED("event unknown association EINVAL", EINVAL,
+		setsockopt(clt, IPPROTO_SCTP, SCTP_EVENT, &e, sizeof(e)));
+}
+
 /* Run with SCTPSHIM_INTL_ENABLE=1 (Linux net.sctp.intl_enable): I-DATA negotiated only when
  * both sockets turn SCTP_INTERLEAVING_SUPPORTED on, which needs SCTP_FRAGMENT_INTERLEAVE;
  * SCTP_PR_SUPPORTED off on one side leaves the association without PR-SCTP. */
@@ -511,6 +544,7 @@ int main(int argc, char **argv) {
 	      av_set(clt, SCTP_MAX_BURST, id, 7) == 0 && av_get(clt, SCTP_MAX_BURST, id, &v) == 8 &&
 		  v == 7 && av_get(clt, SCTP_MAX_BURST, 0, &v) == 8 && v == 4);
 	delayed_sack_forms(clt, id);
+	event_forms(clt, id);
 
 	close(clt);
 	close(srv);

@@ -13,7 +13,7 @@ mod support;
 
 #[test]
 fn sockopt_matrix_follows_linux() {
-    support::run_checks("sockopt_matrix.c", "optmatrix", &[], &[], 84);
+    support::run_checks("sockopt_matrix.c", "optmatrix", &[], &[], 88);
 }
 
 /// With SCTPSHIM_INTL_ENABLE=1 (Linux `net.sctp.intl_enable`): SCTP_INTERLEAVING_SUPPORTED

@@ -312,6 +312,11 @@ impl Association {
         self.neg.pr
     }
 
+    /// Nothing queued or in flight (SCTP_SENDER_DRY_EVENT's condition).
+    pub fn is_sender_dry(&self) -> bool {
+        self.outstanding.is_empty() && self.send_queue.is_empty()
+    }
+
     /// I-DATA (RFC 8260) is in use (SCTP_INTERLEAVING_SUPPORTED of an association).
     pub fn intl_negotiated(&self) -> bool {
         self.neg.intl

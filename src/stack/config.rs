@@ -281,6 +281,9 @@ mod tests {
         assert!(!c.assoc.reconfig_supported);
         let c = parse(&[("SCTPSHIM_RECONF_ENABLE", "1")]).unwrap();
         assert!(c.assoc.reconfig_supported);
+        assert!(!c.assoc.intl_supported);
+        let c = parse(&[("SCTPSHIM_INTL_ENABLE", "1")]).unwrap();
+        assert!(c.assoc.intl_supported);
         let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
     }

@@ -127,14 +127,15 @@ impl Engine {
 
     /// Queue the Linux notification for `ev` when socket `sid` subscribed to it (RFC 6458 6.1),
     /// in order with the data, addressed from the peer's primary address as Linux does.
-    fn notify(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
+    pub(super) fn notify(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
         if notify::notification_type(ev).is_none() {
             return;
         }
         let Some(s) = self.socks.get(&sid) else {
             return;
         };
-        let (subs, v6, ep) = (s.opts.events, s.v6, s.ep);
+        let (v6, ep) = (s.v6, s.ep);
+        let subs = self.subs_of(sid, aid);
         let peer = ep
             .and_then(|ep| peer_of(&mut self.eps, ep, aid))
             .or_else(|| self.socks.get(&sid).and_then(|s| s.peer));

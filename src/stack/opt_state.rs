@@ -7,9 +7,11 @@
 use super::engine::Engine;
 use super::registry::Sid;
 use super::sock::Style;
+use crate::abi::SCTP_SENDER_DRY_EVENT;
 use crate::abi::{SCTP_ALL_ASSOC, SCTP_CURRENT_ASSOC, SCTP_FUTURE_ASSOC};
 use crate::assoc::tx::Scheduler;
-use crate::assoc::{AssocConfig, AssocId};
+use crate::assoc::{AssocConfig, AssocId, Event};
+use crate::shim::notify::Subscriptions;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -30,6 +32,10 @@ pub struct FeatOpts {
     pub probes: HashMap<(AssocId, Option<IpAddr>), u32>,
     /// SCTP_CONTEXT of associations that set one (the socket's is `ExtOpts::context`).
     pub assoc_context: HashMap<AssocId, u32>,
+    /// One-to-many: notification subscriptions of associations that no longer follow the
+    /// socket's (`SockOpts::events`): SCTP_EVENT for an association, or a socket-level
+    /// SCTP_EVENT they were set up before (Linux `asoc->subscribe`).
+    pub assoc_events: HashMap<AssocId, Subscriptions>,
 }
 
 impl FeatOpts {
@@ -133,6 +139,82 @@ impl Engine {
             o.ext.assoc_send_default.remove(&aid);
             o.feat.assoc_context.remove(&aid);
             o.feat.probes.retain(|&(a, _), _| a != aid);
+            o.feat.assoc_events.remove(&aid);
+        }
+    }
+
+    /// The notification subscriptions in force for association `aid`.
+    pub fn subs_of(&self, sid: Sid, aid: AssocId) -> Subscriptions {
+        self.opts(sid).map_or(Subscriptions::default(), |o| {
+            o.feat.assoc_events.get(&aid).copied().unwrap_or(o.events)
+        })
+    }
+
+    /// SCTP_EVENT set (Linux `sctp_setsockopt_event`, RFC 6458 6.2.2): the FUTURE / CURRENT
+    /// / ALL forms on one-to-many sockets (associations that exist keep what they had when
+    /// only the socket's changes); a one-to-one socket and its association share one set.
+    /// Turning SCTP_SENDER_DRY_EVENT on for associations with nothing queued or in flight
+    /// raises it at once. Returns whether the socket wants SCTP_SNDRCV cmsgs.
+    pub fn set_event_sub(
+        &mut self,
+        sid: Sid,
+        id: i32,
+        sn_type: u16,
+        on: bool,
+    ) -> Result<bool, i32> {
+        let t = self.opt_set_target(sid, id)?;
+        Subscriptions::default().set(sn_type, on)?;
+        let one_to_one = self.style(sid)? == Style::OneToOne;
+        let existing = self.sock_assocs(sid);
+        let o = self.opts_mut(sid)?;
+        let old = o.events;
+        if one_to_one || t.socket {
+            o.events.set(sn_type, on)?;
+        }
+        if !one_to_one {
+            for a in &existing {
+                o.feat.assoc_events.entry(*a).or_insert(old);
+            }
+            for a in &t.assocs {
+                o.feat
+                    .assoc_events
+                    .entry(*a)
+                    .or_insert(old)
+                    .set(sn_type, on)?;
+            }
+        }
+        let data_io = o.events.data_io();
+        if sn_type == SCTP_SENDER_DRY_EVENT && on {
+            self.dry_now(sid, &t.assocs);
+        }
+        Ok(data_io)
+    }
+
+    /// SCTP_EVENTS set (Linux `sctp_setsockopt_events`): the socket's and every
+    /// association's subscriptions; a one-to-one socket whose association is dry gets
+    /// SCTP_SENDER_DRY_EVENT at once when it is on. Returns the SCTP_SNDRCV cmsg switch.
+    pub fn set_events_all(&mut self, sid: Sid, optval: &[u8]) -> Result<bool, i32> {
+        let one_to_one = self.style(sid)? == Style::OneToOne;
+        let o = self.opts_mut(sid)?;
+        o.events.apply_event_subscribe(optval)?;
+        o.feat.assoc_events.clear();
+        let (data_io, dry) = (o.events.data_io(), o.events.is_on(SCTP_SENDER_DRY_EVENT));
+        if one_to_one && dry {
+            let own = self.sock_assocs(sid);
+            self.dry_now(sid, &own);
+        }
+        Ok(data_io)
+    }
+
+    /// SCTP_SENDER_DRY_EVENT now for those of `aids` with nothing queued or in flight.
+    fn dry_now(&mut self, sid: Sid, aids: &[AssocId]) {
+        for &aid in aids {
+            if self
+                .assoc_of(sid, aid)
+                .is_some_and(|(_, a)| a.is_sender_dry())
+            {
+                self.notify(sid, aid, &Event::SenderDry);
+            }
         }
     }
 }

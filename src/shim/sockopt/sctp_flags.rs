@@ -225,10 +225,10 @@ fn set_reuse_port(s: &Sctp, v: &[u8]) -> HookResult<()> {
 fn get_event(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     let mut ev = sctp_event::read_from(i).ok_or(libc::EINVAL)?;
     let (t, id) = (ev.se_type, ev.se_assoc_id);
-    // Subscriptions are the socket's: an association reads the same (FUTURE id rule).
-    let on = with_sock(s, move |e, sid| {
-        e.opt_assoc(sid, id)?;
-        e.opts(sid)?.events.get(t)
+    // An association's subscriptions, or the socket's for SCTP_FUTURE_ASSOC.
+    let on = with_sock(s, move |e, sid| match e.opt_assoc(sid, id)? {
+        Some(aid) => e.subs_of(sid, aid).get(t),
+        None => e.opts(sid)?.events.get(t),
     })?;
     ev.se_on = u8::from(on);
     Ok(ev.as_bytes().to_vec())
@@ -236,12 +236,7 @@ fn get_event(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
 fn set_event(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let ev = sctp_event::read_from(v).ok_or(libc::EINVAL)?;
     let (t, on, id) = (ev.se_type, ev.se_on != 0, ev.se_assoc_id);
-    let data_io = with_sock(s, move |e, sid| {
-        e.opt_set_target(sid, id)?;
-        let o = e.opts_mut(sid)?;
-        o.events.set(t, on)?;
-        Ok(o.events.data_io())
-    })?;
+    let data_io = with_sock(s, move |e, sid| e.set_event_sub(sid, id, t, on))?;
     // recvmsg reads from the registry whether SCTP_SNDRCV cmsgs are wanted.
     let recv = if data_io {
         s.e.recv | RECV_SNDRCV

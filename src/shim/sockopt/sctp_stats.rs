@@ -29,9 +29,11 @@ fn get_stats(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
         let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         Ok((a.take_stats(), a.peer_port()))
     })?;
-    if let Some(addr) = st.max_rto_addr {
-        out.sas_obs_rto_ipaddr = to_storage(&SocketAddr::new(addr, port), s.policy());
-    }
+    // Linux copies its stored address, all zero until an RTO was computed.
+    out.sas_obs_rto_ipaddr = match st.max_rto_addr {
+        Some(addr) => to_storage(&SocketAddr::new(addr, port), s.policy()),
+        None => Pod::zeroed(),
+    };
     out.sas_maxrto = st.max_rto.as_millis().min(u128::from(u64::MAX)) as u64;
     out.sas_isacks = st.isacks;
     out.sas_osacks = st.osacks;

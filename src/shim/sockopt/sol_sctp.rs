@@ -188,11 +188,7 @@ fn get_events(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
 /// `sctp_setsockopt_events`); `sctp_data_io_event` also turns SCTP_SNDRCV cmsgs on.
 fn set_events(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let v = v.to_vec();
-    let data_io = with_sock(s, move |e, sid| {
-        let o = e.opts_mut(sid)?;
-        o.events.apply_event_subscribe(&v)?;
-        Ok(o.events.data_io())
-    })?;
+    let data_io = with_sock(s, move |e, sid| e.set_events_all(sid, &v))?;
     set_recv_flag(s, RECV_SNDRCV, data_io);
     Ok(())
 }
