@@ -7,7 +7,8 @@
  *     SCTP_PEER_ADDR_CHANGE. Once an added address is confirmed it makes it the primary and
  *     sends "via ADDR" there; when an address is removed it sends "bye" and closes.
  *   mh_auto_asconf client PORT CPORT SERVER
- *     checks Linux's SCTP_AUTO_ASCONF rules (EINVAL unless bound to the wildcard), binds the
+ *     prints "default N" (SCTP_AUTO_ASCONF of a new socket), checks Linux's rules for
+ *     turning it on (EINVAL unless bound to the wildcard), binds the
  *     wildcard, turns it on, connects; prints "connected", "got MESSAGE" per message, exits
  *     after "bye".
  *   mh_auto_asconf listen PORT N FAMILY
@@ -139,6 +140,11 @@ static int client(int port, int cport, const char *server_ip) {
 	int fd = socket(family, SOCK_STREAM, IPPROTO_SCTP);
 	if (fd < 0)
 		die("socket");
+	int dflt = -1;
+	socklen_t dlen = sizeof(dflt);
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_AUTO_ASCONF, &dflt, &dlen) < 0)
+		die("SCTP_AUTO_ASCONF");
+	printf("default %d\n", dflt);
 	int unbound = auto_asconf(fd, 1) < 0 && errno == EINVAL;
 	int specific = socket(family, SOCK_STREAM, IPPROTO_SCTP);
 	struct sockaddr_storage lo;

@@ -7,7 +7,8 @@
 //!   duplicate address detection is over), is confirmed by the server's heartbeat
 //!   (SCTP_ADDR_CONFIRMED) and carries the server's next message as its primary; the address
 //!   removed from the veth reaches the server as SCTP_ADDR_REMOVED. Setting the option on an
-//!   unbound socket or one bound to a specific address is EINVAL.
+//!   unbound socket or one bound to a specific address is EINVAL; with
+//!   SCTPSHIM_DEFAULT_AUTO_ASCONF=1 new sockets start with it on.
 //! - A wildcard listener advertises the host's addresses as they are when each association
 //!   starts: an address added after listen() is listed to the next client.
 
@@ -58,7 +59,9 @@ fn linked(tag: &str, f: &Family) -> (Netns, Netns, String, String) {
     (a, b, veth_a, veth_b)
 }
 
-fn auto_asconf(f: &Family, tag: &str, ports: [&str; 2]) {
+/// `default_on`: SCTPSHIM_DEFAULT_AUTO_ASCONF=1 (Linux `net.sctp.default_auto_asconf`) for
+/// the client, whose new sockets then start with the option on.
+fn auto_asconf(f: &Family, tag: &str, ports: [&str; 2], default_on: bool) {
     let dir = TempDir::new("mh-auto-asconf");
     let exe = compile_c("mh_auto_asconf.c", dir.path(), &["-lsctp"]);
     let (a, b, veth_a, _) = linked(tag, f);
@@ -70,7 +73,10 @@ fn auto_asconf(f: &Family, tag: &str, ports: [&str; 2]) {
     };
     let mut server = ext(b.cmd(&exe).args(["server", ports[0], f.arg])).spawn();
     server.wait_for_output("listening", Duration::from_secs(20));
-    let mut client = ext(a.cmd(&exe).args(["client", ports[0], ports[1], f.server])).spawn();
+    let default = if default_on { "1" } else { "0" };
+    let mut client = ext(a.cmd(&exe).args(["client", ports[0], ports[1], f.server]))
+        .env("SCTPSHIM_DEFAULT_AUTO_ASCONF", default)
+        .spawn();
     client.wait_for_output("connected", Duration::from_secs(20));
     server.wait_for_output("accepted", Duration::from_secs(20));
 
@@ -90,6 +96,10 @@ fn auto_asconf(f: &Family, tag: &str, ports: [&str; 2]) {
     let server = server.wait();
     server.assert_success();
     assert!(client.stdout.contains("rules ok"), "{client}");
+    assert!(
+        client.stdout.contains(&format!("default {default}\n")),
+        "{client}"
+    );
     assert!(client.stdout.contains("got bye"), "{client}");
     let events: Vec<&str> = server
         .stdout
@@ -107,12 +117,12 @@ fn auto_asconf(f: &Family, tag: &str, ports: [&str; 2]) {
 
 #[test]
 fn ipv4_auto_asconf_follows_the_host_addresses() {
-    auto_asconf(&V4, "auto4", ["5491", "5492"]);
+    auto_asconf(&V4, "auto4", ["5491", "5492"], false);
 }
 
 #[test]
 fn ipv6_auto_asconf_follows_the_host_addresses() {
-    auto_asconf(&V6, "auto6", ["5495", "5496"]);
+    auto_asconf(&V6, "auto6", ["5495", "5496"], true);
 }
 
 #[test]

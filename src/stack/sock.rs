@@ -86,7 +86,10 @@ impl SockOpts {
             ],
             paths: super::path_opts::PathDefaults::new(c),
             auth: super::asconf::AuthOpts::new(c),
-            ext: Default::default(),
+            ext: super::sockopt_ext::ExtOpts {
+                auto_asconf: c.default_auto_asconf,
+                ..Default::default()
+            },
         }
     }
 
