@@ -13,20 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(what, cond)                                                                          \
-	do {                                                                                       \
-		if (cond)                                                                          \
-			printf("ok %s\n", what);                                                   \
-		else {                                                                             \
-			printf("FAIL %s (errno %d)\n", what, errno);                               \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
-/* setsockopt must fail with `err` */
-#define REFUSED(what, err, call) CHECK(what, (call) < 0 && errno == (err))
+#include "checks.h"
 
 static struct sockaddr_in sin_of(const char *ip, int port) {
 	struct sockaddr_in s;

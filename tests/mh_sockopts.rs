@@ -8,21 +8,7 @@
 
 mod support;
 
-use std::time::Duration;
-use support::{compile_c, Netns, TempDir};
-
 #[test]
 fn path_and_auth_options_follow_linux() {
-    let dir = TempDir::new("mh-sockopts");
-    let exe = compile_c("mh_sockopts.c", dir.path(), &["-lsctp"]);
-    let ns = Netns::new("mhopts");
-    let out = ns
-        .cmd(&exe)
-        .preload(true)
-        .timeout(Duration::from_secs(60))
-        .run();
-    assert!(!out.stdout.contains("FAIL"), "{out}");
-    out.assert_success();
-    let checks = out.stdout.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(checks, 49, "every check ran\n{out}");
+    support::run_checks("mh_sockopts.c", "mhopts", &[], &[], 49);
 }

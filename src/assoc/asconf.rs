@@ -373,13 +373,9 @@ impl Association {
         let Some(path) = self.addip.in_flight.as_ref().map(|f| f.path) else {
             return;
         };
-        self.paths.list[path].rto.backoff();
-        self.strike_path(path);
-        self.error_count += 1;
-        if self.assoc_failed() {
+        let Some(next) = self.retransmit_control(path) else {
             return;
-        }
-        let next = self.paths.for_retransmit(path);
+        };
         if let Some(f) = &mut self.addip.in_flight {
             f.path = next;
         }

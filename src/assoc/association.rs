@@ -17,7 +17,9 @@ use super::errors::OwnedCause;
 use super::paths::Paths;
 use super::pr::PrSkips;
 use super::rand::Drbg;
+use super::reconf::Reconf;
 use super::rx::{DataTracker, ReassemblyQueue};
+use super::stats::AssocStats;
 use super::timer::{earliest, Timer};
 use super::transmit::Pending;
 use super::tx::{OutstandingData, PrCounts, Scheduler, SendQueue, TxStats};
@@ -53,6 +55,8 @@ pub(crate) struct Negotiated {
     pub inbound_streams: u16,
     pub pr: bool,
     pub intl: bool,
+    /// RFC 6525 RE-CONFIG: both sides list it in Supported Extensions.
+    pub reconf: bool,
     pub peer_rwnd: u32,
 }
 
@@ -132,6 +136,10 @@ pub struct Association {
     /// RFC 5061: both sides support ASCONF (and AUTH was negotiated), and its state.
     pub(crate) asconf_on: bool,
     pub(crate) addip: Asconf,
+    /// SCTP_GET_ASSOC_STATS counters ([`super::stats`]).
+    pub(crate) stats: AssocStats,
+    /// RFC 6525 stream reconfiguration state (used when `neg.reconf`).
+    pub(crate) reconf: Reconf,
 }
 
 impl Association {
@@ -167,7 +175,7 @@ impl Association {
             },
             tracker: DataTracker::new(0),
             reassembly: ReassemblyQueue::new(cfg.rcvbuf, cfg.max_inbound_streams, false),
-            send_queue: SendQueue::new(cfg.sndbuf, cfg.outbound_streams, false),
+            send_queue: SendQueue::with_scheduler(cfg, false),
             outstanding: OutstandingData::new(local_tsn),
             error_count: 0,
             sack_since_t3: false,
@@ -192,6 +200,8 @@ impl Association {
             auth: None,
             asconf_on: false,
             addip: Asconf::default(),
+            stats: AssocStats::default(),
+            reconf: Reconf::default(),
         }
     }
 
@@ -296,6 +306,17 @@ impl Association {
         }
     }
 
+    /// PR-SCTP (RFC 3758) is in use: both ends support it (SCTP_PR_SUPPORTED of an
+    /// association, Linux `asoc->peer.prsctp_capable`).
+    pub fn pr_negotiated(&self) -> bool {
+        self.neg.pr
+    }
+
+    /// I-DATA (RFC 8260) is in use (SCTP_INTERLEAVING_SUPPORTED of an association).
+    pub fn intl_negotiated(&self) -> bool {
+        self.neg.intl
+    }
+
     pub fn status(&self) -> AssocStatus {
         let primary = self
             .paths
@@ -342,15 +363,19 @@ impl Association {
     /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
     pub fn recv(&mut self) -> Option<Message> {
         let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;
-        // RFC 9260 6.2: the window opened enough to tell the peer: `poll_timeout` becomes due
-        // at once so the runtime sends the window update.
+        self.note_window_opened();
+        Some(msg)
+    }
+
+    /// RFC 9260 6.2: when the window opened enough to tell the peer, `poll_timeout` becomes
+    /// due at once so the runtime sends the window update.
+    fn note_window_opened(&mut self) {
         if self
             .tracker
             .window_update_due(self.reassembly.a_rwnd(), self.window_update_threshold())
         {
             self.pending.window_update = true;
         }
-        Some(msg)
     }
 
     /// Receiver SWS avoidance (RFC 9260 6.2): a window update is worth a SACK once the
@@ -362,6 +387,19 @@ impl Association {
     /// Whether a delivered message waits for `recv`.
     pub fn has_readable(&self) -> bool {
         self.reassembly.has_message()
+    }
+
+    /// A message is going up in pieces and its last piece has not been taken yet.
+    pub fn in_partial_delivery(&self) -> bool {
+        self.reassembly.in_partial_delivery()
+    }
+
+    /// SCTP_PARTIAL_DELIVERY_POINT and SCTP_FRAGMENT_INTERLEAVE level (RFC 6458 8.1.20).
+    pub fn set_partial_delivery(&mut self, pd_point: u32, frag_interleave: u8) {
+        self.cfg.pd_point = pd_point;
+        self.cfg.frag_interleave = frag_interleave;
+        self.reassembly
+            .set_partial_delivery(pd_point, frag_interleave);
     }
 
     /// ABORT primitive (RFC 9260 9.1): sends ABORT with a User-Initiated Abort cause carrying
@@ -469,10 +507,14 @@ impl Association {
         }
     }
 
-    /// SO_RCVBUF: the advertised window follows.
+    /// SO_RCVBUF: the advertised window follows (the runtime also shrinks it by what the
+    /// application has not read, and grows it back as it reads: a window update then goes
+    /// out as after `recv`).
     pub fn set_rcvbuf(&mut self, bytes: u32) {
         self.cfg.rcvbuf = bytes;
         self.reassembly.set_rcvbuf(bytes);
+        // A buffer grown back (the runtime's app read what shrank it) reopens the window.
+        self.note_window_opened();
     }
 
     /// SO_SNDBUF.
@@ -490,13 +532,15 @@ impl Association {
         self.send_queue.scheduler()
     }
 
-    /// SCTP_STREAM_SCHEDULER_VALUE (priority scheduler: lower value first).
-    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
-        self.send_queue.set_stream_priority(stream_id, priority);
+    /// SCTP_STREAM_SCHEDULER_VALUE: priority (PRIO) or weight (WFQ); false (EINVAL) for a
+    /// stream beyond the outbound count or a value the scheduler refuses.
+    pub fn set_stream_value(&mut self, stream_id: u16, value: u16) -> bool {
+        self.send_queue.set_stream_value(stream_id, value)
     }
 
-    pub fn stream_priority(&self, stream_id: u16) -> u16 {
-        self.send_queue.stream_priority(stream_id)
+    /// SCTP_STREAM_SCHEDULER_VALUE get; None beyond the outbound stream count.
+    pub fn stream_value(&self, stream_id: u16) -> Option<u16> {
+        self.send_queue.stream_value(stream_id)
     }
 
     /// SCTP_DISABLE_FRAGMENTS.
@@ -532,6 +576,7 @@ impl Association {
         }
         t = earliest(t, self.t5.deadline());
         t = earliest(t, self.addip.t4.deadline());
+        t = earliest(t, self.reconf.timer.deadline());
         t = earliest(t, self.tracker.sack_deadline());
         t = earliest(t, self.send_queue.next_expiry());
         t = earliest(t, self.outstanding.next_expiry());
@@ -560,6 +605,9 @@ impl Association {
         }
         if self.addip.t4.expire(now) {
             self.on_t4_expiry();
+        }
+        if self.reconf.timer.expire(now) {
+            self.on_reconf_timeout();
         }
         self.on_data_timers(now);
         for i in 0..self.paths.list.len() {
@@ -641,6 +689,20 @@ impl Association {
         });
     }
 
+    /// A control chunk's retransmission timer (ASCONF T-4, RFC 5061 5.1 C; RE-CONFIG, RFC
+    /// 6525 5.1.1) expired for what went on `path`: it backs off and counts as an error of the
+    /// path and the association, like T3-rtx (RFC 9260 6.3.3). Returns the path to resend on
+    /// (an alternate one when there is one), or `None` when the association just failed.
+    pub(crate) fn retransmit_control(&mut self, path: usize) -> Option<usize> {
+        self.paths.list[path].rto.backoff();
+        self.strike_path(path);
+        self.error_count += 1;
+        if self.assoc_failed() {
+            return None;
+        }
+        Some(self.paths.for_retransmit(path))
+    }
+
     /// RFC 9260 8.1: past Association.Max.Retrans consecutive errors the peer is unreachable
     /// and the association fails; true when it just did.
     pub(crate) fn assoc_failed(&mut self) -> bool {
@@ -676,9 +738,18 @@ impl Association {
             Event::Lost { error, .. } | Event::CantStart { error, .. } => *error as u32,
             _ => 0,
         };
+        // As Linux (`sctp_cmd_assoc_failed`): the partial delivery is aborted first.
+        self.abort_partial_delivery();
         self.push_event(event);
         self.fail_all_data(error);
         self.enter_closed();
+    }
+
+    /// RFC 6458 6.1.7: a partially delivered message will never be finished.
+    fn abort_partial_delivery(&mut self) {
+        for (stream_id, ssn) in self.reassembly.abort_partial_delivery(None) {
+            self.push_event(Event::PartialDeliveryAborted { stream_id, ssn });
+        }
     }
 
     /// CLOSED: timers stop, the TCB is gone for the peer (RFC 9260 4).
@@ -689,6 +760,7 @@ impl Association {
         self.t2.stop();
         self.t5.stop();
         self.addip.t4.stop();
+        self.reconf.timer.stop();
         for p in &mut self.paths.list {
             p.t3.stop();
             p.hb.stop();

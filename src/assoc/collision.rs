@@ -261,6 +261,7 @@ mod tests {
             peer_addrs: Vec::new(),
             auth_vectors: None,
             asconf: false,
+            reconf: false,
         }
     }
 

@@ -29,6 +29,7 @@ const FLAG_INTL: u8 = 2;
 const FLAG_ADAPTATION: u8 = 4;
 const FLAG_AUTH: u8 = 8;
 const FLAG_ASCONF: u8 = 16;
+const FLAG_RECONF: u8 = 32;
 
 /// What the peer's INIT (or our INIT ACK) settled, carried in the cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +57,8 @@ pub(crate) struct CookieContents {
     pub auth_vectors: Option<(Vec<u8>, Vec<u8>)>,
     /// RFC 5061: both sides support ASCONF.
     pub asconf: bool,
+    /// RFC 6525: both sides support RE-CONFIG.
+    pub reconf: bool,
 }
 
 /// A cookie whose MAC checked out (RFC 9260 5.1.5 steps 1-2).
@@ -171,6 +174,9 @@ impl CookieSigner {
         if c.asconf {
             flags |= FLAG_ASCONF;
         }
+        if c.reconf {
+            flags |= FLAG_RECONF;
+        }
         out.push(flags);
         out.extend_from_slice(&c.peer_adaptation.unwrap_or(0).to_be_bytes());
         out.extend_from_slice(&c.local_tie_tag.to_be_bytes());
@@ -243,6 +249,7 @@ impl CookieSigner {
             peer_addrs: Vec::new(),
             auth_vectors: None,
             asconf: false,
+            reconf: false,
         };
         let flags = r.u8()?;
         let adaptation = r.u32()?;
@@ -262,6 +269,7 @@ impl CookieSigner {
             c.peer_addrs.push(addr);
         }
         c.asconf = flags & FLAG_ASCONF != 0;
+        c.reconf = flags & FLAG_RECONF != 0;
         if flags & FLAG_AUTH != 0 {
             let local = r.vector()?;
             let peer = r.vector()?;
@@ -346,6 +354,7 @@ mod tests {
             peer_addrs: vec!["10.0.0.1".parse().unwrap(), "fe80::1".parse().unwrap()],
             auth_vectors: Some((vec![1, 2, 3], vec![4; 40])),
             asconf: true,
+            reconf: true,
         }
     }
 

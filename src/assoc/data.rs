@@ -30,20 +30,31 @@ impl Association {
     pub(crate) fn setup_data(&mut self, peer_tsn: u32, neg: Negotiated) {
         self.neg = neg;
         self.addip.reset(self.local_tsn, peer_tsn);
+        self.reconf.reset(self.local_tsn, peer_tsn);
         self.tracker = DataTracker::new(peer_tsn);
         self.reassembly = ReassemblyQueue::new(self.cfg.rcvbuf, neg.inbound_streams, neg.intl);
-        self.send_queue.set_num_streams(neg.outbound_streams);
+        self.reassembly
+            .set_partial_delivery(self.cfg.pd_point, self.cfg.frag_interleave);
         // Messages queued during setup for streams the peer did not grant fail (as Linux).
-        let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
-        self.send_queue
-            .drop_invalid_streams(inv, &mut self.event_buf);
-        self.flush_event_buf();
+        self.set_outbound_streams(neg.outbound_streams);
         self.send_queue.set_i_data(neg.intl);
         self.outstanding = OutstandingData::new(self.local_tsn);
         self.outstanding.set_peer_rwnd(neg.peer_rwnd);
         for p in &mut self.paths.list {
             p.cc = Congestion::new(p.pmtu as usize, neg.peer_rwnd, self.cfg.max_burst);
         }
+    }
+
+    /// A new outbound stream count (setup, RFC 6525 add streams): messages queued for
+    /// streams beyond it fail with an Invalid Stream Identifier error (Linux
+    /// `sctp_stream_shrink_out`).
+    pub(crate) fn set_outbound_streams(&mut self, count: u16) {
+        self.neg.outbound_streams = count;
+        self.send_queue.set_num_streams(count);
+        let inv = u32::from(crate::wire::cause::code::INVALID_STREAM_ID);
+        self.send_queue
+            .drop_invalid_streams(inv, &mut self.event_buf);
+        self.flush_event_buf();
     }
 
     /// Fails every queued and outstanding message (one SendFailed per fragment).
@@ -107,7 +118,11 @@ impl Association {
             rxp.any_dup = true;
             return true;
         }
-        match self.tracker.observe(chunk.tsn) {
+        let in_sequence = chunk.tsn == self.tracker.cum_tsn_ack().wrapping_add(1);
+        let observed = self.tracker.observe(chunk.tsn);
+        self.stats
+            .on_data_in(observed == Observed::New, chunk.unordered, in_sequence);
+        match observed {
             Observed::New => {
                 rxp.any_new = true;
                 if let Err(RxError::InvalidStream) = self.reassembly.add(chunk, from) {
@@ -171,6 +186,7 @@ impl Association {
             };
             if let Some(rtt) = pa.rtt {
                 path.rto.on_rtt(rtt);
+                self.stats.on_rto(path.rto.rto(), path.addr);
             }
             path.cc.on_ack(
                 pa.bytes_acked,
@@ -265,8 +281,12 @@ impl Association {
         }
         let was_readable = self.reassembly.has_message();
         self.tracker.handle_forward_tsn(f.new_cum_tsn);
-        self.reassembly
+        let aborted = self
+            .reassembly
             .handle_forward_tsn(f.new_cum_tsn, &f.streams);
+        for (stream_id, ssn) in aborted {
+            self.push_event(Event::PartialDeliveryAborted { stream_id, ssn });
+        }
         // Acknowledge the new cumulative TSN at once.
         self.tracker.request_sack(now);
         if !was_readable && self.reassembly.has_message() {

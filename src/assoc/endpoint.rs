@@ -361,6 +361,7 @@ impl Endpoint {
             // Sending may raise events (e.g. a message abandoned on its way out).
             self.schedule.events.push(id);
             if let Some(t) = a.poll_transmit(now, buf) {
+                a.stats.on_packet_out(&buf[..t.len]);
                 self.schedule.transmit.rotate();
                 return Some(t);
             }

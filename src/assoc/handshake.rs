@@ -41,6 +41,8 @@ pub(crate) struct PeerParams<'a> {
     pub auth_vector: Option<Vec<u8>>,
     /// RFC 5061 4.2.7: the peer lists ASCONF and ASCONF ACK in Supported Extensions.
     pub asconf: bool,
+    /// RFC 6525 3.1 / RFC 5061 4.2.7: the peer lists RE-CONFIG.
+    pub reconf: bool,
 }
 
 /// RFC 9260 3.3.2.1 / 3.2.1: reads the optional parameters of an INIT or INIT ACK.
@@ -70,6 +72,7 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>], local: &Local) -> PeerParams
                 p.pr |= list.contains(&kind::FORWARD_TSN);
                 p.intl |= list.contains(&kind::I_DATA);
                 p.asconf |= list.contains(&kind::ASCONF) && list.contains(&kind::ASCONF_ACK);
+                p.reconf |= list.contains(&kind::RE_CONFIG);
             }
             Param::AdaptationLayerIndication(v) => p.adaptation = Some(*v),
             Param::Unknown { param_type, value } => {
@@ -192,6 +195,7 @@ pub(crate) fn build_init_ack(
         peer_addrs,
         auth_vectors: auth_vectors.clone(),
         asconf,
+        reconf: cfg.reconfig_supported && inp.params.reconf,
     };
     // 5.1.3: honour a Cookie Preservative, within what the signing key allows.
     let extra = Duration::from_millis(inp.params.cookie_preservative.unwrap_or(0) as u64);
@@ -278,6 +282,9 @@ pub(crate) fn local_params(
         if cfg.pr_supported {
             ext.push(kind::I_FORWARD_TSN);
         }
+    }
+    if cfg.reconfig_supported {
+        ext.push(kind::RE_CONFIG);
     }
     if cfg.auth_supported {
         ext.push(kind::AUTH);
@@ -372,6 +379,7 @@ impl Association {
                 inbound_streams: ack.num_outbound_streams.min(self.cfg.max_inbound_streams),
                 pr: self.cfg.pr_supported && params.pr,
                 intl: self.cfg.intl_supported && params.intl,
+                reconf: self.cfg.reconfig_supported && params.reconf,
                 peer_rwnd: ack.a_rwnd,
             },
         );
@@ -472,6 +480,7 @@ impl Association {
                 inbound_streams: c.inbound_streams,
                 pr: c.pr,
                 intl: c.intl,
+                reconf: c.reconf,
                 peer_rwnd: c.peer_rwnd,
             },
         );

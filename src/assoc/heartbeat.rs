@@ -134,6 +134,7 @@ impl Association {
         };
         p.probe = None;
         p.rto.on_rtt(now.saturating_duration_since(probe.sent));
+        self.stats.on_rto(p.rto.rto(), p.addr);
         self.error_count = 0;
         if self.paths.list[i].confirmed {
             self.path_reached(i);

@@ -75,6 +75,7 @@ impl Association {
         if !accepted {
             return;
         }
+        self.stats.on_packet_in();
         // RFC 6951 5.4: after the tag check, the source port is the one to use.
         if let Some(p) = self.paths.find(from) {
             self.paths.list[p].udp_port = Some(udp_port);
@@ -94,6 +95,8 @@ impl Association {
                 AuthVerdict::Skip => continue,
                 AuthVerdict::Discard => break,
             }
+            self.stats
+                .on_chunk_in(matches!(chunk, Chunk::Data(_) | Chunk::IData(_)));
             if !self.handle_chunk(now, signer, from, vtag, chunk, &mut rxp) {
                 break;
             }
@@ -217,14 +220,17 @@ impl Association {
                 self.on_asconf_ack(&c);
                 true
             }
+            Chunk::ReConfig(c) if self.neg.reconf => {
+                self.on_reconf(now, from, &c);
+                true
+            }
             Chunk::Pad(_) => true,
             Chunk::Unknown {
                 chunk_type,
                 flags,
                 value,
             } => self.on_unrecognized_chunk(chunk_type, flags, value),
-            // Extensions this stack does not negotiate (AUTH, ASCONF, RE-CONFIG, PR-SCTP when
-            // off): handled by their type's action bits like an unknown chunk (3.2).
+            // Extensions not negotiated on this association (AUTH, ASCONF, RE-CONFIG, PR-SCTP): handled by their type's action bits like an unknown chunk (3.2).
             other => {
                 let mut raw = vec![0u8; other.encoded_len()];
                 let n = other.encode(&mut raw);

@@ -18,12 +18,13 @@
 //! methods and events) and appendix C (ICMP unreachable during setup); RFC 3758 and 7496
 //! (PR-SCTP), RFC 8260 (I-DATA, negotiated), RFC 6951 5.4-5.5 (UDP port learning, ICMP),
 //! RFC 7829 (potentially-failed paths), RFC 5061 Adaptation Layer Indication, RFC 4895 AUTH
-//! (`auth`) and RFC 5061 ASCONF (`asconf`), both negotiated. Not here: ECN, RE-CONFIG
-//! (RFC 6525; chunks skipped per their action bits), PMTU discovery, partial delivery.
+//! (`auth`) and RFC 5061 ASCONF (`asconf`), both negotiated, RFC 6525 RE-CONFIG (`reconf`,
+//! negotiated). Not here: ECN, PMTU discovery, partial delivery.
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
-//! pr, errors, paths, heartbeat, timer, rand, tx/, rx/). Tests: `tests/` on the `pair` harness.
+//! pr, errors, paths, heartbeat, timer, rand, asconf, reconf, tx/, rx/). Tests: `tests/` on
+//! the `pair` harness.
 
 mod asconf;
 mod association;
@@ -41,11 +42,13 @@ mod path_params;
 mod paths;
 mod pr;
 mod rand;
+pub mod reconf;
 pub mod rx;
 mod schedule;
 mod scope;
 pub mod serial;
 mod shutdown;
+mod stats;
 mod timer;
 mod transmit;
 pub mod tx;
@@ -57,4 +60,5 @@ mod tests;
 pub use association::{Association, CloseReason};
 pub use endpoint::Endpoint;
 pub use path_params::PathParams;
+pub use stats::AssocStats;
 pub use types::*;

@@ -180,6 +180,7 @@ mod tests {
             stream_id: sid,
             ppid: 0,
             context: 0,
+            timetolive: 0,
             unordered: false,
             frag: FragFlags { first, last: true },
             payload: Vec::new(),

@@ -2,8 +2,8 @@
 //! the caller's buffer. Order inside a packet: setup / control chunks (COOKIE ECHO, COOKIE ACK,
 //! ERROR, SACK, SHUTDOWN*, FORWARD TSN), then retransmissions, then new DATA within cwnd and
 //! the peer's window (6.1 A, with the zero-window probe), Nagle (6.1 C, unless nodelay) and
-//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK, ASCONF and ASCONF ACK (RFC 5061) go in
-//! their own packets to their address. Packets are signed last (RFC 4895, `auth`).
+//! Max.Burst (7.2.1). HEARTBEAT and HEARTBEAT ACK, ASCONF and ASCONF ACK (RFC 5061) and
+//! RE-CONFIG (RFC 6525) go in their own packets to their address. Packets are signed last (RFC 4895, `auth`).
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -265,6 +265,9 @@ impl Association {
         if let Some(t) = self.asconf_packet(now, buf) {
             return Some(t);
         }
+        if let Some(t) = self.reconf_packet(now, buf) {
+            return Some(t);
+        }
         let i = self.paths.list.iter().position(|p| p.hb_now)?;
         let info = self.start_probe(now, i);
         let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
@@ -494,6 +497,15 @@ impl Association {
                 room.min(rwnd)
             };
             self.send_queue.expire(now, &mut self.event_buf);
+            // RFC 6525 5.1.2: the next message is on a stream being reset or added: nothing
+            // more goes until the answer (as Linux stops at a closed stream).
+            if self
+                .send_queue
+                .next_stream()
+                .is_some_and(|s| self.reconf.is_closed(s))
+            {
+                break;
+            }
             let Some(chunk) = self.send_queue.produce(max) else {
                 break;
             };

@@ -62,10 +62,21 @@ pub struct AssocConfig {
     pub maxseg: u32,
     /// Fragmentation disabled (SCTP_DISABLE_FRAGMENTS): oversize sends fail.
     pub disable_fragments: bool,
+    /// SCTP_PARTIAL_DELIVERY_POINT: a message starts going up in pieces once this many of its
+    /// leading bytes are here (0: only when the receive buffer fills).
+    pub pd_point: u32,
+    /// SCTP_FRAGMENT_INTERLEAVE level (RFC 6458 8.1.20): below 2, nothing else of the
+    /// association is delivered while a message is partially delivered; 2 lets other
+    /// streams' messages through.
+    pub frag_interleave: u8,
     /// Path MTU for new paths (the runtime sets it from the interface MTU minus IP/UDP).
     pub pmtu: u32,
     pub pr_supported: bool,
+    /// RFC 6525: offer RE-CONFIG (Linux `reconf_enable`, SCTP_RECONFIG_SUPPORTED).
     pub reconfig_supported: bool,
+    /// Requests of the peer we grant, Linux's SCTP_ENABLE_STREAM_RESET bits: 1 stream
+    /// resets, 2 SSN/TSN reset, 4 add streams (see `reconf::enable`).
+    pub stream_reset_enable: u32,
     pub intl_supported: bool,
     pub asconf_supported: bool,
     /// New sockets start with SCTP_AUTO_ASCONF on (Linux `net.sctp.default_auto_asconf`, 0).
@@ -86,6 +97,8 @@ pub struct AssocConfig {
     pub adaptation_indication: Option<u32>,
     /// UDP encapsulation port to send to when none was learned (RFC 6951 5.1).
     pub remote_udp_port: u16,
+    /// Stream scheduler of new associations (SCTP_STREAM_SCHEDULER socket default).
+    pub scheduler: super::tx::Scheduler,
 }
 
 /// Linux's default `ps_retrans` (SCTP_PS_RETRANS_MAX): no primary path switchover.
@@ -143,9 +156,12 @@ impl Default for AssocConfig {
             nodelay: false,
             maxseg: 0,
             disable_fragments: false,
+            pd_point: 0,
+            frag_interleave: 0,
             pmtu: 1500 - 20 - 8,
             pr_supported: true,
             reconfig_supported: false,
+            stream_reset_enable: 0,
             intl_supported: false,
             asconf_supported: false,
             default_auto_asconf: false,
@@ -157,6 +173,7 @@ impl Default for AssocConfig {
             ecn_supported: false,
             adaptation_indication: None,
             remote_udp_port: 9899,
+            scheduler: super::tx::Scheduler::Fcfs,
         }
     }
 }
@@ -236,6 +253,18 @@ pub enum PrPolicy {
     Prio(u32),
 }
 
+impl PrPolicy {
+    /// The value as `sinfo_timetolive` carries it: lifetime in ms, retransmissions, or
+    /// priority; 0 for reliable messages.
+    pub fn linux_value(self) -> u32 {
+        match self {
+            PrPolicy::Reliable => 0,
+            PrPolicy::Ttl(d) => d.as_millis().min(u128::from(u32::MAX)) as u32,
+            PrPolicy::Rtx(n) | PrPolicy::Prio(n) => n,
+        }
+    }
+}
+
 /// A message the user sends.
 #[derive(Debug, Clone, Default)]
 pub struct OutgoingMessage {
@@ -265,6 +294,9 @@ pub struct Message {
     /// Peer address the last fragment arrived from.
     pub from: IpAddr,
     pub payload: Vec<u8>,
+    /// A piece of a message under partial delivery (RFC 6458 8.1.20) with more pieces to
+    /// come: no MSG_EOR. False for whole messages and for the last piece.
+    pub more: bool,
 }
 
 /// Why a send was refused.
@@ -282,6 +314,33 @@ pub enum SendError {
     NotConnected,
     /// Empty payload: a DATA chunk must carry user data (RFC 9260 6.2; Linux EINVAL).
     Empty,
+}
+
+/// How a stream reconfiguration request ended (RFC 6525 6.1: the DENIED / FAILED flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfResult {
+    Performed,
+    /// The peer refused (result "Denied": it did not enable that request type).
+    Denied,
+    /// Any other error result (wrong stream, bad sequence number, request in progress).
+    Failed,
+}
+
+/// Why a stream reconfiguration request (SCTP_RESET_STREAMS, SCTP_RESET_ASSOC,
+/// SCTP_ADD_STREAMS) was refused, in Linux's order of checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfError {
+    /// RE-CONFIG not negotiated with the peer, or the request type not enabled locally
+    /// (ENOPROTOOPT).
+    NotEnabled,
+    /// Another request is outstanding (EINPROGRESS).
+    InProgress,
+    /// Bad flags, stream number or count (EINVAL).
+    Invalid,
+    /// Unsent data is queued on the streams to reset (EAGAIN).
+    Busy,
+    /// The association is not established (shutting down or closed) (ESHUTDOWN).
+    NotEstablished,
 }
 
 /// Association state (RFC 9260 4), as reported by SCTP_STATUS (`sstat_state`, Linux numbering).
@@ -391,6 +450,8 @@ pub enum Event {
         stream_id: u16,
         ppid: u32,
         context: u32,
+        /// The message's time to live / PR-SCTP value as sent (`sinfo_timetolive`).
+        timetolive: u32,
         unordered: bool,
         frag: FragFlags,
         payload: Vec<u8>,
@@ -407,6 +468,28 @@ pub enum Event {
     AuthKey {
         key_id: u16,
         indication: AuthIndication,
+    },
+    /// SCTP_STREAM_RESET_EVENT (RFC 6525 6.1.1): streams whose numbering restarted (empty:
+    /// all), or a refused / failed request. The direction bits are set as Linux sets them.
+    StreamReset {
+        incoming: bool,
+        outgoing: bool,
+        result: ReconfResult,
+        streams: Vec<u16>,
+    },
+    /// SCTP_ASSOC_RESET_EVENT (RFC 6525 6.1.2): the next TSN expected from the peer
+    /// (`local_tsn`) and the next TSN we send (`remote_tsn`), as Linux reports them.
+    AssocReset {
+        result: ReconfResult,
+        local_tsn: u32,
+        remote_tsn: u32,
+    },
+    /// SCTP_STREAM_CHANGE_EVENT (RFC 6525 6.1.3): streams added (Linux reports the number
+    /// added, not the new totals).
+    StreamChange {
+        result: ReconfResult,
+        inbound: u16,
+        outbound: u16,
     },
     /// A message can be taken with `Association::recv`.
     Readable,

@@ -2,7 +2,7 @@
 //! poll are the kernel's); the engine's end is named after the new socket, which tells the hook
 //! which association it got. The peer address is the association's primary path.
 
-use super::fd::{put_sockaddr, read_len, sctp};
+use super::fd::{put_sockaddr, read_len, refuse_inherited, sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::registry::{self, Entry};
 use crate::stack::{fdmap, handle, names, settle, sys};
@@ -10,7 +10,7 @@ use crate::stack::{fdmap, handle, names, settle, sys};
 hook! {
     fn accept(fd: i32, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> i32 {
         if sctp(fd).is_none() {
-            return check(unsafe { sys::accept(fd, addr, len) });
+            return refuse_inherited(fd, || check(unsafe { sys::accept(fd, addr, len) }));
         }
         sctp_accept(fd, addr, len, 0)
     }
@@ -19,7 +19,7 @@ hook! {
 hook! {
     fn accept4(fd: i32, addr: *mut libc::sockaddr, len: *mut libc::socklen_t, flags: i32) -> i32 {
         if sctp(fd).is_none() {
-            return check(unsafe { sys::accept4(fd, addr, len, flags) });
+            return refuse_inherited(fd, || check(unsafe { sys::accept4(fd, addr, len, flags) }));
         }
         sctp_accept(fd, addr, len, flags)
     }
@@ -84,6 +84,6 @@ fn adopt(nfd: i32, listener: &Entry) -> HookResult<(Entry, std::net::SocketAddr)
     };
     registry::insert(key, e);
     fdmap::SCTP_FDS.set(nfd, true);
-    let peer = handle::call(move |eng| eng.accepted(sid, key))??;
+    let peer = handle::call_inline(move |eng| eng.accepted(sid, key))??;
     Ok((e, peer))
 }

@@ -4,7 +4,7 @@
 //! one-to-one listener, of which the engine holds no end, and a socket whose end the engine has
 //! shut down (HUP is then ambiguous, `stack::shut`) are reported from here.
 
-use super::fd::{sctp, Sctp};
+use super::fd::sctp;
 use super::hook::{check, hook};
 use crate::stack::fdmap::{self, INTERNAL_FDS, SCTP_FDS};
 use crate::stack::registry::{self, FileKey};
@@ -18,20 +18,22 @@ hook! {
         if !fdmap::is_sctp(fd) {
             return check(unsafe { sys::close(fd) });
         }
+        let key = registry::file_key(fd).ok();
         let s = sctp(fd);
         SCTP_FDS.set(fd, false);
-        super::partial::forget(fd);
         let r = check(unsafe { sys::close(fd) });
+        if !key.is_some_and(released) {
+            return r;
+        }
         // After a fork a child may still hold the file: then the engine learns of the last
         // close from HUP on its end (socat's `fork`: the parent closes its copy at once).
-        let last = |s: &Sctp| !still_open(s.key) && !crate::stack::fork::has_forked();
-        if let Some(s) = s.filter(last) {
+        if let Some(s) = s.filter(|_| !crate::stack::fork::has_forked()) {
             registry::remove(s.key);
             let sid = s.e.sid;
             if s.e.listener {
-                let _ = handle::post(move |e| e.app_gone(sid));
+                let _ = handle::post_inline(move |e| e.app_gone(sid));
             } else {
-                let _ = handle::post(move |e| e.app_closed(sid));
+                let _ = handle::post_inline(move |e| e.app_closed(sid));
             }
             // The SHUTDOWN (or ABORT) this close starts completes on loopback before close
             // returns, as in the kernel.
@@ -41,11 +43,28 @@ hook! {
     }
 }
 
+/// An fd of open file `key` is gone (closed, or replaced by dup2/dup3): when it was this
+/// process's last, the file's unread rest goes with it; returns whether it was.
+fn released(key: FileKey) -> bool {
+    if still_open(key) {
+        return false;
+    }
+    super::partial::forget(key);
+    true
+}
+
 /// Does another fd of this process still refer to open file `key`?
 fn still_open(key: FileKey) -> bool {
     let mut open = false;
     SCTP_FDS.for_each(|fd| open = open || registry::file_key(fd) == Ok(key));
     open
+}
+
+/// The open file behind `new` when it is an SCTP app fd that dup2/dup3 is about to replace.
+fn replaced(old: i32, new: i32) -> Option<FileKey> {
+    (old != new && fdmap::is_sctp(new))
+        .then(|| registry::file_key(new).ok())
+        .flatten()
 }
 
 hook! {
@@ -87,10 +106,12 @@ hook! {
         if fdmap::is_internal(old) || fdmap::is_internal(new) {
             return Err(libc::EBADF);
         }
+        let gone = replaced(old, new);
         let n = check(unsafe { sys::dup2(old, new) })?;
         if n != old {
             SCTP_FDS.set(n, fdmap::is_sctp(old));
         }
+        gone.map(released);
         Ok(n)
     }
 }
@@ -100,8 +121,10 @@ hook! {
         if fdmap::is_internal(old) || fdmap::is_internal(new) {
             return Err(libc::EBADF);
         }
+        let gone = replaced(old, new);
         let n = check(unsafe { sys::dup3(old, new, flags) })?;
         SCTP_FDS.set(n, fdmap::is_sctp(old));
+        gone.map(released);
         Ok(n)
     }
 }

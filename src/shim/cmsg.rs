@@ -6,9 +6,9 @@
 //! offset 0 is `msg_control`. Layout is the 64-bit Linux one: `struct cmsghdr` is 16 bytes
 //! (`size_t cmsg_len; int cmsg_level; int cmsg_type;`) and entries are aligned to 8 bytes.
 
+use crate::stack::frame::{send_flags, PrKind};
 use std::mem::size_of;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::time::Duration;
 
 use libc::c_int;
 
@@ -16,9 +16,8 @@ use crate::abi::{
     sctp_assoc_t, sctp_authinfo, sctp_initmsg, sctp_nxtinfo, sctp_prinfo, sctp_rcvinfo,
     sctp_sndinfo, sctp_sndrcvinfo, Pod, IPPROTO_SCTP, SCTP_ABORT, SCTP_ADDR_OVER, SCTP_AUTHINFO,
     SCTP_DSTADDRV4, SCTP_DSTADDRV6, SCTP_EOF, SCTP_INIT, SCTP_NOTIFICATION, SCTP_NXTINFO,
-    SCTP_PRINFO, SCTP_PR_SCTP_MASK, SCTP_PR_SCTP_NONE, SCTP_PR_SCTP_PRIO, SCTP_PR_SCTP_RTX,
-    SCTP_PR_SCTP_TTL, SCTP_RCVINFO, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_SNDINFO, SCTP_SNDRCV,
-    SCTP_UNORDERED,
+    SCTP_PRINFO, SCTP_PR_SCTP_MASK, SCTP_PR_SCTP_NONE, SCTP_RCVINFO, SCTP_SACK_IMMEDIATELY,
+    SCTP_SENDALL, SCTP_SNDINFO, SCTP_SNDRCV, SCTP_UNORDERED,
 };
 use crate::assoc::{OutgoingMessage, PrPolicy};
 
@@ -204,7 +203,7 @@ pub struct SendParams {
     /// SCTP_DSTADDRV4/V6 extra peer addresses.
     pub dst_addrs: Vec<IpAddr>,
     dst_addr_short: bool,
-    has_info: bool,
+    has_sndinfo: bool,
     has_sndrcv: bool,
     has_prinfo: bool,
 }
@@ -238,7 +237,7 @@ impl SendParams {
             init: c.init,
             dst_addrs: c.dst_addrs,
             dst_addr_short: c.dst_addr_short,
-            has_info: c.sndrcv.is_some() || c.sndinfo.is_some(),
+            has_sndinfo: c.sndinfo.is_some(),
             has_sndrcv: c.sndrcv.is_some(),
             has_prinfo: c.prinfo.is_some(),
         }
@@ -271,25 +270,6 @@ impl SendParams {
         Ok(())
     }
 
-    /// Fills what the cmsgs left unset from the association's defaults (SCTP_DEFAULT_SEND_PARAM /
-    /// SCTP_DEFAULT_SNDINFO / SCTP_DEFAULT_PRINFO), as `sctp_sendmsg_update_sinfo`: with no
-    /// SNDRCV/SNDINFO, stream, ppid, context come from `defaults`, the assoc id is `assoc_id`, and
-    /// the flags too unless PRINFO was given; with neither SNDRCV nor PRINFO, the time to live.
-    pub fn apply_defaults(&mut self, defaults: &sctp_sndrcvinfo, assoc_id: sctp_assoc_t) {
-        if !self.has_info {
-            self.info.sinfo_stream = defaults.sinfo_stream;
-            self.info.sinfo_ppid = defaults.sinfo_ppid;
-            self.info.sinfo_context = defaults.sinfo_context;
-            self.info.sinfo_assoc_id = assoc_id;
-            if !self.has_prinfo {
-                self.info.sinfo_flags = defaults.sinfo_flags;
-            }
-        }
-        if !self.has_sndrcv && !self.has_prinfo {
-            self.info.sinfo_timetolive = defaults.sinfo_timetolive;
-        }
-    }
-
     /// EINVAL when a DSTADDRV4/V6 cmsg was too short; checked only when the message starts a new
     /// association, as in `sctp_sendmsg_new_asoc`.
     pub fn check_dst_addrs(&self) -> Result<&[IpAddr], c_int> {
@@ -311,19 +291,23 @@ impl SendParams {
         self.info.sinfo_assoc_id
     }
 
-    /// The PR-SCTP policy (RFC 7496): PRIO/RTX take `sinfo_timetolive` as priority / retransmit
-    /// count; TTL, and no policy with a non-zero time to live (the RFC 6458 `sinfo_timetolive`
-    /// meaning, as Linux `sctp_datamsg_from_user`), give a lifetime in milliseconds.
+    /// The PR-SCTP policy (RFC 7496) of the cmsgs' flags and time to live.
     pub fn pr_policy(&self) -> PrPolicy {
-        let value = self.info.sinfo_timetolive;
-        match self.info.sinfo_flags & SCTP_PR_SCTP_MASK {
-            SCTP_PR_SCTP_RTX => PrPolicy::Rtx(value),
-            SCTP_PR_SCTP_PRIO => PrPolicy::Prio(value),
-            SCTP_PR_SCTP_TTL | SCTP_PR_SCTP_NONE if value != 0 => {
-                PrPolicy::Ttl(Duration::from_millis(u64::from(value)))
-            }
-            _ => PrPolicy::Reliable,
-        }
+        PrKind::from_flags(self.info.sinfo_flags).policy(self.info.sinfo_timetolive)
+    }
+
+    /// Which of SCTP_SNDRCV / SCTP_SNDINFO / SCTP_PRINFO were given, as record header flags:
+    /// the engine fills the rest from the association's defaults
+    /// ([`crate::stack::send_defaults::apply`]).
+    pub fn presence_flags(&self) -> u16 {
+        [
+            (self.has_sndrcv, send_flags::HAS_SNDRCV),
+            (self.has_sndinfo, send_flags::HAS_SNDINFO),
+            (self.has_prinfo, send_flags::HAS_PRINFO),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |acc, (_, bit)| acc | bit)
     }
 
     /// The message for the protocol core; `dest` (SCTP_ADDR_OVER) is the caller's, from
@@ -475,7 +459,9 @@ pub fn write_recv_cmsgs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::abi::SCTP_PR_SCTP_RTX;
     use crate::test_rng::TestRng;
+    use std::time::Duration;
 
     /// Appends one cmsg the way a C program lays it out with CMSG_NXTHDR.
     fn push(buf: &mut Vec<u8>, level: c_int, kind: c_int, data: &[u8]) {
@@ -703,46 +689,6 @@ mod tests {
             Err(libc::EINVAL)
         );
         assert_eq!(p(SCTP_ADDR_OVER).validate(false, 3, true), Ok(()));
-    }
-
-    #[test]
-    fn defaults_fill_what_cmsgs_left() {
-        let mut d = sndrcv(SCTP_UNORDERED);
-        d.sinfo_stream = 5;
-        d.sinfo_timetolive = 100;
-        let mut none = SendParams::parse(&[]).unwrap();
-        none.apply_defaults(&d, 77);
-        assert_eq!(
-            (none.info.sinfo_stream, none.flags(), none.assoc_id()),
-            (5, SCTP_UNORDERED, 77)
-        );
-        assert_eq!(none.info.sinfo_timetolive, 100);
-        // With PRINFO only: flags and value stay the cmsg's.
-        let mut buf = Vec::new();
-        let pr = sctp_prinfo {
-            pr_policy: SCTP_PR_SCTP_PRIO,
-            _pad0: 0,
-            pr_value: 3,
-        };
-        push(&mut buf, IPPROTO_SCTP, SCTP_PRINFO, pr.as_bytes());
-        let mut p = SendParams::parse(&buf).unwrap();
-        p.apply_defaults(&d, 77);
-        assert_eq!((p.info.sinfo_stream, p.flags()), (5, SCTP_PR_SCTP_PRIO));
-        assert_eq!(p.pr_policy(), PrPolicy::Prio(3));
-        // With SNDINFO: the cmsg's values stay, only the TTL comes from the default.
-        let mut buf = Vec::new();
-        push(
-            &mut buf,
-            IPPROTO_SCTP,
-            SCTP_SNDINFO,
-            sctp_sndinfo::zeroed().as_bytes(),
-        );
-        let mut s = SendParams::parse(&buf).unwrap();
-        s.apply_defaults(&d, 77);
-        assert_eq!(
-            (s.info.sinfo_stream, s.assoc_id(), s.info.sinfo_timetolive),
-            (0, 0, 100)
-        );
     }
 
     fn meta(stream: u16, notification: bool) -> RecvMeta {

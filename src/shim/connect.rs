@@ -1,9 +1,10 @@
 //! connect(): starts an association and waits for COMMUNICATION UP. A blocking socket waits for
 //! the outcome; a non-blocking one waits at most [`NONBLOCK_WAIT`] so that same-host handshakes
 //! finish before it returns EINPROGRESS (as on Linux loopback; `accept()` right after succeeds),
-//! and reports a later failure through SO_ERROR.
+//! its POLLOUT held low until the setup ends and a failure reported by POLLERR and SO_ERROR
+//! (`stack::pending`).
 
-use super::fd::{copy_in, nonblocking, sctp, Sctp};
+use super::fd::{copy_in, nonblocking, refuse_inherited, sctp, Sctp};
 use super::hook::{check, hook};
 use super::sockaddr::parse_connect_addr;
 use crate::stack::{handle, sys};
@@ -15,7 +16,7 @@ const NONBLOCK_WAIT: Duration = Duration::from_millis(200);
 
 hook! {
     fn connect(fd: i32, addr: *const libc::sockaddr, len: libc::socklen_t) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::connect(fd, addr, len) }) };
+        let Some(s) = sctp(fd) else { return refuse_inherited(fd, || check(unsafe { sys::connect(fd, addr, len) })) };
         let bytes = copy_in(addr.cast(), len as usize)?;
         let peer = parse_connect_addr(&bytes, s.policy())?;
         if s.e.listener {
@@ -29,10 +30,17 @@ hook! {
 /// Ok(id) when up; Err((errno, id)) otherwise (EINPROGRESS carries the id, as connectx wants).
 pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i32, Option<i32>)> {
     let sid = s.e.sid;
-    let (id, slot) = handle::call(move |e| e.connect(sid, &peers))
-        .and_then(|r| r)
-        .map_err(|e| (e, None))?;
-    if nonblocking(fd) {
+    let nb = nonblocking(fd);
+    let (id, slot) = handle::call_inline(move |e| {
+        let r = e.connect(sid, &peers);
+        if nb && r.is_ok() {
+            e.hold_for_connect(sid, fd);
+        }
+        r
+    })
+    .and_then(|r| r)
+    .map_err(|e| (e, None))?;
+    if nb {
         slot.wait(Some(NONBLOCK_WAIT));
         return Err((libc::EINPROGRESS, Some(id)));
     }

@@ -1,5 +1,6 @@
 //! Which fds the hooks act on, and safe copies of the caller's memory.
 
+use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{format_sockaddr, AddrPolicy};
 use crate::stack::registry::{self, Entry, FileKey};
 use crate::stack::{fdmap, sys};
@@ -34,6 +35,26 @@ pub fn sctp(fd: i32) -> Option<Sctp> {
     }
     let (key, e) = registry::lookup(fd)?;
     (e.owner == sys::getpid()).then_some(Sctp { key, e })
+}
+
+/// An SCTP socket this process inherited by fork from the process whose engine serves it:
+/// read-only queries answer from the fork snapshot (`stack::fork::with_snapshot`), changes are
+/// EOPNOTSUPP ([`refuse_inherited`]).
+pub fn inherited(fd: i32) -> Option<Sctp> {
+    if !fdmap::is_sctp(fd) {
+        return None;
+    }
+    let (key, e) = registry::lookup(fd)?;
+    (e.owner != sys::getpid()).then_some(Sctp { key, e })
+}
+
+/// A call that would change socket `fd`: EOPNOTSUPP on an inherited socket (its engine is in
+/// another process), else `real` (the pass-through of a foreign fd).
+pub fn refuse_inherited<T>(fd: i32, real: impl FnOnce() -> HookResult<T>) -> HookResult<T> {
+    if inherited(fd).is_some() {
+        return Err(libc::EOPNOTSUPP);
+    }
+    real()
 }
 
 /// Copy `len` bytes from the caller (EFAULT on a bad pointer, as the kernel reports it).

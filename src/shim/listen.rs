@@ -6,7 +6,7 @@
 //! The name is listening before the engine accepts any INIT, so the engine's connect for a new
 //! association always finds it.
 
-use super::fd::{nonblocking, sctp, Sctp};
+use super::fd::{nonblocking, refuse_inherited, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::registry::{self, Entry};
 use crate::stack::{fds, handle, names, sys};
@@ -17,7 +17,7 @@ const UNIX_BACKLOG: i32 = 4096;
 
 hook! {
     fn listen(fd: i32, backlog: i32) -> i32 {
-        let Some(s) = sctp(fd) else { return check(unsafe { sys::listen(fd, backlog) }) };
+        let Some(s) = sctp(fd) else { return refuse_inherited(fd, || check(unsafe { sys::listen(fd, backlog) })) };
         let sid = s.e.sid;
         if !s.one_to_one() || s.e.listener {
             handle::call(move |e| e.listen(sid, backlog))??;

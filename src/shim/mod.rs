@@ -18,6 +18,8 @@ mod close;
 #[cfg(not(test))]
 mod connect;
 #[cfg(not(test))]
+mod exec;
+#[cfg(not(test))]
 mod fcntl;
 #[cfg(not(test))]
 mod fd;
@@ -39,6 +41,8 @@ mod send;
 mod sendfile;
 #[cfg(not(test))]
 mod shutdown;
+#[cfg(not(test))]
+mod sockerr;
 #[cfg(not(test))]
 mod socket;
 #[cfg(not(test))]

@@ -35,9 +35,10 @@ use crate::abi::{
     SCTP_PARTIAL_DELIVERY_ABORTED, SCTP_PARTIAL_DELIVERY_EVENT, SCTP_PEER_ADDR_CHANGE,
     SCTP_REMOTE_ERROR, SCTP_RESTART, SCTP_SENDER_DRY_EVENT, SCTP_SEND_FAILED,
     SCTP_SEND_FAILED_EVENT, SCTP_SHUTDOWN_COMP, SCTP_SHUTDOWN_EVENT, SCTP_SN_TYPE_BASE,
-    SCTP_SN_TYPE_MAX, SCTP_STREAM_CHANGE_EVENT, SCTP_STREAM_RESET_EVENT,
+    SCTP_SN_TYPE_MAX, SCTP_STREAM_CHANGE_EVENT, SCTP_STREAM_RESET_DENIED, SCTP_STREAM_RESET_EVENT,
+    SCTP_STREAM_RESET_FAILED, SCTP_STREAM_RESET_INCOMING_SSN, SCTP_STREAM_RESET_OUTGOING_SSN,
 };
-use crate::assoc::{AuthIndication, Event, FragFlags, PathChange};
+use crate::assoc::{AuthIndication, Event, FragFlags, PathChange, ReconfResult};
 
 /// Number of notification types (`sizeof(struct sctp_event_subscribe)`).
 pub const EVENT_TYPES: usize = (SCTP_SN_TYPE_MAX - SCTP_SN_TYPE_BASE + 1) as usize;
@@ -139,6 +140,9 @@ pub fn notification_type(ev: &Event) -> Option<u16> {
         | Event::CantStart { .. }
         | Event::ShutdownComplete => SCTP_ASSOC_CHANGE,
         Event::PeerShutdown => SCTP_SHUTDOWN_EVENT,
+        Event::StreamReset { .. } => SCTP_STREAM_RESET_EVENT,
+        Event::AssocReset { .. } => SCTP_ASSOC_RESET_EVENT,
+        Event::StreamChange { .. } => SCTP_STREAM_CHANGE_EVENT,
         Event::PeerAddrChange { .. } => SCTP_PEER_ADDR_CHANGE,
         Event::SendFailed { .. } => SCTP_SEND_FAILED,
         Event::RemoteError { .. } => SCTP_REMOTE_ERROR,
@@ -254,6 +258,40 @@ pub fn encode_notification(
             assoc_change(ctx, SCTP_CANT_STR_ASSOC, *error, (0, 0), &[], out)
         }
         Event::ShutdownComplete => assoc_change(ctx, SCTP_SHUTDOWN_COMP, 0, (0, 0), &[], out),
+        Event::StreamReset {
+            incoming,
+            outgoing,
+            result,
+            streams,
+        } => {
+            let dir = (if *incoming {
+                SCTP_STREAM_RESET_INCOMING_SSN
+            } else {
+                0
+            }) | (if *outgoing {
+                SCTP_STREAM_RESET_OUTGOING_SSN
+            } else {
+                0
+            });
+            let flags = dir | reconf_flags(*result);
+            encode_stream_reset_event(ctx, flags, streams, subs, out)
+        }
+        Event::AssocReset {
+            result,
+            local_tsn,
+            remote_tsn,
+        } => {
+            let flags = reconf_flags(*result);
+            encode_assoc_reset_event(ctx, flags, *local_tsn, *remote_tsn, subs, out)
+        }
+        Event::StreamChange {
+            result,
+            inbound,
+            outbound,
+        } => {
+            let flags = reconf_flags(*result);
+            encode_stream_change_event(ctx, flags, *inbound, *outbound, subs, out)
+        }
         Event::PeerShutdown => {
             let mut s = sctp_shutdown_event::zeroed();
             s.sse_type = SCTP_SHUTDOWN_EVENT;
@@ -283,6 +321,7 @@ pub fn encode_notification(
             stream_id,
             ppid,
             context,
+            timetolive,
             unordered,
             frag,
             payload,
@@ -316,6 +355,10 @@ pub fn encode_notification(
                 s.ssf_info.sinfo_flags = chunk_flags;
                 s.ssf_info.sinfo_ppid = *ppid;
                 s.ssf_info.sinfo_context = *context;
+                // Linux copies the message's sinfo (`chunk->sinfo`): the time to live as sent;
+                // sinfo_ssn / sinfo_tsn / sinfo_cumtsn are only echoed from an SCTP_SNDRCV
+                // the sender passed in, which the engine does not keep (0).
+                s.ssf_info.sinfo_timetolive = *timetolive;
                 s.ssf_info.sinfo_assoc_id = ctx.assoc_id;
                 s.ssf_assoc_id = ctx.assoc_id;
                 emit(out, &s, payload)
@@ -389,6 +432,16 @@ pub fn encode_authkey_event(
     a.auth_indication = indication;
     a.auth_assoc_id = ctx.assoc_id;
     emit(out, &a, &[])
+}
+
+/// The DENIED / FAILED bits shared by the three RFC 6525 events (SCTP_STREAM_RESET_DENIED
+/// = SCTP_ASSOC_RESET_DENIED = SCTP_STREAM_CHANGE_DENIED, likewise FAILED).
+fn reconf_flags(result: ReconfResult) -> u16 {
+    match result {
+        ReconfResult::Performed => 0,
+        ReconfResult::Denied => SCTP_STREAM_RESET_DENIED,
+        ReconfResult::Failed => SCTP_STREAM_RESET_FAILED,
+    }
 }
 
 /// SCTP_STREAM_RESET_EVENT (RFC 6525 6.1.1; `sctp_ulpevent_make_stream_reset_event`): `flags`
@@ -615,6 +668,7 @@ mod tests {
             stream_id: 1,
             ppid: 0x0102_0304,
             context: 7,
+            timetolive: 250,
             unordered: false,
             frag,
             payload: payload.to_vec(),
@@ -635,6 +689,7 @@ mod tests {
         // ssf_info at 12: stream, ssn, flags (LAST_FRAG 1), pad, ppid, context, ttl, tsn, cumtsn, id.
         assert_eq!((u16_at(&b, 12), u16_at(&b, 16)), (1, 1));
         assert_eq!((u32_at(&b, 20), u32_at(&b, 24)), (0x0102_0304, 7));
+        assert_eq!(u32_at(&b, 28), 250, "sinfo_timetolive");
         assert_eq!(u32_at(&b, 40), 3, "sinfo_assoc_id");
         assert_eq!(u32_at(&b, 44), 3, "ssf_assoc_id");
         assert_eq!(&b[48..], &[9; 500][..]);
@@ -802,6 +857,45 @@ mod tests {
         assert!(encode_stream_change_event(&CTX, 0, 5, 6, &all(), &mut out));
         assert_eq!((out.len(), u16_at(&out, 12), u16_at(&out, 14)), (16, 5, 6));
         header(&out, SCTP_STREAM_CHANGE_EVENT);
+    }
+
+    #[test]
+    fn reconfig_events_carry_linux_flags() {
+        let mut out = Vec::new();
+        let ev = Event::StreamReset {
+            incoming: true,
+            outgoing: true,
+            result: ReconfResult::Performed,
+            streams: vec![7],
+        };
+        assert!(encode_notification(&ev, &CTX, &all(), &mut out));
+        header_flags(&out, SCTP_STREAM_RESET_EVENT, 0x3);
+        assert_eq!(&out[12..], &[0, 7]);
+        let ev = Event::AssocReset {
+            result: ReconfResult::Denied,
+            local_tsn: 5,
+            remote_tsn: 6,
+        };
+        assert!(encode_notification(&ev, &CTX, &all(), &mut out));
+        header_flags(&out, SCTP_ASSOC_RESET_EVENT, 0x4);
+        assert_eq!((u32_at(&out, 12), u32_at(&out, 16)), (5, 6));
+        let ev = Event::StreamChange {
+            result: ReconfResult::Failed,
+            inbound: 2,
+            outbound: 3,
+        };
+        assert!(encode_notification(&ev, &CTX, &all(), &mut out));
+        header_flags(&out, SCTP_STREAM_CHANGE_EVENT, 0x8);
+        assert_eq!((u16_at(&out, 12), u16_at(&out, 14)), (2, 3));
+        let mut only_change = Subscriptions::default();
+        only_change.set(SCTP_STREAM_CHANGE_EVENT, true).unwrap();
+        assert!(encode_notification(&ev, &CTX, &only_change, &mut out));
+        let reset = Event::AssocReset {
+            result: ReconfResult::Performed,
+            local_tsn: 1,
+            remote_tsn: 1,
+        };
+        assert!(!encode_notification(&reset, &CTX, &only_change, &mut out));
     }
 
     #[test]

@@ -8,8 +8,9 @@
 use super::fd::{copy_in, copy_out, put_sockaddr, sctp};
 use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
-use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, MAX_RECORD};
-use crate::stack::{fdmap, handle, settle, sys};
+use super::sockerr;
+use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, FLAG_PIECE_END, MAX_RECORD};
+use crate::stack::{fdmap, handle, registry, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -82,13 +83,11 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     let mut got = 0usize;
     let mut last: Option<RecvHeader> = None;
     let mut iov = Vec::with_capacity(user.len() + 2);
-    let mut spare = if total < MAX_RECORD {
-        Some(partial::spare())
-    } else {
-        None
-    };
+    // Where a record's overflow lands, once less than a record's room is left.
+    let mut spare: Option<Vec<u8>> = None;
     let mut rflags = flags & !libc::MSG_TRUNC;
     let mut settled = false;
+    let mut reread = false;
     let result = loop {
         let mut hb = [0u8; RecvHeader::LEN];
         iov.clear();
@@ -97,7 +96,8 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             iov_len: hb.len(),
         });
         from_offset(user, got, &mut iov);
-        if let Some(s) = spare.as_mut() {
+        if total - got < MAX_RECORD {
+            let s = spare.get_or_insert_with(partial::spare);
             iov.push(iovec {
                 iov_base: s.as_mut_ptr().cast(),
                 iov_len: s.len(),
@@ -110,21 +110,36 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         let mut n = unsafe { sys::recvmsg(fd, &mut msg, rflags | libc::MSG_DONTWAIT) };
         if n < 0 && got == 0 && sys::errno() == libc::EAGAIN && !settled {
             settled = true;
-            if rflags & libc::MSG_DONTWAIT == 0 && idle_one_to_many(fd) {
+            // What the peer already sent on loopback must be readable now (Linux delivers it
+            // before its sendmsg returns); then wait as the caller asked, unless that would
+            // be forever.
+            if settle_idle(fd, rflags & libc::MSG_DONTWAIT == 0)? {
                 break Err(libc::ENOTCONN);
             }
-            // What the peer already sent on loopback must be readable now (Linux delivers it
-            // before its sendmsg returns); then wait as the caller asked.
-            settle::settle()?;
             n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
         }
         if n < 0 {
             let e = sys::errno();
             // After a first piece, "nothing more yet" just ends this read.
-            break if got > 0 { Ok(()) } else { Err(e) };
+            if got > 0 {
+                break Ok(());
+            }
+            if e == libc::ECONNRESET && !reread {
+                reread = true;
+                match ended(fd, true) {
+                    Some(r) => break r,
+                    None => continue,
+                }
+            }
+            break Err(e);
         }
         let n = n as usize;
         if n == 0 {
+            if got == 0 {
+                if let Some(r) = ended(fd, false) {
+                    break r;
+                }
+            }
             break Ok(());
         }
         let Some(h) = RecvHeader::decode(magic, &hb[..n.min(RecvHeader::LEN)]) else {
@@ -135,8 +150,11 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             if got > 0 {
                 break Ok(());
             }
-            let e = h.context as i32;
-            break Err(if e > 0 { e } else { libc::ECONNRESET });
+            match error_record(fd, h.context as i32) {
+                Some(e) => break Err(e),
+                // Reported already: what follows (EOF) answers this read.
+                None => continue,
+            }
         }
         let payload = n.saturating_sub(RecvHeader::LEN);
         let room = total - got;
@@ -146,18 +164,22 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         if payload > room {
             if !peek {
                 let s = spare.take().unwrap_or_default();
-                partial::keep(Rest {
-                    fd,
-                    hdr: h,
-                    data: s[..payload - room].to_vec(),
-                    pos: 0,
-                });
+                if let Ok(key) = registry::file_key(fd) {
+                    partial::keep(Rest {
+                        key,
+                        hdr: h,
+                        data: s[..payload - room].to_vec(),
+                        pos: 0,
+                    });
+                }
                 partial::give_back(s);
             }
             break Ok(());
         }
-        // A message larger than one record: join the next piece while there is room.
-        if h.flags & FLAG_MORE == 0 || got >= total || peek || h.kind != Kind::Data {
+        // A message larger than one record: join the next record while there is room (not
+        // past the end of a partial-delivery piece).
+        let piece_end = h.flags & FLAG_PIECE_END != 0;
+        if h.flags & FLAG_MORE == 0 || piece_end || got >= total || peek || h.kind != Kind::Data {
             break Ok(());
         }
         rflags |= libc::MSG_DONTWAIT;
@@ -166,6 +188,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
         partial::give_back(s);
     }
     result?;
+    if got > 0 && !peek {
+        // The app's read may reopen a receive window its unread records had shrunk.
+        if let Some(s) = sctp(fd) {
+            crate::stack::inline::read(s.e.sid);
+        }
+    }
     let eor = last.is_some_and(|h| h.flags & FLAG_MORE == 0) && partial_done(fd);
     Ok(Got {
         n: got,
@@ -174,24 +202,66 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     })
 }
 
-/// A blocking read would wait forever: a one-to-many socket with no association that does not
-/// listen (Linux `sctp_recvmsg` gives ENOTCONN at once). Asked only when nothing is queued.
-fn idle_one_to_many(fd: i32) -> bool {
-    let Some(s) = sctp(fd).filter(|s| !s.one_to_one()) else {
-        return false;
+/// Let the engine process what is pending ([`settle`]); then, for a read that would block
+/// (`blocking`), whether it would wait forever: a one-to-many socket with no association that
+/// does not listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives
+/// ENOTCONN at once). One engine round trip.
+fn settle_idle(fd: i32, blocking: bool) -> HookResult<bool> {
+    let sid = if blocking && !super::fd::nonblocking(fd) {
+        sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid)
+    } else {
+        None
     };
-    if super::fd::nonblocking(fd) {
-        return false;
-    }
-    let sid = s.e.sid;
-    handle::call(move |e| {
+    let idle = settle::settle_then(move |e| {
+        let sid = sid?;
         // Records the app sent may still wait in the engine's end (implicit setup).
         e.read_app(sid);
-        e.socks
-            .get(&sid)
-            .is_some_and(|x| x.peers.is_empty() && !x.listening)
-    })
-    .unwrap_or(false)
+        Some(
+            e.unconnected(sid)
+                || e.socks.get(&sid).is_some_and(|x| {
+                    x.style == crate::stack::sock::Style::OneToMany
+                        && x.peers.is_empty()
+                        && !x.listening
+                }),
+        )
+    })?;
+    Ok(idle.flatten().unwrap_or(false))
+}
+
+/// The kernel ended the read (EOF, or ECONNRESET: the engine closed its end with records of
+/// the app unread): what Linux's `sctp_recvmsg` says instead. None: read again (a pending error
+/// already reported by SO_ERROR; the kernel's own is cleared now).
+fn ended(fd: i32, reset: bool) -> Option<HookResult<()>> {
+    let Some(s) = sctp(fd) else {
+        return Some(if reset { Err(libc::ECONNRESET) } else { Ok(()) });
+    };
+    if sockerr::unconnected(&s) {
+        return Some(Err(libc::ENOTCONN));
+    }
+    if !reset {
+        return Some(Ok(()));
+    }
+    match sockerr::take(fd, &s) {
+        0 => None,
+        e => Some(Err(e)),
+    }
+}
+
+/// An error record: ENOTCONN (the app shut down and the association ended) always; the
+/// association's failure only while it is pending (not yet reported by SO_ERROR), else None.
+fn error_record(fd: i32, errno: i32) -> Option<i32> {
+    let errno = if errno > 0 { errno } else { libc::ECONNRESET };
+    if errno == libc::ENOTCONN {
+        return Some(errno);
+    }
+    match sctp(fd) {
+        Some(s) => match sockerr::take(fd, &s) {
+            0 => None,
+            e => Some(e),
+        },
+        // Not ours to clear (a fork child's or exec'd image's inherited fd).
+        None => Some(errno),
+    }
 }
 
 /// No rest of the current record is pending for `fd`.
@@ -203,6 +273,11 @@ fn partial_done(fd: i32) -> bool {
             false
         }
     }
+}
+
+/// The socket's identity for addresses and receive cmsgs (its own, or inherited by fork).
+fn identity(fd: i32) -> Option<super::fd::Sctp> {
+    sctp(fd).or_else(|| super::fd::inherited(fd))
 }
 
 fn one(buf: *mut c_void, len: usize) -> [iovec; 1] {
@@ -285,7 +360,7 @@ fn recvfrom_sctp(
     alen: *mut socklen_t,
 ) -> HookResult<isize> {
     let g = recv_sctp(fd, &one(buf, len), flags)?;
-    if let (Some(peer), Some(s)) = (g.hdr.and_then(|h| h.peer), sctp(fd)) {
+    if let (Some(peer), Some(s)) = (g.hdr.and_then(|h| h.peer), identity(fd)) {
         put_sockaddr(addr, alen, &peer, s.policy())?;
     }
     Ok(g.n as isize)
@@ -332,7 +407,7 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
         if h.kind == Kind::Notification {
             out_flags |= crate::abi::MSG_NOTIFICATION;
         }
-        match (h.peer, sctp(fd)) {
+        match (h.peer, identity(fd)) {
             (Some(peer), Some(s)) if !m.msg_name.is_null() => {
                 let raw = super::sockaddr::format_sockaddr(&peer, s.policy());
                 let k = raw.len().min(m.msg_namelen as usize);
@@ -344,7 +419,7 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
     } else {
         m.msg_namelen = 0;
     }
-    m.msg_controllen = match (g.hdr, sctp(fd)) {
+    m.msg_controllen = match (g.hdr, identity(fd)) {
         (Some(h), Some(s)) if s.e.recv != 0 => {
             let (used, trunc) = super::recv_cmsg::put_recv_cmsgs(
                 fd,

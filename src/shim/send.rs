@@ -12,13 +12,15 @@ use super::sockaddr::verify_peer_addr;
 use crate::abi::{
     SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED,
 };
-use crate::assoc::PrPolicy;
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
-use crate::stack::{fdmap, handle, settle, sys};
+use crate::stack::{fdmap, handle, inline, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// Send one record: the header (if any) then the caller's iovecs.
 fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) -> HookResult<usize> {
+    if let Some(n) = direct(fd, hdr, user, flags)? {
+        return Ok(n);
+    }
     let mut hb = [0u8; SendHeader::LEN];
     let mut iov = Vec::with_capacity(user.len() + 1);
     if let Some(h) = hdr {
@@ -33,21 +35,74 @@ fn send_record(fd: i32, hdr: Option<&SendHeader>, user: &[iovec], flags: i32) ->
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_iov = iov.as_mut_ptr();
     msg.msg_iovlen = iov.len();
-    let n = sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) }))? as usize;
-    Ok(n.saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+    let n = sent(
+        fd,
+        sctp_errno(fd, flags, check(unsafe { sys::sendmsg(fd, &msg, flags) })),
+    )?;
+    Ok((n as usize).saturating_sub(if hdr.is_some() { SendHeader::LEN } else { 0 }))
+}
+
+/// A message of one record straight to its association on this thread, when the engine is
+/// free and nothing is queued before it (`stack::inline::submit`): no socketpair round trip,
+/// no engine-thread wake-up. None: it goes through the socketpair.
+fn direct(
+    fd: i32,
+    hdr: Option<&SendHeader>,
+    user: &[iovec],
+    flags: i32,
+) -> HookResult<Option<usize>> {
+    let plain = flags & !(libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) == 0;
+    if !plain || hdr.is_some_and(|h| h.flags & send_flags::MORE != 0) {
+        return Ok(None);
+    }
+    let Some(s) = sctp(fd) else { return Ok(None) };
+    let len: usize = user.iter().map(|v| v.iov_len).sum();
+    let h = hdr.copied().unwrap_or_default();
+    let taken = inline::submit(s.e.sid, h, len, || gather(user, len))?;
+    Ok(taken.then_some(len))
+}
+
+/// The caller's iovecs as one buffer.
+fn gather(user: &[iovec], len: usize) -> HookResult<Vec<u8>> {
+    if let [v] = user {
+        return copy_in(v.iov_base as *const u8, v.iov_len);
+    }
+    let mut data = Vec::with_capacity(len);
+    for v in user {
+        data.extend_from_slice(&copy_in(v.iov_base as *const u8, v.iov_len)?);
+    }
+    Ok(data)
+}
+
+/// After a record was written on SCTP fd `fd`: when the engine is free, this thread takes the
+/// record into its association and transmits it (`stack::inline`).
+fn sent<T>(fd: i32, r: HookResult<T>) -> HookResult<T> {
+    if r.is_ok() {
+        if let Some(s) = sctp(fd) {
+            inline::sent(s.e.sid);
+        }
+    }
+    r
 }
 
 /// Linux's errno for a failed send on an SCTP socket: a TCP-style listener refuses with EPIPE
-/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN.
+/// (and SIGPIPE unless MSG_NOSIGNAL) where its AF_UNIX listener says ENOTCONN; an end the
+/// engine closed with the app's records unread (ECONNRESET from the kernel) reports the
+/// socket's pending error once, then EPIPE (Linux `sctp_error`).
 fn sctp_errno<T>(fd: i32, flags: i32, r: HookResult<T>) -> HookResult<T> {
-    match r {
-        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => {
-            if flags & libc::MSG_NOSIGNAL == 0 {
-                // SAFETY: raising a signal in our own process, as the kernel would.
-                unsafe { libc::raise(libc::SIGPIPE) };
-            }
-            Err(libc::EPIPE)
+    let pipe = || {
+        if flags & libc::MSG_NOSIGNAL == 0 {
+            // SAFETY: raising a signal in our own process, as the kernel would.
+            unsafe { libc::raise(libc::SIGPIPE) };
         }
+        Err(libc::EPIPE)
+    };
+    match r {
+        Err(libc::ENOTCONN) if sctp(fd).is_some_and(|s| s.e.listener) => pipe(),
+        Err(libc::ECONNRESET) => match sctp(fd).map(|s| super::sockerr::take(fd, &s)) {
+            Some(0) | None => pipe(),
+            Some(e) => Err(e),
+        },
         r => r,
     }
 }
@@ -74,10 +129,7 @@ fn send_message(
     if len <= MAX_RECORD {
         return send_record(fd, h.as_ref(), user, flags);
     }
-    let mut data = Vec::with_capacity(len);
-    for v in user {
-        data.extend_from_slice(&copy_in(v.iov_base as *const u8, v.iov_len)?);
-    }
+    let data = gather(user, len)?;
     let base = h.take().unwrap_or_default();
     let mut off = 0;
     while off < len {
@@ -127,13 +179,10 @@ hook! {
             return check(unsafe { sys::write(fd, buf, len) });
         }
         check_unfragmented(fd, len)?;
-        if (1..=MAX_RECORD).contains(&len) {
-            return sctp_errno(fd, 0, check(unsafe { sys::write(fd, buf, len) }));
-        }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        sctp_errno(fd, 0, send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize))
+        send_message(fd, None, &one(buf, len), len, 0).map(|n| n as isize)
     }
 }
 
@@ -143,13 +192,10 @@ hook! {
             return check(unsafe { sys::send(fd, buf, len, flags) });
         }
         check_unfragmented(fd, len)?;
-        if (1..=MAX_RECORD).contains(&len) {
-            return sctp_errno(fd, flags, check(unsafe { sys::send(fd, buf, len, flags) }));
-        }
         if len == 0 {
             return Err(libc::EINVAL);
         }
-        sctp_errno(fd, flags, send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize))
+        send_message(fd, None, &one(buf, len), len, flags).map(|n| n as isize)
     }
 }
 
@@ -232,12 +278,6 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
     if dest.is_none() && control.is_empty() {
         return Ok(send_message(fd, None, &user, len, flags)? as isize);
     }
-    let (pr, pr_value) = match p.pr_policy() {
-        PrPolicy::Reliable => (PrKind::None, 0),
-        PrPolicy::Ttl(d) => (PrKind::Ttl, d.as_millis().min(u32::MAX as u128) as u32),
-        PrPolicy::Rtx(n) => (PrKind::Rtx, n),
-        PrPolicy::Prio(n) => (PrKind::Prio, n),
-    };
     let map = [
         (SCTP_UNORDERED, send_flags::UNORDERED),
         (SCTP_SACK_IMMEDIATELY, send_flags::SACK_IMMEDIATELY),
@@ -250,13 +290,13 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         flags: map
             .iter()
             .filter(|(f, _)| p.has_flag(*f))
-            .fold(0, |acc, (_, g)| acc | g),
+            .fold(p.presence_flags(), |acc, (_, g)| acc | g),
         stream: p.info.sinfo_stream,
         ppid: p.info.sinfo_ppid,
         context: p.info.sinfo_context,
         assoc_id: p.assoc_id(),
-        pr,
-        pr_value,
+        pr: PrKind::from_flags(p.info.sinfo_flags),
+        pr_value: p.info.sinfo_timetolive,
         dest,
     };
     let n = send_message(fd, Some(h), &user, len, flags)?;

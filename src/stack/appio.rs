@@ -8,15 +8,15 @@
 //! or a full association, and a paused socket is resumed by a direct call.
 
 use super::engine::Engine;
-use super::frame::{self, send_flags, Kind, PrKind, RecvHeader, SendHeader};
+use super::frame::{self, send_flags, Kind, RecvHeader, SendHeader};
 use super::registry::Sid;
 use super::sock::{EpId, OutRec, Style};
-use crate::assoc::{AssocId, Message, OutgoingMessage, PrPolicy, SendError};
+use crate::assoc::{AssocId, Message, OutgoingMessage, SendError};
 use rustix::event::epoll::EventFlags;
 use rustix::net::{RecvFlags, SendFlags};
 use std::io::IoSlice;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 impl Engine {
     /// epoll reported `flags` on socket `sid`'s end.
@@ -46,7 +46,7 @@ impl Engine {
             let Some(s) = self.socks.get(&sid) else {
                 return;
             };
-            if s.app_eof || s.blocked.is_some() {
+            if s.app_eof || s.blocked.is_some() || s.filler {
                 return;
             }
             let Some(end) = &s.end else { return };
@@ -78,6 +78,9 @@ impl Engine {
     /// One record of `n` bytes is in `self.rec`.
     fn on_record(&mut self, sid: Sid, n: usize) {
         let (hdr, payload) = SendHeader::split(self.magic, &self.rec[..n]);
+        if super::pending::is_filler(hdr.as_ref()) {
+            return;
+        }
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
@@ -123,13 +126,14 @@ impl Engine {
     }
 
     /// Hand one whole message to its association.
-    fn submit(&mut self, sid: Sid, h: SendHeader, data: Vec<u8>) {
+    pub fn submit(&mut self, sid: Sid, mut h: SendHeader, data: Vec<u8>) {
         let Some(aid) = self.target(sid, &h) else {
             tracing::debug!(sid, len = data.len(), "message without association dropped");
             return;
         };
         let now = Instant::now();
         self.touch(sid, aid);
+        super::send_defaults::apply(&mut h, &self.send_defaults(sid, aid));
         let Some((ep, a)) = self.assoc_of(sid, aid) else {
             return;
         };
@@ -145,12 +149,7 @@ impl Engine {
                 ppid: h.ppid,
                 unordered: h.flags & send_flags::UNORDERED != 0,
                 sack_immediately: h.flags & send_flags::SACK_IMMEDIATELY != 0,
-                pr: match h.pr {
-                    PrKind::None => PrPolicy::Reliable,
-                    PrKind::Ttl => PrPolicy::Ttl(Duration::from_millis(h.pr_value as u64)),
-                    PrKind::Rtx => PrPolicy::Rtx(h.pr_value),
-                    PrKind::Prio => PrPolicy::Prio(h.pr_value),
-                },
+                pr: h.pr.policy(h.pr_value),
                 context: h.context,
                 dest: (h.flags & send_flags::ADDR_OVER != 0)
                     .then(|| h.dest.map(|d| d.ip()))
@@ -175,6 +174,40 @@ impl Engine {
             a.shutdown(now);
         }
         self.mark(ep);
+    }
+
+    /// Whether a message of `len` bytes that the app is sending on one-to-one socket `sid` may
+    /// go straight to its association ([`super::inline`]) with the same outcome as through
+    /// the socketpair: the app's end is open both ways (no EOF, no EPIPE), nothing the app
+    /// wrote before is waiting there or in the engine, and the association has room for it.
+    pub fn can_take_directly(&self, sid: Sid, len: usize) -> bool {
+        let Some(s) = self.socks.get(&sid) else {
+            return false;
+        };
+        let (Some(end), Some(aid), Some(ep)) = (&s.end, s.assoc, s.ep) else {
+            return false;
+        };
+        if s.style != Style::OneToOne
+            || s.app_eof
+            || s.app_shut.end_rd
+            || s.blocked.is_some()
+            || s.partial.is_some()
+        {
+            return false;
+        }
+        let Some(a) = self.eps.get(&ep).and_then(|e| e.endpoint.assoc(aid)) else {
+            return false;
+        };
+        if a.state() != crate::assoc::AssocState::Established || must_wait(a, len) {
+            return false;
+        }
+        // Empty (EAGAIN): neither records nor the app's EOF (shutdown(SHUT_WR)) are queued.
+        let mut b = [0u8; 1];
+        let peek = RecvFlags::PEEK | RecvFlags::DONTWAIT;
+        matches!(
+            rustix::net::recv(end, &mut b, peek),
+            Err(rustix::io::Errno::AGAIN)
+        )
     }
 
     /// The association `aid` of socket `sid` and its endpoint.
@@ -306,7 +339,7 @@ impl Engine {
                 let piece = rest.len().min(frame::MAX_RECORD);
                 let mut hdr = rec.hdr;
                 if piece < rest.len() {
-                    hdr.flags |= frame::FLAG_MORE;
+                    hdr.flags = (hdr.flags | frame::FLAG_MORE) & !frame::FLAG_PIECE_END;
                 }
                 let mut hb = [0u8; RecvHeader::LEN];
                 hdr.encode(magic, &mut hb);
@@ -381,7 +414,9 @@ impl Engine {
             };
             let peer_port = a.peer_port();
             let Some(m) = a.recv() else { return };
-            let hdr = data_header(aid, &m, peer_port);
+            let mut hdr = data_header(aid, &m, peer_port);
+            hdr.context = self.rcv_context(sid, aid);
+            self.note_delivered(sid, aid, m.more);
             self.deliver(sid, hdr, m.payload);
         }
     }
@@ -391,10 +426,16 @@ impl Engine {
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
-        let ids: Vec<AssocId> = match s.style {
+        let mut ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => std::mem::take(&mut s.readable),
         };
+        let hold = self.pd_hold(sid);
+        if let (Some(p), Some(s)) = (hold, self.socks.get_mut(&sid)) {
+            // The others wait for the end of `p`'s partially delivered message.
+            s.readable = ids.into_iter().filter(|&a| a != p).collect();
+            ids = vec![p];
+        }
         for aid in ids {
             self.drain_assoc(sid, aid);
             if let Some(s) = self.socks.get_mut(&sid) {
@@ -402,6 +443,9 @@ impl Engine {
                     s.readable.push(aid);
                 }
             }
+        }
+        if hold.is_some() && self.pd_hold(sid).is_none() {
+            self.drain_readable(sid);
         }
     }
 }
@@ -421,6 +465,10 @@ fn data_header(aid: AssocId, m: &Message, peer_port: u16) -> RecvHeader {
     let mut h = RecvHeader::new(Kind::Data);
     if m.unordered {
         h.flags |= frame::FLAG_UNORDERED;
+    }
+    if m.more {
+        // A piece of a partially delivered message.
+        h.flags |= frame::FLAG_MORE | frame::FLAG_PIECE_END;
     }
     h.stream = m.stream_id;
     h.ppid = m.ppid;

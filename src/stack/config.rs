@@ -147,6 +147,10 @@ impl Config {
         }
         // Linux net.sctp.auth_enable / addip_enable (0 or 1; see stack/asconf.rs).
         let switch = |var| num(var, 0, 1).map(|o| o.map(|n| n == 1));
+        // Linux net.sctp.intl_enable: whether SCTP_INTERLEAVING_SUPPORTED may be turned on.
+        if let Some(on) = switch("SCTPSHIM_INTL_ENABLE")? {
+            assoc.intl_supported = on;
+        }
         if let Some(on) = switch("SCTPSHIM_AUTH_ENABLE")? {
             assoc.auth_supported = on;
         }
@@ -165,6 +169,10 @@ impl Config {
                 value: format!("{}", assoc.ps_retrans),
                 reason: "smaller than SCTPSHIM_PF_RETRANS",
             });
+        }
+        // Linux net.sctp.reconf_enable (see stack/reconf.rs).
+        if let Some(on) = switch("SCTPSHIM_RECONF_ENABLE")? {
+            assoc.reconfig_supported = on;
         }
         if assoc.rto_min > assoc.rto_max || assoc.rto_initial > assoc.rto_max {
             return Err(ConfigError {
@@ -276,6 +284,9 @@ mod tests {
         assert!(!c.assoc.default_auto_asconf);
         let c = parse(&[("SCTPSHIM_DEFAULT_AUTO_ASCONF", "1")]).unwrap();
         assert!(c.assoc.default_auto_asconf);
+        assert!(!c.assoc.reconfig_supported);
+        let c = parse(&[("SCTPSHIM_RECONF_ENABLE", "1")]).unwrap();
+        assert!(c.assoc.reconfig_supported);
         let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
     }

@@ -8,7 +8,6 @@ use super::{ep, events, route};
 use crate::assoc::{AssocId, AssocStatus};
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
-use std::time::Instant;
 
 impl Engine {
     /// A new socket whose app fd is `key`; `end` is the engine's end of its socketpair.
@@ -75,6 +74,10 @@ impl Engine {
         if s.listening && s.style == Style::OneToOne {
             return Err(libc::EISCONN);
         }
+        if s.style == Style::OneToOne && s.end.is_none() {
+            // A failed non-blocking connect ended the app's fd (stack/pending.rs).
+            return Err(libc::ECONNABORTED);
+        }
         if let Some(aid) = s.assoc {
             let established = self.assoc_of(sid, aid).is_some_and(|(_, a)| {
                 a.state() != crate::assoc::AssocState::CookieWait
@@ -92,7 +95,7 @@ impl Engine {
         let aid = self.start_assoc(sid, peers)?;
         let slot = Slot::new();
         if let Some(s) = self.socks.get_mut(&sid) {
-            s.connecting = Some((slot.clone(), Instant::now()));
+            s.connecting = Some(slot.clone());
         }
         Ok((aid, slot))
     }

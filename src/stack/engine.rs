@@ -2,6 +2,10 @@
 //! engine's ends of the app fds, all under one epoll. Hook threads reach it through jobs
 //! ([`super::handle`]); applications' data reaches it through their socketpairs.
 //!
+//! The [`Engine`] sits behind a mutex in the handle: the engine thread holds it for one
+//! wake-up at a time, and a hook thread that finds it free runs its work itself
+//! ([`super::inline`]), ending with the same [`Engine::finish`].
+//!
 //! Each wake-up follows the order of the protocol core's contract: inputs (UDP packets, timer,
 //! jobs, app records), then for every endpoint touched: events, deliveries, transmissions; then
 //! the timerfd is re-armed at the earliest `poll_timeout`.
@@ -18,7 +22,7 @@ use crate::assoc::AssocId;
 use rustix::event::epoll;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::time::Instant;
 
 /// epoll tokens: kind in the high half, index in the low half.
@@ -81,6 +85,53 @@ fn errno_of(e: rustix::io::Errno) -> i32 {
     e.raw_os_error()
 }
 
+/// The engine thread's body: never returns. It waits for events without the engine and holds
+/// it for one wake-up at a time; in between, hook threads may take it ([`super::inline`]).
+pub fn run(h: &'static Handle) {
+    run_until(h, |_| false);
+}
+
+/// The event loop, until `done` says so after a wake-up (the keeper's end, stack/keeper.rs).
+/// The engine is held only while a wake-up is processed ([`super::inline`]).
+pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
+    crate::shim::hook::pass_through_forever();
+    // The application's signal handlers run on its own threads, never in the middle of the
+    // engine (a handler that forks would wait for the engine: stack/park.rs).
+    // SAFETY: blocking signals for this thread only.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+    }
+    let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
+    // SAFETY: the engine's epoll is open for the life of the process (the engine is leaked).
+    let epoll_fd = unsafe { BorrowedFd::borrow_raw(h.epoll) };
+    loop {
+        events.clear();
+        if let Err(e) = epoll::wait(epoll_fd, rustix::buffer::spare_capacity(&mut events), None) {
+            if e != rustix::io::Errno::INTR {
+                tracing::error!(%e, "epoll_wait");
+            }
+            continue;
+        }
+        let mut engine = h.engine.lock();
+        for ev in events.iter() {
+            let token = ev.data.u64();
+            let flags = ev.flags;
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                engine.dispatch(h, token, flags);
+            }));
+            if r.is_err() {
+                tracing::error!(token, "panic in the engine; event dropped");
+            }
+        }
+        engine.finish();
+        if done(&engine) {
+            return;
+        }
+    }
+}
+
 impl Engine {
     /// Create the engine's epoll, eventfd and timerfd; returns the engine and the eventfd
     /// number for the handle.
@@ -140,62 +191,44 @@ impl Engine {
         epoll::add(&self.epoll, fd, epoll::EventData::new_u64(token), flags).map_err(errno_of)
     }
 
-    /// The engine thread's body: never returns.
-    pub fn run(mut self, h: &'static Handle) {
-        crate::shim::hook::pass_through_forever();
-        let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
-        loop {
-            events.clear();
-            if let Err(e) = epoll::wait(
-                &self.epoll,
-                rustix::buffer::spare_capacity(&mut events),
-                None,
-            ) {
-                if e != rustix::io::Errno::INTR {
-                    tracing::error!(%e, "epoll_wait");
-                }
-                continue;
-            }
-            for ev in events.iter() {
-                let token = ev.data.u64();
-                let flags = ev.flags;
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.dispatch(h, token, flags);
-                }));
-                if r.is_err() {
-                    tracing::error!(token, "panic in the engine; event dropped");
-                }
-            }
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.flush();
-                self.arm_timer();
-                if !self.exit_waiters.is_empty() && self.assocs.is_empty() {
-                    for w in self.exit_waiters.drain(..) {
-                        w.put(());
-                    }
-                }
-            }));
-            if r.is_err() {
-                tracing::error!("panic in the engine while flushing");
-                self.dirty.clear();
+    /// Run the jobs hook threads queued ([`super::handle`]), in order. Whoever holds the
+    /// engine runs them before its own work, so a thread's jobs never overtake each other.
+    pub(super) fn run_jobs(&mut self, h: &Handle) {
+        let jobs: VecDeque<Job> = std::mem::take(&mut *h.queue.lock());
+        for job in jobs {
+            // A panicking job leaves its slot empty: the caller gets EIO.
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(self))).is_err() {
+                tracing::error!("panic in an engine job");
             }
         }
     }
 
-    pub(super) fn dispatch(&mut self, h: &'static Handle, token: u64, flags: epoll::EventFlags) {
+    /// The end of every turn with the engine, on the engine thread or inline on a hook thread
+    /// ([`super::inline`]): collect the outputs of every touched endpoint, re-arm the timer at
+    /// the earliest `poll_timeout`, and answer exit waiters once no association is left.
+    pub(super) fn finish(&mut self) {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.flush();
+            self.arm_timer();
+            if !self.exit_waiters.is_empty() && self.assocs.is_empty() {
+                for w in self.exit_waiters.drain(..) {
+                    w.put(());
+                }
+            }
+        }));
+        if r.is_err() {
+            tracing::error!("panic in the engine while flushing");
+            self.dirty.clear();
+        }
+    }
+
+    pub(super) fn dispatch(&mut self, h: &Handle, token: u64, flags: epoll::EventFlags) {
         let idx = token & !KIND_MASK;
         match token & KIND_MASK {
             T_WAKE => {
                 let mut b = [0u8; 8];
                 let _ = rustix::io::read(&self.wake, &mut b);
-                let jobs: VecDeque<Job> = std::mem::take(&mut *h.queue.lock());
-                for job in jobs {
-                    // A panicking job leaves its slot empty: the caller gets EIO.
-                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(self))).is_err()
-                    {
-                        tracing::error!("panic in an engine job");
-                    }
-                }
+                self.run_jobs(h);
             }
             T_TIMER => {
                 let mut b = [0u8; 8];
@@ -412,7 +445,14 @@ impl Engine {
             .filter_map(|e| e.endpoint.poll_timeout())
             .chain(autoclose)
             .min();
-        if next == self.timer_armed {
+        // A timer already armed no later than needed stays: firing early costs a wake-up that
+        // finds nothing due and re-arms, cheaper than a timerfd_settime on every turn in
+        // which a deadline moved later (T3 and delayed SACK restart with each message).
+        let early_enough = match (self.timer_armed, next) {
+            (Some(armed), Some(n)) => armed <= n,
+            (armed, n) => armed == n,
+        };
+        if early_enough {
             return;
         }
         self.timer_armed = next;

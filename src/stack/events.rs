@@ -7,20 +7,21 @@ use super::frame::{Kind, RecvHeader};
 use super::registry::{self, Sid};
 use super::sock::{EpId, Sock, SockOpts, Style};
 use super::{fds, names, route};
-use crate::assoc::{AssocId, Event};
+use crate::assoc::{AssocId, CloseReason, Event};
 use crate::shim::notify;
 use crate::shim::sockaddr::AddrPolicy;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Instant;
 
-/// The errno a failed setup reports (SO_ERROR / connect): ETIMEDOUT when INIT retransmissions
-/// ran out (it took at least the initial RTO), ECONNREFUSED when the peer aborted.
-fn setup_errno(started: Instant, rto_initial: std::time::Duration) -> i32 {
-    if started.elapsed() >= rto_initial {
-        libc::ETIMEDOUT
-    } else {
-        libc::ECONNREFUSED
+/// The errno of an association that failed (SO_ERROR, connect, recv), as Linux sets `sk_err`:
+/// ETIMEDOUT when a retransmission limit was reached (INIT or data), else ECONNREFUSED during
+/// setup (the peer refused) and ECONNRESET after (ABORT).
+fn failure_errno(reason: Option<CloseReason>, setup: bool) -> i32 {
+    match reason {
+        Some(CloseReason::Timeout) => libc::ETIMEDOUT,
+        _ if setup => libc::ECONNREFUSED,
+        _ => libc::ECONNRESET,
     }
 }
 
@@ -90,9 +91,11 @@ impl Engine {
         self.notify(sid, aid, &ev);
         match ev {
             Event::Connected { .. } => {
+                // Writable before connect() (or a poll after it) can see the outcome.
+                self.release_filler(sid);
                 let mut end_now = false;
                 if let Some(s) = self.socks.get_mut(&sid) {
-                    if let Some((slot, _)) = s.connecting.take() {
+                    if let Some(slot) = s.connecting.take() {
                         slot.put(Ok(()));
                     }
                     if let Some(i) = s.shutdown_when_up.iter().position(|&a| a == aid) {
@@ -249,29 +252,26 @@ impl Engine {
 
     /// Setup failed or the association was lost.
     fn failed(&mut self, sid: Sid, aid: AssocId, ev: &Event) {
-        let rto = self.cfg.assoc.rto_initial;
+        let setup = matches!(ev, Event::CantStart { .. });
+        let reason = self.assoc_of(sid, aid).and_then(|(_, a)| a.close_reason());
+        let err = failure_errno(reason, setup);
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
         if s.style != Style::OneToOne {
             return;
         }
-        if let Event::CantStart { .. } = ev {
+        if setup {
             // Setup failed: connect() (or SO_ERROR) reports it; the socket stays usable for
             // another connect(), as a Linux TCP-style socket in CLOSED is.
-            let e = match s.connecting.take() {
-                Some((slot, started)) => {
-                    let e = setup_errno(started, rto);
-                    slot.put(Err(e));
-                    e
-                }
-                None => libc::ECONNREFUSED,
-            };
-            s.error = e;
+            if let Some(slot) = s.connecting.take() {
+                slot.put(Err(err));
+            }
+            s.error = err;
             s.reconnectable = Some(aid);
+            self.fail_filler(sid);
             return;
         }
-        let err = libc::ECONNRESET;
         s.error = err;
         // The app reads what was delivered, then -1/errno once, then EOF (HUP).
         let mut h = RecvHeader::new(Kind::Error);
@@ -312,6 +312,7 @@ impl Engine {
             e.endpoint.remove(aid);
         }
         self.assocs.remove(&aid);
+        self.forget_assoc_opts(sid, aid);
         if let Some(s) = self.socks.get_mut(&sid) {
             s.peers.retain(|&(_, a)| a != aid);
             s.readable.retain(|&a| a != aid);

@@ -6,9 +6,20 @@
 //! engine is forgotten, so control calls on inherited sockets pass through (their owner pid is
 //! the parent's) and a new SCTP socket starts a new engine on its own ports.
 
-use super::{fdmap, handle, registry};
+use super::engine::Engine;
+use super::{fdmap, handle, park, registry};
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
+
+/// This process's pid if it began as a fork child of a process with an engine (0: it did not).
+static CHILD_PID: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// This process's pid if it is a fork child (a vfork child, which runs in its parent's memory
+/// without our child handler, is not).
+pub fn child_pid() -> i32 {
+    CHILD_PID.load(Ordering::Relaxed)
+}
 
 /// Set in the parent at its first fork: from then on a child may hold copies of its app fds.
 static FORKED: AtomicBool = AtomicBool::new(false);
@@ -19,15 +30,66 @@ pub fn has_forked() -> bool {
     FORKED.load(Ordering::Relaxed)
 }
 
+/// Engines copied into this process by fork (an ancestor's pid and its engine as it stood),
+/// answering queries on the sockets inherited from it. Never freed: a process holds few.
+static SNAPSHOTS: Mutex<Vec<(i32, usize)>> = Mutex::new(Vec::new());
+
+/// The engine parked for the fork under way (0: none).
+static PARKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+extern "C" fn prepare() {
+    if super::keeper::forking() {
+        return;
+    }
+    if let Some(e) = park::park() {
+        PARKED.store(e as usize, Ordering::Relaxed);
+    }
+}
+
 extern "C" fn parent() {
+    if super::keeper::forking() {
+        return;
+    }
     FORKED.store(true, Ordering::Relaxed);
+    if PARKED.swap(0, Ordering::Relaxed) != 0 {
+        park::unpark();
+    }
+}
+
+/// Run `f` on the engine of process `owner` as it was copied into this process at fork: the
+/// state of the sockets inherited from it. EOPNOTSUPP when there is none.
+pub fn with_snapshot<R>(owner: i32, f: impl FnOnce(&mut Engine) -> R) -> Result<R, i32> {
+    let snaps = SNAPSHOTS.lock();
+    let &(_, ptr) = snaps
+        .iter()
+        .find(|(pid, _)| *pid == owner)
+        .ok_or(libc::EOPNOTSUPP)?;
+    // SAFETY: the copy of an engine that was parked (not mutated) while fork() copied it; no
+    // thread runs it in this process, and SNAPSHOTS' lock serialises the callers.
+    Ok(f(unsafe { &mut *(ptr as *mut Engine) }))
 }
 
 extern "C" fn child() {
+    if super::keeper::forking() {
+        return;
+    }
     // SAFETY: the child handler runs in the only thread of the new process.
     unsafe {
         handle::forget_after_fork();
         registry::reset_lock_after_fork();
+        park::reset_after_fork();
+        if SNAPSHOTS.is_locked() {
+            SNAPSHOTS.force_unlock();
+        }
+    }
+    CHILD_PID.store(super::sys::getpid(), Ordering::Relaxed);
+    let parked = PARKED.swap(0, Ordering::Relaxed);
+    if parked != 0 {
+        // SAFETY: the parked engine's pid field, in our consistent copy.
+        let pid = unsafe { (*(parked as *const Engine)).pid };
+        let mut snaps = SNAPSHOTS.lock();
+        snaps.retain(|(p, _)| *p != pid);
+        snaps.push((pid, parked));
     }
     fdmap::INTERNAL_FDS.for_each(|fd| {
         if !super::log::is_log_fd(fd) {
@@ -43,6 +105,6 @@ pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // SAFETY: registering a plain extern "C" handler.
-        unsafe { libc::pthread_atfork(None, Some(parent), Some(child)) };
+        unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
     });
 }

@@ -8,7 +8,9 @@
 //! except with probability 2^-64.
 //!
 //! A message larger than [`MAX_RECORD`] spans several records; all but the last carry
-//! [`FLAG_MORE`]. Layouts are native-endian: both ends are this process (or its fork children).
+//! [`FLAG_MORE`]. A message under partial delivery comes in pieces, each of one or more
+//! records: all of them carry [`FLAG_MORE`] but those of the last piece's last record, and
+//! each piece's last record carries [`FLAG_PIECE_END`]. Layouts are native-endian: both ends are this process (or its fork children).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -19,6 +21,10 @@ pub const MAX_RECORD: usize = 65536;
 pub const FLAG_MORE: u8 = 0x01;
 /// stack -> app: unordered delivery (SCTP_UNORDERED in sinfo_flags).
 pub const FLAG_UNORDERED: u8 = 0x02;
+/// stack -> app: the last record of a piece of a partially delivered message (RFC 6458
+/// 8.1.20): the message goes on ([`FLAG_MORE`]) but one read returns no more than the piece,
+/// as a Linux read returns one event.
+pub const FLAG_PIECE_END: u8 = 0x04;
 
 /// What a stack -> app record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +69,13 @@ pub mod send_flags {
     pub const ABORT: u16 = 0x0020;
     /// SCTP_SENDALL: to every association of the socket.
     pub const SENDALL: u16 = 0x0040;
+    /// The call gave SCTP_SNDRCV / SCTP_SNDINFO / SCTP_PRINFO: what they set is not taken
+    /// from the association's defaults ([`crate::stack::send_defaults`]).
+    pub const HAS_SNDRCV: u16 = 0x0080;
+    pub const HAS_SNDINFO: u16 = 0x0100;
+    pub const HAS_PRINFO: u16 = 0x0200;
+    /// Filler of a pending non-blocking connect ([`crate::stack::pending`]): discarded.
+    pub const FILLER: u16 = 0x0400;
 }
 
 /// PR-SCTP policy carried by an app -> stack record (RFC 3758/7496).

@@ -1,15 +1,17 @@
 //! The process's engine handle: starts the engine thread lazily (a process that never makes an
-//! SCTP socket pays nothing), queues jobs for it and waits for their answers.
+//! SCTP socket pays nothing), and runs jobs with the engine: on the calling thread when the
+//! engine is free ([`super::inline`]), otherwise queued for the engine thread.
 //!
-//! A job is a closure run on the engine thread with `&mut Engine`; its result comes back through
-//! a one-shot [`Slot`] (parking_lot mutex + condvar: futex system calls, nothing we hook).
+//! A job is a closure run with `&mut Engine`; a queued job's result comes back through a
+//! one-shot [`Slot`] (parking_lot mutex + condvar: futex system calls, nothing we hook).
 
 use super::config::Config;
 use super::engine::Engine;
-use super::{fdmap, log, sys};
+use super::{fdmap, inline, log, sys};
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,9 +21,15 @@ pub type Job = Box<dyn FnOnce(&mut Engine) + Send>;
 
 /// What hook threads share with the engine thread.
 pub struct Handle {
+    /// The engine: held by the engine thread for one wake-up, or by a hook thread running
+    /// inline. Hook threads only ever `try_lock` it (a hook re-entered from a signal handler
+    /// must not wait for the thread it interrupted).
+    pub engine: Mutex<Engine>,
     pub queue: Mutex<VecDeque<Job>>,
     /// eventfd the engine polls; written after each push.
     pub wake: i32,
+    /// The engine's epoll, which the engine thread waits on without holding the engine.
+    pub epoll: i32,
     /// The process that started this engine.
     pub pid: i32,
 }
@@ -123,29 +131,29 @@ static START: Mutex<()> = Mutex::new(());
 
 /// The running engine of this process, started on first use.
 pub fn handle() -> Result<&'static Handle, i32> {
-    let p = HANDLE.load(Ordering::Acquire);
-    if !p.is_null() {
-        // SAFETY: handles are leaked, never freed.
-        return Ok(unsafe { &*p });
+    if let Some(h) = running() {
+        return Ok(h);
     }
     let cfg = config()?;
     let _g = START.lock();
-    let p = HANDLE.load(Ordering::Acquire);
-    if !p.is_null() {
-        return Ok(unsafe { &*p });
+    if let Some(h) = running() {
+        return Ok(h);
     }
     log::init(cfg);
     let (engine, wake) = Engine::new(cfg, magic()).inspect_err(|e| {
         tracing::error!(errno = e, "cannot start the SCTP engine");
     })?;
+    let epoll = engine.epoll.as_raw_fd();
     let h: &'static Handle = Box::leak(Box::new(Handle {
+        engine: Mutex::new(engine),
         queue: Mutex::new(VecDeque::new()),
         wake,
+        epoll,
         pid: sys::getpid(),
     }));
     std::thread::Builder::new()
         .name("sctpshim".into())
-        .spawn(move || engine.run(h))
+        .spawn(move || super::engine::run(h))
         .map_err(|_| libc::EAGAIN)?;
     fdmap::ANY_SCTP.store(true, Ordering::Relaxed);
     HANDLE.store(h as *const Handle as *mut Handle, Ordering::Release);
@@ -155,21 +163,25 @@ pub fn handle() -> Result<&'static Handle, i32> {
     Ok(h)
 }
 
-/// How long exit waits for associations to finish their graceful shutdown.
+/// How long exit waits for associations to finish their graceful shutdown when no keeper
+/// could take them over.
 const EXIT_LINGER: Duration = Duration::from_secs(5);
 
-/// atexit: let the engine deliver what the app wrote and shut associations down before the
-/// process (and the engine thread with it) goes away.
+/// atexit: hand the associations to a keeper process (stack/keeper.rs), which sends what the
+/// app wrote and shuts them down after the process is gone, as the kernel would; failing
+/// that, wait here a while for it.
 extern "C" fn at_exit() {
-    let p = HANDLE.load(Ordering::Acquire);
     // A fork child that started no engine of its own leaves its parent's sockets alone.
-    if p.is_null() || unsafe { (*p).pid } != sys::getpid() {
+    let Some(h) = running().filter(|h| h.pid == sys::getpid()) else {
+        return;
+    };
+    crate::shim::hook::pass_through_forever();
+    if super::keeper::hand_over(false).is_some() {
         return;
     }
-    crate::shim::hook::pass_through_forever();
     let slot = Slot::new();
     let s2 = slot.clone();
-    unsafe { &*p }.push(Box::new(move |e| e.exiting(s2)));
+    h.push(Box::new(move |e| e.exiting(s2)));
     slot.wait(Some(EXIT_LINGER));
 }
 
@@ -177,10 +189,32 @@ extern "C" fn at_exit() {
 pub fn call<R: Send + 'static>(
     f: impl FnOnce(&mut Engine) -> R + Send + 'static,
 ) -> Result<R, i32> {
+    queued_call(handle()?, f)
+}
+
+fn queued_call<R: Send + 'static>(
+    h: &Handle,
+    f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+) -> Result<R, i32> {
     let slot = Slot::new();
     let s2 = slot.clone();
-    handle()?.push(Box::new(move |e| s2.put(f(e))));
+    h.push(Box::new(move |e| s2.put(f(e))));
     slot.wait(None).ok_or(libc::EIO)
+}
+
+/// [`call`] on the fast path: on this thread when the engine is free ([`inline`]), otherwise
+/// on the engine thread. Only for the calls that setup rate and round trips depend on: work
+/// done here allocates from the application thread's malloc arena, and some programs read
+/// what they did not initialise there (lksctp-tools' test_1_to_1_connectx connects to an
+/// uninitialised `malloc(sizeof(struct sockaddr))` and expects it to be zeroes).
+pub fn call_inline<R: Send + 'static>(
+    f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+) -> Result<R, i32> {
+    let h = handle()?;
+    match inline::try_engine(h) {
+        Some(mut e) => inline::run(&mut e, h, f),
+        None => queued_call(h, f),
+    }
 }
 
 /// Run `f` on the engine thread without waiting.
@@ -189,15 +223,45 @@ pub fn post(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
     Ok(())
 }
 
+/// [`post`] on the fast path (as [`call_inline`]): done on this thread when the engine is
+/// free, otherwise queued.
+pub fn post_inline(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
+    let h = handle()?;
+    match inline::try_engine(h) {
+        Some(mut e) => inline::run(&mut e, h, f),
+        None => {
+            h.push(Box::new(f));
+            Ok(())
+        }
+    }
+}
+
+/// The running engine of this process, if one was started (never starts one).
+pub fn running() -> Option<&'static Handle> {
+    let p = HANDLE.load(Ordering::Acquire);
+    // SAFETY: handles are leaked, never freed.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// In a keeper process: another thread may have held the job queue's lock, or the engine
+/// (parked while the keeper was forked), at fork.
+///
+/// # Safety
+/// Only in a freshly forked process with one thread.
+pub unsafe fn reset_locks_after_fork() {
+    if let Some(h) = running() {
+        if h.queue.is_locked() {
+            h.queue.force_unlock();
+        }
+        if h.engine.is_locked() {
+            h.engine.force_unlock();
+        }
+    }
+}
+
 /// The pid whose engine serves the sockets created so far (0 when none runs).
 pub fn owner_pid() -> i32 {
-    let p = HANDLE.load(Ordering::Acquire);
-    if p.is_null() {
-        0
-    } else {
-        // SAFETY: leaked, never freed.
-        unsafe { (*p).pid }
-    }
+    running().map_or(0, |h| h.pid)
 }
 
 /// pthread_atfork child handler: the engine thread does not exist in the child. Forget it (the

@@ -2,12 +2,14 @@
 //!
 //! - [`sys`]: the real libc entry points behind our hooks (never call an interposed symbol).
 //! - [`config`], [`log`], [`pcap`]: the environment, logging, packet capture.
-//! - [`handle`]: starts the engine thread and runs jobs on it for hook threads.
+//! - [`handle`]: starts the engine thread and runs jobs with the engine for hook threads,
+//!   on their own thread when it is free ([`inline`]).
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
 //!   removed from a bound socket), [`addr_watch`] (host address changes for wildcard binds),
-//!   [`source`], [`udp`] (with [`gso`] batching), [`route`].
+//!   [`source`], [`udp`] (with [`gso`] batching), [`route`], [`partial_delivery`] (messages
+//!   delivered in pieces).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 
@@ -29,13 +31,21 @@ pub mod gso;
 pub mod handle;
 pub mod ifaddrs;
 pub mod inherit;
+pub mod inline;
+pub mod keeper;
 pub mod log;
 pub mod names;
+pub mod opt_state;
+pub mod park;
+pub mod partial_delivery;
 pub mod path_opts;
 pub mod pcap;
+pub mod pending;
+pub mod reconf;
 pub mod registry;
 pub mod route;
 pub mod rwnd;
+pub mod send_defaults;
 pub mod settle;
 pub mod shut;
 pub mod sock;

@@ -15,6 +15,15 @@ use super::sock::Style;
 use crate::assoc::AssocId;
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, AsRawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Some socket's window is shrunk by unread records (`Engine::unread` is not empty): a hint
+/// that lets the read hooks skip the engine otherwise ([`super::inline::read`]).
+static ANY_UNREAD: AtomicBool = AtomicBool::new(false);
+
+pub fn any_unread() -> bool {
+    ANY_UNREAD.load(Ordering::Relaxed)
+}
 
 /// Memory queued on a socket's send side (SIOCOUTQ; 0 when unknown).
 pub fn outq(fd: impl AsFd) -> u32 {
@@ -85,6 +94,7 @@ impl Engine {
         } else {
             self.unread.remove(&sid);
         }
+        ANY_UNREAD.store(!self.unread.is_empty(), Ordering::Relaxed);
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),

@@ -56,9 +56,33 @@ impl Engine {
 /// served by its parent's engine, and starting one of its own here would change the child's
 /// framing magic under the records already queued for it.
 pub fn settle() -> Result<(), i32> {
+    settle_then(|_| ()).map(drop)
+}
+
+/// [`settle`], then `f` on the settled engine in the same job (None: not this process's
+/// engine, nothing done).
+pub fn settle_then<R: Send + 'static>(
+    f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+) -> Result<Option<R>, i32> {
     if super::handle::owner_pid() != super::sys::getpid() {
-        return Ok(());
+        return Ok(None);
     }
     let h = super::handle::handle()?;
-    super::handle::call(move |e| e.settle(h))
+    super::handle::call_inline(move |e| {
+        e.settle(h);
+        Some(f(e))
+    })
+}
+
+/// [`settle`] for a caller about to block until its fd is readable: only when the engine is
+/// free, on this thread (true: done). A busy engine is already at work and delivers whatever
+/// arrives, so waiting for it here would only add a wake-up before the caller's own wait.
+pub fn settle_if_free() -> bool {
+    let Some(h) = super::handle::running().filter(|h| h.pid == super::sys::getpid()) else {
+        return true;
+    };
+    match super::inline::try_engine(h) {
+        Some(mut e) => super::inline::run(&mut e, h, |e| e.settle(h)).is_ok(),
+        None => false,
+    }
 }

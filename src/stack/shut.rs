@@ -43,7 +43,8 @@ impl Engine {
         if s.app_gone {
             return;
         }
-        if s.app_eof {
+        // An end the engine closed (a failed non-blocking connect) tells nothing more.
+        if s.app_eof || s.end.is_none() {
             self.app_gone(sid);
             return;
         }

@@ -9,7 +9,6 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Index of an [`super::ep::Ep`] in the engine.
 pub type EpId = u32;
@@ -59,6 +58,10 @@ pub struct SockOpts {
     pub auth: super::asconf::AuthOpts,
     /// The other SOL_SCTP options ([`super::sockopt_ext`]).
     pub ext: super::sockopt_ext::ExtOpts,
+    /// Scheduler, PR, interleaving, ECN, PF and PLPMTUD options ([`super::opt_state`]).
+    pub feat: super::opt_state::FeatOpts,
+    /// RE-CONFIG switch and granted requests (`reconf.rs`).
+    pub reconf: super::reconf::ReconfOpts,
 }
 
 fn ms(d: std::time::Duration) -> u32 {
@@ -86,10 +89,16 @@ impl SockOpts {
             ],
             paths: super::path_opts::PathDefaults::new(c),
             auth: super::asconf::AuthOpts::new(c),
+            // SCTP_ASSOCINFO starts from the configured protocol defaults; SCTP_AUTO_ASCONF
+            // from net.sctp.default_auto_asconf.
             ext: super::sockopt_ext::ExtOpts {
+                asoc_max_rxt: c.assoc_max_retrans.min(u32::from(u16::MAX)) as u16,
+                cookie_life: ms(c.valid_cookie_life),
                 auto_asconf: c.default_auto_asconf,
                 ..Default::default()
             },
+            feat: Default::default(),
+            reconf: super::reconf::ReconfOpts::new(c),
         }
     }
 
@@ -109,6 +118,8 @@ impl SockOpts {
         self.paths.apply(&mut c);
         self.auth.apply(&mut c);
         self.ext.apply(&mut c);
+        self.feat.apply(&mut c);
+        self.reconf.apply(&mut c);
         c
     }
 
@@ -134,10 +145,12 @@ pub struct Sock {
     /// The association of a one-to-one socket.
     pub assoc: Option<AssocId>,
     pub listening: bool,
-    /// A `connect()` waiting for COMM_UP, and when the setup started.
-    pub connecting: Option<(ConnectSlot, Instant)>,
+    /// A `connect()` waiting for COMM_UP.
+    pub connecting: Option<ConnectSlot>,
     /// SO_ERROR to report once.
     pub error: i32,
+    /// A connect filler holds the app's POLLOUT low ([`super::pending`]): its records wait.
+    pub filler: bool,
     /// The app will send no more (EOF read on `end`).
     pub app_eof: bool,
     /// epoll reported HUP: every reference to the app's file is gone (records may remain).
@@ -165,6 +178,8 @@ pub struct Sock {
     pub blocked: Option<(AssocId, OutgoingMessage)>,
     /// One-to-many: associations that may have messages to deliver, and peers by address.
     pub readable: Vec<AssocId>,
+    /// The association whose message the app is receiving in pieces ([`super::partial_delivery`]).
+    pub pd_assoc: Option<AssocId>,
     pub peers: Vec<(SocketAddr, AssocId)>,
     pub opts: SockOpts,
     /// SCTP_AUTOCLOSE bookkeeping ([`super::autoclose`]).
@@ -196,6 +211,7 @@ impl Sock {
             listening: false,
             connecting: None,
             error: 0,
+            filler: false,
             app_eof: false,
             hup: false,
             app_gone: false,
@@ -210,6 +226,7 @@ impl Sock {
             partial: None,
             blocked: None,
             readable: Vec::new(),
+            pd_assoc: None,
             peers: Vec::new(),
             opts,
             activity: Default::default(),

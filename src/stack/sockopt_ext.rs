@@ -61,6 +61,10 @@ impl ExtOpts {
         }
         c.max_burst = self.max_burst;
         c.disable_fragments = self.disable_fragments;
+        c.pd_point = self.pd_point;
+        c.frag_interleave = u8::from(self.frag_interleave);
+        c.assoc_max_retrans = u32::from(self.asoc_max_rxt);
+        c.valid_cookie_life = ms(self.cookie_life);
     }
 }
 

@@ -7,7 +7,9 @@
 //! function falls back to the raw system call, so code here never calls back into our own hooks.
 //! Nothing below `shim/` calls an interposed symbol: internal I/O uses rustix or these functions.
 
-use libc::{c_int, c_uint, c_void, iovec, msghdr, off64_t, size_t, sockaddr, socklen_t, ssize_t};
+use libc::{
+    c_char, c_int, c_uint, c_void, iovec, msghdr, off64_t, size_t, sockaddr, socklen_t, ssize_t,
+};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
@@ -162,6 +164,22 @@ real_fns! {
         sc!(ssize_t; libc::SYS_sendfile, out, inp, off, count);
     fn sendfile64(out: c_int, inp: c_int, off: *mut off64_t, count: size_t) -> ssize_t =
         sc!(ssize_t; libc::SYS_sendfile, out, inp, off, count);
+    fn execve(path: *const c_char, argv: *const *const c_char, envp: *const *const c_char) -> c_int =
+        sc!(c_int; libc::SYS_execve, path, argv, envp);
+    fn execv(path: *const c_char, argv: *const *const c_char) -> c_int =
+        sc!(c_int; libc::SYS_execve, path, argv, environ);
+    // Fallbacks without the PATH search (only while the table is being resolved).
+    fn execvp(file: *const c_char, argv: *const *const c_char) -> c_int =
+        sc!(c_int; libc::SYS_execve, file, argv, environ);
+    fn execvpe(file: *const c_char, argv: *const *const c_char, envp: *const *const c_char) -> c_int =
+        sc!(c_int; libc::SYS_execve, file, argv, envp);
+    fn fexecve(fd: c_int, argv: *const *const c_char, envp: *const *const c_char) -> c_int =
+        sc!(c_int; libc::SYS_execveat, fd, c"".as_ptr(), argv, envp, libc::AT_EMPTY_PATH);
+}
+
+extern "C" {
+    /// The process environment (execv, execvp).
+    pub static environ: *const *const c_char;
 }
 
 /// The `__*_chk` contract: abort when the caller's length exceeds its buffer (glibc `__chk_fail`).

@@ -177,6 +177,27 @@ impl Drop for TempDir {
     }
 }
 
+/// Compiles shim-tests/`source` (a program printing one "ok"/"FAIL" line per check, see
+/// shim-tests/checks.h) with `-lsctp`, runs it with `args` and `env` under the shim in a
+/// private namespace, and asserts that none failed and `expected` passed.
+pub fn run_checks(source: &str, tag: &str, args: &[&str], env: &[(&str, &str)], expected: usize) {
+    let dir = TempDir::new(tag);
+    let exe = compile_c(source, dir.path(), &["-lsctp"]);
+    let ns = Netns::new(tag);
+    let mut cmd = ns.cmd(&exe).args(args);
+    for (k, v) in env {
+        cmd = cmd.env(k, v);
+    }
+    let out = cmd
+        .preload(true)
+        .timeout(std::time::Duration::from_secs(60))
+        .run();
+    assert!(!out.stdout.contains("FAIL"), "{out}");
+    out.assert_success();
+    let checks = out.stdout.lines().filter(|l| l.starts_with("ok ")).count();
+    assert_eq!(checks, expected, "every check ran\n{out}");
+}
+
 /// Compiles shim-tests/`source` with the system C compiler into `dir`; returns the executable.
 pub fn compile_c(source: &str, dir: &Path, extra: &[&str]) -> PathBuf {
     let cc = require("cc");

@@ -2,10 +2,14 @@
 //! U flag and its MID, and its fragments by FSN (0 for the B fragment, which carries the
 //! PPID). Fragments of different messages of one stream may interleave in TSN order, so each
 //! stream keeps its partial messages by MID, ordered and unordered apart.
+//!
+//! Partial delivery ([`super::partial_delivery`]) takes a message's leading fragments (FSN 0
+//! upward) out of its `Partial`, which then stays, marked, until its E fragment is taken.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use super::partial_delivery::{Lead, MsgId, Taken};
 use super::reassembly::{concat, Discarded};
 use crate::assoc::serial::{SeqSpace, UNWRAP_BASE};
 use crate::assoc::Message;
@@ -25,13 +29,19 @@ struct Partial {
     /// FSN of the E fragment, once seen.
     end_fsn: Option<u32>,
     bytes: usize,
+    /// The MID as sent.
+    mid: u32,
+    /// Partial delivery: the fragments below this FSN were handed up already.
+    next_fsn: u32,
+    in_pd: bool,
 }
 
 impl Partial {
     /// Whether a fragment with this FSN and E flag can belong here: B comes with FSN 0 only
-    /// (RFC 8260 2.1), no FSN is taken twice, and nothing lies beyond the E fragment.
+    /// (RFC 8260 2.1), no FSN is taken (or delivered) twice, and nothing lies beyond the E
+    /// fragment.
     fn accepts(&self, fsn: u32, begin: bool, end: bool) -> bool {
-        if begin != (fsn == 0) || self.pieces.contains_key(&fsn) {
+        if begin != (fsn == 0) || fsn < self.next_fsn || self.pieces.contains_key(&fsn) {
             return false;
         }
         match self.end_fsn {
@@ -95,7 +105,10 @@ impl MidPartials {
             &mut self.ordered
         };
         let fsn = if chunk.begin { 0 } else { chunk.fsn };
-        let partial = map.entry(key).or_default();
+        let partial = map.entry(key).or_insert_with(|| Partial {
+            mid: chunk.mid,
+            ..Partial::default()
+        });
         if !partial.accepts(fsn, chunk.begin, chunk.end) {
             if partial.pieces.is_empty() {
                 map.remove(&key);
@@ -116,7 +129,7 @@ impl MidPartials {
         if chunk.end {
             partial.end_fsn = Some(fsn);
         }
-        if !partial.is_complete() {
+        if partial.in_pd || !partial.is_complete() {
             return Ok(None);
         }
         let Some(partial) = map.remove(&key) else {
@@ -136,7 +149,115 @@ impl MidPartials {
                 partial.bytes,
                 partial.pieces.into_values().map(|p| p.payload),
             ),
+            more: false,
         }))
+    }
+
+    fn map(&self, unordered: bool) -> &BTreeMap<u64, Partial> {
+        if unordered {
+            &self.unordered
+        } else {
+            &self.ordered
+        }
+    }
+
+    /// Whether message `key` is held (under partial delivery or not).
+    pub(super) fn holds(&self, unordered: bool, key: u64) -> bool {
+        self.map(unordered).contains_key(&key)
+    }
+
+    /// Whether message `key` has its next undelivered fragment here.
+    pub(super) fn next_here(&self, unordered: bool, key: u64) -> bool {
+        self.map(unordered)
+            .get(&key)
+            .is_some_and(|p| p.pieces.contains_key(&p.next_fsn))
+    }
+
+    /// Keys of the messages whose FSN 0 fragment is here, lowest first.
+    pub(super) fn startable(&self, unordered: bool) -> impl Iterator<Item = u64> + '_ {
+        let map = self.map(unordered);
+        map.iter()
+            .filter(|(_, p)| !p.in_pd && p.pieces.contains_key(&0))
+            .map(|(&k, _)| k)
+    }
+
+    /// Message `key` of stream `stream_id`, when its FSN 0 fragment is here: who it is and
+    /// how many of its leading bytes are here in sequence (counted up to `limit`).
+    pub(super) fn lead(
+        &self,
+        stream_id: u16,
+        unordered: bool,
+        key: u64,
+        limit: usize,
+    ) -> Option<Lead> {
+        let partial = self.map(unordered).get(&key)?;
+        let first = partial.pieces.get(&0)?;
+        let mut bytes = 0;
+        for (expected, (&fsn, p)) in (0u32..).zip(partial.pieces.iter()) {
+            if fsn != expected || bytes >= limit {
+                break;
+            }
+            bytes += p.payload.len();
+        }
+        Some(Lead {
+            id: MsgId {
+                stream_id,
+                unordered,
+                ssn: partial.mid,
+            },
+            ppid: first.ppid,
+            bytes,
+        })
+    }
+
+    /// Partial delivery starts with message `key`: from now on it only leaves the store
+    /// through `take_lead`.
+    pub(super) fn claim(&mut self, unordered: bool, key: u64) {
+        let map = if unordered {
+            &mut self.unordered
+        } else {
+            &mut self.ordered
+        };
+        if let Some(p) = map.get_mut(&key) {
+            p.in_pd = true;
+        }
+    }
+
+    /// Partial delivery: takes the fragments of message `key` that are here in sequence
+    /// after those taken before; the message is forgotten once its E fragment is taken.
+    pub(super) fn take_lead(&mut self, unordered: bool, key: u64) -> Option<Taken> {
+        let map = if unordered {
+            &mut self.unordered
+        } else {
+            &mut self.ordered
+        };
+        let partial = map.get_mut(&key)?;
+        let mut parts = Vec::new();
+        let mut fsn = partial.next_fsn;
+        let mut ended = false;
+        while let Some(p) = partial.pieces.remove(&fsn) {
+            parts.push(p);
+            ended = partial.end_fsn == Some(fsn);
+            match fsn.checked_add(1) {
+                Some(f) if !ended => fsn = f,
+                _ => break,
+            }
+        }
+        let first = parts.first()?;
+        let (tsn, ppid) = (first.tsn, first.ppid);
+        let total: usize = parts.iter().map(|p| p.payload.len()).sum();
+        partial.bytes -= total;
+        partial.next_fsn = fsn;
+        if ended {
+            map.remove(&key);
+        }
+        Some(Taken {
+            payload: concat(total, parts.into_iter().map(|p| p.payload)),
+            tsn,
+            ppid,
+            next: key,
+            ended,
+        })
     }
 
     /// Drops the partial messages with a key at or below `key` (I-FORWARD TSN, RFC 8260

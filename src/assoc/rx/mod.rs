@@ -11,8 +11,10 @@
 //! then once per packet `tracker.on_data_packet(...)`, and whenever `tracker.sack_due(now)`
 //! `tracker.build_sack(reassembly.a_rwnd(), room)` + `tracker.on_sack_sent()`; the delayed
 //! SACK timer is `tracker.sack_deadline()`. Messages come out of
-//! `reassembly.pop(tracker.cum_tsn_ack())`; after the application reads, a SACK announcing
-//! the reopened window is worth sending when `tracker.window_update_due(a_rwnd, threshold)`.
+//! `reassembly.pop(tracker.cum_tsn_ack())`, whole or, under partial delivery
+//! ([`ReassemblyQueue::set_partial_delivery`], RFC 6458 8.1.20), in pieces; after the
+//! application reads, a SACK announcing the reopened window is worth sending when
+//! `tracker.window_update_due(a_rwnd, threshold)`.
 //!
 //! FORWARD TSN / I-FORWARD TSN: `tracker.handle_forward_tsn(new_cum)` (false: out of date,
 //! the cum ack stays) and `reassembly.handle_forward_tsn(new_cum, &streams)` in any case: the
@@ -25,6 +27,7 @@ mod data_tracker;
 mod delayed_sack;
 mod mid_fragments;
 mod ordered;
+mod partial_delivery;
 mod range_set;
 mod reassembly;
 #[cfg(test)]

@@ -64,6 +64,13 @@ impl OrderedStream {
         }
     }
 
+    /// The message with the next SSN/MID was handed up outside `offer` (its last piece under
+    /// partial delivery): the stream moves on, delivering the waiting successors.
+    pub(super) fn advance(&mut self, ready: &mut VecDeque<Message>) {
+        self.next += 1;
+        self.drain(ready);
+    }
+
     fn drain(&mut self, ready: &mut VecDeque<Message>) {
         while let Some(msg) = self.waiting.remove(&self.next) {
             ready.push_back(msg);
@@ -125,6 +132,7 @@ mod tests {
             cum_tsn: 0,
             from: IpAddr::V4(Ipv4Addr::LOCALHOST),
             payload: vec![ssn as u8],
+            more: false,
         }
     }
 

@@ -14,8 +14,9 @@
 //!    freed. Linux reneges or starts partial delivery there; we over-commit instead, up to
 //!    the hard cap of twice the largest window ever offered plus the allowance.
 //!
-//! Without partial delivery a message larger than about the hard cap can never be received;
-//! the sender's zero-window probes are what advance the stalled message under rule 2.
+//! A message larger than the window goes up in pieces ([`super::partial_delivery`]), which
+//! frees its bytes; the rule 2 over-commit covers what partial delivery cannot free (an
+//! ordered message waiting for a missing predecessor, a window closed by unread data).
 //!
 //! [`ReassemblyQueue::add`] itself enforces the hard cap, so memory stays bounded even if
 //! the caller skips `admit`.
@@ -26,6 +27,7 @@ use std::net::IpAddr;
 use super::data_tracker::DataTracker;
 use super::mid_fragments::MidPartials;
 use super::ordered::OrderedStream;
+use super::partial_delivery::{Candidate, PdState};
 use super::tsn_fragments::TsnFragments;
 use super::RxError;
 use crate::assoc::serial::SeqSpace;
@@ -62,10 +64,10 @@ pub(super) fn concat(total: usize, parts: impl IntoIterator<Item = Vec<u8>>) -> 
 
 /// Per-stream receive state.
 #[derive(Debug, Clone, Default)]
-struct InboundStream {
-    order: OrderedStream,
+pub(super) struct InboundStream {
+    pub(super) order: OrderedStream,
     /// I-DATA partial messages (DATA fragments live in the association-wide TSN store).
-    partials: MidPartials,
+    pub(super) partials: MidPartials,
 }
 
 /// Reassembly and delivery of one association's inbound messages.
@@ -73,18 +75,22 @@ struct InboundStream {
 pub struct ReassemblyQueue {
     rcvbuf: u32,
     /// Largest `rcvbuf` ever set: a window the peer may still be filling.
-    peak_rcvbuf: u32,
+    pub(super) peak_rcvbuf: u32,
     overflow: u32,
     num_streams: u16,
-    space: SeqSpace,
+    pub(super) space: SeqSpace,
     /// Payload bytes held: fragments, waiting ordered messages and deliverable messages.
-    buffered: usize,
+    pub(super) buffered: usize,
     /// Deliverable messages, in delivery order.
-    ready: VecDeque<Message>,
+    pub(super) ready: VecDeque<Message>,
     /// Created on first use; absent streams expect SSN/MID 0.
-    streams: HashMap<u16, InboundStream>,
+    pub(super) streams: HashMap<u16, InboundStream>,
     /// DATA fragments (unused with I-DATA).
-    tsn_fragments: TsnFragments,
+    pub(super) tsn_fragments: TsnFragments,
+    /// Partial delivery settings and the message under it.
+    pub(super) pd: PdState,
+    /// Where the latest chunk came from (the address of a partially delivered piece).
+    pub(super) last_from: IpAddr,
 }
 
 impl ReassemblyQueue {
@@ -105,6 +111,8 @@ impl ReassemblyQueue {
             ready: VecDeque::new(),
             streams: HashMap::new(),
             tsn_fragments: TsnFragments::default(),
+            pd: PdState::default(),
+            last_from: IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
         }
     }
 
@@ -122,7 +130,7 @@ impl ReassemblyQueue {
         // dropped, as Linux's `sctp_eat_data` does.
         let unblocks = chunk.tsn == tracker.cum_tsn_ack().wrapping_add(1)
             && (!tracker.is_in_sequence()
-                || (self.ready.is_empty() && (self.buffered > 0 || window > 0)));
+                || (!self.has_message() && (self.buffered > 0 || window > 0)));
         unblocks && self.buffered + len <= self.hard_cap()
     }
 
@@ -152,6 +160,8 @@ impl ReassemblyQueue {
             return Err(RxError::NoRoom);
         }
         self.buffered += len;
+        self.last_from = from;
+        self.pd.note_chunk(len);
         let outcome = match self.space {
             SeqSpace::Ssn16 => self.add_data(chunk, from),
             SeqSpace::Mid32 => self.add_i_data(chunk, from),
@@ -161,7 +171,17 @@ impl ReassemblyQueue {
                 self.deliver(msg);
                 Ok(())
             }
-            Ok(None) => Ok(()),
+            Ok(None) => {
+                let hint = match self.space {
+                    SeqSpace::Ssn16 => self
+                        .tsn_fragments
+                        .begin_before(chunk.tsn)
+                        .map(Candidate::Tsn),
+                    SeqSpace::Mid32 => self.mid_candidate(chunk),
+                };
+                self.maybe_start(hint);
+                Ok(())
+            }
             Err(Discarded { freed }) => {
                 self.release(freed);
                 Err(RxError::Discarded)
@@ -208,20 +228,50 @@ impl ReassemblyQueue {
     /// Routes a complete message: unordered ones are deliverable at once (RFC 9260 6.6),
     /// ordered ones wait for their turn in the stream.
     fn deliver(&mut self, msg: Message) {
+        let msg_stream = msg.stream_id;
         if msg.unordered {
             self.ready.push_back(msg);
             return;
         }
         let stream = self.streams.entry(msg.stream_id).or_default();
         match stream.order.offer(self.space, msg, &mut self.ready) {
-            Ok(()) => {
-                // I-DATA partials of MIDs now passed can never be delivered.
-                let passed = stream.order.next() - 1;
-                let freed = stream.partials.drop_through(false, passed);
-                self.release(freed);
-            }
+            Ok(()) => self.drop_passed(msg_stream),
             Err(stale) => self.release(stale.payload.len()),
         }
+    }
+
+    /// I-DATA partials of ordered MIDs that stream `sid` has passed can never be delivered.
+    fn drop_passed(&mut self, sid: u16) {
+        let Some(stream) = self.streams.get_mut(&sid) else {
+            return;
+        };
+        let passed = stream.order.next() - 1;
+        let freed = stream.partials.drop_through(false, passed);
+        self.release(freed);
+    }
+
+    /// The ordered message with stream `sid`'s next SSN/MID went up in pieces (partial
+    /// delivery): the stream moves on.
+    pub(super) fn advance_stream(&mut self, sid: u16) {
+        if let Some(stream) = self.streams.get_mut(&sid) {
+            stream.order.advance(&mut self.ready);
+        } else {
+            let mut stream = InboundStream::default();
+            stream.order.advance(&mut self.ready);
+            self.streams.insert(sid, stream);
+        }
+        self.drop_passed(sid);
+    }
+
+    /// The I-DATA message `chunk` belongs to, as a partial delivery candidate.
+    fn mid_candidate(&mut self, chunk: &DataChunk<'_>) -> Option<Candidate> {
+        let stream = self.streams.get_mut(&chunk.stream_id)?;
+        let key = if chunk.unordered {
+            stream.partials.unordered_key(chunk.mid)
+        } else {
+            stream.order.key(SeqSpace::Mid32, chunk.mid)
+        };
+        Some(Candidate::Mid(chunk.stream_id, chunk.unordered, key))
     }
 
     fn release(&mut self, bytes: usize) {
@@ -229,22 +279,35 @@ impl ReassemblyQueue {
         self.buffered = self.buffered.saturating_sub(bytes);
     }
 
-    /// The next deliverable message, with `cum_tsn` (sinfo_cumtsn) set to the argument.
-    /// Its bytes stop counting against the window.
+    /// The next deliverable message or piece of one (partial delivery), with `cum_tsn`
+    /// (sinfo_cumtsn) set to the argument. Its bytes stop counting against the window.
     pub fn pop(&mut self, cum_tsn: u32) -> Option<Message> {
-        let mut msg = self.ready.pop_front()?;
+        let mut msg = match self.take_piece() {
+            Some(piece) => piece,
+            None if self.others_blocked() => return None,
+            None => {
+                self.pd.took_ahead();
+                self.ready.pop_front()?
+            }
+        };
         self.release(msg.payload.len());
         msg.cum_tsn = cum_tsn;
+        self.maybe_start(None);
         Some(msg)
     }
 
-    /// The next deliverable message, left in place (SIOCINQ, MSG_PEEK).
+    /// The next whole deliverable message, left in place (SIOCINQ, MSG_PEEK); None while a
+    /// partially delivered message holds the others back.
     pub fn peek(&self) -> Option<&Message> {
+        if self.others_blocked() {
+            return None;
+        }
         self.ready.front()
     }
 
+    /// `pop` has something to give.
     pub fn has_message(&self) -> bool {
-        !self.ready.is_empty()
+        self.piece_ready() || (!self.ready.is_empty() && !self.others_blocked())
     }
 
     /// Advertised receiver window credit (RFC 9260 6.2.1): the buffer minus every byte held,
@@ -310,8 +373,17 @@ impl ReassemblyQueue {
     /// skip past it (TSNs say nothing there, as fragments of live messages interleave). Complete
     /// messages that were waiting behind a skipped one become deliverable. Entries naming a
     /// stream we do not have are ignored.
-    pub fn handle_forward_tsn(&mut self, new_cum_tsn: u32, streams: &[SkippedStream]) {
+    ///
+    /// Returns the streams and SSNs/MIDs of partially delivered messages it abandoned
+    /// (SCTP_PARTIAL_DELIVERY_ABORTED).
+    pub fn handle_forward_tsn(
+        &mut self,
+        new_cum_tsn: u32,
+        streams: &[SkippedStream],
+    ) -> Vec<(u16, u32)> {
+        let mut new_cum = 0;
         if self.space == SeqSpace::Ssn16 {
+            new_cum = self.tsn_fragments.note_tsn(new_cum_tsn);
             let freed = self.tsn_fragments.drop_through(new_cum_tsn);
             self.release(freed);
         }
@@ -335,6 +407,9 @@ impl ReassemblyQueue {
             };
             self.release(freed);
         }
+        let aborted = self.pd_abandoned(new_cum);
+        self.maybe_start(None);
+        aborted
     }
 
     /// Incoming stream reset (RFC 6525 5.2.2): the listed streams (all when empty) expect
@@ -342,6 +417,15 @@ impl ReassemblyQueue {
     /// every TSN up to the peer's Sender's Last Assigned TSN has arrived.
     pub fn reset_streams(&mut self, streams: &[u16]) {
         let mut freed = 0;
+        // I-DATA: partially delivered messages' fragments are dropped with their stream's.
+        if self.space == SeqSpace::Mid32 {
+            if streams.is_empty() {
+                self.abort_partial_delivery(None);
+            }
+            for &sid in streams {
+                self.abort_partial_delivery(Some(sid));
+            }
+        }
         if streams.is_empty() {
             for stream in self.streams.values_mut() {
                 stream.order.reset(self.space, &mut self.ready);
@@ -370,6 +454,7 @@ fn whole_message(chunk: &DataChunk<'_>, from: IpAddr) -> Message {
         cum_tsn: 0,
         from,
         payload: chunk.payload.to_vec(),
+        more: false,
     }
 }
 

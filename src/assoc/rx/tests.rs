@@ -46,8 +46,11 @@ impl Sent {
 /// A message as sent: (stream, unordered, ssn/mid, ppid, payload).
 type Expected = (u16, bool, u32, u32, Vec<u8>);
 
-/// Random messages, fragmented at `frag` bytes, TSNs from `first_tsn`. With I-DATA the
-/// fragments of up to four messages in progress are interleaved in TSN order.
+/// Random messages (one in five up to `big` bytes, the others up to 200), fragmented at
+/// `frag` bytes, TSNs from `first_tsn`. With I-DATA the fragments of up to four messages in
+/// progress are interleaved in TSN order, several of one stream only while `big` is at most
+/// 3000 (larger messages of one stream interleaved can exhaust a receiver that does not
+/// renege: the message under partial delivery waits behind its successor's fragments).
 fn traffic(
     rng: &mut TestRng,
     i_data: bool,
@@ -55,14 +58,16 @@ fn traffic(
     count: usize,
     streams: u16,
     frag: usize,
+    big: u64,
 ) -> (Vec<Sent>, Vec<Expected>) {
+    let same_stream = big <= 3000;
     let mut next_mid: HashMap<(u16, bool), u32> = HashMap::new();
     let mut expected = Vec::new();
     let mut pending: Vec<Vec<Sent>> = Vec::new();
     for i in 0..count {
         let sid = rng.below(u64::from(streams)) as u16;
         let unordered = rng.chance(25);
-        let max_len = if rng.chance(20) { 3000 } else { 200 };
+        let max_len = if rng.chance(20) { big } else { 200 };
         let len = 1 + rng.below(max_len) as usize;
         let payload: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         // DATA: unordered messages carry no SSN; I-DATA: separate MIDs for unordered.
@@ -100,13 +105,16 @@ fn traffic(
     let mut sent = Vec::new();
     let mut tsn = first_tsn;
     let mut active: Vec<Vec<Sent>> = Vec::new();
-    let mut queue = pending.into_iter();
+    let mut queue = pending.into_iter().peekable();
     loop {
         while active.len() < if i_data { 4 } else { 1 } {
-            match queue.next() {
-                Some(m) => active.push(m),
-                None => break,
+            let Some(next) = queue.peek() else { break };
+            let sid = next.first().map(|s| s.stream_id);
+            let busy = active.iter().any(|m| m.first().map(|s| s.stream_id) == sid);
+            if busy && !same_stream {
+                break;
             }
+            active.extend(queue.next());
         }
         if active.is_empty() {
             break;
@@ -128,26 +136,32 @@ fn traffic(
     (sent, expected)
 }
 
-/// Runs the sender model against the receive path until everything is delivered; returns
-/// the messages in delivery order.
-fn run(seed: u64, i_data: bool) -> (Vec<Message>, Vec<Expected>) {
+/// Runs the sender model against the receive path (8000-byte buffer, partial delivery point
+/// `pd_point`) until everything is delivered; returns the messages and pieces in delivery
+/// order.
+fn run(seed: u64, i_data: bool, big: u64, pd_point: u32) -> (Vec<Message>, Vec<Expected>) {
     let mut rng = TestRng::new(seed);
     let first_tsn = (u32::MAX - 300).wrapping_add(rng.below(600) as u32); // crosses 2^32 in most runs
-    let (sent, expected) = traffic(&mut rng, i_data, first_tsn, 400, 5, 300);
+    let (sent, expected) = traffic(&mut rng, i_data, first_tsn, 400, 5, 300, big);
     let mut tracker = DataTracker::new(first_tsn);
     let mut queue = ReassemblyQueue::new(8000, 5, i_data);
     queue.set_overflow_allowance(300);
+    queue.set_partial_delivery(pd_point, 0);
     let mut acked = vec![false; sent.len()];
     let mut peer_rwnd = 8000u32;
     let mut delivered = Vec::new();
     for _round in 0..20_000 {
-        if delivered.len() == expected.len() {
+        if tracker.cum_tsn_ack() == sent.last().map_or(0, |s| s.tsn)
+            && !queue.has_message()
+            && delivered.last().is_some_and(|m: &Message| !m.more)
+        {
             break;
         }
         // Sender: unacked chunks in TSN order within the window (at least one probe),
         // each lost with 20 % probability, then shuffled, with some duplicates.
         let mut batch = Vec::new();
         let mut budget = i64::from(peer_rwnd);
+        let mut probed = false;
         for (i, s) in sent.iter().enumerate() {
             if acked[i] {
                 if rng.chance(1) {
@@ -155,9 +169,10 @@ fn run(seed: u64, i_data: bool) -> (Vec<Message>, Vec<Expected>) {
                 }
                 continue;
             }
-            if budget <= 0 && !batch.is_empty() {
+            if budget <= 0 && probed {
                 break;
             }
+            probed = true;
             budget -= s.payload.len() as i64;
             if rng.chance(80) {
                 batch.push(i);
@@ -200,15 +215,43 @@ fn run(seed: u64, i_data: bool) -> (Vec<Message>, Vec<Expected>) {
             }
         }
     }
-    assert_eq!(
-        delivered.len(),
-        expected.len(),
-        "seed {seed}: not everything delivered"
-    );
     assert!(tracker.is_in_sequence());
     assert_eq!(tracker.cum_tsn_ack(), sent.last().map_or(0, |s| s.tsn));
     assert_eq!((queue.buffered_bytes(), queue.held_fragments()), (0, 0));
     (delivered, expected)
+}
+
+/// Joins the pieces of partially delivered messages, checking that nothing else came
+/// between them with DATA (fragment interleave level 0). Returns the whole messages and how
+/// many came in pieces.
+fn join_pieces(delivered: Vec<Message>, i_data: bool) -> (Vec<Message>, usize) {
+    let mut open: HashMap<(u16, bool, u32), Message> = HashMap::new();
+    let mut whole = Vec::new();
+    let mut split = 0;
+    for m in delivered {
+        let key = (m.stream_id, m.unordered, m.ssn);
+        assert!(
+            i_data || open.is_empty() || open.contains_key(&key),
+            "another message between pieces"
+        );
+        match open.remove(&key) {
+            Some(mut head) => {
+                head.payload.extend_from_slice(&m.payload);
+                if m.more {
+                    open.insert(key, head);
+                } else {
+                    split += 1;
+                    whole.push(head);
+                }
+            }
+            None if m.more => {
+                open.insert(key, m);
+            }
+            None => whole.push(m),
+        }
+    }
+    assert!(open.is_empty(), "a message without its last piece");
+    (whole, split)
 }
 
 fn check_delivery(delivered: &[Message], expected: &[Expected]) {
@@ -237,30 +280,67 @@ fn check_delivery(delivered: &[Message], expected: &[Expected]) {
     }
 }
 
+/// `run`, then every message intact and in order once its pieces are joined; returns the
+/// messages sent and how many of them came in pieces.
+fn run_checked(seed: u64, i_data: bool, big: u64, pd_point: u32) -> (Vec<Expected>, usize) {
+    let (delivered, expected) = run(seed, i_data, big, pd_point);
+    let (whole, split) = join_pieces(delivered, i_data);
+    check_delivery(&whole, &expected);
+    (expected, split)
+}
+
 #[test]
 fn random_data_traffic_delivered_intact_in_order() {
     for seed in 1..=6u64 {
-        let (delivered, expected) = run(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), false);
-        check_delivery(&delivered, &expected);
+        run_checked(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), false, 3000, 0);
     }
 }
 
 #[test]
 fn random_i_data_traffic_delivered_intact_in_order() {
     for seed in 1..=6u64 {
-        let (delivered, expected) = run(seed.wrapping_mul(0xD1B5_4A32_D192_ED03), true);
-        check_delivery(&delivered, &expected);
+        run_checked(seed.wrapping_mul(0xD1B5_4A32_D192_ED03), true, 3000, 0);
     }
 }
 
-/// Arbitrary chunks, FORWARD TSNs, resets and reads: nothing panics, the byte accounting
-/// matches what is held, and state stays within its bounds.
+/// Messages up to 2.5 times the receive buffer: they can only go up in pieces.
+#[test]
+fn random_traffic_larger_than_the_buffer_goes_up_in_pieces() {
+    for i_data in [false, true] {
+        for seed in 1..=4u64 {
+            let (expected, split) = run_checked(seed * 7919, i_data, 20_000, 0);
+            let too_big = expected.iter().filter(|e| e.4.len() > 8000).count();
+            assert!(
+                too_big > 0 && split >= too_big,
+                "seed {seed}: {split} split"
+            );
+        }
+    }
+}
+
+/// A partial delivery point of 1000 bytes: messages reaching it come in pieces even though
+/// the buffer would hold them.
+#[test]
+fn random_traffic_with_partial_delivery_point() {
+    for i_data in [false, true] {
+        for seed in 1..=4u64 {
+            let (_, split) = run_checked(seed * 104_729, i_data, 3000, 1000);
+            assert!(split > 0, "seed {seed}: nothing split");
+        }
+    }
+}
+
+/// Arbitrary chunks, FORWARD TSNs, resets and reads, with and without a partial delivery
+/// point: nothing panics, the byte accounting matches what is held, and state stays within
+/// its bounds.
 #[test]
 fn hostile_random_input_stays_bounded() {
-    for i_data in [false, true] {
-        let mut rng = TestRng::new(0x1234_5678 + u64::from(i_data));
+    for (i_data, pd_point) in [(false, 0), (true, 0), (false, 50), (true, 50)] {
+        let mut rng = TestRng::new(0x1234_5678 + u64::from(i_data) + u64::from(pd_point));
         let mut tracker = DataTracker::new(rng.next() as u32);
         let mut queue = ReassemblyQueue::new(4000, 4, i_data);
+        queue.set_partial_delivery(pd_point, 0);
+        let mut pieces = 0;
         let mut seen_messages = HashSet::new();
         for _ in 0..50_000 {
             let base = tracker.cum_tsn_ack();
@@ -318,6 +398,7 @@ fn hostile_random_input_stays_bounded() {
                 2..=30 => {
                     while let Some(m) = queue.pop(tracker.cum_tsn_ack()) {
                         seen_messages.insert(m.tsn);
+                        pieces += usize::from(m.more);
                     }
                 }
                 _ => {}
@@ -333,5 +414,6 @@ fn hostile_random_input_stays_bounded() {
             assert!(tracker.gap_count() <= 1 << 15);
         }
         assert!(!seen_messages.is_empty(), "some messages got through");
+        assert!(pd_point == 0 || pieces > 0, "partial delivery happened");
     }
 }

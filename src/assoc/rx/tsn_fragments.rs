@@ -2,10 +2,15 @@
 //! TSNs, B on the first and E on the last, so all fragments of every stream are kept in one
 //! TSN-keyed store. A message is complete when a run of present TSNs spans from its B to its
 //! E with no other B or E in between; the run, B and E sets make that check O(log n).
+//!
+//! Partial delivery ([`super::partial_delivery`]) takes a message's leading fragments out
+//! from its B on: with its B gone, the rest of the message never completes here and is
+//! taken piece by piece with [`TsnFragments::take_from`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
+use super::partial_delivery::{Lead, MsgId, Taken};
 use super::range_set::RangeSet;
 use super::reassembly::{concat, Discarded};
 use crate::assoc::serial::{unwrap_tsn, UNWRAP_BASE};
@@ -16,20 +21,9 @@ use crate::wire::chunk::DataChunk;
 #[derive(Debug, Clone)]
 struct Piece {
     tsn: u32,
-    stream_id: u16,
-    ssn: u32,
+    id: MsgId,
     ppid: u32,
-    unordered: bool,
     payload: Vec<u8>,
-}
-
-impl Piece {
-    /// Both fragments can belong to one message: same stream and U flag, and for ordered
-    /// messages the same SSN (unordered DATA leaves the SSN unused, RFC 9260 3.3.1).
-    fn same_message(&self, other: &Piece) -> bool {
-        (self.stream_id, self.unordered) == (other.stream_id, other.unordered)
-            && (self.unordered || self.ssn == other.ssn)
-    }
 }
 
 /// The TSN-keyed fragment store of a DATA (non-interleaved) association.
@@ -76,10 +70,8 @@ impl TsnFragments {
             t,
             Piece {
                 tsn: chunk.tsn,
-                stream_id: chunk.stream_id,
-                ssn: chunk.mid,
+                id: MsgId::of(chunk),
                 ppid: chunk.ppid,
-                unordered: chunk.unordered,
                 payload: chunk.payload.to_vec(),
             },
         );
@@ -119,25 +111,100 @@ impl TsnFragments {
         }
         let total: usize = pieces.iter().map(|p| p.payload.len()).sum();
         let first = match pieces.first() {
-            Some(first) if pieces.iter().all(|p| p.same_message(first)) => first,
+            Some(first) if pieces.iter().all(|p| p.id.same_message(&first.id)) => first,
             _ => return Err(Discarded { freed: total }),
         };
-        let (stream_id, ssn, ppid, unordered, tsn) = (
-            first.stream_id,
-            first.ssn,
-            first.ppid,
-            first.unordered,
-            first.tsn,
-        );
+        let (id, ppid, tsn) = (first.id, first.ppid, first.tsn);
         Ok(Message {
-            stream_id,
-            ssn,
+            stream_id: id.stream_id,
+            ssn: id.ssn,
             ppid,
-            unordered,
+            unordered: id.unordered,
             tsn,
             cum_tsn: 0,
             from,
             payload: concat(total, pieces.into_iter().map(|p| p.payload)),
+            more: false,
+        })
+    }
+
+    /// The B fragment (unwrapped TSN) of the message fragment `tsn` belongs to, when every
+    /// fragment from that B through `tsn` is here.
+    pub(super) fn begin_before(&self, tsn: u32) -> Option<u64> {
+        let t = unwrap_tsn(self.reference?, tsn);
+        let (start, _) = self.present.range_containing(t)?;
+        self.begins.range(start..=t).next_back().copied()
+    }
+
+    /// Whether the fragment with unwrapped TSN `t` is here.
+    pub(super) fn holds(&self, t: u64) -> bool {
+        self.pieces.contains_key(&t)
+    }
+
+    /// Held B fragments (unwrapped TSNs), lowest first.
+    pub(super) fn begins(&self) -> impl Iterator<Item = u64> + '_ {
+        self.begins.iter().copied()
+    }
+
+    /// The message whose B fragment is at `b`, and how many of its leading bytes are here in
+    /// sequence (counted up to `limit`).
+    pub(super) fn lead(&self, b: u64, limit: usize) -> Option<Lead> {
+        let first = self.pieces.get(&b).filter(|_| self.begins.contains(&b))?;
+        let mut bytes = 0;
+        for (expected, (&t, p)) in (b..).zip(self.pieces.range(b..)) {
+            let own = t == b || (!self.begins.contains(&t) && p.id.same_message(&first.id));
+            if t != expected || !own || bytes >= limit {
+                break;
+            }
+            bytes += p.payload.len();
+            if self.ends.contains(&t) {
+                break;
+            }
+        }
+        Some(Lead {
+            id: first.id,
+            ppid: first.ppid,
+            bytes,
+        })
+    }
+
+    /// Partial delivery starts with the message whose B fragment is at `b`: from now on it
+    /// only leaves the store through `take_from`.
+    pub(super) fn claim(&mut self, b: u64) {
+        self.begins.remove(&b);
+    }
+
+    /// Partial delivery: takes the fragments of message `id` that are here in sequence from
+    /// `t` on (a B only at `t`), through its E if that is among them.
+    pub(super) fn take_from(&mut self, t: u64, id: &MsgId) -> Option<Taken> {
+        let mut next = t;
+        let mut parts = Vec::new();
+        let mut ended = false;
+        while let Some(p) = self.pieces.get(&next) {
+            if !p.id.same_message(id) || (next != t && self.begins.contains(&next)) {
+                break;
+            }
+            let Some(p) = self.pieces.remove(&next) else {
+                break;
+            };
+            parts.push(p);
+            ended = self.ends.remove(&next);
+            next += 1;
+            if ended {
+                break;
+            }
+        }
+        let first = parts.first()?;
+        let (tsn, ppid) = (first.tsn, first.ppid);
+        self.present.remove_span(t, next - 1);
+        self.begins.remove(&t);
+        let total = parts.iter().map(|p| p.payload.len()).sum();
+        Some(Taken {
+            payload: concat(total, parts.into_iter().map(|p| p.payload)),
+            tsn,
+            ppid,
+            next,
+            ended,
         })
     }
 

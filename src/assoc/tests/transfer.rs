@@ -230,6 +230,35 @@ fn zero_window_probe_and_recovery() {
     assert_eq!(got, (0..40).collect::<Vec<u8>>());
 }
 
+/// RFC 9260 6.2: a receive buffer that the runtime grows back (its app read the records that
+/// had shrunk it, stack/rwnd.rs) sends the window update at once.
+#[test]
+fn grown_receive_buffer_sends_the_window_update() {
+    let a_cfg = crate::assoc::AssocConfig {
+        nodelay: true,
+        ..crate::assoc::AssocConfig::default()
+    };
+    let mut p = Pair::with(15, a_cfg, crate::assoc::AssocConfig::default(), 1);
+    let (a, b) = p.connected();
+    let rcvbuf = p.eps[1].assoc(b).unwrap().config().rcvbuf;
+    p.ep(Side::B).assoc_mut(b).unwrap().set_rcvbuf(0);
+    let now = p.now;
+    for i in 0..20u8 {
+        p.ep(Side::A)
+            .assoc_mut(a)
+            .unwrap()
+            .send(now, msg(0, vec![i; 1000]))
+            .unwrap();
+    }
+    p.run_for(Duration::from_secs(10));
+    assert_eq!(p.eps[0].assoc(a).unwrap().status().peer_rwnd, 0);
+    p.ep(Side::B).assoc_mut(b).unwrap().set_rcvbuf(rcvbuf);
+    // The update is due now, not at the sender's next probe (its T3 timer has backed off to
+    // seconds by now).
+    p.run_for(Duration::from_millis(10));
+    assert!(p.eps[0].assoc(a).unwrap().status().peer_rwnd > 0);
+}
+
 /// Random messages both ways on four streams through a lossy link, then a graceful close:
 /// every message arrives, in order per stream.
 fn random_exchange(seed: u64, cfg: crate::assoc::AssocConfig, paths: usize) {

@@ -24,6 +24,7 @@ mod outstanding;
 mod pr_stats;
 mod prune;
 mod rto;
+mod scheduler;
 mod send_queue;
 #[cfg(test)]
 mod tests;
@@ -33,7 +34,8 @@ pub use outstanding::{OutstandingData, PathAck, SackError, SackResult, TxStats};
 pub use pr_stats::{PrCounts, PrStats};
 pub use prune::{pr_level, prune_for};
 pub use rto::RtoEstimator;
-pub use send_queue::{OutChunk, Scheduler, SendQueue};
+pub use scheduler::Scheduler;
+pub use send_queue::{OutChunk, SendQueue};
 
 /// Index of a destination address in the association's path table.
 pub type PathId = usize;

@@ -189,6 +189,18 @@ impl OutstandingData {
         self.next_ext() as u32
     }
 
+    /// RFC 6525 5.2.4 SSN/TSN reset: the next new chunk gets `next_tsn`, with everything
+    /// before it acknowledged. Only done when nothing is outstanding (checked by the core);
+    /// otherwise nothing changes.
+    pub fn restart_at(&mut self, next_tsn: u32) {
+        debug_assert!(self.entries.is_empty());
+        if self.entries.is_empty() {
+            self.first = UNWRAP_BASE + u64::from(next_tsn);
+            self.fast_recovery_exit = None;
+            self.rtt_probe.iter_mut().for_each(|p| *p = None);
+        }
+    }
+
     /// Cumulative TSN ack point (the TSN before the first outstanding one).
     pub fn cum_ack(&self) -> u32 {
         (self.first - 1) as u32

@@ -11,40 +11,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
 
+use super::scheduler::{Key, Scheduler, StreamSched};
 use super::PrStats;
 use crate::assoc::{Event, FragFlags, OutgoingMessage, PrPolicy, SendError};
-
-/// Stream scheduler (RFC 8260 3; Linux SCTP_SS_FCFS 0, SCTP_SS_PRIO 1, SCTP_SS_RR 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scheduler {
-    /// First come, first served across all streams.
-    #[default]
-    Fcfs,
-    /// Lowest priority value first; equal priorities share round-robin.
-    Priority,
-    /// One message per stream in turn (one fragment per turn with I-DATA).
-    RoundRobin,
-}
-
-impl Scheduler {
-    /// From Linux's SCTP_STREAM_SCHEDULER value.
-    pub fn from_linux(value: u32) -> Option<Scheduler> {
-        match value {
-            0 => Some(Scheduler::Fcfs),
-            1 => Some(Scheduler::Priority),
-            2 => Some(Scheduler::RoundRobin),
-            _ => None,
-        }
-    }
-
-    pub fn to_linux(self) -> u32 {
-        match self {
-            Scheduler::Fcfs => 0,
-            Scheduler::Priority => 1,
-            Scheduler::RoundRobin => 2,
-        }
-    }
-}
 
 /// One DATA / I-DATA chunk to send (or retransmit), without its TSN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +49,7 @@ impl OutChunk {
             stream_id: self.stream_id,
             ppid: self.ppid,
             context: self.context,
+            timetolive: self.pr.linux_value(),
             unordered: self.unordered,
             frag: FragFlags {
                 first: self.begin,
@@ -181,9 +151,16 @@ struct StreamQueue {
     next_ordered: u32,
     /// Next unordered MID (I-DATA only; RFC 8260 2.1 keeps them apart).
     next_unordered: u32,
-    priority: u16,
+    sched: StreamSched,
     /// This stream's key in `SendQueue::active` while it has messages.
-    key: Option<(u32, u64)>,
+    key: Option<Key>,
+}
+
+impl StreamQueue {
+    fn restart_sequence(&mut self) {
+        self.next_ordered = 0;
+        self.next_unordered = 0;
+    }
 }
 
 /// Messages accepted from the user and not yet fully handed out as chunks.
@@ -195,7 +172,7 @@ pub struct SendQueue {
     scheduler: Scheduler,
     streams: HashMap<u16, StreamQueue>,
     /// Streams with messages, ordered by the scheduler's key; the first one sends next.
-    active: BTreeMap<(u32, u64), u16>,
+    active: BTreeMap<Key, u16>,
     rr_seq: u64,
     next_message_id: u64,
     /// DATA only: the stream whose message is partially produced; its fragments must get
@@ -229,6 +206,13 @@ impl SendQueue {
             outstanding_bytes: 0,
             pr_stats: PrStats::default(),
         }
+    }
+
+    /// The queue of a new association: its buffer, stream count and scheduler from `cfg`.
+    pub fn with_scheduler(cfg: &crate::assoc::AssocConfig, i_data: bool) -> Self {
+        let mut q = SendQueue::new(cfg.sndbuf, cfg.outbound_streams, i_data);
+        q.scheduler = cfg.scheduler;
+        q
     }
 
     pub fn set_sndbuf(&mut self, sndbuf: u32) {
@@ -317,12 +301,20 @@ impl SendQueue {
         if let Some(at) = expiry {
             self.expiries.insert((at, id), msg.stream_id);
         }
-        let stream = self.streams.entry(msg.stream_id).or_default();
+        let stream = self.stream_mut(msg.stream_id);
         stream.messages.push_back(queued);
         if stream.key.is_none() {
             self.reschedule(msg.stream_id, true);
         }
         Ok(())
+    }
+
+    /// The stream [`produce`](Self::produce) takes its next fragment from.
+    pub fn next_stream(&self) -> Option<u16> {
+        match self.current {
+            Some(s) if !self.i_data => Some(s),
+            _ => self.active.first_key_value().map(|(_, s)| *s),
+        }
     }
 
     /// The next fragment to send per the stream scheduler, if its payload fits `max_payload`.
@@ -331,10 +323,7 @@ impl SendQueue {
     /// if a fragment cannot fit even an empty packet after a PMTU drop, with `usize::MAX`).
     /// Call [`expire`](Self::expire) first so expired messages are not sent.
     pub fn produce(&mut self, max_payload: usize) -> Option<OutChunk> {
-        let stream_id = match self.current {
-            Some(s) if !self.i_data => s,
-            _ => *self.active.first_key_value()?.1,
-        };
+        let stream_id = self.next_stream()?;
         let i_data = self.i_data;
         let stream = self.streams.get_mut(&stream_id)?;
         let msg = stream.messages.front_mut()?;
@@ -366,6 +355,7 @@ impl SendQueue {
             });
         }
         let chunk = msg.take_fragment(stream_id, i_data);
+        stream.sched.sent += (chunk.payload.len() + if i_data { 20 } else { 16 }) as u64;
         let done = msg.remaining() == 0;
         self.queued_bytes -= chunk.payload.len();
         self.queued_fragments -= 1;
@@ -509,7 +499,8 @@ impl SendQueue {
         self.scheduler
     }
 
-    /// SCTP_STREAM_SCHEDULER.
+    /// SCTP_STREAM_SCHEDULER. A change resets every stream's value and share (Linux
+    /// `sctp_sched_set_sched` runs the new scheduler's `init_sid` on each stream).
     pub fn set_scheduler(&mut self, scheduler: Scheduler) {
         if self.scheduler == scheduler {
             return;
@@ -517,38 +508,80 @@ impl SendQueue {
         self.scheduler = scheduler;
         let mut order: Vec<u16> = self.active.values().copied().collect();
         self.active.clear();
-        order.iter().for_each(|s| {
-            if let Some(stream) = self.streams.get_mut(s) {
-                stream.key = None;
-            }
-        });
+        for stream in self.streams.values_mut() {
+            stream.key = None;
+            stream.sched = StreamSched::new(scheduler);
+        }
         for s in order.drain(..) {
             self.reschedule(s, true);
         }
     }
 
-    /// SCTP_STREAM_SCHEDULER_VALUE for the priority scheduler (lower value sends first).
-    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
-        let stream = self.streams.entry(stream_id).or_default();
-        if stream.priority == priority {
-            return;
+    /// SCTP_STREAM_SCHEDULER_VALUE: priority (PRIO, lower sends first) or weight (WFQ);
+    /// ignored by the other schedulers. False (EINVAL) for a stream beyond the count or a
+    /// value the scheduler refuses.
+    pub fn set_stream_value(&mut self, stream_id: u16, value: u16) -> bool {
+        if stream_id >= self.num_streams || !self.scheduler.accepts(value) {
+            return false;
         }
-        stream.priority = priority;
-        if stream.key.is_some() && self.scheduler == Scheduler::Priority {
+        if !self.scheduler.has_value() {
+            return true;
+        }
+        let stream = self.stream_mut(stream_id);
+        if stream.sched.value == value {
+            return true;
+        }
+        stream.sched.value = value;
+        if stream.key.is_some() {
             self.reschedule(stream_id, true);
         }
+        true
     }
 
-    pub fn stream_priority(&self, stream_id: u16) -> u16 {
-        self.streams.get(&stream_id).map_or(0, |s| s.priority)
+    /// SCTP_STREAM_SCHEDULER_VALUE get; None (EINVAL) for a stream beyond the count.
+    pub fn stream_value(&self, stream_id: u16) -> Option<u16> {
+        if stream_id >= self.num_streams {
+            return None;
+        }
+        if !self.scheduler.has_value() {
+            return Some(0);
+        }
+        Some(
+            self.streams
+                .get(&stream_id)
+                .map_or(self.scheduler.default_value(), |s| s.sched.value),
+        )
+    }
+
+    /// Whether messages (or fragments of one) of `stream_id` wait to be sent (RFC 6525 5.1.2:
+    /// a stream is reset only once they are out).
+    pub fn has_unsent(&self, stream_id: u16) -> bool {
+        self.streams
+            .get(&stream_id)
+            .is_some_and(|s| !s.messages.is_empty())
     }
 
     /// RFC 6525 5.2.2: after an outgoing SSN reset the stream's sequence starts at 0 again.
     pub fn reset_stream_sequence(&mut self, stream_id: u16) {
         if let Some(stream) = self.streams.get_mut(&stream_id) {
-            stream.next_ordered = 0;
-            stream.next_unordered = 0;
+            stream.restart_sequence();
         }
+    }
+
+    /// Stream `id`'s queue, made with the current scheduler's defaults if new.
+    fn stream_mut(&mut self, id: u16) -> &mut StreamQueue {
+        let scheduler = self.scheduler;
+        self.streams.entry(id).or_insert_with(|| StreamQueue {
+            sched: StreamSched::new(scheduler),
+            ..Default::default()
+        })
+    }
+
+    /// The same for every stream (a reset of all streams, RFC 6525 5.2.4 SSN/TSN reset).
+    pub fn reset_all_stream_sequences(&mut self) {
+        self.streams
+            .values_mut()
+            .for_each(StreamQueue::restart_sequence);
     }
 
     fn used(&self) -> usize {
@@ -596,18 +629,9 @@ impl SendQueue {
         let Some(head) = stream.messages.front() else {
             return;
         };
-        let key = match (self.scheduler, old) {
-            (Scheduler::Fcfs, _) => (0, head.id),
-            (_, Some(key)) if !rotate => key,
-            (Scheduler::Priority, _) => {
-                self.rr_seq += 1;
-                (u32::from(stream.priority), self.rr_seq)
-            }
-            (Scheduler::RoundRobin, _) => {
-                self.rr_seq += 1;
-                (0, self.rr_seq)
-            }
-        };
+        let key = self
+            .scheduler
+            .key(head.id, &stream.sched, &mut self.rr_seq, old, rotate);
         stream.key = Some(key);
         self.active.insert(key, stream_id);
     }
@@ -860,13 +884,13 @@ mod tests {
         let now = Instant::now();
         let mut q = SendQueue::new(100_000, 5, false);
         q.set_scheduler(Scheduler::Priority);
-        q.set_stream_priority(1, 5);
-        q.set_stream_priority(2, 1);
-        q.set_stream_priority(3, 1);
+        q.set_stream_value(1, 5);
+        q.set_stream_value(2, 1);
+        q.set_stream_value(3, 1);
         for (s, fill) in [(1, 1), (1, 2), (2, 3), (2, 4), (3, 5), (3, 6)] {
             q.enqueue(now, msg(s, 10, fill), 500).unwrap();
         }
-        assert_eq!(q.stream_priority(2), 1);
+        assert_eq!(q.stream_value(2), Some(1));
         let order: Vec<u8> = drain(&mut q).iter().map(|c| c.payload[0]).collect();
         assert_eq!(order, [3, 5, 4, 6, 1, 2]);
     }
@@ -899,7 +923,7 @@ mod tests {
         // A higher-priority message arriving mid-message must not cut in with DATA either.
         let first = q.produce(usize::MAX).unwrap();
         q.set_scheduler(Scheduler::Priority);
-        q.set_stream_priority(1, 9);
+        q.set_stream_value(1, 9);
         q.enqueue(now, msg(4, 10, 4), 500).unwrap();
         let mut order = vec![first.payload[0]];
         order.extend(drain(&mut q).iter().map(|c| c.payload[0]));
@@ -1154,9 +1178,9 @@ mod tests {
                     }
                 }
                 if rng.below(50) == 0 {
-                    let sched = [Scheduler::Fcfs, Scheduler::Priority, Scheduler::RoundRobin];
-                    q.set_scheduler(sched[rng.below(3) as usize]);
-                    q.set_stream_priority(rng.below(6) as u16, rng.below(4) as u16);
+                    let sched = (rng.below(5) as u32).min(4);
+                    q.set_scheduler(Scheduler::from_linux(sched).unwrap_or_default());
+                    q.set_stream_value(rng.below(6) as u16, rng.below(4) as u16);
                 }
                 for e in ev.drain(..) {
                     if let Event::SendFailed { payload, .. } = e {

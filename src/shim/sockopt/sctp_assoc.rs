@@ -1,34 +1,22 @@
-//! SOL_SCTP options about one association (RFC 6458 8.1.2 SCTP_ASSOCINFO, 8.1.9
-//! SCTP_PRIMARY_ADDR, 8.1.10 SCTP_DEFAULT_SEND_PARAM; Linux `sctp_{get,set}sockopt_associnfo`,
-//! `_primary_addr`, `_default_send_param`). The id
+//! SOL_SCTP options about one association (RFC 6458 8.1.2 SCTP_ASSOCINFO; Linux
+//! `sctp_{get,set}sockopt_associnfo`). The id
 //! names the association as `sctp_id2assoc` does: a one-to-one socket's own whatever the id,
 //! else one of the socket's associations (EINVAL otherwise); SCTP_ASSOCINFO without an
 //! association reads and writes the socket's defaults.
 
-use super::{with_sock, Row};
-use crate::abi::{self, sctp_assocparams, sctp_sndrcvinfo, Pod};
+use super::{exact_struct, struct_of, with_sock, Row};
+use crate::abi::{self, sctp_assocparams, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
 
-pub const TABLE: &[Row] = &[
-    (
-        abi::SCTP_DEFAULT_SEND_PARAM,
-        Some(get_send_default),
-        Some(set_send_default),
-    ),
-    (
-        abi::SCTP_ASSOCINFO,
-        Some(get_associnfo),
-        Some(set_associnfo),
-    ),
-];
-
-fn read<T: Pod>(v: &[u8]) -> HookResult<T> {
-    T::read_from(v).ok_or(libc::EINVAL)
-}
+pub const TABLE: &[Row] = &[(
+    abi::SCTP_ASSOCINFO,
+    Some(get_associnfo),
+    Some(set_associnfo),
+)];
 
 fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let mut p: sctp_assocparams = read(input)?;
+    let mut p: sctp_assocparams = struct_of(input)?;
     let id = p.sasoc_assoc_id;
     let one_to_many = !s.one_to_one();
     p = with_sock(s, move |e, sid| {
@@ -40,12 +28,17 @@ fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
                 let (_, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
                 let st = a.status();
                 p.sasoc_asocmaxrxt = a.config().assoc_max_retrans.min(u16::MAX as u32) as u16;
+                p.sasoc_cookie_life = a
+                    .config()
+                    .valid_cookie_life
+                    .as_millis()
+                    .min(u32::MAX as u128) as u32;
                 p.sasoc_number_peer_destinations = a.paths().len().min(u16::MAX as usize) as u16;
                 p.sasoc_peer_rwnd = st.peer_rwnd;
                 p.sasoc_local_rwnd = st.local_rwnd;
             }
             // One-to-many: only SCTP_FUTURE_ASSOC (0) reads the socket's defaults.
-            None if one_to_many && id > abi::SCTP_ALL_ASSOC => return Err(libc::EINVAL),
+            None if one_to_many && id != abi::SCTP_FUTURE_ASSOC => return Err(libc::EINVAL),
             None => {
                 p.sasoc_number_peer_destinations = 0;
                 p.sasoc_peer_rwnd = 0;
@@ -57,15 +50,32 @@ fn get_associnfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     Ok(p.as_bytes().to_vec())
 }
 
-/// Zero fields are left unchanged (RFC 6458 8.1.2).
+/// Zero fields are left unchanged (RFC 6458 8.1.2). An association's (Linux
+/// `sctp_setsockopt_associnfo`): with several paths, a maximum above the sum of their path
+/// maximums is EINVAL; else the socket's, for associations set up later.
 fn set_associnfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let p: sctp_assocparams = read(v)?;
+    let p: sctp_assocparams = exact_struct(v)?;
     let id = p.sasoc_assoc_id;
     let one_to_many = !s.one_to_one();
     with_sock(s, move |e, sid| {
         let aid = e.assoc_id(sid, id);
-        if aid.is_none() && one_to_many && id > abi::SCTP_ALL_ASSOC {
+        if aid.is_none() && one_to_many && id != abi::SCTP_FUTURE_ASSOC {
             return Err(libc::EINVAL);
+        }
+        if let Some((_, a)) = aid.and_then(|aid| e.assoc_of(sid, aid)) {
+            let max = u32::from(p.sasoc_asocmaxrxt);
+            if max != 0 {
+                let paths = a.paths().len() as u32;
+                if paths > 1 && max > paths.saturating_mul(a.config().path_max_retrans) {
+                    return Err(libc::EINVAL);
+                }
+                a.set_assoc_max_retrans(max);
+            }
+            if p.sasoc_cookie_life != 0 {
+                let life = std::time::Duration::from_millis(u64::from(p.sasoc_cookie_life));
+                a.set_cookie_life(life);
+            }
+            return Ok(());
         }
         let ext = &mut e.opts_mut(sid)?.ext;
         if p.sasoc_asocmaxrxt != 0 {
@@ -74,76 +84,7 @@ fn set_associnfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
         if p.sasoc_cookie_life != 0 {
             ext.cookie_life = p.sasoc_cookie_life;
         }
-        if let Some((_, a)) = aid.and_then(|aid| e.assoc_of(sid, aid)) {
-            if p.sasoc_asocmaxrxt != 0 {
-                a.set_assoc_max_retrans(u32::from(p.sasoc_asocmaxrxt));
-            }
-        }
-        Ok(())
-    })
-}
-
-/// SCTP_DEFAULT_SEND_PARAM get: the association's defaults, else the socket's; a one-to-many
-/// id that is not the socket's (beyond SCTP_ALL_ASSOC) is EINVAL.
-fn get_send_default(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let p: sctp_sndrcvinfo = read(input)?;
-    let id = p.sinfo_assoc_id;
-    let one_to_many = !s.one_to_one();
-    let out = with_sock(s, move |e, sid| {
-        let aid = e.assoc_id(sid, id);
-        if aid.is_none() && one_to_many && id > abi::SCTP_ALL_ASSOC {
-            return Err(libc::EINVAL);
-        }
-        let ext = &e.opts(sid)?.ext;
-        let mut v = aid
-            .and_then(|a| ext.assoc_send_default.get(&a).copied())
-            .unwrap_or(ext.send_default);
-        v.sinfo_assoc_id = aid.unwrap_or(id);
-        Ok(v)
-    })?;
-    Ok(out.as_bytes().to_vec())
-}
-
-/// SCTP_DEFAULT_SEND_PARAM set: flags beyond UNORDERED/ADDR_OVER/ABORT/EOF are EINVAL; an
-/// association's id sets its defaults; SCTP_FUTURE_ASSOC the socket's, SCTP_CURRENT_ASSOC
-/// every association's, SCTP_ALL_ASSOC both. A one-to-one socket without association takes
-/// any id as the socket's.
-fn set_send_default(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let p: sctp_sndrcvinfo = read(v)?;
-    let allowed = abi::SCTP_UNORDERED | abi::SCTP_ADDR_OVER | abi::SCTP_ABORT | abi::SCTP_EOF;
-    if p.sinfo_flags & !allowed != 0 {
-        return Err(libc::EINVAL);
-    }
-    let id = p.sinfo_assoc_id;
-    let one_to_many = !s.one_to_one();
-    with_sock(s, move |e, sid| {
-        let aid = e.assoc_id(sid, id);
-        if aid.is_none() && one_to_many && id > abi::SCTP_ALL_ASSOC {
-            return Err(libc::EINVAL);
-        }
-        let all: Vec<crate::assoc::AssocId> = match e.socks.get(&sid) {
-            Some(x) if one_to_many => x.peers.iter().map(|&(_, a)| a).collect(),
-            Some(x) => x.assoc.into_iter().collect(),
-            None => Vec::new(),
-        };
-        let ext = &mut e.opts_mut(sid)?.ext;
-        if let Some(a) = aid {
-            ext.assoc_send_default.insert(a, p);
-            return Ok(());
-        }
-        let id = if one_to_many {
-            id
-        } else {
-            abi::SCTP_FUTURE_ASSOC
-        };
-        if id == abi::SCTP_FUTURE_ASSOC || id == abi::SCTP_ALL_ASSOC {
-            ext.send_default = p;
-        }
-        if id == abi::SCTP_CURRENT_ASSOC || id == abi::SCTP_ALL_ASSOC {
-            for a in all {
-                ext.assoc_send_default.insert(a, p);
-            }
-        }
+        e.refresh_ep_config(sid);
         Ok(())
     })
 }

@@ -38,7 +38,7 @@ fn ms(d: Duration) -> u32 {
 /// The association and peer address an option names: (association, path address). EINVAL
 /// for an id that is not the socket's (one-to-many, beyond SCTP_FUTURE_ASSOC) or an address
 /// that is not a peer address.
-fn target(
+pub(super) fn target(
     e: &mut Engine,
     sid: Sid,
     id: sctp_assoc_t,
@@ -73,7 +73,7 @@ fn target(
 }
 
 /// The address field, or None when it is the wildcard.
-fn addr_of(ss: &sockaddr_storage, p: AddrPolicy) -> HookResult<Option<SocketAddr>> {
+pub(super) fn addr_of(ss: &sockaddr_storage, p: AddrPolicy) -> HookResult<Option<SocketAddr>> {
     if storage_is_any(ss, p) {
         return Ok(None);
     }
@@ -116,14 +116,19 @@ fn get_delayed_sack(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     Ok(v.as_bytes().to_vec())
 }
 
+/// Linux `sctp_setsockopt_delayed_ack`: `sctp_sack_info` (both fields zero: nothing to do)
+/// or the legacy `sctp_assoc_value` (a zero delay turns delayed SACKs off); a zero delay or
+/// frequency keeps the current one; F/C/A association ids.
 fn set_delayed_sack(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let (id, delay, freq) = if v.len() == std::mem::size_of::<sctp_sack_info>() {
         let p = sctp_sack_info::read_from(v).ok_or(libc::EINVAL)?;
-        (p.sack_assoc_id, p.sack_delay, Some(p.sack_freq))
+        if p.sack_delay == 0 && p.sack_freq == 0 {
+            return Ok(());
+        }
+        (p.sack_assoc_id, p.sack_delay, p.sack_freq)
     } else if v.len() == std::mem::size_of::<sctp_assoc_value>() {
         let p = sctp_assoc_value::read_from(v).ok_or(libc::EINVAL)?;
-        // Legacy form: a zero delay turns delayed SACKs off (every packet acknowledged).
-        (p.assoc_id, p.assoc_value, (p.assoc_value == 0).then_some(1))
+        (p.assoc_id, p.assoc_value, u32::from(p.assoc_value == 0))
     } else {
         return Err(libc::EINVAL);
     };
@@ -131,23 +136,30 @@ fn set_delayed_sack(s: &Sctp, v: &[u8]) -> HookResult<()> {
         return Err(libc::EINVAL);
     }
     with_sock(s, move |e, sid| {
-        let (aid, _) = target(e, sid, id, None)?;
-        match aid.and_then(|a| e.assoc_of(sid, a)) {
-            Some((ep, a)) => {
-                let f = freq.filter(|&f| f != 0).unwrap_or(a.config().sack_freq);
-                a.set_sack(Duration::from_millis(u64::from(delay)), f);
+        let t = e.opt_set_target(sid, id)?;
+        for aid in t.assocs {
+            if let Some((ep, a)) = e.assoc_of(sid, aid) {
+                let c = a.config();
+                let d = match delay {
+                    0 => c.sack_delay,
+                    d => Duration::from_millis(u64::from(d)),
+                };
+                let f = if freq == 0 { c.sack_freq } else { freq };
+                a.set_sack(d, f);
                 e.mark(ep);
             }
-            None => {
-                // One store with SCTP_PEER_ADDR_PARAMS's spp_sackdelay (Linux keeps one
-                // `sackdelay` per socket): the path defaults.
-                let o = e.opts_mut(sid)?;
+        }
+        if t.socket {
+            // One store with SCTP_PEER_ADDR_PARAMS's spp_sackdelay (Linux keeps one
+            // `sackdelay` per socket): the path defaults.
+            let o = e.opts_mut(sid)?;
+            if delay != 0 {
                 o.paths.sack_delay_ms = delay;
                 o.paths.flags &= !abi::SPP_SACKDELAY_DISABLE;
                 o.ext.sack_delay = None;
-                if let Some(f) = freq.filter(|&f| f != 0) {
-                    o.ext.sack_freq = Some(f);
-                }
+            }
+            if freq != 0 {
+                o.ext.sack_freq = Some(freq);
             }
         }
         Ok(())

@@ -63,22 +63,47 @@ fn read<T: Pod>(v: &[u8]) -> HookResult<T> {
     T::read_from(v).ok_or(libc::EINVAL)
 }
 
-fn get_rtoinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
-    let (i, max, min) = with_sock(s, |e, sid| Ok(e.opts(sid)?.rto))?;
-    let r = sctp_rtoinfo {
-        srto_assoc_id: 0,
-        srto_initial: i,
-        srto_max: max,
-        srto_min: min,
-    };
+/// (initial, max, min) in ms of the association `id` names, or of the socket.
+fn rto_of(
+    e: &mut crate::stack::engine::Engine,
+    sid: crate::stack::registry::Sid,
+    aid: Option<crate::assoc::AssocId>,
+) -> HookResult<(u32, u32, u32)> {
+    let ms = |d: std::time::Duration| d.as_millis().min(u32::MAX as u128) as u32;
+    Ok(match aid.and_then(|a| e.assoc_of(sid, a)) {
+        Some((_, a)) => {
+            let c = a.config();
+            (ms(c.rto_initial), ms(c.rto_max), ms(c.rto_min))
+        }
+        None => e.opts(sid)?.rto,
+    })
+}
+
+/// Linux `sctp_getsockopt_rtoinfo`: an association's values, or the socket's for
+/// SCTP_FUTURE_ASSOC; the caller's id comes back.
+fn get_rtoinfo(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let mut r: sctp_rtoinfo = super::struct_of(input)?;
+    let id = r.srto_assoc_id;
+    let (i, max, min) = with_sock(s, move |e, sid| {
+        let aid = e.opt_assoc(sid, id)?;
+        rto_of(e, sid, aid)
+    })?;
+    r.srto_initial = i;
+    r.srto_max = max;
+    r.srto_min = min;
     Ok(r.as_bytes().to_vec())
 }
 
-/// RFC 6458 8.1.1: zero leaves a value unchanged; min <= initial <= max or EINVAL.
+/// RFC 6458 8.1.1 / Linux `sctp_setsockopt_rtoinfo`: exactly the struct; zero leaves a
+/// value unchanged; min above max is EINVAL (Linux does not bound the initial value). A
+/// one-to-many association id sets that association; otherwise the socket and its
+/// associations.
 fn set_rtoinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let r: sctp_rtoinfo = read(v)?;
+    let r: sctp_rtoinfo = super::exact_struct(v)?;
+    let one_to_many = !s.one_to_one();
     with_sock(s, move |e, sid| {
-        let (mut i, mut max, mut min) = e.opts(sid)?.rto;
+        let aid = e.opt_assoc(sid, r.srto_assoc_id)?;
+        let (mut i, mut max, mut min) = rto_of(e, sid, aid)?;
         if r.srto_initial != 0 {
             i = r.srto_initial;
         }
@@ -88,16 +113,25 @@ fn set_rtoinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
         if r.srto_min != 0 {
             min = r.srto_min;
         }
-        if min > max || i < min || i > max {
+        if min > max {
             return Err(libc::EINVAL);
         }
-        e.opts_mut(sid)?.rto = (i, max, min);
-        e.apply_opts(sid);
+        match aid.filter(|_| one_to_many).and_then(|a| e.assoc_of(sid, a)) {
+            Some((_, a)) => {
+                let ms = |v: u32| std::time::Duration::from_millis(u64::from(v));
+                a.set_rto(ms(i), ms(min), ms(max));
+            }
+            None => {
+                e.opts_mut(sid)?.rto = (i, max, min);
+                e.apply_opts(sid);
+            }
+        }
         Ok(())
     })
 }
 
-fn get_initmsg(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+fn get_initmsg(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    super::struct_of::<sctp_initmsg>(input)?;
     let m = with_sock(s, |e, sid| Ok(e.opts(sid)?.initmsg))?;
     let r = sctp_initmsg {
         sinit_num_ostreams: m[0],
@@ -110,7 +144,7 @@ fn get_initmsg(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
 
 /// Zero fields keep their value (Linux `sctp_setsockopt_initmsg`); used by later associations.
 fn set_initmsg(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let r: sctp_initmsg = read(v)?;
+    let r: sctp_initmsg = super::exact_struct(v)?;
     with_sock(s, move |e, sid| {
         let o = e.opts_mut(sid)?;
         for (slot, new) in o.initmsg.iter_mut().zip([
@@ -127,9 +161,9 @@ fn set_initmsg(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })
 }
 
-fn get_nodelay(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+fn get_nodelay(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     let on = with_sock(s, |e, sid| Ok(e.opts(sid)?.nodelay))?;
-    Ok((on as i32).to_ne_bytes().to_vec())
+    super::int_out(u32::from(on), i)
 }
 
 fn set_nodelay(s: &Sctp, v: &[u8]) -> HookResult<()> {
@@ -141,7 +175,11 @@ fn set_nodelay(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })
 }
 
-fn get_events(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
+/// Linux: a zero length is EINVAL; a shorter buffer gets the leading bytes.
+fn get_events(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    if input.is_empty() {
+        return Err(libc::EINVAL);
+    }
     let ev = with_sock(s, |e, sid| Ok(e.opts(sid)?.events))?;
     Ok(ev.to_event_subscribe().to_vec())
 }
@@ -159,10 +197,8 @@ fn set_events(s: &Sctp, v: &[u8]) -> HookResult<()> {
     Ok(())
 }
 
-fn get_recvrcvinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
-    Ok(i32::from(s.e.recv & RECV_RCVINFO != 0)
-        .to_ne_bytes()
-        .to_vec())
+fn get_recvrcvinfo(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
+    super::int_out(u32::from(s.e.recv & RECV_RCVINFO != 0), i)
 }
 
 fn set_recvrcvinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
@@ -170,10 +206,8 @@ fn set_recvrcvinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
     Ok(())
 }
 
-fn get_recvnxtinfo(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
-    Ok(i32::from(s.e.recv & RECV_NXTINFO != 0)
-        .to_ne_bytes()
-        .to_vec())
+fn get_recvnxtinfo(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
+    super::int_out(u32::from(s.e.recv & RECV_NXTINFO != 0), i)
 }
 
 fn set_recvnxtinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
@@ -187,30 +221,71 @@ fn set_recv_flag(s: &Sctp, bit: u8, on: bool) {
     registry::insert(s.key, Entry { recv, ..s.e });
 }
 
-fn get_maxseg(s: &Sctp, _: &[u8]) -> HookResult<Vec<u8>> {
-    let m = with_sock(s, |e, sid| Ok(e.opts(sid)?.maxseg))?;
-    Ok((m as i32).to_ne_bytes().to_vec())
+/// An `int` (the socket's value) or an `sctp_assoc_value` (the association's, whose
+/// fragmentation point Linux reports, or the socket's for SCTP_FUTURE_ASSOC): Linux
+/// `sctp_{get,set}sockopt_maxseg`. Returns (is the int form, assoc id).
+fn maxseg_form(v: &[u8], set: bool) -> HookResult<(bool, i32)> {
+    match v.len() {
+        4 => Ok((true, abi::SCTP_FUTURE_ASSOC)),
+        n if n == 8 || (!set && n > 8) => Ok((false, int_of(v)?)),
+        _ => Err(libc::EINVAL),
+    }
 }
 
-/// An int, or `sctp_assoc_value` whose value is the second field.
-fn set_maxseg(s: &Sctp, v: &[u8]) -> HookResult<()> {
-    let n = if v.len() >= 8 {
-        int_of(&v[4..])?
-    } else {
-        int_of(v)?
+fn get_maxseg(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
+    let (int, id) = maxseg_form(input, false)?;
+    let m = with_sock(s, move |e, sid| {
+        Ok(match e.opt_assoc(sid, id)? {
+            Some(aid) => e
+                .assoc_of(sid, aid)
+                .ok_or(libc::EINVAL)?
+                .1
+                .fragmentation_point() as u32,
+            None => e.opts(sid)?.maxseg,
+        })
+    })?;
+    if int {
+        return Ok(m.to_ne_bytes().to_vec());
+    }
+    let v = abi::sctp_assoc_value {
+        assoc_id: id,
+        assoc_value: m,
     };
-    if n < 0 {
+    Ok(v.as_bytes().to_vec())
+}
+
+/// A non-zero size must lie between Linux's `sctp_min_frag_point` (a 512-byte packet minus
+/// the IP, UDP, SCTP and DATA headers) and the largest chunk minus the DATA header.
+fn set_maxseg(s: &Sctp, v: &[u8]) -> HookResult<()> {
+    let (int, id) = maxseg_form(v, true)?;
+    let n = if int { int_of(v)? } else { int_of(&v[4..])? };
+    let ip = if s.policy() == crate::shim::sockaddr::AddrPolicy::INET6 {
+        40
+    } else {
+        20
+    };
+    if n != 0 && !(512 - ip - 8 - 12 - 16..=65535 - 16).contains(&n) {
         return Err(libc::EINVAL);
     }
     with_sock(s, move |e, sid| {
-        e.opts_mut(sid)?.maxseg = n as u32;
-        e.apply_opts(sid);
+        match e.opt_assoc(sid, id)? {
+            Some(aid) => {
+                if let Some((_, a)) = e.assoc_of(sid, aid) {
+                    a.set_maxseg(n as u32);
+                }
+            }
+            None => {
+                e.opts_mut(sid)?.maxseg = n as u32;
+                e.refresh_ep_config(sid);
+            }
+        }
         Ok(())
     })
 }
 
+/// Linux: a buffer shorter than `struct sctp_status` is EINVAL; needs an association.
 fn get_status(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let id = int_of(input).unwrap_or(0);
+    let id = super::struct_of::<sctp_status>(input)?.sstat_assoc_id;
     let policy = s.policy();
     let st = with_sock(s, move |e, sid| e.status(sid, id))?;
     let mut out = sctp_status::zeroed();
@@ -292,17 +367,23 @@ fn set_encaps(s: &Sctp, v: &[u8]) -> HookResult<()> {
 /// SCTP_GET_PEER_ADDRS (libsctp `sctp_getpaddrs`): `struct sctp_getaddrs` {assoc_id, addr_num}
 /// then the addresses packed; EINVAL for an unknown association, ENOMEM when they do not fit.
 fn get_peer_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    let id = int_of(input)?;
+    let id = super::struct_of::<abi::sctp_getaddrs>(input)?.assoc_id;
     let addrs = with_sock(s, move |e, sid| {
         e.peer_addrs(sid, id).map_err(|_| libc::EINVAL)
     })?;
     addr_list(s, input.len(), &addrs)
 }
 
-/// SCTP_GET_LOCAL_ADDRS (libsctp `sctp_getladdrs`): the bound addresses.
+/// SCTP_GET_LOCAL_ADDRS (libsctp `sctp_getladdrs`): the bound addresses; a non-zero id
+/// must name an association (EINVAL), as Linux.
 fn get_local_addrs(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
-    int_of(input)?;
-    let addrs = with_sock(s, |e, sid| e.local_addrs(sid))?;
+    let id = super::struct_of::<abi::sctp_getaddrs>(input)?.assoc_id;
+    let addrs = with_sock(s, move |e, sid| {
+        if id != 0 {
+            e.opt_need_assoc(sid, id)?;
+        }
+        e.local_addrs(sid)
+    })?;
     addr_list(s, input.len(), &addrs)
 }
 

@@ -5,13 +5,12 @@
 use super::{int_of, int_value, with_sock, Get, Set};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
-use crate::stack::registry::{self, Entry};
 
 /// Linux's minimum socket buffers (SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on 64-bit).
 const MIN_SNDBUF: u32 = 4608;
 const MIN_RCVBUF: u32 = 2304;
 
-pub fn get(s: &Sctp, name: i32) -> HookResult<Get> {
+pub fn get(fd: i32, s: &Sctp, name: i32) -> HookResult<Get> {
     Ok(match name {
         libc::SO_TYPE => int_value(s.e.ty),
         libc::SO_DOMAIN => int_value(s.e.family),
@@ -23,13 +22,7 @@ pub fn get(s: &Sctp, name: i32) -> HookResult<Get> {
                 })?;
             int_value(l as i32)
         }
-        libc::SO_ERROR => match with_sock(s, |e, sid| Ok(e.take_error(sid)))? {
-            Some(err) => int_value(err),
-            None => {
-                registry::insert(s.key, Entry { error: 0, ..s.e });
-                int_value(s.e.error)
-            }
-        },
+        libc::SO_ERROR => int_value(crate::shim::sockerr::take(fd, s)),
         libc::SO_SNDBUF => int_value(with_sock(s, |e, sid| Ok(e.opts(sid)?.sndbuf))? as i32),
         libc::SO_RCVBUF => int_value(with_sock(s, |e, sid| Ok(e.opts(sid)?.rcvbuf))? as i32),
         libc::SO_LINGER => {
