@@ -291,10 +291,16 @@ impl Association {
     }
 
     /// Our source address for the ASCONF on `path`: not one being deleted (5.1 note: the
-    /// peer refuses to delete the packet's source, 5.2.1 D8).
+    /// peer refuses to delete the packet's source, 5.2.1 D8), and one that can reach the
+    /// peer (its family; a loopback address only for a loopback peer).
     fn asconf_source(&self, path: PathId, f: &InFlight) -> Option<IpAddr> {
         let deleting = |a: IpAddr| f.requests.iter().any(|(_, r)| *r == Request::Delete(a));
         let peer = self.paths.list[path].addr;
+        let reaches = |a: &IpAddr| {
+            !a.is_unspecified()
+                && a.is_ipv4() == peer.is_ipv4()
+                && a.is_loopback() == peer.is_loopback()
+        };
         match self.paths.list[path].local {
             Some(l) if !deleting(l) => Some(l),
             _ => self
@@ -302,7 +308,7 @@ impl Association {
                 .addrs
                 .iter()
                 .copied()
-                .find(|a| !a.is_unspecified() && a.is_ipv4() == peer.is_ipv4() && !deleting(*a)),
+                .find(|a| reaches(a) && !deleting(*a)),
         }
     }
 

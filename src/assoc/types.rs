@@ -79,6 +79,8 @@ pub struct AssocConfig {
     pub stream_reset_enable: u32,
     pub intl_supported: bool,
     pub asconf_supported: bool,
+    /// New sockets start with SCTP_AUTO_ASCONF on (Linux `net.sctp.default_auto_asconf`, 0).
+    pub default_auto_asconf: bool,
     pub auth_supported: bool,
     /// RFC 4895 endpoint pair shared keys by key id (SCTP_AUTH_KEY); empty means the
     /// default empty key, id 0.
@@ -162,6 +164,7 @@ impl Default for AssocConfig {
             stream_reset_enable: 0,
             intl_supported: false,
             asconf_supported: false,
+            default_auto_asconf: false,
             auth_supported: false,
             auth_keys: BTreeMap::new(),
             auth_active_key: 0,

@@ -197,12 +197,13 @@ impl Engine {
     /// socket its association once established, whatever the id.
     fn auth_assoc(&self, sid: Sid, id: AssocId) -> Option<AssocId> {
         let aid = self.assoc_id(sid, id)?;
+        let one_to_one = self.socks.get(&sid)?.style == Style::OneToOne;
         let state = self.assoc_ref(sid, aid)?.state();
-        (!matches!(
+        let setting_up = matches!(
             state,
             AssocState::CookieWait | AssocState::CookieEchoed | AssocState::Closed
-        ))
-        .then_some(aid)
+        );
+        (!(one_to_one && setting_up)).then_some(aid)
     }
 
     fn key_targets(&self, sid: Sid, id: AssocId) -> Result<KeyTargets, i32> {

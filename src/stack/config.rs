@@ -160,6 +160,9 @@ impl Config {
         if let Some(on) = switch("SCTPSHIM_PF_ENABLE")? {
             assoc.pf_enable = on;
         }
+        if let Some(on) = switch("SCTPSHIM_DEFAULT_AUTO_ASCONF")? {
+            assoc.default_auto_asconf = on;
+        }
         if assoc.pf_retrans > assoc.ps_retrans {
             return Err(ConfigError {
                 var: "SCTPSHIM_PS_RETRANS",
@@ -278,6 +281,9 @@ mod tests {
         ])
         .unwrap();
         assert!(c.assoc.auth_supported && c.assoc.asconf_supported);
+        assert!(!c.assoc.default_auto_asconf);
+        let c = parse(&[("SCTPSHIM_DEFAULT_AUTO_ASCONF", "1")]).unwrap();
+        assert!(c.assoc.default_auto_asconf);
         assert!(!c.assoc.reconfig_supported);
         let c = parse(&[("SCTPSHIM_RECONF_ENABLE", "1")]).unwrap();
         assert!(c.assoc.reconfig_supported);

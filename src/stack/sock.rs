@@ -89,10 +89,12 @@ impl SockOpts {
             ],
             paths: super::path_opts::PathDefaults::new(c),
             auth: super::asconf::AuthOpts::new(c),
-            // SCTP_ASSOCINFO starts from the configured protocol defaults.
+            // SCTP_ASSOCINFO starts from the configured protocol defaults; SCTP_AUTO_ASCONF
+            // from net.sctp.default_auto_asconf.
             ext: super::sockopt_ext::ExtOpts {
                 asoc_max_rxt: c.assoc_max_retrans.min(u32::from(u16::MAX)) as u16,
                 cookie_life: ms(c.valid_cookie_life),
+                auto_asconf: c.default_auto_asconf,
                 ..Default::default()
             },
             feat: Default::default(),

@@ -272,3 +272,39 @@ fn adding_and_deleting_in_turn_keeps_the_path_list_bounded() {
     assert_eq!(peer_addrs(&p, Side::B, b).len(), 2);
     assert!(p.eps[1].assoc(b).unwrap().paths.list.len() <= 3);
 }
+
+/// The ASCONF that deletes the address a path was reached on goes from another of our
+/// addresses that can reach the peer: never a loopback address towards a remote peer (a
+/// wildcard bind lists the host's loopback addresses too).
+#[test]
+fn asconf_source_skips_the_deleted_and_loopback_addresses() {
+    let mut p = Pair::with(109, on(), on(), 2);
+    let (a, _b) = p.connected();
+    p.run_for(Duration::from_secs(5));
+    let (a1, a2) = (p.addrs[0][0], p.addrs[0][1]);
+    let ax = p.ep(Side::A).assoc_mut(a).unwrap();
+    ax.local.addrs = vec![addr("127.0.0.1"), a1, a2];
+    for path in &mut ax.paths.list {
+        path.local = Some(a2);
+    }
+    p.start_trace();
+    request(&mut p, a, Association::remove_local_address, a2);
+    answered(&mut p, a);
+    let sources: Vec<IpAddr> = p
+        .take_trace()
+        .iter()
+        .filter(|s| s.from == Side::A)
+        .filter_map(|s| {
+            let pkt = crate::wire::Packet::parse(&s.bytes).ok()?;
+            pkt.chunks().find_map(|c| match c {
+                Ok(crate::wire::Chunk::Asconf(x)) => match x.address {
+                    crate::wire::Param::Address(ip) => Some(ip),
+                    _ => None,
+                },
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(sources, vec![a1]);
+    assert!(!p.eps[0].assoc(a).unwrap().local_addrs().contains(&a2));
+}
