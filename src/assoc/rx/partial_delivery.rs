@@ -102,6 +102,10 @@ pub(super) enum Candidate {
 /// lowest ones are those the cumulative TSN waits for.
 const SCAN_BEGINS: usize = 8;
 
+/// I-DATA: messages under partial delivery at once, at most (a peer starting one per stream
+/// and never finishing them must not grow the state; beyond, the buffer over-commits).
+const MAX_CURRENT: usize = 64;
+
 /// Partial-delivery settings and state of a [`ReassemblyQueue`].
 #[derive(Debug, Clone, Default)]
 pub(super) struct PdState {
@@ -226,7 +230,11 @@ impl ReassemblyQueue {
     /// (the message a new chunk belongs to) first, then at the other candidates when the
     /// buffer fills or no hint is given.
     pub(super) fn maybe_start(&mut self, hint: Option<Candidate>) {
-        if self.space == SeqSpace::Ssn16 && !self.pd.current.is_empty() {
+        let most = match self.space {
+            SeqSpace::Ssn16 => 1,
+            SeqSpace::Mid32 => MAX_CURRENT,
+        };
+        if self.pd.current.len() >= most {
             return;
         }
         let filling = (self.a_rwnd() as usize) < self.pd.max_chunk

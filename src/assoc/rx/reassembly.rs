@@ -282,17 +282,23 @@ impl ReassemblyQueue {
     /// The next deliverable message or piece of one (partial delivery), with `cum_tsn`
     /// (sinfo_cumtsn) set to the argument. Its bytes stop counting against the window.
     pub fn pop(&mut self, cum_tsn: u32) -> Option<Message> {
-        let mut msg = match self.take_piece() {
-            Some(piece) => piece,
+        let (mut msg, last_piece) = match self.take_piece() {
+            Some(piece) => {
+                let last = !piece.more;
+                (piece, last)
+            }
             None if self.others_blocked() => return None,
             None => {
                 self.pd.took_ahead();
-                self.ready.pop_front()?
+                (self.ready.pop_front()?, false)
             }
         };
         self.release(msg.payload.len());
         msg.cum_tsn = cum_tsn;
-        self.maybe_start(None);
+        if last_piece {
+            // The next message may have qualified while this one went up in pieces.
+            self.maybe_start(None);
+        }
         Some(msg)
     }
 
