@@ -253,13 +253,8 @@ impl ReassemblyQueue {
     /// The ordered message with stream `sid`'s next SSN/MID went up in pieces (partial
     /// delivery): the stream moves on.
     pub(super) fn advance_stream(&mut self, sid: u16) {
-        if let Some(stream) = self.streams.get_mut(&sid) {
-            stream.order.advance(&mut self.ready);
-        } else {
-            let mut stream = InboundStream::default();
-            stream.order.advance(&mut self.ready);
-            self.streams.insert(sid, stream);
-        }
+        let stream = self.streams.entry(sid).or_default();
+        stream.order.advance(&mut self.ready);
         self.drop_passed(sid);
     }
 
