@@ -460,15 +460,15 @@ fn whole_message(chunk: &DataChunk<'_>, from: IpAddr) -> Message {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::Observed;
     use super::*;
     use std::net::Ipv4Addr;
 
-    const PEER: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    pub(in crate::assoc::rx) const PEER: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
     /// A DATA/I-DATA chunk; `flags` is "B", "E", "BE" or "" (middle), plus "U" for unordered.
-    fn chunk<'a>(
+    pub(in crate::assoc::rx) fn chunk<'a>(
         tsn: u32,
         sid: u16,
         mid: u32,
