@@ -492,7 +492,13 @@ impl Association {
     pub fn set_rcvbuf(&mut self, bytes: u32) {
         self.cfg.rcvbuf = bytes;
         self.reassembly.set_rcvbuf(bytes);
-        self.note_window_opened();
+        // Only once the peer's data can arrive (no SACK goes out during setup).
+        if !matches!(
+            self.state,
+            AssocState::Closed | AssocState::CookieWait | AssocState::CookieEchoed
+        ) {
+            self.note_window_opened();
+        }
     }
 
     /// SO_SNDBUF.
