@@ -521,8 +521,14 @@ impl Association {
     pub fn set_rcvbuf(&mut self, bytes: u32) {
         self.cfg.rcvbuf = bytes;
         self.reassembly.set_rcvbuf(bytes);
-        // A buffer grown back (the runtime's app read what shrank it) reopens the window.
-        self.note_window_opened();
+        // A buffer grown back (the runtime's app read what shrank it) reopens the window,
+        // only once the peer's data can arrive (no SACK goes out during setup).
+        if !matches!(
+            self.state,
+            AssocState::Closed | AssocState::CookieWait | AssocState::CookieEchoed
+        ) {
+            self.note_window_opened();
+        }
     }
 
     /// SO_SNDBUF.

@@ -102,6 +102,10 @@ pub(super) enum Candidate {
 /// lowest ones are those the cumulative TSN waits for.
 const SCAN_BEGINS: usize = 8;
 
+/// I-DATA: messages under partial delivery at once, at most (a peer starting one per stream
+/// and never finishing them must not grow the state; beyond, the buffer over-commits).
+const MAX_CURRENT: usize = 64;
+
 /// Partial-delivery settings and state of a [`ReassemblyQueue`].
 #[derive(Debug, Clone, Default)]
 pub(super) struct PdState {
@@ -226,7 +230,11 @@ impl ReassemblyQueue {
     /// (the message a new chunk belongs to) first, then at the other candidates when the
     /// buffer fills or no hint is given.
     pub(super) fn maybe_start(&mut self, hint: Option<Candidate>) {
-        if self.space == SeqSpace::Ssn16 && !self.pd.current.is_empty() {
+        let most = match self.space {
+            SeqSpace::Ssn16 => 1,
+            SeqSpace::Mid32 => MAX_CURRENT,
+        };
+        if self.pd.current.len() >= most {
             return;
         }
         let filling = (self.a_rwnd() as usize) < self.pd.max_chunk
@@ -378,5 +386,117 @@ impl ReassemblyQueue {
             !(passed || gone)
         });
         aborted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reassembly::tests::{chunk, PEER};
+    use super::*;
+
+    /// (stream, SSN, more, payload) of everything `pop` gives now.
+    fn pops(q: &mut ReassemblyQueue) -> Vec<(u16, u32, bool, Vec<u8>)> {
+        std::iter::from_fn(|| q.pop(0))
+            .map(|m| (m.stream_id, m.ssn, m.more, m.payload))
+            .collect()
+    }
+
+    #[test]
+    fn point_reached_first_piece_goes_up_behind_what_was_ready() {
+        let mut q = ReassemblyQueue::new(10_000, 2, false);
+        q.set_partial_delivery(4, 0);
+        q.add(&chunk(1, 1, 0, 0, "BE", b"ready"), PEER).unwrap();
+        q.add(&chunk(2, 0, 0, 0, "B", b"ab"), PEER).unwrap();
+        assert!(!q.in_partial_delivery(), "2 bytes: below the point");
+        q.add(&chunk(3, 0, 0, 0, "", b"cd"), PEER).unwrap();
+        assert!(q.in_partial_delivery());
+        // A later message of stream 1 waits (level 0); the earlier one goes first.
+        q.add(&chunk(6, 1, 1, 0, "BE", b"later"), PEER).unwrap();
+        assert_eq!(
+            pops(&mut q),
+            vec![
+                (1, 0, false, b"ready".to_vec()),
+                (0, 0, true, b"abcd".to_vec())
+            ]
+        );
+        // Fragments in sequence come as one piece; a gap stops it.
+        q.add(&chunk(5, 0, 0, 0, "E", b"!"), PEER).unwrap();
+        assert!(!q.has_message(), "TSN 4 is missing");
+        q.add(&chunk(4, 0, 0, 0, "", b"ef"), PEER).unwrap();
+        assert_eq!(
+            pops(&mut q),
+            vec![
+                (0, 0, false, b"ef!".to_vec()),
+                (1, 1, false, b"later".to_vec())
+            ]
+        );
+        assert!(!q.in_partial_delivery());
+        assert_eq!((q.buffered_bytes(), q.held_fragments()), (0, 0));
+    }
+
+    #[test]
+    fn ordered_successor_waits_for_the_last_piece() {
+        for i_data in [false, true] {
+            let mut q = ReassemblyQueue::new(10_000, 1, i_data);
+            q.set_partial_delivery(2, 0);
+            q.add(&chunk(1, 0, 0, 0, "B", b"xx"), PEER).unwrap();
+            q.add(&chunk(3, 0, 1, 0, "BE", b"next"), PEER).unwrap();
+            assert_eq!(pops(&mut q), vec![(0, 0, true, b"xx".to_vec())]);
+            q.add(&chunk(2, 0, 0, 1, "E", b"y"), PEER).unwrap();
+            assert_eq!(
+                pops(&mut q),
+                vec![
+                    (0, 0, false, b"y".to_vec()),
+                    (0, 1, false, b"next".to_vec())
+                ],
+                "i_data {i_data}"
+            );
+        }
+    }
+
+    #[test]
+    fn level_2_lets_other_streams_through() {
+        let mut q = ReassemblyQueue::new(10_000, 2, false);
+        q.set_partial_delivery(2, 2);
+        q.add(&chunk(1, 0, 0, 0, "B", b"xx"), PEER).unwrap();
+        assert_eq!(pops(&mut q), vec![(0, 0, true, b"xx".to_vec())]);
+        q.add(&chunk(3, 1, 0, 0, "BE", b"other"), PEER).unwrap();
+        assert_eq!(pops(&mut q), vec![(1, 0, false, b"other".to_vec())]);
+        q.add(&chunk(2, 0, 0, 0, "E", b"y"), PEER).unwrap();
+        assert_eq!(pops(&mut q), vec![(0, 0, false, b"y".to_vec())]);
+    }
+
+    #[test]
+    fn filling_buffer_starts_without_a_point() {
+        let mut q = ReassemblyQueue::new(1000, 1, false);
+        q.add(&chunk(1, 0, 0, 0, "B", &[1; 400]), PEER).unwrap();
+        assert!(!q.in_partial_delivery(), "600 left for 400-byte chunks");
+        q.add(&chunk(2, 0, 0, 0, "", &[2; 400]), PEER).unwrap();
+        assert!(q.in_partial_delivery(), "200 left");
+        let got = pops(&mut q);
+        assert_eq!((got.len(), got[0].2, got[0].3.len()), (1, true, 800));
+        assert_eq!(q.a_rwnd(), 1000);
+    }
+
+    #[test]
+    fn abort_and_forward_tsn_end_it() {
+        let mut q = ReassemblyQueue::new(10_000, 1, false);
+        q.set_partial_delivery(1, 0);
+        q.add(&chunk(1, 0, 0, 0, "B", b"a"), PEER).unwrap();
+        assert_eq!(q.abort_partial_delivery(None), vec![(0, 0)]);
+        assert!(q.abort_partial_delivery(None).is_empty());
+        let mut q = ReassemblyQueue::new(10_000, 1, true);
+        q.set_partial_delivery(1, 0);
+        q.add(&chunk(1, 0, 0, 0, "B", b"a"), PEER).unwrap();
+        pops(&mut q);
+        let skipped = crate::wire::chunk::SkippedStream {
+            stream_id: 0,
+            unordered: false,
+            mid: 0,
+        };
+        assert_eq!(q.handle_forward_tsn(1, &[skipped]), vec![(0, 0)]);
+        assert!(!q.in_partial_delivery());
+        q.add(&chunk(2, 0, 1, 0, "BE", b"next"), PEER).unwrap();
+        assert_eq!(pops(&mut q), vec![(0, 1, false, b"next".to_vec())]);
     }
 }

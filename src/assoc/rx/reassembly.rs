@@ -253,13 +253,8 @@ impl ReassemblyQueue {
     /// The ordered message with stream `sid`'s next SSN/MID went up in pieces (partial
     /// delivery): the stream moves on.
     pub(super) fn advance_stream(&mut self, sid: u16) {
-        if let Some(stream) = self.streams.get_mut(&sid) {
-            stream.order.advance(&mut self.ready);
-        } else {
-            let mut stream = InboundStream::default();
-            stream.order.advance(&mut self.ready);
-            self.streams.insert(sid, stream);
-        }
+        let stream = self.streams.entry(sid).or_default();
+        stream.order.advance(&mut self.ready);
         self.drop_passed(sid);
     }
 
@@ -282,17 +277,23 @@ impl ReassemblyQueue {
     /// The next deliverable message or piece of one (partial delivery), with `cum_tsn`
     /// (sinfo_cumtsn) set to the argument. Its bytes stop counting against the window.
     pub fn pop(&mut self, cum_tsn: u32) -> Option<Message> {
-        let mut msg = match self.take_piece() {
-            Some(piece) => piece,
+        let (mut msg, last_piece) = match self.take_piece() {
+            Some(piece) => {
+                let last = !piece.more;
+                (piece, last)
+            }
             None if self.others_blocked() => return None,
             None => {
                 self.pd.took_ahead();
-                self.ready.pop_front()?
+                (self.ready.pop_front()?, false)
             }
         };
         self.release(msg.payload.len());
         msg.cum_tsn = cum_tsn;
-        self.maybe_start(None);
+        if last_piece {
+            // The next message may have qualified while this one went up in pieces.
+            self.maybe_start(None);
+        }
         Some(msg)
     }
 
@@ -459,15 +460,15 @@ fn whole_message(chunk: &DataChunk<'_>, from: IpAddr) -> Message {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::Observed;
     use super::*;
     use std::net::Ipv4Addr;
 
-    const PEER: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    pub(in crate::assoc::rx) const PEER: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
     /// A DATA/I-DATA chunk; `flags` is "B", "E", "BE" or "" (middle), plus "U" for unordered.
-    fn chunk<'a>(
+    pub(in crate::assoc::rx) fn chunk<'a>(
         tsn: u32,
         sid: u16,
         mid: u32,

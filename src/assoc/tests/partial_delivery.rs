@@ -220,3 +220,30 @@ fn abandoned_message_reports_partial_delivery_aborted_and_the_stream_goes_on() {
         assert!(!p.has_event(Side::B, |e| matches!(e, Event::Lost { .. })));
     }
 }
+
+/// The runtime shrinks the window by what the application has not read and grows it back
+/// as it reads (pieces included): the growth is announced at once with a SACK, not at the
+/// sender's next zero window probe.
+#[test]
+fn window_reopened_by_the_application_is_announced_at_once() {
+    let (mut p, a) = pair(9, false, 0, 0);
+    let b = p.connected_id(Side::B).unwrap();
+    p.ep(Side::B).assoc_mut(b).unwrap().set_rcvbuf(0);
+    send(&mut p, a, 0, vec![7; 1000]);
+    p.run_for(Duration::from_millis(500));
+    assert!(p.inbox[1].is_empty(), "the closed window took nothing");
+    p.start_trace();
+    let reopened = p.now;
+    p.ep(Side::B).assoc_mut(b).unwrap().set_rcvbuf(65_536);
+    // As the runtime does after changing an association: what it has to send goes.
+    p.flush();
+    let sent = p.take_trace();
+    let sack = crate::wire::chunk::kind::SACK;
+    assert!(
+        sent.iter()
+            .any(|s| s.from == Side::B && s.at == reopened && s.chunks == [sack]),
+        "no window update"
+    );
+    p.run_until(Duration::from_secs(5), |p| !p.inbox[1].is_empty());
+    assert_eq!(p.inbox[1].len(), 1);
+}
