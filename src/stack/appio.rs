@@ -54,7 +54,10 @@ impl Engine {
                 Ok((n, _)) => n,
                 Err(rustix::io::Errno::AGAIN) if self.is_exiting() => 0,
                 Err(rustix::io::Errno::AGAIN) => return,
-                Err(rustix::io::Errno::INTR) => continue,
+                // ECONNRESET: the app closed its end with records of ours unread (e.g. a
+                // notification). AF_UNIX reports that once (sock_error clears it); the records
+                // the app wrote before closing are still queued behind it, then EOF.
+                Err(rustix::io::Errno::INTR | rustix::io::Errno::CONNRESET) => continue,
                 Err(e) => {
                     tracing::debug!(sid, %e, "reading the app's records");
                     0
