@@ -65,6 +65,7 @@ impl Engine {
                 Style::OneToOne => s.assoc = Some(id),
                 Style::OneToMany => s.peers.push((peers[0], id)),
             }
+            s.added_assoc();
         }
         self.mark(ep);
         Ok(id)
@@ -163,6 +164,7 @@ impl Engine {
         let lst = self.socks.get_mut(&owner)?;
         if lst.style == Style::OneToMany {
             lst.peers.push((peer_of(&mut self.eps, ep, aid)?, aid));
+            lst.added_assoc();
             self.assocs.insert(aid, owner);
             return Some(owner);
         }

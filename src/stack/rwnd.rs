@@ -11,7 +11,7 @@
 
 use super::engine::Engine;
 use super::registry::Sid;
-use super::sock::Style;
+use super::sock::{Sock, Style};
 use crate::assoc::AssocId;
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, AsRawFd};
@@ -95,6 +95,17 @@ impl Engine {
             self.unread.remove(&sid);
         }
         ANY_UNREAD.store(!self.unread.is_empty(), Ordering::Relaxed);
+        // Every packet and every delivery asks: with thousands of associations on a one-to-many
+        // socket, walking them all each time made the engine O(n) per packet. The walk is
+        // needed only when the window changed by a sixteenth of the buffer or came back whole
+        // (a small notification unread costs no walk; [`Sock::added_assoc`] for new ones).
+        let slack = s.opts.rcvbuf / 16;
+        if s.rwnd_applied
+            .is_some_and(|a| a == win || (win != s.opts.rcvbuf && a.abs_diff(win) < slack))
+        {
+            return;
+        }
+        s.rwnd_applied = Some(win);
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),
@@ -126,6 +137,16 @@ impl Engine {
             .collect();
         for sid in sids {
             self.sync_rwnd(sid);
+        }
+    }
+}
+
+impl Sock {
+    /// An association joined this socket with SO_RCVBUF as its window: when the others have a
+    /// smaller one (unread records), the next [`Engine::sync_rwnd`] walks them all again.
+    pub fn added_assoc(&mut self) {
+        if self.rwnd_applied != Some(self.opts.rcvbuf) {
+            self.rwnd_applied = None;
         }
     }
 }

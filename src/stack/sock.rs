@@ -186,6 +186,8 @@ pub struct Sock {
     pub activity: super::autoclose::Activity,
     /// Records handed to the app and not read yet ([`super::rwnd`]).
     pub app_queue: super::rwnd::AppQueue,
+    /// The window last given to every association of the socket (stack/rwnd.rs).
+    pub rwnd_applied: Option<u32>,
     /// What the app shut down on its fd ([`super::shut`]).
     pub app_shut: super::shut::AppShut,
 }
@@ -231,6 +233,7 @@ impl Sock {
             opts,
             activity: Default::default(),
             app_queue: Default::default(),
+            rwnd_applied: None,
             app_shut: Default::default(),
         }
     }
