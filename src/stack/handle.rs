@@ -5,11 +5,12 @@
 //! A job is a closure run with `&mut Engine`; a queued job's result comes back through a
 //! one-shot [`Slot`] (parking_lot mutex + condvar: futex system calls, nothing we hook).
 
+use super::condvar::Condvar;
 use super::config::Config;
 use super::engine::Engine;
 use super::{fdmap, inline, log, sys};
 use once_cell::sync::Lazy;
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU64, Ordering};
@@ -71,7 +72,7 @@ impl<T> Slot<T> {
             match deadline {
                 None => self.cv.wait(&mut g),
                 Some(t) => {
-                    if self.cv.wait_until(&mut g, t).timed_out() {
+                    if self.cv.wait_until(&mut g, t) {
                         break;
                     }
                 }

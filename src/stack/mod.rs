@@ -13,7 +13,8 @@
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 //! - [`pending`]: a non-blocking connect's readiness (POLLOUT held low, POLLERR on failure).
-//! - [`park`]: pausing the engine thread at a consistent point; [`fork`] (the child's snapshot
+//! - [`park`]: pausing the engine thread at a consistent point ([`condvar`]: waits a fork
+//!   child does not inherit); [`fork`] (the child's snapshot
 //!   of its parent's engine), [`keeper`] (the engine handed to another process at exit and
 //!   exec), [`inherit`] (app fds inherited across exec).
 
@@ -22,6 +23,7 @@ pub mod appio;
 pub mod asconf;
 pub mod autoclose;
 pub mod bindx;
+pub mod condvar;
 pub mod config;
 pub mod control;
 pub mod engine;
