@@ -34,15 +34,19 @@ pub fn has_forked() -> bool {
 /// answering queries on the sockets inherited from it. Never freed: a process holds few.
 static SNAPSHOTS: Mutex<Vec<(i32, usize)>> = Mutex::new(Vec::new());
 
-/// The engine parked for the fork under way (0: none).
-static PARKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+thread_local! {
+    /// The engine parked for the fork this thread has under way (0: none). Per thread: the
+    /// atfork handlers of one fork run on the forking thread, and two threads may fork at
+    /// once (each park needs its own unpark: [`park`]).
+    static PARKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 extern "C" fn prepare() {
     if super::keeper::forking() {
         return;
     }
     if let Some(e) = park::park() {
-        PARKED.store(e as usize, Ordering::Relaxed);
+        PARKED.set(e as usize);
     }
 }
 
@@ -51,7 +55,7 @@ extern "C" fn parent() {
         return;
     }
     FORKED.store(true, Ordering::Relaxed);
-    if PARKED.swap(0, Ordering::Relaxed) != 0 {
+    if PARKED.replace(0) != 0 {
         park::unpark();
     }
 }
@@ -83,7 +87,7 @@ extern "C" fn child() {
         }
     }
     CHILD_PID.store(super::sys::getpid(), Ordering::Relaxed);
-    let parked = PARKED.swap(0, Ordering::Relaxed);
+    let parked = PARKED.replace(0);
     if parked != 0 {
         // SAFETY: the parked engine's pid field, in our consistent copy.
         let pid = unsafe { (*(parked as *const Engine)).pid };
