@@ -15,6 +15,7 @@ use rustix::thread::futex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
+#[derive(Default)]
 pub struct Condvar {
     seq: AtomicU32,
 }
