@@ -365,6 +365,12 @@ impl Association {
         self.send_queue.enqueue(now, msg, fp)
     }
 
+    /// Outbound streams a message may name: the SCTP_INITMSG count until the peer answers,
+    /// then the negotiated one (RFC 9260 5.1.1).
+    pub fn outbound_streams(&self) -> u16 {
+        self.neg.outbound_streams
+    }
+
     /// Takes the next whole message delivered in order (RFC 9260 10.1 RECEIVE).
     pub fn recv(&mut self) -> Option<Message> {
         let msg = self.reassembly.pop(self.tracker.cum_tsn_ack())?;

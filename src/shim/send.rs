@@ -13,7 +13,7 @@ use crate::abi::{
     SCTP_ABORT, SCTP_ADDR_OVER, SCTP_EOF, SCTP_SACK_IMMEDIATELY, SCTP_SENDALL, SCTP_UNORDERED,
 };
 use crate::stack::frame::{send_flags, PrKind, SendHeader, MAX_RECORD};
-use crate::stack::{fdmap, handle, inline, settle, sys};
+use crate::stack::{fdmap, handle, inline, settle, stream_check, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// Send one record: the header (if any) then the caller's iovecs.
@@ -118,6 +118,20 @@ fn wait_writable(fd: i32) {
     unsafe { libc::syscall(libc::SYS_poll, &mut p as *mut libc::pollfd, 1, -1) };
 }
 
+/// EINVAL for a message naming (or defaulting to) a stream its association does not have
+/// (`stack::stream_check`); stream 0 always exists, so most sends skip the engine.
+fn check_stream(fd: i32, h: Option<&SendHeader>) -> HookResult<()> {
+    if !stream_check::needs_check(h) {
+        return Ok(());
+    }
+    let Some(s) = sctp(fd) else { return Ok(()) };
+    let (sid, h) = (s.e.sid, h.copied().unwrap_or_default());
+    if handle::call_inline(move |e| e.stream_refused(sid, &h))? {
+        return Err(libc::EINVAL);
+    }
+    Ok(())
+}
+
 /// Send a whole message of `len` bytes with header `h`.
 fn send_message(
     fd: i32,
@@ -126,6 +140,7 @@ fn send_message(
     len: usize,
     flags: i32,
 ) -> HookResult<usize> {
+    check_stream(fd, h.as_ref())?;
     if len <= MAX_RECORD {
         return send_record(fd, h.as_ref(), user, flags);
     }
@@ -298,6 +313,14 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         pr: PrKind::from_flags(p.info.sinfo_flags),
         pr_value: p.info.sinfo_timetolive,
         dest,
+        init: p.init.map_or([0; 4], |i| {
+            [
+                i.sinit_num_ostreams,
+                i.sinit_max_instreams,
+                i.sinit_max_attempts,
+                i.sinit_max_init_timeo,
+            ]
+        }),
     };
     let n = send_message(fd, Some(h), &user, len, flags)?;
     if dest.is_some() && !s.one_to_one() {

@@ -112,7 +112,9 @@ impl Engine {
         match s.style {
             Style::OneToOne => match (s.assoc, h.dest) {
                 (Some(a), _) => Some(a),
-                (None, Some(dest)) if !s.listening => self.start_assoc(sid, &[dest]).ok(),
+                (None, Some(dest)) if !s.listening => {
+                    self.start_assoc_for_message(sid, &[dest], h.init).ok()
+                }
                 _ => None,
             },
             Style::OneToMany => {
@@ -122,7 +124,7 @@ impl Engine {
                 let dest = h.dest?;
                 match s.peers.iter().find(|(a, _)| *a == dest) {
                     Some(&(_, a)) => Some(a),
-                    None => self.start_assoc(sid, &[dest]).ok(),
+                    None => self.start_assoc_for_message(sid, &[dest], h.init).ok(),
                 }
             }
         }

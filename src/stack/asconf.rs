@@ -188,7 +188,7 @@ impl Engine {
         Ok(self.socks.get(&sid).ok_or(libc::EBADF)?.opts.auth.auth)
     }
 
-    fn assoc_ref(&self, sid: Sid, aid: AssocId) -> Option<&Association> {
+    pub(super) fn assoc_ref(&self, sid: Sid, aid: AssocId) -> Option<&Association> {
         let ep = self.socks.get(&sid)?.ep?;
         self.eps.get(&ep)?.endpoint.assoc(aid)
     }

@@ -26,6 +26,35 @@ fn failure_errno(reason: Option<CloseReason>, setup: bool) -> i32 {
 }
 
 impl Engine {
+    /// [`Engine::start_assoc`] for a message that sets the association up: the non-zero
+    /// fields of its SCTP_INIT cmsg replace the socket's SCTP_INITMSG for this association
+    /// only (Linux `sctp_sendmsg_new_asoc`).
+    pub fn start_assoc_for_message(
+        &mut self,
+        sid: Sid,
+        peers: &[SocketAddr],
+        init: [u16; 4],
+    ) -> Result<AssocId, i32> {
+        if init == [0; 4] {
+            return self.start_assoc(sid, peers);
+        }
+        self.ensure_bound(sid)?;
+        let opts = &mut self.socks.get_mut(&sid).ok_or(libc::EBADF)?.opts;
+        let saved = opts.initmsg;
+        for (slot, v) in opts.initmsg.iter_mut().zip(init) {
+            if v != 0 {
+                *slot = v;
+            }
+        }
+        self.refresh_ep_config(sid);
+        let r = self.start_assoc(sid, peers);
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.opts.initmsg = saved;
+        }
+        self.refresh_ep_config(sid);
+        r
+    }
+
     /// Start an association from socket `sid` to `peers` (all with the same port).
     pub fn start_assoc(&mut self, sid: Sid, peers: &[SocketAddr]) -> Result<AssocId, i32> {
         let ep = self.ensure_bound(sid)?;

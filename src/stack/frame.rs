@@ -100,6 +100,9 @@ pub struct SendHeader {
     pub pr_value: u32,
     /// Destination (one-to-many implicit setup, sendto) or ADDR_OVER path.
     pub dest: Option<SocketAddr>,
+    /// The SCTP_INIT cmsg (num_ostreams, max_instreams, max_attempts, max_init_timeo) for an
+    /// association this message sets up; a zero field keeps the socket's SCTP_INITMSG value.
+    pub init: [u16; 4],
 }
 
 impl Default for SendHeader {
@@ -113,6 +116,7 @@ impl Default for SendHeader {
             pr: PrKind::None,
             pr_value: 0,
             dest: None,
+            init: [0; 4],
         }
     }
 }
@@ -224,7 +228,7 @@ impl RecvHeader {
 }
 
 impl SendHeader {
-    pub const LEN: usize = 64;
+    pub const LEN: usize = 72;
 
     pub fn encode(&self, magic: u64, out: &mut [u8; Self::LEN]) {
         out[0..8].copy_from_slice(&magic.to_ne_bytes());
@@ -237,7 +241,10 @@ impl SendHeader {
         out[25..28].fill(0);
         out[28..32].copy_from_slice(&self.pr_value.to_ne_bytes());
         put_addr(&mut out[32..], self.dest);
-        out[32 + ADDR_LEN..].fill(0);
+        out[32 + ADDR_LEN..64].fill(0);
+        for (i, v) in self.init.iter().enumerate() {
+            out[64 + 2 * i..66 + 2 * i].copy_from_slice(&v.to_ne_bytes());
+        }
     }
 
     /// Split a record into its header (if it carries one) and payload.
@@ -261,6 +268,7 @@ impl SendHeader {
             pr,
             pr_value: u32_at(b, 28),
             dest: get_addr(&b[32..]),
+            init: std::array::from_fn(|i| u16_at(b, 64 + 2 * i)),
         };
         (Some(h), &record[Self::LEN..])
     }
@@ -324,6 +332,7 @@ mod tests {
             pr: PrKind::Ttl,
             pr_value: 2000,
             dest: Some("10.1.2.3:80".parse().unwrap()),
+            init: [4, 5, 0, 9],
         };
         let mut rec = vec![0u8; SendHeader::LEN];
         let mut hb = [0u8; SendHeader::LEN];

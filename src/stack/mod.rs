@@ -9,14 +9,14 @@
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
 //!   removed from a bound socket), [`addr_watch`] (host address changes for wildcard binds),
 //!   [`source`], [`udp`] (with [`gso`] batching), [`route`], [`partial_delivery`] (messages
-//!   delivered in pieces).
+//!   delivered in pieces), [`stream_check`] (EINVAL for a stream the association lacks).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 //! - [`pending`]: a non-blocking connect's readiness (POLLOUT held low, POLLERR on failure).
 //! - [`park`]: pausing the engine thread at a consistent point ([`condvar`]: waits a fork
-//!   child does not inherit); [`fork`] (the child's snapshot
-//!   of its parent's engine), [`keeper`] (the engine handed to another process at exit and
-//!   exec), [`inherit`] (app fds inherited across exec).
+//!   child does not inherit); [`fork`] (the child's snapshot of its parent's engine),
+//!   [`keeper`] (the engine handed to another process at exit and exec), [`inherit`] (app
+//!   fds inherited across exec).
 
 pub mod addr_watch;
 pub mod appio;
@@ -57,5 +57,6 @@ pub mod shut;
 pub mod sock;
 pub mod sockopt_ext;
 pub mod source;
+pub mod stream_check;
 pub mod sys;
 pub mod udp;

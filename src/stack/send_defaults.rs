@@ -103,10 +103,13 @@ impl Engine {
             ext.assoc_send_default.entry(a).or_insert(old);
         }
         for a in t.assocs {
-            f(ext.assoc_send_default.entry(a).or_insert(old));
+            let d = ext.assoc_send_default.entry(a).or_insert(old);
+            f(d);
+            super::stream_check::note_default_stream(d.sinfo_stream);
         }
         if t.socket {
             f(&mut ext.send_default);
+            super::stream_check::note_default_stream(ext.send_default.sinfo_stream);
         }
         Ok(())
     }
