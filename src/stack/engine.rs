@@ -79,6 +79,8 @@ pub struct Engine {
     pub unread: std::collections::BTreeSet<Sid>,
     /// Host address changes, watched once a socket binds the wildcard (stack/addr_watch.rs).
     pub(super) addr_watch: Option<super::addr_watch::AddrWatch>,
+    /// In a keeper: the marks of the UDP ports it holds ([`super::held_ports`]).
+    held_ports: HashMap<u16, OwnedFd>,
 }
 
 fn errno_of(e: rustix::io::Errno) -> i32 {
@@ -173,6 +175,7 @@ impl Engine {
             sources: Default::default(),
             unread: Default::default(),
             addr_watch: None,
+            held_ports: HashMap::new(),
         };
         e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
         e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
@@ -508,8 +511,30 @@ impl Engine {
 
     pub fn remove_udp(&mut self, i: usize) {
         if let Some(slot) = self.udps.get_mut(i).and_then(Option::take) {
+            let port = slot.udp.local.port();
             let _ = epoll::delete(&self.epoll, &slot.udp.fd);
             fds::close(slot.udp.fd);
+            if !self
+                .udps
+                .iter()
+                .flatten()
+                .any(|s| s.udp.local.port() == port)
+            {
+                self.held_ports.remove(&port);
+            }
+        }
+    }
+
+    /// In a keeper: mark the ports of its endpoints' UDP sockets as held (mirror mode), so
+    /// that a restarted server waits for them instead of failing ([`super::held_ports`]).
+    pub fn claim_held_ports(&mut self) {
+        for slot in self.udps.iter().flatten().filter(|s| s.ep.is_some()) {
+            let port = slot.udp.local.port();
+            if let std::collections::hash_map::Entry::Vacant(v) = self.held_ports.entry(port) {
+                if let Some(fd) = super::held_ports::claim(port) {
+                    v.insert(fd);
+                }
+            }
         }
     }
 

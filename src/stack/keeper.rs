@@ -14,7 +14,8 @@
 //!    closed, then `_exit`s.
 //!
 //! The process goes on to exit or exec at once. One-to-one listeners stop listening in the
-//! keeper (nobody will accept any more).
+//! keeper (nobody will accept any more), and the ports it holds are marked so that a server
+//! restarted with SO_REUSEADDR waits for them ([`super::held_ports`]).
 
 use super::engine::Engine;
 use super::registry::Sid;
@@ -143,6 +144,7 @@ fn keeper(go: OwnedFd) -> ! {
                 {
                     let mut e = h.engine.lock();
                     e.stop_listening();
+                    e.claim_held_ports();
                     e.finish();
                 }
                 super::engine::run_until(h, Engine::kept_all);

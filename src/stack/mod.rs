@@ -15,8 +15,8 @@
 //! - [`pending`]: a non-blocking connect's readiness (POLLOUT held low, POLLERR on failure).
 //! - [`park`]: pausing the engine thread at a consistent point ([`condvar`]: waits a fork
 //!   child does not inherit); [`fork`] (the child's snapshot of its parent's engine),
-//!   [`keeper`] (the engine handed to another process at exit and exec), [`inherit`] (app
-//!   fds inherited across exec).
+//!   [`keeper`] (the engine handed to another process at exit and exec, [`held_ports`]: the
+//!   ports it still holds), [`inherit`] (app fds inherited across exec).
 
 pub mod addr_watch;
 pub mod appio;
@@ -35,6 +35,7 @@ pub mod fork;
 pub mod frame;
 pub mod gso;
 pub mod handle;
+pub mod held_ports;
 pub mod ifaddrs;
 pub mod inherit;
 pub mod inline;
