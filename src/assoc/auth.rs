@@ -394,7 +394,7 @@ impl Association {
     /// The association's endpoint pair shared keys and its AUTH state, when AUTH is in use
     /// (a key list never set starts with the empty key 0, RFC 4895 6.1).
     fn auth_keys(&mut self) -> Result<(&mut BTreeMap<u16, Vec<u8>>, &mut Auth), KeyError> {
-        let auth = self.auth.as_mut().ok_or(KeyError::NotInUse)?;
+        let auth = self.auth.as_deref_mut().ok_or(KeyError::NotInUse)?;
         let keys = &mut self.cfg.auth_keys;
         if keys.is_empty() {
             keys.insert(0, Vec::new());
@@ -454,7 +454,7 @@ impl Association {
 
     /// SCTP_AUTH_ACTIVE_KEY of this association; `None` when it does not use AUTH.
     pub fn auth_active_key(&self) -> Option<u16> {
-        self.auth.as_ref().map(Auth::active_key)
+        self.auth.as_deref().map(Auth::active_key)
     }
 
     /// A valid AUTH chunk signed with shared key `id` (RFC 4895 6.3): Linux

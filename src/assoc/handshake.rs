@@ -388,7 +388,7 @@ impl Association {
             Some(peer) if self.cfg.auth_supported => {
                 let local = local_auth_vector(&self.cfg, &self.auth_random);
                 let (keys, active) = (&self.cfg.auth_keys, self.cfg.auth_active_key);
-                Auth::new(local, peer, keys, active)
+                Auth::new(local, peer, keys, active).map(Box::new)
             }
             _ => None,
         };
@@ -470,7 +470,7 @@ impl Association {
         self.peer_adaptation = c.peer_adaptation;
         self.auth = c.auth_vectors.as_ref().and_then(|(local, peer)| {
             let (keys, active) = (&self.cfg.auth_keys, self.cfg.auth_active_key);
-            Auth::new(local.clone(), peer.clone(), keys, active)
+            Auth::new(local.clone(), peer.clone(), keys, active).map(Box::new)
         });
         self.asconf_on = self.auth.is_some() && c.asconf;
         self.setup_data(

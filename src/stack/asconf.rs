@@ -58,7 +58,13 @@ impl AuthOpts {
     pub fn apply(&self, c: &mut AssocConfig) {
         c.auth_supported = self.auth;
         c.asconf_supported = self.asconf;
-        c.auth_keys = self.keys.clone();
+        // Without AUTH no association reads its keys: leaving them out spares every
+        // association a copy of the key table (a B-tree node, ~300 bytes, for the empty key).
+        c.auth_keys = if self.auth {
+            self.keys.clone()
+        } else {
+            BTreeMap::new()
+        };
         c.auth_active_key = self.active_key;
         c.auth_chunks = self.chunks.clone();
         c.auth_hmacs = self.hmacs.clone();
