@@ -15,9 +15,13 @@ const FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
 hook! {
     fn socket(domain: i32, ty: i32, proto: i32) -> i32 {
         let base = ty & !FLAGS;
-        let ours = proto == libc::IPPROTO_SCTP
-            && (domain == libc::AF_INET || domain == libc::AF_INET6)
-            && (base == libc::SOCK_STREAM || base == libc::SOCK_SEQPACKET);
+        let inet = domain == libc::AF_INET || domain == libc::AF_INET6;
+        // SCTPSHIM_WITHSCTP: a TCP stream socket becomes a one-to-one SCTP one (withsctp).
+        let tcp = base == libc::SOCK_STREAM && (proto == 0 || proto == libc::IPPROTO_TCP);
+        let ours = inet
+            && ((proto == libc::IPPROTO_SCTP
+                && (base == libc::SOCK_STREAM || base == libc::SOCK_SEQPACKET))
+                || (tcp && handle::with_sctp()));
         if !ours || handle::disabled() {
             return super::hook::check(unsafe { sys::socket(domain, ty, proto) });
         }

@@ -20,6 +20,10 @@ pub enum PortMode {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub disabled: bool,
+    /// SCTPSHIM_WITHSCTP: TCP stream sockets become SCTP ones, as lksctp-tools' withsctp
+    /// does (its own library finds socket() in libc past any preload, so it cannot be
+    /// stacked on this one).
+    pub with_sctp: bool,
     pub mode: PortMode,
     /// tracing-subscriber EnvFilter directives.
     pub log: Option<String>,
@@ -151,6 +155,7 @@ impl Config {
         if let Some(on) = switch("SCTPSHIM_INTL_ENABLE")? {
             assoc.intl_supported = on;
         }
+        let with_sctp = switch("SCTPSHIM_WITHSCTP")?.unwrap_or(false);
         if let Some(on) = switch("SCTPSHIM_AUTH_ENABLE")? {
             assoc.auth_supported = on;
         }
@@ -197,6 +202,7 @@ impl Config {
         }
         Ok(Config {
             disabled,
+            with_sctp,
             mode,
             log,
             log_file: os("SCTPSHIM_LOG_FILE"),
@@ -338,6 +344,9 @@ mod tests {
     #[test]
     fn disable_switch() {
         assert!(parse(&[("SCTPSHIM_DISABLE", "1")]).unwrap().disabled);
+        assert!(parse(&[("SCTPSHIM_WITHSCTP", "1")]).unwrap().with_sctp);
+        assert!(!parse(&[]).unwrap().with_sctp);
+        assert!(parse(&[("SCTPSHIM_WITHSCTP", "yes")]).is_err());
         assert!(!parse(&[("SCTPSHIM_DISABLE", "0")]).unwrap().disabled);
     }
 }

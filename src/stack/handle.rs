@@ -99,6 +99,11 @@ pub fn disabled() -> bool {
     CONFIG.as_ref().is_ok_and(|c| c.disabled)
 }
 
+/// SCTPSHIM_WITHSCTP is set: TCP stream sockets are made SCTP ones.
+pub fn with_sctp() -> bool {
+    CONFIG.as_ref().is_ok_and(|c| c.with_sctp && !c.disabled)
+}
+
 /// Per-process random magic marking our record headers (also names our AF_UNIX sockets).
 static MAGIC: AtomicU64 = AtomicU64::new(0);
 

@@ -97,9 +97,21 @@ pub fn int_value(v: i32) -> Get {
     Get::Value(v.to_ne_bytes().to_vec())
 }
 
+/// SCTPSHIM_WITHSCTP: TCP_NODELAY on a socket made SCTP is SCTP_NODELAY, as withsctp maps
+/// it (other TCP options are ENOPROTOOPT, as on any SCTP socket).
+fn tcp_as_sctp(level: i32, name: i32) -> (i32, i32) {
+    if level == libc::IPPROTO_TCP && name == libc::TCP_NODELAY && crate::stack::handle::with_sctp()
+    {
+        (crate::abi::SOL_SCTP, crate::abi::SCTP_NODELAY)
+    } else {
+        (level, name)
+    }
+}
+
 hook! {
     fn getsockopt(fd: i32, level: i32, name: i32, val: *mut libc::c_void, len: *mut libc::socklen_t) -> i32 {
         let Some(s) = sctp(fd).or_else(|| inherited(fd)) else { return check(unsafe { sys::getsockopt(fd, level, name, val, len) }) };
+        let (level, name) = tcp_as_sctp(level, name);
         if level == crate::abi::SOL_SCTP {
             if let Some(r) = actions::get(fd, &s, name, val.cast(), len) {
                 if inherited(fd).is_some() {
@@ -133,6 +145,7 @@ hook! {
 hook! {
     fn setsockopt(fd: i32, level: i32, name: i32, val: *const libc::c_void, len: libc::socklen_t) -> i32 {
         let Some(s) = sctp(fd) else { return refuse_inherited(fd, || check(unsafe { sys::setsockopt(fd, level, name, val, len) })) };
+        let (level, name) = tcp_as_sctp(level, name);
         let v = copy_in(val.cast(), len as usize)?;
         if level == crate::abi::SOL_SCTP {
             if let Some(r) = actions::set(fd, &s, name, &v) {
