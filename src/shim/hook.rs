@@ -109,14 +109,31 @@ pub fn run<T: Failure>(name: &str, body: impl FnOnce() -> HookResult<T>) -> T {
 }
 
 /// Define an exported hook. The body runs only when [`enter`] admits it, otherwise the real
-/// function of the same name (in `stack::sys`) is called with the same arguments.
+/// function of the same name (in `stack::sys`) is called with the same arguments. Until the
+/// process has an SCTP socket (`fdmap::ANY_SCTP`), every hook but those marked `@always`
+/// (socket(), which makes the first one) calls the real function at once: one relaxed load,
+/// no thread-local or errno work, for programs that never use SCTP.
 #[cfg_attr(test, allow(unused_macros))]
 macro_rules! hook {
-    ($(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),* $(,)?) -> $ret:ty $body:block) => {
+    (@always $(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),* $(,)?) -> $ret:ty $body:block) => {
         $(#[$m])*
         #[no_mangle]
         pub unsafe extern "C" fn $name($($arg: $t),*) -> $ret {
             if !$crate::shim::hook::enter() {
+                return $crate::stack::sys::$name($($arg),*);
+            }
+            $crate::shim::hook::run(stringify!($name), || -> $crate::shim::hook::HookResult<$ret> {
+                $body
+            })
+        }
+    };
+    ($(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),* $(,)?) -> $ret:ty $body:block) => {
+        $(#[$m])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name($($arg: $t),*) -> $ret {
+            if !$crate::stack::fdmap::ANY_SCTP.load(std::sync::atomic::Ordering::Relaxed)
+                || !$crate::shim::hook::enter()
+            {
                 return $crate::stack::sys::$name($($arg),*);
             }
             $crate::shim::hook::run(stringify!($name), || -> $crate::shim::hook::HookResult<$ret> {

@@ -13,7 +13,7 @@ use std::os::fd::{AsRawFd, IntoRawFd};
 const FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
 
 hook! {
-    fn socket(domain: i32, ty: i32, proto: i32) -> i32 {
+    @always fn socket(domain: i32, ty: i32, proto: i32) -> i32 {
         let base = ty & !FLAGS;
         let inet = domain == libc::AF_INET || domain == libc::AF_INET6;
         // SCTPSHIM_WITHSCTP: a TCP stream socket becomes a one-to-one SCTP one (withsctp).
