@@ -278,40 +278,50 @@ impl Engine {
                     continue;
                 }
             };
-            let data = &self.rx[..r.len];
-            if let Some(p) = &mut self.pcap {
-                p.packet(r.from, SocketAddr::new(r.to, slot.udp.local.port()), data);
+            for range in r.datagrams() {
+                self.take_datagram(i, &r, range);
             }
-            let ep = match slot.ep {
-                Some(ep) => Some(ep),
-                None if data.len() >= 4 => self
-                    .ports
-                    .get(&u16::from_be_bytes([data[2], data[3]]))
-                    .copied(),
-                None => None,
-            };
-            let Some(ep_id) = ep else { continue };
-            self.resync_rwnd(ep_id);
-            let data = &self.rx[..r.len];
-            let Some(ep) = self.eps.get_mut(&ep_id) else {
-                continue;
-            };
-            let next = &mut self.next_assoc;
-            let mut new_id = || {
-                let id = *next;
-                *next = if *next == i32::MAX { 3 } else { *next + 1 };
-                id
-            };
-            ep.endpoint.handle_packet(
-                Instant::now(),
-                r.to,
-                r.from.ip(),
-                r.from.port(),
-                data,
-                &mut new_id,
-            );
-            self.mark(ep_id);
         }
+    }
+
+    /// One SCTP packet received on UDP socket `i`: `self.rx[range]`, from `r.from` to `r.to`.
+    fn take_datagram(&mut self, i: usize, r: &super::udp::Received, range: std::ops::Range<usize>) {
+        let Some(Some(slot)) = self.udps.get(i) else {
+            return;
+        };
+        let data = &self.rx[range.clone()];
+        if let Some(p) = &mut self.pcap {
+            p.packet(r.from, SocketAddr::new(r.to, slot.udp.local.port()), data);
+        }
+        let ep = match slot.ep {
+            Some(ep) => Some(ep),
+            None if data.len() >= 4 => self
+                .ports
+                .get(&u16::from_be_bytes([data[2], data[3]]))
+                .copied(),
+            None => None,
+        };
+        let Some(ep_id) = ep else { return };
+        self.resync_rwnd(ep_id);
+        let data = &self.rx[range];
+        let Some(ep) = self.eps.get_mut(&ep_id) else {
+            return;
+        };
+        let next = &mut self.next_assoc;
+        let mut new_id = || {
+            let id = *next;
+            *next = if *next == i32::MAX { 3 } else { *next + 1 };
+            id
+        };
+        ep.endpoint.handle_packet(
+            Instant::now(),
+            r.to,
+            r.from.ip(),
+            r.from.port(),
+            data,
+            &mut new_id,
+        );
+        self.mark(ep_id);
     }
 
     /// Drain the ICMP errors queued on UDP socket `i`. RFC 6951 5.5: a port unreachable for
@@ -421,18 +431,11 @@ impl Engine {
                 let from_ip = t.local.unwrap_or(slot.udp.local.ip());
                 p.packet(SocketAddr::new(from_ip, slot.udp.local.port()), to, data);
             }
-            // A wildcard socket that must name its source address (stack/source.rs) sends on
-            // its own; everything else may leave in a GSO batch (stack/gso.rs).
-            let names_source = matches!(t.local, Some(ip)
-                if slot.udp.local.ip().is_unspecified() && ip.is_ipv4() == to.is_ipv4());
-            if names_source {
-                self.batch.flush(&self.udps);
-                if let Err(e) = super::source::send(&slot.udp, data, to, t.local) {
-                    // Loss is the protocol's business (retransmission); note it for debugging.
-                    tracing::trace!(errno = e, %to, "udp send");
-                }
-            } else if let Some(i) = idx {
-                self.batch.push(&self.udps, i, to, data);
+            // Packets may leave in a GSO batch (stack/gso.rs), naming their source address
+            // when the socket is a wildcard one (stack/source.rs).
+            let from = super::source::named(&slot.udp, to, t.local);
+            if let Some(i) = idx {
+                self.batch.push(&self.udps, i, to, from, data);
             }
         }
     }

@@ -2,11 +2,11 @@
 //! size for one destination leave in a single `sendmsg`, which the kernel cuts into datagrams
 //! with one route lookup and one system call for up to [`MAX_SEGMENTS`] of them. With a
 //! 1500-byte MTU a bulk sender otherwise pays a full `sendto` per 1452-byte packet (profile in
-//! BENCHMARKS.md). Each datagram on the wire is the same as without GSO.
+//! BENCHMARKS.md). Each datagram on the wire is the same as without GSO. A wildcard-bound
+//! socket names the batch's source address in the same `sendmsg` ([`super::source`]).
 
 use super::engine::UdpSlot;
-use super::udp::Udp;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// The kernel's limit on segments per send (UDP_MAX_SEGMENTS is 64 before Linux 6.2).
 pub const MAX_SEGMENTS: usize = 64;
@@ -20,6 +20,8 @@ pub struct Batch {
     seg: usize,
     count: usize,
     to: Option<SocketAddr>,
+    /// The source address every packet of the batch names (wildcard binds), if any.
+    from: Option<IpAddr>,
     udp: usize,
     /// The last packet was shorter than `seg`: nothing may follow it.
     closed: bool,
@@ -34,6 +36,7 @@ impl Default for Batch {
             seg: 0,
             count: 0,
             to: None,
+            from: None,
             udp: 0,
             closed: false,
             enabled: true,
@@ -47,30 +50,40 @@ impl Batch {
     /// Never to a loopback address: there the MTU already allows 64 KiB packets, and `lo`
     /// (like veth) passes the unsegmented batch to packet captures, where it would not
     /// decode as one SCTP packet per datagram.
-    fn fits(&self, udp: usize, to: SocketAddr, len: usize) -> bool {
+    fn fits(&self, udp: usize, to: SocketAddr, from: Option<IpAddr>, len: usize) -> bool {
         self.enabled
             && !is_loopback(to)
             && self.count > 0
             && !self.closed
             && self.udp == udp
             && self.to == Some(to)
+            && self.from == from
             && len <= self.seg
             && self.count < MAX_SEGMENTS
             && self.buf.len() + len <= MAX_BYTES
     }
 
-    /// Adds a packet, sending what was batched first if it cannot join.
-    pub fn push(&mut self, udps: &[Option<UdpSlot>], udp: usize, to: SocketAddr, data: &[u8]) {
-        if !self.fits(udp, to, data.len()) {
+    /// Adds a packet (naming source `from`, see [`super::source::named`]), sending what was
+    /// batched first if it cannot join.
+    pub fn push(
+        &mut self,
+        udps: &[Option<UdpSlot>],
+        udp: usize,
+        to: SocketAddr,
+        from: Option<IpAddr>,
+        data: &[u8],
+    ) {
+        if !self.fits(udp, to, from, data.len()) {
             self.flush(udps);
-            self.start(udp, to, data.len());
+            self.start(udp, to, from, data.len());
         }
         self.append(data);
     }
 
-    fn start(&mut self, udp: usize, to: SocketAddr, seg: usize) {
+    fn start(&mut self, udp: usize, to: SocketAddr, from: Option<IpAddr>, seg: usize) {
         self.seg = seg;
         self.to = Some(to);
+        self.from = from;
         self.udp = udp;
     }
 
@@ -86,14 +99,22 @@ impl Batch {
             return;
         }
         if let (Some(Some(slot)), Some(to)) = (udps.get(self.udp), self.to) {
+            let (udp, from) = (&slot.udp, self.from);
             let r = if self.count == 1 {
-                slot.udp.send(&self.buf, to)
+                super::source::send(udp, &self.buf, to, from)
             } else {
-                match slot.udp.send_segments(&self.buf, self.seg, to) {
+                match udp.send_msg(&self.buf, to, Some(self.seg), from) {
                     Err(e) if e != libc::EAGAIN && e != libc::ENOBUFS => {
-                        tracing::debug!(errno = e, "UDP_SEGMENT refused; sending one by one");
-                        self.enabled = false;
-                        send_each(&slot.udp, &self.buf, self.seg, to)
+                        // Without a named source the refusal is UDP_SEGMENT's: stop using
+                        // it. With one, it may be the source's (an address gone): the
+                        // packets go one by one, each choosing its source again.
+                        if from.is_none() {
+                            tracing::debug!(errno = e, "UDP_SEGMENT refused; sending one by one");
+                            self.enabled = false;
+                        }
+                        self.buf
+                            .chunks(self.seg)
+                            .try_for_each(|p| super::source::send(udp, p, to, from))
                     }
                     r => r,
                 }
@@ -122,10 +143,6 @@ fn is_loopback(to: SocketAddr) -> bool {
     }
 }
 
-fn send_each(udp: &Udp, buf: &[u8], seg: usize, to: SocketAddr) -> Result<(), i32> {
-    buf.chunks(seg).try_for_each(|p| udp.send(p, to))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,12 +154,12 @@ mod tests {
         let mut b = Batch::default();
         let mut sends = Vec::new();
         for &len in lens {
-            if !b.fits(0, to, len) {
+            if !b.fits(0, to, None, len) {
                 if b.count > 0 {
                     sends.push((b.seg, b.count));
                 }
                 b.clear();
-                b.start(0, to, len);
+                b.start(0, to, None, len);
             }
             b.append(&vec![0u8; len]);
         }
@@ -186,7 +203,23 @@ mod tests {
                 to: Some(to),
                 ..Batch::default()
             };
-            assert_eq!(b.fits(0, to, 100), merged, "{to}");
+            assert_eq!(b.fits(0, to, None, 100), merged, "{to}");
         }
+    }
+
+    #[test]
+    fn packets_naming_another_source_start_another_send() {
+        let to: SocketAddr = "10.0.0.2:9".parse().unwrap();
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b = Batch {
+            count: 1,
+            seg: 100,
+            to: Some(to),
+            from: Some(a),
+            ..Batch::default()
+        };
+        assert!(b.fits(0, to, Some(a), 100));
+        assert!(!b.fits(0, to, Some("10.0.1.1".parse().unwrap()), 100));
+        assert!(!b.fits(0, to, None, 100));
     }
 }

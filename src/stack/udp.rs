@@ -12,11 +12,29 @@ pub struct Udp {
     pub local: SocketAddr,
 }
 
-/// A received datagram: `len` bytes in the caller's buffer.
+/// A received datagram: `len` bytes in the caller's buffer. With UDP GRO the kernel may
+/// hand over several datagrams of one sender at once: all of `seg` bytes but the last.
 pub struct Received {
     pub len: usize,
     pub from: SocketAddr,
     pub to: IpAddr,
+    /// The size of each datagram of a GRO batch (0: one datagram).
+    pub seg: usize,
+}
+
+impl Received {
+    /// The byte ranges of the datagrams in the caller's buffer.
+    pub fn datagrams(&self) -> impl Iterator<Item = std::ops::Range<usize>> + use<> {
+        let (len, seg) = (
+            self.len,
+            if self.seg == 0 {
+                self.len.max(1)
+            } else {
+                self.seg
+            },
+        );
+        (0..len).step_by(seg).map(move |at| at..(at + seg).min(len))
+    }
 }
 
 fn os_err() -> i32 {
@@ -137,6 +155,9 @@ impl Udp {
             // IPv4 packets on a dual-stack socket (best effort).
             let _ = setopt(f, libc::IPPROTO_IP, libc::IP_PKTINFO, 1);
         }
+        // UDP GRO (Linux 5.0+): a batch a peer sent with UDP_SEGMENT over veth, or one a
+        // NIC coalesced, comes up in one recvmsg instead of one call per packet. Optional.
+        let _ = setopt(f, libc::SOL_UDP, libc::UDP_GRO, 1);
         // Buffers for bursts of 64 KiB packets: past net.core.{r,w}mem_max when the process may
         // (CAP_NET_ADMIN, the *FORCE options), else capped by them. A drop here costs an RTO.
         for (force, plain) in [
@@ -202,6 +223,7 @@ impl Udp {
         }
         let from = from_raw(&from).ok_or(libc::EAFNOSUPPORT)?;
         let mut to = self.local.ip();
+        let mut seg = 0;
         // SAFETY: walking the control buffer the kernel filled, with libc's CMSG helpers.
         unsafe {
             let mut c = libc::CMSG_FIRSTHDR(&msg);
@@ -216,6 +238,9 @@ impl Udp {
                         std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::in6_pktinfo);
                     let ip = Ipv6Addr::from(pi.ipi6_addr.s6_addr);
                     to = ip.to_ipv4_mapped().map_or(IpAddr::V6(ip), IpAddr::V4);
+                } else if h.cmsg_level == libc::SOL_UDP && h.cmsg_type == libc::UDP_GRO {
+                    let size = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::c_int);
+                    seg = usize::try_from(size).unwrap_or(0);
                 }
                 c = libc::CMSG_NXTHDR(&msg, c);
             }
@@ -224,6 +249,7 @@ impl Udp {
             len: n as usize,
             from,
             to,
+            seg,
         })
     }
 
@@ -308,16 +334,23 @@ impl Udp {
         }
     }
 
-    /// Send `data` as datagrams of `seg` bytes (the last may be shorter) in one system call
-    /// (UDP_SEGMENT, see [`super::gso`]).
-    pub fn send_segments(&self, data: &[u8], seg: usize, to: SocketAddr) -> Result<(), i32> {
+    /// Send `data` to `to` with control messages: `seg`, as datagrams of that many bytes (the
+    /// last may be shorter) in one system call (UDP_SEGMENT, see [`super::gso`]); `from`, from
+    /// that source address (IP_PKTINFO / IPV6_PKTINFO, for wildcard binds: [`super::source`]).
+    pub fn send_msg(
+        &self,
+        data: &[u8],
+        to: SocketAddr,
+        seg: Option<usize>,
+        from: Option<IpAddr>,
+    ) -> Result<(), i32> {
         let (mut ss, len) = to_raw(to, self.is_v6());
         let mut iov = libc::iovec {
             iov_base: data.as_ptr() as *mut libc::c_void,
             iov_len: data.len(),
         };
-        // Room for one cmsg carrying a u16, 8-byte aligned.
-        let mut cbuf = [0u64; 4];
+        // Room for a u16 and an in6_pktinfo cmsg, 8-byte aligned.
+        let mut cbuf = [0u64; 12];
         // SAFETY: an all-zero msghdr is valid; every pointer set below outlives the call.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
         msg.msg_name = (&mut ss as *mut libc::sockaddr_storage).cast();
@@ -325,15 +358,57 @@ impl Udp {
         msg.msg_iov = &mut iov;
         msg.msg_iovlen = 1;
         msg.msg_control = cbuf.as_mut_ptr().cast();
-        // SAFETY: CMSG_SPACE is a pure computation.
-        msg.msg_controllen = unsafe { libc::CMSG_SPACE(2) } as usize;
-        // SAFETY: the control buffer is large enough for one u16 cmsg (CMSG_SPACE(2) <= 32).
+        let pktinfo = match from {
+            Some(IpAddr::V4(_)) => std::mem::size_of::<libc::in_pktinfo>(),
+            Some(IpAddr::V6(_)) => std::mem::size_of::<libc::in6_pktinfo>(),
+            None => 0,
+        };
+        // SAFETY: CMSG_SPACE is a pure computation; both fit in `cbuf` (16 + 40 <= 96 bytes).
         unsafe {
-            let c = libc::CMSG_FIRSTHDR(&msg);
-            (*c).cmsg_level = libc::SOL_UDP;
-            (*c).cmsg_type = libc::UDP_SEGMENT;
-            (*c).cmsg_len = libc::CMSG_LEN(2) as usize;
-            std::ptr::write_unaligned(libc::CMSG_DATA(c) as *mut u16, seg as u16);
+            msg.msg_controllen = seg.map_or(0, |_| libc::CMSG_SPACE(2) as usize)
+                + from.map_or(0, |_| libc::CMSG_SPACE(pktinfo as u32) as usize);
+        }
+        if msg.msg_controllen == 0 {
+            msg.msg_control = std::ptr::null_mut();
+        }
+        // SAFETY: the cmsgs are written inside `cbuf`, within `msg_controllen`.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            if let Some(seg) = seg {
+                (*c).cmsg_level = libc::SOL_UDP;
+                (*c).cmsg_type = libc::UDP_SEGMENT;
+                (*c).cmsg_len = libc::CMSG_LEN(2) as usize;
+                std::ptr::write_unaligned(libc::CMSG_DATA(c) as *mut u16, seg as u16);
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+            match from {
+                Some(IpAddr::V4(a)) => {
+                    (*c).cmsg_level = libc::IPPROTO_IP;
+                    (*c).cmsg_type = libc::IP_PKTINFO;
+                    (*c).cmsg_len = libc::CMSG_LEN(pktinfo as u32) as usize;
+                    let info = libc::in_pktinfo {
+                        ipi_ifindex: 0,
+                        ipi_spec_dst: libc::in_addr {
+                            s_addr: u32::from_ne_bytes(a.octets()),
+                        },
+                        ipi_addr: libc::in_addr { s_addr: 0 },
+                    };
+                    std::ptr::write_unaligned(libc::CMSG_DATA(c).cast(), info);
+                }
+                Some(IpAddr::V6(a)) => {
+                    (*c).cmsg_level = libc::IPPROTO_IPV6;
+                    (*c).cmsg_type = libc::IPV6_PKTINFO;
+                    (*c).cmsg_len = libc::CMSG_LEN(pktinfo as u32) as usize;
+                    let info = libc::in6_pktinfo {
+                        ipi6_addr: libc::in6_addr {
+                            s6_addr: a.octets(),
+                        },
+                        ipi6_ifindex: 0,
+                    };
+                    std::ptr::write_unaligned(libc::CMSG_DATA(c).cast(), info);
+                }
+                None => {}
+            }
         }
         // SAFETY: valid msghdr.
         let r = unsafe {
@@ -359,5 +434,30 @@ impl Udp {
             (IpAddr::V6(_), IpAddr::V6(_)) => true,
             (IpAddr::V4(_), IpAddr::V6(_)) => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn received(len: usize, seg: usize) -> Received {
+        Received {
+            len,
+            from: "127.0.0.1:9".parse().unwrap(),
+            to: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            seg,
+        }
+    }
+
+    #[test]
+    fn a_gro_batch_splits_into_its_datagrams() {
+        let parts: Vec<_> = received(3000, 1400).datagrams().collect();
+        assert_eq!(parts, vec![0..1400, 1400..2800, 2800..3000]);
+        let exact: Vec<_> = received(2800, 1400).datagrams().collect();
+        assert_eq!(exact, vec![0..1400, 1400..2800]);
+        let single: Vec<_> = received(500, 0).datagrams().collect();
+        assert_eq!(single, vec![0..500]);
+        assert_eq!(received(0, 0).datagrams().count(), 0, "an empty datagram");
     }
 }
