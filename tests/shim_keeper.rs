@@ -7,36 +7,10 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::{
     assert_same_file, compile_c, require, shim_test_file, write_pattern_file, Netns, TempDir,
 };
-
-/// Waits until no process is left in `ns` (the keeper has ended).
-fn wait_empty(ns: &Netns, within: Duration) {
-    let until = Instant::now() + within;
-    loop {
-        let out = std::process::Command::new(require("ip"))
-            .args(["netns", "pids", ns.name()])
-            .output()
-            .expect("ip netns pids");
-        let pids = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        if pids.is_empty() {
-            return;
-        }
-        if Instant::now() >= until {
-            let what: Vec<String> = pids
-                .split_whitespace()
-                .map(|p| {
-                    let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
-                    format!("{p}: {}", String::from_utf8_lossy(&cmd).replace('\0', " "))
-                })
-                .collect();
-            panic!("processes still in the namespace: {what:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 #[test]
 fn data_written_before_exit_arrives() {
@@ -76,7 +50,7 @@ fn data_written_before_exit_arrives() {
         "{receiver}"
     );
     assert_same_file(&input, &output);
-    wait_empty(&ns, Duration::from_secs(10));
+    ns.wait_empty(Duration::from_secs(10));
 }
 
 /// shim-tests/echo.py's client sends 44 messages to `port` and checks each echo; then the
@@ -93,7 +67,7 @@ fn echo_through(ns: &Netns, mut server: support::Running, ready: &str, port: &st
     client.assert_success();
     assert!(client.stdout.contains("ok 44 messages"), "{client}");
     server.wait().assert_success();
-    wait_empty(ns, Duration::from_secs(10));
+    ns.wait_empty(Duration::from_secs(10));
 }
 
 #[test]

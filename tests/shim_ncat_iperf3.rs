@@ -1,5 +1,6 @@
 //! Issue #3: ncat --sctp moves a file intact; iperf3 --sctp runs with 1 stream, with -P 4 and
-//! with -R (2-second runs; the -J report must show bytes moved and no error). Through the shim
+//! with -R (2-second runs; the -J report must show bytes moved and no error, and every process,
+//! keepers included, is gone within 10 s after). Through the shim
 //! for sctp; the same commands without --sctp on the kernel's TCP are the harness's self-check.
 
 mod support;
@@ -95,6 +96,9 @@ fn iperf3(proto: Proto, extra: &[&str]) {
         }
         other => panic!("no end.streams array in the report: {other:?}"),
     }
+    // Both programs have exited: their associations end too (the keepers' graceful
+    // shutdowns; data still arriving for a closed socket must not stall them).
+    ns.wait_empty(Duration::from_secs(10));
 }
 
 #[test]

@@ -407,18 +407,25 @@ impl Engine {
         }
     }
 
-    /// Move delivered messages of `aid` to socket `sid`'s app while it takes them.
+    /// Move delivered messages of `aid` to socket `sid`'s app while it takes them. Once the
+    /// app has closed the socket they are dropped, as Linux frees what arrives for a closed
+    /// socket (RCV_SHUTDOWN) once it is acknowledged: held, they would close the window of
+    /// a peer still finishing its sends, and the association could never end.
     pub fn drain_assoc(&mut self, sid: Sid, aid: AssocId) {
         loop {
-            match self.socks.get(&sid) {
-                Some(s) if s.out.is_empty() && s.end.is_some() => {}
+            let gone = match self.socks.get(&sid) {
+                Some(s) if s.app_gone => true,
+                Some(s) if s.out.is_empty() && s.end.is_some() => false,
                 _ => return,
-            }
+            };
             let Some((_, a)) = self.assoc_of(sid, aid) else {
                 return;
             };
             let peer_port = a.peer_port();
             let Some(m) = a.recv() else { return };
+            if gone {
+                continue;
+            }
             let mut hdr = data_header(aid, &m, peer_port);
             hdr.context = self.rcv_context(sid, aid);
             self.note_delivered(sid, aid, m.more);

@@ -47,6 +47,33 @@ impl Netns {
         &self.name
     }
 
+    /// Waits until no process is left in this namespace (keepers have ended): panics with
+    /// what is still there after `within`.
+    pub fn wait_empty(&self, within: std::time::Duration) {
+        let until = std::time::Instant::now() + within;
+        loop {
+            let out = std::process::Command::new(super::require("ip"))
+                .args(["netns", "pids", self.name()])
+                .output()
+                .expect("ip netns pids");
+            let pids = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            if pids.is_empty() {
+                return;
+            }
+            if std::time::Instant::now() >= until {
+                let what: Vec<String> = pids
+                    .split_whitespace()
+                    .map(|p| {
+                        let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+                        format!("{p}: {}", String::from_utf8_lossy(&cmd).replace('\0', " "))
+                    })
+                    .collect();
+                panic!("processes still in the namespace: {what:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Runs `ip -n <this namespace> ARGS`.
     pub fn ip(&self, args: &[&str]) {
         let mut all = vec!["-n", self.name.as_str()];
