@@ -7,6 +7,7 @@
 use super::fd::sctp;
 use super::hook::{check, hook};
 use crate::stack::fdmap::{self, INTERNAL_FDS, SCTP_FDS};
+use crate::stack::frame::{Kind, RecvHeader};
 use crate::stack::registry::{self, FileKey};
 use crate::stack::{handle, settle, sys};
 
@@ -21,19 +22,23 @@ hook! {
         let key = registry::file_key(fd).ok();
         let s = sctp(fd);
         SCTP_FDS.set(fd, false);
-        let r = check(unsafe { sys::close(fd) });
-        if !key.is_some_and(released) {
-            return r;
-        }
         // After a fork a child may still hold the file: then the engine learns of the last
         // close from HUP on its end (socat's `fork`: the parent closes its copy at once).
-        if let Some(s) = s.filter(|_| !crate::stack::fork::has_forked()) {
+        let last = key.filter(|&k| !still_open(k));
+        let s = s.filter(|_| last.is_some() && !crate::stack::fork::has_forked());
+        // Data the app leaves unread ends its associations with ABORT, as Linux's close
+        // does; what is queued for it goes with the file anyway.
+        let unread = s.as_ref().is_some_and(|s| !s.e.listener && drain_data(fd));
+        let r = check(unsafe { sys::close(fd) });
+        let Some(key) = last else { return r };
+        let unread = super::partial::forget(key) || unread;
+        if let Some(s) = s {
             registry::remove(s.key);
             let sid = s.e.sid;
             if s.e.listener {
                 let _ = handle::post_inline(move |e| e.app_gone(sid));
             } else {
-                let _ = handle::post_inline(move |e| e.app_closed(sid));
+                let _ = handle::post_inline(move |e| e.app_closed(sid, unread));
             }
             // The SHUTDOWN (or ABORT) this close starts completes on loopback before close
             // returns, as in the kernel.
@@ -51,6 +56,32 @@ fn released(key: FileKey) -> bool {
     }
     super::partial::forget(key);
     true
+}
+
+/// Reads (and drops) the records left on app fd `fd`, which its close is about to discard;
+/// true when one of them was data (notifications do not count: Linux `sctp_close`).
+fn drain_data(fd: i32) -> bool {
+    let magic = handle::magic();
+    let mut hb = [0u8; RecvHeader::LEN];
+    let mut data = false;
+    loop {
+        // SAFETY: a header-sized read into our buffer; MSG_TRUNC drops the rest of the record.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_recvfrom,
+                fd,
+                hb.as_mut_ptr(),
+                hb.len(),
+                libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+                0,
+                0,
+            )
+        };
+        if n <= 0 {
+            return data;
+        }
+        data |= RecvHeader::decode(magic, &hb).is_some_and(|h| h.kind == Kind::Data);
+    }
 }
 
 /// Does another fd of this process still refer to open file `key`?

@@ -49,11 +49,11 @@ pub fn take(fd: i32) -> Option<Rest> {
     take_key(file_key(fd).ok()?)
 }
 
-/// Forget the rest of open file `key` (its last fd is gone).
-pub fn forget(key: FileKey) {
-    if COUNT.load(Ordering::Relaxed) != 0 {
-        drop(take_key(key));
-    }
+/// Forget the rest of open file `key` (its last fd is gone); true when it was part of a
+/// data message (unread data, for `close`).
+pub fn forget(key: FileKey) -> bool {
+    COUNT.load(Ordering::Relaxed) != 0
+        && take_key(key).is_some_and(|r| r.hdr.kind == crate::stack::frame::Kind::Data)
 }
 
 /// A spare buffer of one record's size.

@@ -271,7 +271,9 @@ impl Engine {
         }
         tracing::trace!(sid, "app eof");
         s.app_eof = true;
-        let abort = s.opts.linger_abort();
+        // Linux `sctp_close`: SO_LINGER {1, 0}, or data the app never read (records it left
+        // on its end, or messages not handed to it yet), ends with ABORT.
+        let abort = s.opts.linger_abort() || s.unread_at_close || (s.hup && !s.out.is_empty());
         let ids: Vec<AssocId> = match s.style {
             Style::OneToOne => s.assoc.into_iter().collect(),
             Style::OneToMany => s.peers.iter().map(|&(_, a)| a).collect(),

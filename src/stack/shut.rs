@@ -36,10 +36,11 @@ impl Engine {
     }
 
     /// The close hook saw the last fd of socket `sid`'s file closed.
-    pub fn app_closed(&mut self, sid: Sid) {
+    pub fn app_closed(&mut self, sid: Sid, unread: bool) {
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
+        s.unread_at_close |= unread;
         if s.app_gone {
             return;
         }

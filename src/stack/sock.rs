@@ -155,6 +155,9 @@ pub struct Sock {
     pub app_eof: bool,
     /// epoll reported HUP: every reference to the app's file is gone (records may remain).
     pub hup: bool,
+    /// The app closed the socket with data unread: its associations are aborted, not shut
+    /// down (Linux `sctp_close`, `data_was_unread`).
+    pub unread_at_close: bool,
     /// Every reference to the app's file is gone and its records are read.
     pub app_gone: bool,
     /// The association whose setup failed: once CLOSED, the socket may connect again.
@@ -216,6 +219,7 @@ impl Sock {
             filler: false,
             app_eof: false,
             hup: false,
+            unread_at_close: false,
             app_gone: false,
             peer_shutdown: false,
             reconnectable: None,
