@@ -515,9 +515,10 @@ impl Association {
             self.pending.cookie_echo = true;
             self.paths.list[self.paths.primary].rto.rto()
         };
-        self.hs
-            .t1
-            .start(now, backoff(base, self.hs.retransmits, self.cfg.rto_max));
+        self.hs.t1.start(
+            now,
+            backoff(base, self.hs.retransmits, self.cfg.max_init_timeo),
+        );
     }
 
     /// An ICMP unreachable quoting our INIT (see `Endpoint::handle_unreachable`): the setup

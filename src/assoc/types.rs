@@ -27,6 +27,9 @@ pub struct AssocConfig {
     pub rto_max: Duration,
     /// RFC 9260 15: Max.Init.Retransmits (Linux `max_init_retransmits`, 8).
     pub max_init_retransmits: u32,
+    /// SCTP_INITMSG `sinit_max_init_timeo`: the T1-init/T1-cookie backoff stops growing
+    /// here (Linux `max_init_timeo`, net.sctp.rto_max by default).
+    pub max_init_timeo: Duration,
     /// Association.Max.Retrans (Linux 10).
     pub assoc_max_retrans: u32,
     /// Path.Max.Retrans (Linux 5).
@@ -138,6 +141,7 @@ impl Default for AssocConfig {
             rto_min: Duration::from_millis(1000),
             rto_max: Duration::from_millis(60000),
             max_init_retransmits: 8,
+            max_init_timeo: Duration::from_millis(60000),
             assoc_max_retrans: 10,
             path_max_retrans: 5,
             pf_enable: true,

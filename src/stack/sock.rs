@@ -115,6 +115,9 @@ impl SockOpts {
         c.outbound_streams = self.initmsg[0].max(1);
         c.max_inbound_streams = self.initmsg[1].max(1);
         c.max_init_retransmits = self.initmsg[2] as u32;
+        if self.initmsg[3] != 0 {
+            c.max_init_timeo = std::time::Duration::from_millis(u64::from(self.initmsg[3]));
+        }
         self.paths.apply(&mut c);
         self.auth.apply(&mut c);
         self.ext.apply(&mut c);

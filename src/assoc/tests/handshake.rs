@@ -196,6 +196,36 @@ fn init_retransmitted_with_backoff_then_cant_start() {
 }
 
 #[test]
+fn init_backoff_stops_at_max_init_timeo() {
+    let cfg = AssocConfig {
+        max_init_retransmits: 3,
+        max_init_timeo: Duration::from_secs(4),
+        ..AssocConfig::default()
+    };
+    let mut p = Pair::with(4, cfg, AssocConfig::default(), 1);
+    p.alive[1] = false;
+    p.start_trace();
+    p.connect();
+    let t0 = p.now;
+    p.run_until(Duration::from_secs(120), |p| {
+        p.has_event(Side::A, |e| matches!(e, Event::CantStart { .. }))
+    });
+    let inits: Vec<Duration> = p
+        .take_trace()
+        .iter()
+        .filter(|s| s.chunks == vec![kind::INIT])
+        .map(|s| s.at - t0)
+        .collect();
+    // RTO.Initial 3 s, then doubling capped at sinit_max_init_timeo 4 s: 0, 3, 7, 11.
+    let want: Vec<Duration> = [0, 3, 7, 11]
+        .iter()
+        .map(|s| Duration::from_secs(*s))
+        .collect();
+    assert_eq!(inits, want);
+    assert_eq!(p.now - t0, Duration::from_secs(15));
+}
+
+#[test]
 fn cookie_echo_retransmitted_then_cant_start() {
     let cfg = AssocConfig {
         max_init_retransmits: 2,
