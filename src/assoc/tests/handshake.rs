@@ -167,24 +167,10 @@ fn init_retransmitted_with_backoff_then_cant_start() {
     p.alive[1] = false;
     p.start_trace();
     let a = p.connect();
-    let t0 = p.now;
-    p.run_until(Duration::from_secs(120), |p| {
-        p.has_event(Side::A, |e| matches!(e, Event::CantStart { .. }))
-    });
-    let inits: Vec<Duration> = p
-        .take_trace()
-        .iter()
-        .filter(|s| s.chunks == vec![kind::INIT])
-        .map(|s| s.at - t0)
-        .collect();
+    let (inits, end) = inits_until_cant_start(&mut p);
     // RTO.Initial 3 s doubling: 0, 3, 9, 21; CantStart at 45.
-    let secs = |v: &[u64]| {
-        v.iter()
-            .map(|s| Duration::from_secs(*s))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(inits, secs(&[0, 3, 9, 21]));
-    assert_eq!(p.now - t0, Duration::from_secs(45));
+    assert_eq!(end, Duration::from_secs(45));
     assert!(p.events[0].contains(&(
         a,
         Event::CantStart {
@@ -206,23 +192,30 @@ fn init_backoff_stops_at_max_init_timeo() {
     p.alive[1] = false;
     p.start_trace();
     p.connect();
+    let (inits, end) = inits_until_cant_start(&mut p);
+    // RTO.Initial 3 s, then doubling capped at sinit_max_init_timeo 4 s: 0, 3, 7, 11.
+    assert_eq!(inits, secs(&[0, 3, 7, 11]));
+    assert_eq!(end, Duration::from_secs(15));
+}
+
+/// Runs a traced pair whose A just connected to a dead B until A reports CantStart: the
+/// times of A's INITs and of the CantStart, from the connect.
+fn inits_until_cant_start(p: &mut Pair) -> (Vec<Duration>, Duration) {
     let t0 = p.now;
     p.run_until(Duration::from_secs(120), |p| {
         p.has_event(Side::A, |e| matches!(e, Event::CantStart { .. }))
     });
-    let inits: Vec<Duration> = p
+    let inits = p
         .take_trace()
         .iter()
         .filter(|s| s.chunks == vec![kind::INIT])
         .map(|s| s.at - t0)
         .collect();
-    // RTO.Initial 3 s, then doubling capped at sinit_max_init_timeo 4 s: 0, 3, 7, 11.
-    let want: Vec<Duration> = [0, 3, 7, 11]
-        .iter()
-        .map(|s| Duration::from_secs(*s))
-        .collect();
-    assert_eq!(inits, want);
-    assert_eq!(p.now - t0, Duration::from_secs(15));
+    (inits, p.now - t0)
+}
+
+fn secs(v: &[u64]) -> Vec<Duration> {
+    v.iter().map(|s| Duration::from_secs(*s)).collect()
 }
 
 #[test]
