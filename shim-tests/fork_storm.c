@@ -4,7 +4,7 @@
  * of the previous one used to leave the engine parked forever, and a child that inherited
  * the parked thread as a waiter crashed at its own first wait. Prints one "ok"/"FAIL" line
  * per check; the exit status counts failures. */
-#include <netinet/in.h>
+#include "sctp_common.h"
 #include <netinet/sctp.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,17 +19,8 @@
 #define PER_THREAD 20
 #define THREADS 2
 
-static struct sockaddr_in server(void) {
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(PORT);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
 static void child(int n) {
-	struct sockaddr_in a = server();
+	struct sockaddr_in a = addr_of("127.0.0.1", PORT);
 	int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
 	char msg[16];
 	int len = snprintf(msg, sizeof(msg), "child %d", n);
@@ -53,7 +44,7 @@ static void *forker(void *arg) {
 }
 
 int main(void) {
-	struct sockaddr_in a = server();
+	struct sockaddr_in a = addr_of("127.0.0.1", PORT);
 	int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
 	struct timeval limit = {30, 0};
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 64) < 0 ||

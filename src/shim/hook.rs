@@ -116,10 +116,13 @@ pub fn run<T: Failure>(name: &str, body: impl FnOnce() -> HookResult<T>) -> T {
 #[cfg_attr(test, allow(unused_macros))]
 macro_rules! hook {
     (@always $(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),* $(,)?) -> $ret:ty $body:block) => {
+        $crate::shim::hook::hook!(@gated true; $(#[$m])* fn $name($($arg: $t),*) -> $ret $body);
+    };
+    (@gated $open:expr; $(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),*) -> $ret:ty $body:block) => {
         $(#[$m])*
         #[no_mangle]
         pub unsafe extern "C" fn $name($($arg: $t),*) -> $ret {
-            if !$crate::shim::hook::enter() {
+            if !$open || !$crate::shim::hook::enter() {
                 return $crate::stack::sys::$name($($arg),*);
             }
             $crate::shim::hook::run(stringify!($name), || -> $crate::shim::hook::HookResult<$ret> {
@@ -128,18 +131,10 @@ macro_rules! hook {
         }
     };
     ($(#[$m:meta])* fn $name:ident($($arg:ident: $t:ty),* $(,)?) -> $ret:ty $body:block) => {
-        $(#[$m])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name($($arg: $t),*) -> $ret {
-            if !$crate::stack::fdmap::ANY_SCTP.load(std::sync::atomic::Ordering::Relaxed)
-                || !$crate::shim::hook::enter()
-            {
-                return $crate::stack::sys::$name($($arg),*);
-            }
-            $crate::shim::hook::run(stringify!($name), || -> $crate::shim::hook::HookResult<$ret> {
-                $body
-            })
-        }
+        $crate::shim::hook::hook!(
+            @gated $crate::stack::fdmap::ANY_SCTP.load(std::sync::atomic::Ordering::Relaxed);
+            $(#[$m])* fn $name($($arg: $t),*) -> $ret $body
+        );
     };
 }
 

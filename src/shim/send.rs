@@ -313,14 +313,9 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
         pr: PrKind::from_flags(p.info.sinfo_flags),
         pr_value: p.info.sinfo_timetolive,
         dest,
-        init: p.init.map_or([0; 4], |i| {
-            [
-                i.sinit_num_ostreams,
-                i.sinit_max_instreams,
-                i.sinit_max_attempts,
-                i.sinit_max_init_timeo,
-            ]
-        }),
+        init: p
+            .init
+            .map_or([0; 4], |i| crate::stack::sock::initmsg_fields(&i)),
     };
     let n = send_message(fd, Some(h), &user, len, flags)?;
     if dest.is_some() && !s.one_to_one() {

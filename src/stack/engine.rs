@@ -517,11 +517,13 @@ impl Engine {
             let port = slot.udp.local.port();
             let _ = epoll::delete(&self.epoll, &slot.udp.fd);
             fds::close(slot.udp.fd);
-            if !self
-                .udps
-                .iter()
-                .flatten()
-                .any(|s| s.udp.local.port() == port)
+            // Only a keeper holds marks: other processes skip the walk.
+            if self.held_ports.contains_key(&port)
+                && !self
+                    .udps
+                    .iter()
+                    .flatten()
+                    .any(|s| s.udp.local.port() == port)
             {
                 self.held_ports.remove(&port);
             }

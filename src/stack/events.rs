@@ -41,11 +41,7 @@ impl Engine {
         self.ensure_bound(sid)?;
         let opts = &mut self.socks.get_mut(&sid).ok_or(libc::EBADF)?.opts;
         let saved = opts.initmsg;
-        for (slot, v) in opts.initmsg.iter_mut().zip(init) {
-            if v != 0 {
-                *slot = v;
-            }
-        }
+        opts.initmsg = opts.initmsg_with(init);
         self.refresh_ep_config(sid);
         let r = self.start_assoc(sid, peers);
         if let Some(s) = self.socks.get_mut(&sid) {

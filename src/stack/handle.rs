@@ -3,7 +3,8 @@
 //! engine is free ([`super::inline`]), otherwise queued for the engine thread.
 //!
 //! A job is a closure run with `&mut Engine`; a queued job's result comes back through a
-//! one-shot [`Slot`] (parking_lot mutex + condvar: futex system calls, nothing we hook).
+//! one-shot [`Slot`] (a parking_lot mutex and a futex condvar, [`super::condvar`]: system
+//! calls, nothing we hook, no waiter a fork child inherits).
 
 use super::condvar::Condvar;
 use super::config::Config;
@@ -101,7 +102,7 @@ pub fn disabled() -> bool {
 
 /// SCTPSHIM_WITHSCTP is set: TCP stream sockets are made SCTP ones.
 pub fn with_sctp() -> bool {
-    CONFIG.as_ref().is_ok_and(|c| c.with_sctp && !c.disabled)
+    CONFIG.as_ref().is_ok_and(|c| c.with_sctp)
 }
 
 /// Per-process random magic marking our record headers (also names our AF_UNIX sockets).

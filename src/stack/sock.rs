@@ -126,6 +126,19 @@ impl SockOpts {
         c
     }
 
+    /// SCTP_INITMSG set, or an SCTP_INIT cmsg for one association: the non-zero fields of
+    /// `over` (num_ostreams, max_instreams, max_attempts, max_init_timeo) replace the socket's
+    /// (Linux `sctp_setsockopt_initmsg`, `sctp_sendmsg_new_asoc`).
+    pub fn initmsg_with(&self, over: [u16; 4]) -> [u16; 4] {
+        let mut m = self.initmsg;
+        for (slot, v) in m.iter_mut().zip(over) {
+            if v != 0 {
+                *slot = v;
+            }
+        }
+        m
+    }
+
     /// SO_LINGER {1, 0}.
     pub fn linger_abort(&self) -> bool {
         self.linger.0 != 0 && self.linger.1 == 0
@@ -244,4 +257,14 @@ impl Sock {
             app_shut: Default::default(),
         }
     }
+}
+
+/// The fields of a `struct sctp_initmsg` in [`SockOpts::initmsg`] order.
+pub fn initmsg_fields(m: &crate::abi::sctp_initmsg) -> [u16; 4] {
+    [
+        m.sinit_num_ostreams,
+        m.sinit_max_instreams,
+        m.sinit_max_attempts,
+        m.sinit_max_init_timeo,
+    ]
 }

@@ -147,16 +147,7 @@ fn set_initmsg(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let r: sctp_initmsg = super::exact_struct(v)?;
     with_sock(s, move |e, sid| {
         let o = e.opts_mut(sid)?;
-        for (slot, new) in o.initmsg.iter_mut().zip([
-            r.sinit_num_ostreams,
-            r.sinit_max_instreams,
-            r.sinit_max_attempts,
-            r.sinit_max_init_timeo,
-        ]) {
-            if new != 0 {
-                *slot = new;
-            }
-        }
+        o.initmsg = o.initmsg_with(crate::stack::sock::initmsg_fields(&r));
         Ok(())
     })
 }
