@@ -4,6 +4,8 @@
  *
  *   nb_connect server PORT            accept; echo each message; on "abort" abort (SO_LINGER 0)
  *   nb_connect refused ADDR PORT      non-blocking connect, nobody listens
+ *   nb_connect retry ADDR PORT        refused as above, then a listener starts and the same fd
+ *                                     connects again (Linux: a TCP-style socket back in CLOSED)
  *   nb_connect local ADDR PORT        non-blocking connect to a server on this host: writable
  *                                     as soon as connect returns (the handshake is done)
  *   nb_connect slow ADDR PORT         non-blocking connect whose INIT is dropped for a while
@@ -156,7 +158,6 @@ static void after_failure(int fd, int expect)
 	char b[8];
 	if (recv(fd, b, sizeof(b), 0) != -1 || errno != ENOTCONN)
 		die("recv after failed connect: expected ENOTCONN");
-	close(fd);
 }
 
 static void refused(const char *ip, int port)
@@ -166,6 +167,55 @@ static void refused(const char *ip, int port)
 	int m = wait_for(fd, POLLERR, 5000);
 	printf("refused readiness 0x%x\n", m);
 	after_failure(fd, ECONNREFUSED);
+	close(fd);
+}
+
+/* A refused connect, then connect() again on the same fd once a listener is there: the fd
+ * keeps O_NONBLOCK, FD_CLOEXEC and SO_RCVTIMEO, becomes writable, and carries data. */
+static void retry(const char *ip, int port)
+{
+	int fd = nb_socket();
+	struct timeval tv = { 7, 0 }, got = { 0, 0 };
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		die("SO_RCVTIMEO / FD_CLOEXEC");
+	start_connect(fd, ip, port);
+	wait_for(fd, POLLERR, 5000);
+	after_failure(fd, ECONNREFUSED);
+
+	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	struct sockaddr_in a = addr_of(ip, port);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0)
+		die("listener");
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno != EINPROGRESS)
+		die("second connect");
+	int m = wait_for(fd, POLLOUT | POLLERR, 5000);
+	if (m != POLLOUT)
+		die("readiness 0x%x after the second connect, expected POLLOUT", m);
+	if (so_error(fd) != 0)
+		die("SO_ERROR after the second connect");
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != -1 || errno != EISCONN)
+		die("third connect: expected EISCONN");
+	int c = accept(l, NULL, NULL);
+	if (c < 0)
+		die("accept");
+	char b[16];
+	if (send(fd, "hello", 5, 0) != 5 || recv(c, b, sizeof(b), 0) != 5 ||
+	    memcmp(b, "hello", 5) != 0)
+		die("client to server");
+	if (send(c, "world", 5, 0) != 5)
+		die("server send");
+	wait_for(fd, POLLIN, 5000);
+	if (recv(fd, b, sizeof(b), 0) != 5 || memcmp(b, "world", 5) != 0)
+		die("server to client");
+	socklen_t len = sizeof(got);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &got, &len) < 0 || got.tv_sec != 7)
+		die("SO_RCVTIMEO %ld after the second connect, expected 7", (long)got.tv_sec);
+	if (!(fcntl(fd, F_GETFL) & O_NONBLOCK) || !(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+		die("O_NONBLOCK / FD_CLOEXEC lost");
+	close(c);
+	close(l);
+	close(fd);
 }
 
 static void timeout(const char *ip, int port)
@@ -182,6 +232,7 @@ static void timeout(const char *ip, int port)
 	if (!(m & POLLERR))
 		die("setup failure without POLLERR (0x%x)", m);
 	after_failure(fd, ETIMEDOUT);
+	close(fd);
 }
 
 static void slow(const char *ip, int port)
@@ -302,6 +353,8 @@ int main(int argc, char **argv)
 	int port = atoi(argv[3]);
 	if (strcmp(mode, "refused") == 0)
 		refused(ip, port);
+	else if (strcmp(mode, "retry") == 0)
+		retry(ip, port);
 	else if (strcmp(mode, "timeout") == 0)
 		timeout(ip, port);
 	else if (strcmp(mode, "local") == 0)

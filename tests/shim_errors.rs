@@ -1,8 +1,8 @@
-//! Issue #3: the error lifecycle of one-to-one sockets (shim-tests/nb_connect.c): a refused,
-//! a same-host, a slow and a timed-out non-blocking connect, and a peer's ABORT reported once, by recv or by
-//! SO_ERROR, as Linux's sock_error does; poll, select and epoll agree at every step. The slow
-//! and timed-out setups run across a veth pair, the server's namespace dropping INIT chunks
-//! with nftables (the chunk type is the first byte after the 12-byte SCTP common header that
+//! Issue #3: the error lifecycle of one-to-one sockets (shim-tests/nb_connect.c): a refused
+//! non-blocking connect (and connect() again on the same fd after it), a same-host, a slow
+//! and a timed-out one, and a peer's ABORT reported once, by recv or by SO_ERROR, as Linux's
+//! sock_error does; poll, select and epoll agree at every step. The slow and timed-out setups
+//! run across a veth pair, the server's namespace dropping INIT chunks with nftables (the chunk type is the first byte after the 12-byte SCTP common header that
 //! follows the UDP header).
 
 mod support;
@@ -73,6 +73,11 @@ fn local(mode: &str, with_server: bool) {
 #[test]
 fn nonblocking_connect_refused() {
     local("refused", false);
+}
+
+#[test]
+fn connect_again_after_a_refused_nonblocking_connect() {
+    local("retry", false);
 }
 
 #[test]

@@ -4,11 +4,14 @@
 //! its POLLOUT held low until the setup ends and a failure reported by POLLERR and SO_ERROR
 //! (`stack::pending`).
 
-use super::fd::{copy_in, nonblocking, refuse_inherited, sctp, Sctp};
-use super::hook::{check, hook};
+use super::fd::{copy_in, nonblocking, refuse_inherited, replace_fd, sctp, Sctp};
+use super::hook::{check, hook, HookResult};
 use super::sockaddr::parse_connect_addr;
+use super::socket::new_pair;
+use crate::stack::registry::{self, Entry};
 use crate::stack::{handle, sys};
 use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
 /// How long a non-blocking connect() waits for a handshake to finish.
@@ -31,14 +34,22 @@ hook! {
 pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i32, Option<i32>)> {
     let sid = s.e.sid;
     let nb = nonblocking(fd);
-    let (id, slot) = handle::call_inline(move |e| {
-        let r = e.connect(sid, &peers);
-        if nb && r.is_ok() {
-            e.hold_for_connect(sid, fd);
-        }
-        r
-    })
-    .and_then(|r| r)
+    let start = move |peers: Vec<SocketAddr>| {
+        handle::call_inline(move |e| {
+            let r = e.connect(sid, &peers);
+            if nb && r.is_ok() {
+                e.hold_for_connect(sid, fd);
+            }
+            r
+        })
+        .and_then(|r| r)
+    };
+    let (id, slot) = match start(peers.clone()) {
+        // A failed non-blocking setup ended the app's fd (stack/pending.rs): connect again
+        // on a fresh one, as Linux lets a TCP-style socket in CLOSED do.
+        Err(libc::ECONNABORTED) if s.one_to_one() => renew(fd, s).and_then(|()| start(peers)),
+        r => r,
+    }
     .map_err(|e| (e, None))?;
     if nb {
         slot.wait(Some(NONBLOCK_WAIT));
@@ -49,4 +60,32 @@ pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i
         Some(Err(e)) => Err((e, Some(id))),
         None => Err((libc::EIO, Some(id))),
     }
+}
+
+/// Give one-to-one socket `s` (app fd `fd`) a fresh socketpair after its failed setup closed
+/// the engine's end: the new app end replaces the fd number (dup3) with the same O_NONBLOCK,
+/// FD_CLOEXEC and SO_RCVTIMEO/SO_SNDTIMEO, and the engine takes the new end.
+fn renew(fd: i32, s: &Sctp) -> HookResult<()> {
+    use rustix::net::sockopt::{set_socket_timeout, socket_timeout, Timeout};
+    let sid = s.e.sid;
+    let (app, end) = new_pair(sid, nonblocking(fd), true)?;
+    // SAFETY: the app's fd, open for the duration of this call.
+    let old = unsafe { BorrowedFd::borrow_raw(fd) };
+    for t in [Timeout::Recv, Timeout::Send] {
+        let v = socket_timeout(old, t).map_err(|e| e.raw_os_error())?;
+        set_socket_timeout(&app, t, v).map_err(|e| e.raw_os_error())?;
+    }
+    replace_fd(app.as_raw_fd(), fd)?;
+    drop(app);
+    let key = registry::file_key(fd)?;
+    registry::remove(s.key);
+    registry::insert(
+        key,
+        Entry {
+            recv: 0,
+            error: 0,
+            ..s.e
+        },
+    );
+    handle::call(move |e| e.reattach(sid, key, end))?
 }

@@ -150,3 +150,17 @@ pub fn nonblocking(fd: i32) -> bool {
     let fl = unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_GETFL) };
     fl >= 0 && (fl as i32) & libc::O_NONBLOCK != 0
 }
+
+/// Make fd number `fd` refer to the open file of `from` (dup3), keeping `fd`'s FD_CLOEXEC:
+/// the app's fd becomes another kind of socket in place (listen, a connect after a failed
+/// setup). An epoll registration or a dup of the old fd still refers to the old file.
+pub fn replace_fd(from: i32, fd: i32) -> HookResult<()> {
+    // SAFETY: F_GETFD and dup3 on fds the caller holds; `fd` is the app's, replaced on purpose.
+    let cloexec =
+        unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_GETFD) } as i32 & libc::FD_CLOEXEC;
+    let flags = if cloexec != 0 { libc::O_CLOEXEC } else { 0 };
+    if unsafe { libc::syscall(libc::SYS_dup3, from, fd, flags) } < 0 {
+        return Err(sys::errno());
+    }
+    Ok(())
+}

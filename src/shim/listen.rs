@@ -6,7 +6,7 @@
 //! The name is listening before the engine accepts any INIT, so the engine's connect for a new
 //! association always finds it.
 
-use super::fd::{nonblocking, refuse_inherited, sctp, Sctp};
+use super::fd::{nonblocking, refuse_inherited, replace_fd, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::registry::{self, Entry};
 use crate::stack::{fds, handle, names, sys};
@@ -54,17 +54,9 @@ fn become_listener(fd: i32, s: &Sctp, backlog: i32) -> HookResult<()> {
         fds::close(tmp);
         return Err(e);
     }
-    // SAFETY: F_GETFD on the app's fd.
-    let cloexec =
-        unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_GETFD) } as i32 & libc::FD_CLOEXEC;
-    let flags = if cloexec != 0 { libc::O_CLOEXEC } else { 0 };
-    // SAFETY: replaces the app's fd number with our listener, as the design above explains.
-    let r = unsafe { libc::syscall(libc::SYS_dup3, tmp.as_raw_fd(), fd, flags) };
-    let err = sys::errno();
+    let r = replace_fd(tmp.as_raw_fd(), fd);
     fds::close(tmp);
-    if r < 0 {
-        return Err(err);
-    }
+    r?;
     let key = registry::file_key(fd)?;
     registry::remove(s.key);
     registry::insert(

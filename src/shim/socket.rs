@@ -4,11 +4,11 @@
 //! `type == SOCK_STREAM` test misses CPython's SOCK_CLOEXEC) and applied to the app's end.
 
 use super::hook::{hook, HookResult};
-use crate::stack::registry::{self, Entry};
+use crate::stack::registry::{self, Entry, Sid};
 use crate::stack::sock::Style;
 use crate::stack::{fdmap, fds, handle, names, sys};
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
-use std::os::fd::{AsRawFd, IntoRawFd};
+use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd};
 
 const FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
 
@@ -33,30 +33,13 @@ hook! {
 pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
     handle::config()?;
     handle::handle()?;
-    let (app, end) = rustix::net::socketpair(
-        AddressFamily::UNIX,
-        SocketType::SEQPACKET,
-        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
-        None,
-    )
-    .map_err(|e| e.raw_os_error())?;
-    if flags & libc::SOCK_NONBLOCK == 0 {
-        rustix::fs::fcntl_setfl(&app, rustix::fs::OFlags::empty()).map_err(|e| e.raw_os_error())?;
-    }
-    if flags & libc::SOCK_CLOEXEC == 0 {
-        rustix::io::fcntl_setfd(&app, rustix::io::FdFlags::empty())
-            .map_err(|e| e.raw_os_error())?;
-    }
-    let end = fds::move_high(end.into_raw_fd())?;
-    let key = registry::file_key(app.as_raw_fd())?;
     let sid = registry::next_sid();
-    // Named like every engine end, so that a program exec'ed with this fd recognises it
-    // (stack::inherit).
-    let (sun, len) = names::sockaddr(&names::name(handle::magic(), sys::getpid(), sid));
-    // SAFETY: binding our own fresh socket to a valid sockaddr_un.
-    if unsafe { libc::syscall(libc::SYS_bind, end.as_raw_fd(), &sun as *const _, len) } < 0 {
-        return Err(sys::errno());
-    }
+    let (app, end) = new_pair(
+        sid,
+        flags & libc::SOCK_NONBLOCK != 0,
+        flags & libc::SOCK_CLOEXEC != 0,
+    )?;
+    let key = registry::file_key(app.as_raw_fd())?;
     registry::insert(
         key,
         Entry {
@@ -80,4 +63,33 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
     fdmap::SCTP_FDS.set(fd, true);
     tracing::debug!(fd, sid, domain, ty = base, "sctp socket");
     Ok(fd)
+}
+
+/// A socketpair for socket `sid`: the app's end (O_NONBLOCK and FD_CLOEXEC as asked) and the
+/// engine's end, moved high and named like every engine end, so that a program exec'ed with
+/// the app's fd recognises it (stack::inherit).
+pub fn new_pair(sid: Sid, nonblock: bool, cloexec: bool) -> HookResult<(OwnedFd, OwnedFd)> {
+    let (app, end) = rustix::net::socketpair(
+        AddressFamily::UNIX,
+        SocketType::SEQPACKET,
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+        None,
+    )
+    .map_err(|e| e.raw_os_error())?;
+    if !nonblock {
+        rustix::fs::fcntl_setfl(&app, rustix::fs::OFlags::empty()).map_err(|e| e.raw_os_error())?;
+    }
+    if !cloexec {
+        rustix::io::fcntl_setfd(&app, rustix::io::FdFlags::empty())
+            .map_err(|e| e.raw_os_error())?;
+    }
+    let end = fds::move_high(end.into_raw_fd())?;
+    let (sun, len) = names::sockaddr(&names::name(handle::magic(), sys::getpid(), sid));
+    // SAFETY: binding our own fresh socket to a valid sockaddr_un.
+    if unsafe { libc::syscall(libc::SYS_bind, end.as_raw_fd(), &sun as *const _, len) } < 0 {
+        let e = sys::errno();
+        fds::close(end);
+        return Err(e);
+    }
+    Ok((app, end))
 }

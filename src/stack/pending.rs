@@ -10,15 +10,15 @@
 //! - setup failure: the engine closes its end with the filler unread, which gives the app's end
 //!   POLLERR (ECONNRESET in the kernel's sk_err, reported through the SO_ERROR hook as the
 //!   setup's errno) and POLLHUP; the socket's later sends fail with EPIPE and its reads with
-//!   ENOTCONN, as on Linux. Unlike Linux, it cannot connect again (ECONNABORTED): the app's fd
-//!   has no engine end any more; a new socket can.
+//!   ENOTCONN, as on Linux. A later connect() on it gets a fresh engine end
+//!   ([`Engine::reattach`]; the connect hook dup3()s the new app end onto the fd number).
 //!
 //! Records the app writes during the setup queue behind the filler (Linux queues them too).
 
 use super::engine::Engine;
 use super::frame::{send_flags, SendHeader};
 use super::registry::Sid;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 /// Largest filler record (the rest of the filler follows in more records).
 const PIECE: usize = 32 * 1024;
@@ -93,6 +93,33 @@ impl Engine {
         if gone {
             self.app_gone(sid);
         }
+    }
+
+    /// A fresh socketpair end `end` for one-to-one socket `sid`, whose failed setup closed the
+    /// old one ([`Engine::fail_filler`]); the app's fd is now the open file `key`. The socket
+    /// starts over as a never-connected one (Linux: a TCP-style socket back in CLOSED).
+    pub fn reattach(
+        &mut self,
+        sid: Sid,
+        key: super::registry::FileKey,
+        end: OwnedFd,
+    ) -> Result<(), i32> {
+        let s = self.socks.get_mut(&sid).ok_or(libc::EBADF)?;
+        if s.style != super::sock::Style::OneToOne || s.end.is_some() || s.listening {
+            return Err(libc::EINVAL);
+        }
+        s.key = key;
+        s.end = Some(end);
+        s.error = 0;
+        s.app_eof = false;
+        s.peer_shutdown = false;
+        s.out.clear();
+        s.eof_after_out = false;
+        s.close_after_out = false;
+        s.partial = None;
+        s.app_queue = Default::default();
+        self.watch_end(sid);
+        Ok(())
     }
 
     /// One-to-one socket `sid` has no association and does not listen: Linux's `sctp_recvmsg`
