@@ -1,11 +1,14 @@
 /* close() of a one-to-one SCTP socket as Linux does it (sctp_close): with data the program
  * never read, the association is aborted (the peer's read fails with ECONNRESET); with all
  * data read, it is shut down gracefully (the peer reads end of file); unread notifications
- * do not count. One process, loopback; one "ok"/"FAIL" line per check. */
+ * do not count. The same at exit, which closes every fd: a child process connects, is sent a
+ * message and exits with it unread, or after reading it. Loopback; one "ok"/"FAIL" line per
+ * check. */
 #include "sctp_common.h"
 #include <netinet/sctp.h>
 #include <poll.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "checks.h"
 
@@ -24,6 +27,50 @@ static void pair(int *client, int *server) {
 	*server = accept(listener, NULL, NULL);
 	if (*server < 0)
 		die("accept");
+}
+
+/* A child connects, waits for the server's message, reads it or not, and exits (no close):
+ * what the server's next read returns. */
+static ssize_t exit_with(int read_it) {
+	int go[2];
+	if (pipe(go) < 0)
+		die("pipe");
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(go[1]);
+		struct sockaddr_in a = addr_of("127.0.0.1", PORT);
+		int c = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("child connect");
+		char b[16];
+		if (read(go[0], b, 1) != 1)
+			die("child: no go");
+		struct pollfd p = {c, POLLIN, 0};
+		if (poll(&p, 1, 5000) != 1)
+			die("child: the message did not arrive");
+		if (read_it && read(c, b, sizeof(b)) != 7)
+			die("child read");
+		exit(0);
+	}
+	close(go[0]);
+	int s = accept(listener, NULL, NULL);
+	struct timeval t = {5, 0};
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t)) < 0)
+		die("accept");
+	if (write(s, "message", 7) != 7 || write(go[1], "g", 1) != 1)
+		die("write");
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("child failed");
+	char b[16];
+	errno = 0;
+	ssize_t n = read(s, b, sizeof(b));
+	close(s);
+	close(go[1]);
+	return n;
 }
 
 int main(void) {
@@ -70,6 +117,12 @@ int main(void) {
 	m = read(c, buf, sizeof(buf));
 	CHECK("closed with only a notification unread: graceful (end of file)", m == 0);
 	close(c);
+
+	errno = 0;
+	n = exit_with(0);
+	CHECK("exit with data unread: the peer's read fails with ECONNRESET", n < 0 && errno == ECONNRESET);
+	n = exit_with(1);
+	CHECK("exit with everything read: the peer reads end of file", n == 0);
 	close(listener);
 	return failures;
 }

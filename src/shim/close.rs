@@ -48,6 +48,27 @@ hook! {
     }
 }
 
+/// At exit, before the kernel closes the process's fds: each socket left with data unread
+/// is marked so that the close the exit makes aborts its associations, as Linux's
+/// `sctp_close` does for every socket of an exiting process. Not after a fork: a child may
+/// still hold (and read) the sockets.
+pub fn mark_unread_at_exit() {
+    if crate::stack::fork::has_forked() {
+        return;
+    }
+    let mut sids = Vec::new();
+    SCTP_FDS.for_each(|fd| {
+        if let Some(s) = sctp(fd).filter(|s| !s.e.listener && !sids.contains(&s.e.sid)) {
+            if drain_data(fd) || super::partial::forget(s.key) {
+                sids.push(s.e.sid);
+            }
+        }
+    });
+    if !sids.is_empty() {
+        let _ = handle::call(move |e| sids.into_iter().for_each(|sid| e.unread_at_exit(sid)));
+    }
+}
+
 /// An fd of open file `key` is gone (closed, or replaced by dup2/dup3): when it was this
 /// process's last, the file's unread rest goes with it; returns whether it was.
 fn released(key: FileKey) -> bool {

@@ -15,7 +15,7 @@ mod accept;
 #[cfg(not(test))]
 mod bind;
 #[cfg(not(test))]
-mod close;
+pub(crate) mod close;
 #[cfg(not(test))]
 mod connect;
 #[cfg(not(test))]

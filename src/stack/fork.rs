@@ -87,6 +87,9 @@ extern "C" fn child() {
         }
     }
     CHILD_PID.store(super::sys::getpid(), Ordering::Relaxed);
+    // The new process has not forked itself: the engine it may start sees every fd of its
+    // sockets in its own table.
+    FORKED.store(false, Ordering::Relaxed);
     let parked = PARKED.replace(0);
     if parked != 0 {
         // SAFETY: the parked engine's pid field, in our consistent copy.

@@ -58,6 +58,13 @@ impl Engine {
 }
 
 impl Engine {
+    /// The exiting app leaves data unread on socket `sid`: the close its exit makes aborts.
+    pub fn unread_at_exit(&mut self, sid: Sid) {
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.unread_at_close = true;
+        }
+    }
+
     /// shutdown() on one-to-one socket `sid`: false when it has no association (ENOTCONN).
     pub fn app_shutdown(&self, sid: Sid) -> bool {
         self.socks.get(&sid).is_some_and(|s| s.assoc.is_some())
