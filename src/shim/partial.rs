@@ -9,8 +9,8 @@
 //! atomic load while none is pending anywhere, else one fstat.
 
 use crate::stack::frame::{RecvHeader, MAX_RECORD};
+use crate::stack::lock::Mutex;
 use crate::stack::registry::{file_key, FileKey};
-use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The unread rest of a record.

@@ -10,7 +10,7 @@
 //! state under that mutex and then bumps the word, so a wake-up between the unlock and the
 //! futex call is never lost (FUTEX_WAIT returns at once when the word has moved).
 
-use parking_lot::MutexGuard;
+use super::lock::MutexGuard;
 use rustix::thread::futex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;

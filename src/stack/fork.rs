@@ -7,8 +7,8 @@
 //! the parent's) and a new SCTP socket starts a new engine on its own ports.
 
 use super::engine::Engine;
+use super::lock::Mutex;
 use super::{fdmap, handle, park, registry};
-use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 

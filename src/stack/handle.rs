@@ -3,15 +3,15 @@
 //! engine is free ([`super::inline`]), otherwise queued for the engine thread.
 //!
 //! A job is a closure run with `&mut Engine`; a queued job's result comes back through a
-//! one-shot [`Slot`] (a parking_lot mutex and a futex condvar, [`super::condvar`]: system
+//! one-shot [`Slot`] (a futex mutex and condvar, [`super::lock`], [`super::condvar`]: system
 //! calls, nothing we hook, no waiter a fork child inherits).
 
 use super::condvar::Condvar;
 use super::config::Config;
 use super::engine::Engine;
+use super::lock::Mutex;
 use super::{fdmap, inline, log, sys};
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU64, Ordering};

@@ -22,8 +22,8 @@
 use super::engine::Engine;
 use super::frame::SendHeader;
 use super::handle::{self, Handle};
+use super::lock::MutexGuard;
 use super::registry::Sid;
-use parking_lot::MutexGuard;
 
 /// The engine, if no thread holds it now.
 pub fn try_engine(h: &Handle) -> Option<MutexGuard<'_, Engine>> {

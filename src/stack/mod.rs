@@ -13,8 +13,8 @@
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 //! - [`pending`]: a non-blocking connect's readiness (POLLOUT held low, POLLERR on failure).
-//! - [`park`]: pausing the engine thread at a consistent point ([`condvar`]: waits a fork
-//!   child does not inherit); [`fork`] (the child's snapshot of its parent's engine),
+//! - [`park`]: pausing the engine thread at a consistent point ([`condvar`], [`lock`]: waits
+//!   and locks a fork child does not inherit waiters of); [`fork`] (the child's snapshot of its parent's engine),
 //!   [`keeper`] (the engine handed to another process at exit and exec, [`held_ports`]: the
 //!   ports it still holds), [`inherit`] (app fds inherited across exec).
 
@@ -40,6 +40,7 @@ pub mod ifaddrs;
 pub mod inherit;
 pub mod inline;
 pub mod keeper;
+pub mod lock;
 pub mod log;
 pub mod names;
 pub mod opt_state;

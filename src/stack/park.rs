@@ -14,7 +14,7 @@
 use super::condvar::Condvar;
 use super::engine::Engine;
 use super::handle;
-use parking_lot::Mutex;
+use super::lock::Mutex;
 
 struct State {
     /// The parked engine (0: not parked).

@@ -1,8 +1,8 @@
 //! Which open files are SCTP sockets, keyed by (st_dev, st_ino) so that dup, dup2, fcntl(F_DUPFD),
 //! fork and SCM_RIGHTS copies of an app fd all find the same socket.
 
+use super::lock::Mutex;
 use super::sys;
-use parking_lot::Mutex;
 use std::collections::HashMap;
 
 /// Engine-side socket id (unique per process, never reused).
