@@ -404,5 +404,5 @@ fn send_cmsgs_built_like_libsctp_parse() {
     assert_eq!(many.pr_policy(), PrPolicy::Rtx(10));
     assert_eq!(many.auth_key, Some(5));
     let want: Vec<IpAddr> = vec!["172.16.1.1".parse().unwrap(), "2020::1".parse().unwrap()];
-    assert_eq!(many.check_dst_addrs().unwrap(), &want[..]);
+    assert_eq!(many.dst_addrs(), (&want[..], false));
 }

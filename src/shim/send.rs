@@ -317,6 +317,16 @@ fn sendmsg_sctp(fd: i32, msg: *const libc::msghdr, flags: i32) -> HookResult<isi
             .init
             .map_or([0; 4], |i| crate::stack::sock::initmsg_fields(&i)),
     };
+    if let Some(dest) = dest {
+        let (extra, short) = p.dst_addrs();
+        if !extra.is_empty() || short {
+            // A new association gets the SCTP_DSTADDRV4/V6 addresses too (stack::implicit);
+            // a refused stream starts none (Linux frees the one it made).
+            check_stream(fd, Some(&h))?;
+            let (sid, extra, init) = (s.e.sid, extra.to_vec(), h.init);
+            handle::call(move |e| e.setup_for_message(sid, dest, &extra, short, init))??;
+        }
+    }
     let n = send_message(fd, Some(h), &user, len, flags)?;
     if dest.is_some() && !s.one_to_one() {
         // A one-to-many send with an address may set an association up: on Linux loopback

@@ -122,8 +122,8 @@ impl Engine {
                     return (self.assocs.get(&h.assoc_id) == Some(&sid)).then_some(h.assoc_id);
                 }
                 let dest = h.dest?;
-                match s.peers.iter().find(|(a, _)| *a == dest) {
-                    Some(&(_, a)) => Some(a),
+                match self.assoc_for_dest(sid, dest) {
+                    Some(a) => Some(a),
                     None => self.start_assoc_for_message(sid, &[dest], h.init).ok(),
                 }
             }

@@ -9,7 +9,8 @@
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
 //!   removed from a bound socket), [`addr_watch`] (host address changes for wildcard binds),
 //!   [`source`], [`udp`] (with [`gso`] batching), [`route`], [`partial_delivery`] (messages
-//!   delivered in pieces), [`stream_check`] (EINVAL for a stream the association lacks).
+//!   delivered in pieces), [`stream_check`] (EINVAL for a stream the association lacks),
+//!   [`implicit`] (associations set up by a message, with SCTP_DSTADDRV4/V6 addresses).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
 //! - [`pending`]: a non-blocking connect's readiness (POLLOUT held low, POLLERR on failure).
@@ -37,6 +38,7 @@ pub mod gso;
 pub mod handle;
 pub mod held_ports;
 pub mod ifaddrs;
+pub mod implicit;
 pub mod inherit;
 pub mod inline;
 pub mod keeper;
