@@ -85,7 +85,9 @@ int main(void) {
 	pair(&c, &s);
 	if (write(c, "unread", 6) != 6)
 		die("write");
-	usleep(100 * 1000); /* the message is in s's queue */
+	struct pollfd in = {s, POLLIN, 0};
+	if (poll(&in, 1, 5000) != 1)
+		die("the message did not arrive");
 	close(s);
 	errno = 0;
 	ssize_t n = read(c, buf, sizeof(buf));
