@@ -183,8 +183,12 @@ impl Drop for TempDir {
 pub fn run_checks(source: &str, tag: &str, args: &[&str], env: &[(&str, &str)], expected: usize) {
     let dir = TempDir::new(tag);
     let exe = compile_c(source, dir.path(), &["-lsctp"]);
-    let ns = Netns::new(tag);
-    let mut cmd = ns.cmd(&exe).args(args);
+    run_checks_in(&Netns::new(tag), &exe, args, env, expected);
+}
+
+/// [`run_checks`] of the compiled check program `exe` in namespace `ns`.
+pub fn run_checks_in(ns: &Netns, exe: &Path, args: &[&str], env: &[(&str, &str)], expected: usize) {
+    let mut cmd = ns.cmd(exe).args(args);
     for (k, v) in env {
         cmd = cmd.env(k, v);
     }
