@@ -20,7 +20,11 @@ impl Sctp {
     /// How the socket takes and reports addresses.
     pub fn policy(&self) -> AddrPolicy {
         if self.e.family == libc::AF_INET6 {
-            AddrPolicy::INET6
+            AddrPolicy {
+                v6only: self.e.v6only,
+                v4mapped: !self.e.unmapped,
+                ..AddrPolicy::INET6
+            }
         } else {
             AddrPolicy::INET
         }

@@ -50,6 +50,8 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
             listener: false,
             recv: 0,
             error: 0,
+            v6only: false,
+            unmapped: false,
         },
     );
     let style = if base == libc::SOCK_STREAM {

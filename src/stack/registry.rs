@@ -25,6 +25,11 @@ pub struct Entry {
     pub recv: u8,
     /// SO_ERROR left by a socket the engine has freed (its association failed).
     pub error: i32,
+    /// IPV6_V6ONLY (AF_INET6 sockets): IPv4 and IPv4-mapped addresses are refused.
+    pub v6only: bool,
+    /// SCTP_I_WANT_MAPPED_V4_ADDR turned off: an AF_INET6 socket reports IPv4 addresses as
+    /// `sockaddr_in`.
+    pub unmapped: bool,
 }
 
 /// SCTP_SNDRCV (`sctp_data_io_event` subscribed).
@@ -64,6 +69,13 @@ pub fn insert(key: FileKey, e: Entry) {
 pub fn remove(key: FileKey) {
     if let Some(m) = MAP.lock().as_mut() {
         m.remove(&key);
+    }
+}
+
+/// Change the entry of open file `key`, if it is one.
+pub fn update(key: FileKey, f: impl FnOnce(&mut Entry)) {
+    if let Some(e) = MAP.lock().as_mut().and_then(|m| m.get_mut(&key)) {
+        f(e);
     }
 }
 

@@ -19,8 +19,6 @@ pub struct ExtOpts {
     pub pd_point: u32,
     /// SCTP_ADAPTATION_LAYER indication.
     pub adaptation_ind: u32,
-    /// SCTP_I_WANT_MAPPED_V4_ADDR.
-    pub mapped_v4: bool,
     /// SCTP_MAX_BURST.
     pub max_burst: u32,
     /// SCTP_CONTEXT (socket default).
@@ -78,7 +76,6 @@ impl Default for ExtOpts {
             frag_interleave: false,
             pd_point: 0,
             adaptation_ind: 0,
-            mapped_v4: true,
             max_burst: 4,
             context: 0,
             asoc_max_rxt: 10,

@@ -11,7 +11,7 @@ use crate::shim::fd::{copy_in, copy_out, read_len, Sctp};
 use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{decode_addr_list, is_valid_peer_ip};
 use crate::stack::registry::{self, Entry};
-use crate::stack::{fdmap, fds, handle, names, sys};
+use crate::stack::{fdmap, handle};
 use std::os::fd::{AsRawFd, IntoRawFd};
 
 /// setsockopt actions; None when `name` is not one.
@@ -113,27 +113,12 @@ fn peeloff(s: &Sctp, val: *mut u8, len: *mut libc::socklen_t, with_flags: bool) 
     if flags & !(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) != 0 || s.one_to_one() {
         return Err(libc::EINVAL);
     }
-    let (app, end) = rustix::net::socketpair(
-        rustix::net::AddressFamily::UNIX,
-        rustix::net::SocketType::SEQPACKET,
-        rustix::net::SocketFlags::CLOEXEC | rustix::net::SocketFlags::NONBLOCK,
-        None,
-    )
-    .map_err(|e| e.raw_os_error())?;
-    if flags & libc::SOCK_NONBLOCK == 0 {
-        rustix::fs::fcntl_setfl(&app, rustix::fs::OFlags::empty()).map_err(|e| e.raw_os_error())?;
-    }
-    if flags & libc::SOCK_CLOEXEC == 0 {
-        rustix::io::fcntl_setfd(&app, rustix::io::FdFlags::empty())
-            .map_err(|e| e.raw_os_error())?;
-    }
-    let end = fds::move_high(end.into_raw_fd())?;
     let new = registry::next_sid();
-    let (sun, slen) = names::sockaddr(&names::name(handle::magic(), sys::getpid(), new));
-    // SAFETY: binding our own fresh socket.
-    if unsafe { libc::syscall(libc::SYS_bind, end.as_raw_fd(), &sun as *const _, slen) } < 0 {
-        return Err(sys::errno());
-    }
+    let (app, end) = crate::shim::socket::new_pair(
+        new,
+        flags & libc::SOCK_NONBLOCK != 0,
+        flags & libc::SOCK_CLOEXEC != 0,
+    )?;
     let key = registry::file_key(app.as_raw_fd())?;
     let sid = s.e.sid;
     handle::call(move |e| e.peeloff(sid, id, new, key, end))??;

@@ -29,6 +29,7 @@ pub fn set(s: &Sctp, level: i32, name: i32, v: &[u8]) -> HookResult<Set> {
             e.opts_mut(sid)?.v6only = on;
             Ok(())
         })?;
+        crate::stack::registry::update(s.key, |e| e.v6only = on);
     }
     Ok(Set::Done)
 }

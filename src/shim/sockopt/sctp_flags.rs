@@ -96,12 +96,14 @@ fn set_adaptation(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let n = exact_struct::<abi::sctp_setadaptation>(v)?.ssb_adaptation_ind;
     set_ext(s, move |o| o.adaptation_ind = n)
 }
+/// Kept with the hooks' view of the socket (it decides how every address is reported).
 fn get_mapped(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
-    int_out(ext(s, |o| o.mapped_v4)? as u32, i)
+    int_out(!s.e.unmapped as u32, i)
 }
 fn set_mapped(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let on = int_of(v)? != 0;
-    set_ext(s, move |o| o.mapped_v4 = on)
+    crate::stack::registry::update(s.key, |e| e.unmapped = !on);
+    Ok(())
 }
 /// Linux `sctp_{get,set}sockopt_maxburst`: an `int` (the socket's) or an
 /// `sctp_assoc_value` (an association's, or the socket's for SCTP_FUTURE_ASSOC).
