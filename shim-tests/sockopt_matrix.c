@@ -152,8 +152,10 @@ static void before_any_association(int srv, int clt) {
 	CHECK("pr_supported default on", av_get(clt, SCTP_PR_SUPPORTED, 0, &v) == 8 && v == 1);
 	REFUSED("pr_supported optlen 12 EINVAL", EINVAL,
 		setsockopt(clt, IPPROTO_SCTP, SCTP_PR_SUPPORTED, buf, 12));
-	CHECK("ecn off, set kept",
-	      av_get(clt, SCTP_ECN_SUPPORTED, 0, &v) == 8 && v == 0 &&
+	CHECK("ecn on by default (net.sctp.ecn_enable), set kept",
+	      av_get(clt, SCTP_ECN_SUPPORTED, 0, &v) == 8 && v == 1 &&
+		  av_set(clt, SCTP_ECN_SUPPORTED, 0, 0) == 0 &&
+		  av_get(clt, SCTP_ECN_SUPPORTED, 0, &v) == 8 && v == 0 &&
 		  av_set(clt, SCTP_ECN_SUPPORTED, 0, 1) == 0 &&
 		  av_get(clt, SCTP_ECN_SUPPORTED, 0, &v) == 8 && v == 1);
 	REFUSED("interleaving without intl_enable EPERM", EPERM,
@@ -429,7 +431,8 @@ int main(int argc, char **argv) {
 	      getsockopt(clt, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, &len) == 0 &&
 		  ap.sasoc_asocmaxrxt == 7 && ap.sasoc_number_peer_destinations == 1 &&
 		  ap.sasoc_cookie_life == 60000);
-	CHECK("ecn never negotiated", av_get(clt, SCTP_ECN_SUPPORTED, id, &v) == 8 && v == 0);
+	CHECK("ecn negotiated (both sides offer it)",
+	      av_get(clt, SCTP_ECN_SUPPORTED, id, &v) == 8 && v == 1);
 	REFUSED("pf_expose unknown id EINVAL", EINVAL,
 		av_set(clt, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, id + 100, 1));
 	struct sctp_stream_value sv = {.assoc_id = id, .stream_id = 1, .stream_value = 5};

@@ -57,6 +57,8 @@ pub(crate) struct Negotiated {
     pub intl: bool,
     /// RFC 6525 RE-CONFIG: both sides list it in Supported Extensions.
     pub reconf: bool,
+    /// RFC 9260 Appendix A: both sides sent ECN Capable.
+    pub ecn: bool,
     pub peer_rwnd: u32,
 }
 
@@ -141,6 +143,8 @@ pub struct Association {
     pub(crate) stats: AssocStats,
     /// RFC 6525 stream reconfiguration state (used when `neg.reconf`).
     pub(crate) reconf: Reconf,
+    /// ECN echo and reduction state (RFC 9260 Appendix A, used when `neg.ecn`).
+    pub(crate) ecn: super::ecn::Ecn,
 }
 
 impl Association {
@@ -203,6 +207,7 @@ impl Association {
             addip: Asconf::default(),
             stats: AssocStats::default(),
             reconf: Reconf::default(),
+            ecn: Default::default(),
         }
     }
 
@@ -321,6 +326,11 @@ impl Association {
     /// I-DATA (RFC 8260) is in use (SCTP_INTERLEAVING_SUPPORTED of an association).
     pub fn intl_negotiated(&self) -> bool {
         self.neg.intl
+    }
+
+    /// Both sides offered ECN (RFC 9260 Appendix A).
+    pub fn ecn_negotiated(&self) -> bool {
+        self.neg.ecn
     }
 
     pub fn status(&self) -> AssocStatus {

@@ -262,6 +262,7 @@ mod tests {
             auth_vectors: None,
             asconf: false,
             reconf: false,
+            ecn: false,
         }
     }
 

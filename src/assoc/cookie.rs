@@ -30,6 +30,7 @@ const FLAG_ADAPTATION: u8 = 4;
 const FLAG_AUTH: u8 = 8;
 const FLAG_ASCONF: u8 = 16;
 const FLAG_RECONF: u8 = 32;
+const FLAG_ECN: u8 = 64;
 
 /// What the peer's INIT (or our INIT ACK) settled, carried in the cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub(crate) struct CookieContents {
     pub asconf: bool,
     /// RFC 6525: both sides support RE-CONFIG.
     pub reconf: bool,
+    /// RFC 9260 Appendix A: both sides are ECN capable.
+    pub ecn: bool,
 }
 
 /// A cookie whose MAC checked out (RFC 9260 5.1.5 steps 1-2).
@@ -177,6 +180,9 @@ impl CookieSigner {
         if c.reconf {
             flags |= FLAG_RECONF;
         }
+        if c.ecn {
+            flags |= FLAG_ECN;
+        }
         out.push(flags);
         out.extend_from_slice(&c.peer_adaptation.unwrap_or(0).to_be_bytes());
         out.extend_from_slice(&c.local_tie_tag.to_be_bytes());
@@ -250,6 +256,7 @@ impl CookieSigner {
             auth_vectors: None,
             asconf: false,
             reconf: false,
+            ecn: false,
         };
         let flags = r.u8()?;
         let adaptation = r.u32()?;
@@ -270,6 +277,7 @@ impl CookieSigner {
         }
         c.asconf = flags & FLAG_ASCONF != 0;
         c.reconf = flags & FLAG_RECONF != 0;
+        c.ecn = flags & FLAG_ECN != 0;
         if flags & FLAG_AUTH != 0 {
             let local = r.vector()?;
             let peer = r.vector()?;
@@ -355,6 +363,7 @@ mod tests {
             auth_vectors: Some((vec![1, 2, 3], vec![4; 40])),
             asconf: true,
             reconf: true,
+            ecn: true,
         }
     }
 

@@ -18,6 +18,8 @@ use crate::wire::chunk::{DataChunk, ForwardTsnChunk, SackChunk};
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct RxPacket {
     pub had_data: bool,
+    /// The lowest TSN of the packet's DATA chunks (RFC 9260 Appendix A: what an ECNE echoes).
+    pub lowest_tsn: Option<u32>,
     pub any_new: bool,
     pub any_dup: bool,
     pub immediate: bool,
@@ -98,6 +100,12 @@ impl Association {
             // 6.2: ABORT with No User Data.
             self.abort_with(OwnedCause::NoUserData(chunk.tsn));
             return false;
+        }
+        if rxp
+            .lowest_tsn
+            .is_none_or(|t| super::serial::tsn_lt(chunk.tsn, t))
+        {
+            rxp.lowest_tsn = Some(chunk.tsn);
         }
         if !rxp.had_data && self.tracker.sack_due(now) {
             // Earlier packets of this batch made a SACK due that has not left yet: it goes as

@@ -35,6 +35,8 @@ pub(crate) struct Origin {
     pub from: IpAddr,
     /// Its UDP source port (RFC 6951 5.4).
     pub udp_port: u16,
+    /// It arrived with Congestion Experienced in its IP header (RFC 3168).
+    pub ce: bool,
 }
 
 struct Reply {
@@ -214,7 +216,9 @@ impl Endpoint {
     }
 
     /// A received SCTP packet (the UDP payload) from `remote`, UDP source port
-    /// `remote_udp_port`. `new_id` allocates the id of an association the packet creates.
+    /// `remote_udp_port`, `ce` when its IP header said Congestion Experienced. `new_id`
+    /// allocates the id of an association the packet creates.
+    #[allow(clippy::too_many_arguments)]
     pub fn handle_packet(
         &mut self,
         now: Instant,
@@ -222,6 +226,7 @@ impl Endpoint {
         remote: IpAddr,
         remote_udp_port: u16,
         data: &[u8],
+        ce: bool,
         new_id: &mut dyn FnMut() -> AssocId,
     ) {
         // 6.8: CRC32c; 8.4 rule 1: only unicast sources; our port only.
@@ -229,6 +234,7 @@ impl Endpoint {
             local,
             from: remote,
             udp_port: remote_udp_port,
+            ce,
         };
         let Ok(pkt) = Packet::parse(data) else { return };
         if pkt.header.dst_port != self.config.local_port
@@ -350,6 +356,7 @@ impl Endpoint {
                     remote_udp_port: r.udp_port,
                     local: Some(r.local),
                     len: r.bytes.len(),
+                    ect: false,
                 });
             }
         }

@@ -43,6 +43,8 @@ pub(crate) struct PeerParams<'a> {
     pub asconf: bool,
     /// RFC 6525 3.1 / RFC 5061 4.2.7: the peer lists RE-CONFIG.
     pub reconf: bool,
+    /// RFC 9260 Appendix A: the peer sent ECN Capable.
+    pub ecn: bool,
 }
 
 /// RFC 9260 3.3.2.1 / 3.2.1: reads the optional parameters of an INIT or INIT ACK.
@@ -68,6 +70,7 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>], local: &Local) -> PeerParams
             Param::CookiePreservative(ms) => p.cookie_preservative = Some(*ms),
             Param::HostNameAddress(h) => p.host_name = Some(h),
             Param::ForwardTsnSupported => p.pr = true,
+            Param::EcnCapable => p.ecn = true,
             Param::SupportedExtensions(list) => {
                 p.pr |= list.contains(&kind::FORWARD_TSN);
                 p.intl |= list.contains(&kind::I_DATA);
@@ -91,7 +94,7 @@ pub(crate) fn peer_params<'a>(params: &[Param<'a>], local: &Local) -> PeerParams
                     break;
                 }
             }
-            // Known parameters of extensions we do not negotiate (ECN, AUTH, ...) are ignored.
+            // Known parameters of extensions negotiated elsewhere (AUTH) are ignored here.
             _ => {}
         }
     }
@@ -196,6 +199,7 @@ pub(crate) fn build_init_ack(
         auth_vectors: auth_vectors.clone(),
         asconf,
         reconf: cfg.reconfig_supported && inp.params.reconf,
+        ecn: cfg.ecn_supported && inp.params.ecn,
     };
     // 5.1.3: honour a Cookie Preservative, within what the signing key allows.
     let extra = Duration::from_millis(inp.params.cookie_preservative.unwrap_or(0) as u64);
@@ -249,8 +253,8 @@ pub(crate) fn write_single(header: CommonHeader, chunk: &Chunk<'_>) -> Vec<u8> {
 
 /// Parameters both INIT and INIT ACK carry: our addresses (5.1.2: those in the scope of the
 /// peer's address `peer` and of a type it supports, `peer_types`), Supported Address Types,
-/// Forward-TSN-Supported (RFC 3758), Supported Extensions (RFC 5061 4.2.7) and the
-/// Adaptation Layer Indication.
+/// ECN Capable (RFC 9260 Appendix A), Forward-TSN-Supported (RFC 3758), Supported Extensions
+/// (RFC 5061 4.2.7) and the Adaptation Layer Indication.
 pub(crate) fn local_params(
     cfg: &AssocConfig,
     local: &Local,
@@ -272,6 +276,9 @@ pub(crate) fn local_params(
         types.push(pkind::IPV6_ADDRESS);
     }
     params.push(Param::SupportedAddressTypes(types));
+    if cfg.ecn_supported {
+        params.push(Param::EcnCapable);
+    }
     let mut ext = Vec::new();
     if cfg.pr_supported {
         params.push(Param::ForwardTsnSupported);
@@ -380,6 +387,7 @@ impl Association {
                 pr: self.cfg.pr_supported && params.pr,
                 intl: self.cfg.intl_supported && params.intl,
                 reconf: self.cfg.reconfig_supported && params.reconf,
+                ecn: self.cfg.ecn_supported && params.ecn,
                 peer_rwnd: ack.a_rwnd,
             },
         );
@@ -481,6 +489,7 @@ impl Association {
                 pr: c.pr,
                 intl: c.intl,
                 reconf: c.reconf,
+                ecn: c.ecn,
                 peer_rwnd: c.peer_rwnd,
             },
         );

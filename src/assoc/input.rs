@@ -35,6 +35,7 @@ impl Association {
             local,
             from,
             udp_port,
+            ce,
         } = o;
         if self.state == AssocState::Closed {
             return;
@@ -105,6 +106,9 @@ impl Association {
             }
         }
         if self.state != AssocState::Closed {
+            if let Some(t) = rxp.lowest_tsn.filter(|_| ce) {
+                self.on_ce(t);
+            }
             self.after_data_packet(now, &rxp, was_readable);
         }
     }
@@ -224,13 +228,22 @@ impl Association {
                 self.on_reconf(now, from, &c);
                 true
             }
+            Chunk::Ecne { lowest_tsn } if self.neg.ecn => {
+                self.on_ecne(lowest_tsn);
+                true
+            }
+            Chunk::Cwr { lowest_tsn } if self.neg.ecn => {
+                self.on_cwr(lowest_tsn);
+                true
+            }
             Chunk::Pad(_) => true,
             Chunk::Unknown {
                 chunk_type,
                 flags,
                 value,
             } => self.on_unrecognized_chunk(chunk_type, flags, value),
-            // Extensions not negotiated on this association (AUTH, ASCONF, RE-CONFIG, PR-SCTP): handled by their type's action bits like an unknown chunk (3.2).
+            // Extensions not negotiated on this association (AUTH, ASCONF, RE-CONFIG, PR-SCTP,
+            // ECN): handled by their type's action bits like an unknown chunk (3.2).
             other => {
                 let mut raw = vec![0u8; other.encoded_len()];
                 let n = other.encode(&mut raw);

@@ -19,7 +19,7 @@
 //! (PR-SCTP), RFC 8260 (I-DATA, negotiated), RFC 6951 5.4-5.5 (UDP port learning, ICMP),
 //! RFC 7829 (potentially-failed paths), RFC 5061 Adaptation Layer Indication, RFC 4895 AUTH
 //! (`auth`) and RFC 5061 ASCONF (`asconf`), both negotiated, RFC 6525 RE-CONFIG (`reconf`,
-//! negotiated). Not here: ECN, PMTU discovery, partial delivery.
+//! negotiated), RFC 9260 appendix A ECN (`ecn`, negotiated). Not here: PMTU discovery.
 //!
 //! Submodules: `types` (the public value types below), `endpoint` (+ `ootb`), `association`
 //! (+ `input`, `transmit`), and the procedures (handshake, collision, cookie, shutdown, data,
@@ -32,6 +32,7 @@ pub mod auth;
 mod collision;
 mod cookie;
 mod data;
+mod ecn;
 mod endpoint;
 mod errors;
 mod handshake;

@@ -99,6 +99,7 @@ impl Association {
             remote_udp_port: p.udp_port.unwrap_or(self.cfg.remote_udp_port),
             local: p.local,
             len,
+            ect: self.neg.ecn,
         }
     }
 
@@ -110,6 +111,7 @@ impl Association {
                 remote_udp_port: self.cfg.remote_udp_port,
                 local: None,
                 len,
+                ect: self.neg.ecn,
             },
         }
     }
@@ -189,9 +191,17 @@ impl Association {
             .tracker
             .build_sack(self.reassembly.a_rwnd(), w.remaining());
         if w.try_add(&Chunk::Sack(sack)) {
+            self.add_ecne(&mut w);
             let n = w.finish();
             self.tracker.on_sack_sent();
             self.pending.sacks.push_back((path, scratch[..n].to_vec()));
+        }
+    }
+
+    /// RFC 9260 Appendix A: an ECNE rides with every SACK until the peer's CWR.
+    fn add_ecne(&self, w: &mut PacketWriter<'_>) {
+        if let Some(tsn) = self.ecn.echo {
+            w.try_add(&Chunk::Ecne { lowest_tsn: tsn });
         }
     }
 
@@ -359,6 +369,12 @@ impl Association {
             let sack = self.tracker.build_sack(a_rwnd, w.remaining());
             if w.try_add(&Chunk::Sack(sack)) {
                 self.tracker.on_sack_sent();
+                self.add_ecne(&mut w);
+            }
+        }
+        if let Some(tsn) = self.ecn.cwr {
+            if w.try_add(&Chunk::Cwr { lowest_tsn: tsn }) {
+                self.ecn.cwr = None;
             }
         }
         if self.pending.shutdown && self.state == AssocState::ShutdownSent {

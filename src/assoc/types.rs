@@ -95,6 +95,7 @@ pub struct AssocConfig {
     /// HMAC identifiers we offer, in preference order (SCTP_HMAC_IDENT); empty: SHA-256
     /// then SHA-1.
     pub auth_hmacs: Vec<u16>,
+    /// Offer ECN in INIT / INIT ACK (RFC 9260 Appendix A; Linux `net.sctp.ecn_enable`, on).
     pub ecn_supported: bool,
     /// Adaptation layer indication to send in INIT/INIT ACK (SCTP_ADAPTATION_LAYER).
     pub adaptation_indication: Option<u32>,
@@ -174,7 +175,7 @@ impl Default for AssocConfig {
             auth_active_key: 0,
             auth_chunks: Vec::new(),
             auth_hmacs: Vec::new(),
-            ecn_supported: false,
+            ecn_supported: true,
             adaptation_indication: None,
             remote_udp_port: 9899,
             scheduler: super::tx::Scheduler::Fcfs,
@@ -231,6 +232,8 @@ pub struct Transmit {
     /// Source address to use, when the path has one.
     pub local: Option<IpAddr>,
     pub len: usize,
+    /// Mark the packet ECN-capable, ECT(0) (RFC 9260 Appendix A: the association uses ECN).
+    pub ect: bool,
 }
 
 /// `auth_indication` of SCTP_AUTHENTICATION_EVENT, when Linux sends each: NewKey for a

@@ -155,6 +155,10 @@ impl Config {
         if let Some(on) = switch("SCTPSHIM_INTL_ENABLE")? {
             assoc.intl_supported = on;
         }
+        // Linux net.sctp.ecn_enable: sockets offer ECN (RFC 9260 Appendix A).
+        if let Some(on) = switch("SCTPSHIM_ECN_ENABLE")? {
+            assoc.ecn_supported = on;
+        }
         let with_sctp = switch("SCTPSHIM_WITHSCTP")?.unwrap_or(false);
         if let Some(on) = switch("SCTPSHIM_AUTH_ENABLE")? {
             assoc.auth_supported = on;
@@ -296,6 +300,14 @@ mod tests {
         assert!(!c.assoc.intl_supported);
         let c = parse(&[("SCTPSHIM_INTL_ENABLE", "1")]).unwrap();
         assert!(c.assoc.intl_supported);
+        assert!(
+            c.assoc.ecn_supported,
+            "ECN on by default, as net.sctp.ecn_enable"
+        );
+        let c = parse(&[("SCTPSHIM_ECN_ENABLE", "0")]).unwrap();
+        assert!(!c.assoc.ecn_supported);
+        let e = parse(&[("SCTPSHIM_ECN_ENABLE", "yes")]).unwrap_err();
+        assert_eq!(e.var, "SCTPSHIM_ECN_ENABLE");
         let e = parse(&[("SCTPSHIM_ADDIP_ENABLE", "2")]).unwrap_err();
         assert_eq!((e.var, e.reason), ("SCTPSHIM_ADDIP_ENABLE", "out of range"));
     }

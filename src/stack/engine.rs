@@ -319,6 +319,7 @@ impl Engine {
             r.from.ip(),
             r.from.port(),
             data,
+            r.ce,
             &mut new_id,
         );
         self.mark(ep_id);
@@ -435,7 +436,7 @@ impl Engine {
             // when the socket is a wildcard one (stack/source.rs).
             let from = super::source::named(&slot.udp, to, t.local);
             if let Some(i) = idx {
-                self.batch.push(&self.udps, i, to, from, data);
+                self.batch.push(&self.udps, i, to, from, t.ect, data);
             }
         }
     }

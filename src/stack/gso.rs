@@ -22,6 +22,8 @@ pub struct Batch {
     to: Option<SocketAddr>,
     /// The source address every packet of the batch names (wildcard binds), if any.
     from: Option<IpAddr>,
+    /// Every packet of the batch is marked ECN-capable.
+    ect: bool,
     udp: usize,
     /// The last packet was shorter than `seg`: nothing may follow it.
     closed: bool,
@@ -37,6 +39,7 @@ impl Default for Batch {
             count: 0,
             to: None,
             from: None,
+            ect: false,
             udp: 0,
             closed: false,
             enabled: true,
@@ -50,7 +53,14 @@ impl Batch {
     /// Never to a loopback address: there the MTU already allows 64 KiB packets, and `lo`
     /// (like veth) passes the unsegmented batch to packet captures, where it would not
     /// decode as one SCTP packet per datagram.
-    fn fits(&self, udp: usize, to: SocketAddr, from: Option<IpAddr>, len: usize) -> bool {
+    fn fits(
+        &self,
+        udp: usize,
+        to: SocketAddr,
+        from: Option<IpAddr>,
+        ect: bool,
+        len: usize,
+    ) -> bool {
         self.enabled
             && !is_loopback(to)
             && self.count > 0
@@ -58,32 +68,35 @@ impl Batch {
             && self.udp == udp
             && self.to == Some(to)
             && self.from == from
+            && self.ect == ect
             && len <= self.seg
             && self.count < MAX_SEGMENTS
             && self.buf.len() + len <= MAX_BYTES
     }
 
-    /// Adds a packet (naming source `from`, see [`super::source::named`]), sending what was
-    /// batched first if it cannot join.
+    /// Adds a packet (naming source `from`, see [`super::source::named`]; ECN-capable when
+    /// `ect`), sending what was batched first if it cannot join.
     pub fn push(
         &mut self,
         udps: &[Option<UdpSlot>],
         udp: usize,
         to: SocketAddr,
         from: Option<IpAddr>,
+        ect: bool,
         data: &[u8],
     ) {
-        if !self.fits(udp, to, from, data.len()) {
+        if !self.fits(udp, to, from, ect, data.len()) {
             self.flush(udps);
-            self.start(udp, to, from, data.len());
+            self.start(udp, to, from, ect, data.len());
         }
         self.append(data);
     }
 
-    fn start(&mut self, udp: usize, to: SocketAddr, from: Option<IpAddr>, seg: usize) {
+    fn start(&mut self, udp: usize, to: SocketAddr, from: Option<IpAddr>, ect: bool, seg: usize) {
         self.seg = seg;
         self.to = Some(to);
         self.from = from;
+        self.ect = ect;
         self.udp = udp;
     }
 
@@ -99,11 +112,11 @@ impl Batch {
             return;
         }
         if let (Some(Some(slot)), Some(to)) = (udps.get(self.udp), self.to) {
-            let (udp, from) = (&slot.udp, self.from);
+            let (udp, from, ect) = (&slot.udp, self.from, self.ect);
             let r = if self.count == 1 {
-                super::source::send(udp, &self.buf, to, from)
+                super::source::send(udp, &self.buf, to, from, ect)
             } else {
-                match udp.send_msg(&self.buf, to, Some(self.seg), from) {
+                match udp.send_msg(&self.buf, to, Some(self.seg), from, ect) {
                     Err(e) if e != libc::EAGAIN && e != libc::ENOBUFS => {
                         // Without a named source the refusal is UDP_SEGMENT's: stop using
                         // it. With one, it may be the source's (an address gone): the
@@ -114,7 +127,7 @@ impl Batch {
                         }
                         self.buf
                             .chunks(self.seg)
-                            .try_for_each(|p| super::source::send(udp, p, to, from))
+                            .try_for_each(|p| super::source::send(udp, p, to, from, ect))
                     }
                     r => r,
                 }
@@ -154,12 +167,12 @@ mod tests {
         let mut b = Batch::default();
         let mut sends = Vec::new();
         for &len in lens {
-            if !b.fits(0, to, None, len) {
+            if !b.fits(0, to, None, false, len) {
                 if b.count > 0 {
                     sends.push((b.seg, b.count));
                 }
                 b.clear();
-                b.start(0, to, None, len);
+                b.start(0, to, None, false, len);
             }
             b.append(&vec![0u8; len]);
         }
@@ -203,7 +216,7 @@ mod tests {
                 to: Some(to),
                 ..Batch::default()
             };
-            assert_eq!(b.fits(0, to, None, 100), merged, "{to}");
+            assert_eq!(b.fits(0, to, None, false, 100), merged, "{to}");
         }
     }
 
@@ -218,8 +231,10 @@ mod tests {
             from: Some(a),
             ..Batch::default()
         };
-        assert!(b.fits(0, to, Some(a), 100));
-        assert!(!b.fits(0, to, Some("10.0.1.1".parse().unwrap()), 100));
-        assert!(!b.fits(0, to, None, 100));
+        assert!(b.fits(0, to, Some(a), false, 100));
+        assert!(!b.fits(0, to, Some("10.0.1.1".parse().unwrap()), false, 100));
+        assert!(!b.fits(0, to, None, false, 100));
+        // ECN-capable packets and others leave in separate sends (the mark is per send).
+        assert!(!b.fits(0, to, Some(a), true, 100));
     }
 }

@@ -24,8 +24,8 @@ pub struct FeatOpts {
     pub pr: Option<bool>,
     /// SCTP_INTERLEAVING_SUPPORTED (`ep->intl_enable`).
     pub intl: Option<bool>,
-    /// SCTP_ECN_SUPPORTED as set. The stack does no ECN: no association negotiates it.
-    pub ecn: bool,
+    /// SCTP_ECN_SUPPORTED (`ep->ecn_enable`).
+    pub ecn: Option<bool>,
     /// SCTP_PLPMTUD_PROBE_INTERVAL (ms) of the socket, and of associations (`None`) and
     /// their paths that set one. Stored only: the stack does not probe (RFC 8899).
     pub probe_interval: u32,
@@ -47,6 +47,9 @@ impl FeatOpts {
         }
         if let Some(on) = self.intl {
             c.intl_supported = on;
+        }
+        if let Some(on) = self.ecn {
+            c.ecn_supported = on;
         }
     }
 }

@@ -62,16 +62,25 @@ impl Sources {
 /// Sends `data` to `to` from `udp`; a wildcard-bound socket names the source address `from`
 /// with IP_PKTINFO / IPV6_PKTINFO, so that replies leave from the address the peer sent to
 /// (an INIT ACK from the INIT's destination, RFC 9260 5.1.2 / 6.4) rather than the route's
-/// preferred one.
-pub fn send(udp: &Udp, data: &[u8], to: SocketAddr, from: Option<IpAddr>) -> Result<(), i32> {
+/// preferred one. `ect`: marked ECN-capable.
+pub fn send(
+    udp: &Udp,
+    data: &[u8],
+    to: SocketAddr,
+    from: Option<IpAddr>,
+    ect: bool,
+) -> Result<(), i32> {
     match named(udp, to, from) {
         Some(ip) => {
             // A source the kernel refuses (an address gone from the host): let it choose.
-            match udp.send_msg(data, to, None, Some(ip)) {
-                Err(e) if e != libc::EAGAIN && e != libc::ENOBUFS => udp.send(data, to),
+            match udp.send_msg(data, to, None, Some(ip), ect) {
+                Err(e) if e != libc::EAGAIN && e != libc::ENOBUFS => {
+                    udp.send_msg(data, to, None, None, ect)
+                }
                 r => r,
             }
         }
+        None if ect => udp.send_msg(data, to, None, None, true),
         None => udp.send(data, to),
     }
 }

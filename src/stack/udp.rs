@@ -13,14 +13,24 @@ pub struct Udp {
 }
 
 /// A received datagram: `len` bytes in the caller's buffer. With UDP GRO the kernel may
-/// hand over several datagrams of one sender at once: all of `seg` bytes but the last.
+/// hand over several datagrams of one sender at once: all of `seg` bytes but the last (GRO
+/// merges only datagrams with the same IP header, ECN bits included).
 pub struct Received {
     pub len: usize,
     pub from: SocketAddr,
     pub to: IpAddr,
     /// The size of each datagram of a GRO batch (0: one datagram).
     pub seg: usize,
+    /// Congestion Experienced in the IP header (RFC 3168 5: ECN field 11).
+    pub ce: bool,
 }
+
+/// The ECN field of the IP TOS / traffic class byte (RFC 3168 5).
+const ECN_MASK: u8 = 0b11;
+/// ECT(0): an ECN-capable transport.
+const ECT0: libc::c_int = 0b10;
+/// CE: congestion experienced.
+const CE: u8 = 0b11;
 
 impl Received {
     /// The byte ranges of the datagrams in the caller's buffer.
@@ -144,10 +154,13 @@ impl Udp {
         }
         let fd = fds::move_high(raw)?;
         let f = fd.as_raw_fd();
+        // The TOS / traffic class of each datagram, for its ECN bits (best effort).
+        let _ = setopt(f, libc::IPPROTO_IP, libc::IP_RECVTOS, 1);
         if fam == libc::AF_INET {
             setopt(f, libc::IPPROTO_IP, libc::IP_PKTINFO, 1)?;
             setopt(f, libc::IPPROTO_IP, libc::IP_RECVERR, 1)?;
         } else {
+            let _ = setopt(f, libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, 1);
             setopt(f, libc::IPPROTO_IPV6, libc::IPV6_RECVERR, 1)?;
             let _ = setopt(f, libc::IPPROTO_IP, libc::IP_RECVERR, 1);
             setopt(f, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 0)?;
@@ -224,6 +237,7 @@ impl Udp {
         let from = from_raw(&from).ok_or(libc::EAFNOSUPPORT)?;
         let mut to = self.local.ip();
         let mut seg = 0;
+        let mut tos = 0u8;
         // SAFETY: walking the control buffer the kernel filled, with libc's CMSG helpers.
         unsafe {
             let mut c = libc::CMSG_FIRSTHDR(&msg);
@@ -241,6 +255,11 @@ impl Udp {
                 } else if h.cmsg_level == libc::SOL_UDP && h.cmsg_type == libc::UDP_GRO {
                     let size = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::c_int);
                     seg = usize::try_from(size).unwrap_or(0);
+                } else if h.cmsg_level == libc::IPPROTO_IP && h.cmsg_type == libc::IP_TOS {
+                    tos = std::ptr::read_unaligned(libc::CMSG_DATA(c));
+                } else if h.cmsg_level == libc::IPPROTO_IPV6 && h.cmsg_type == libc::IPV6_TCLASS {
+                    let class = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::c_int);
+                    tos = class as u8;
                 }
                 c = libc::CMSG_NXTHDR(&msg, c);
             }
@@ -250,6 +269,7 @@ impl Udp {
             from,
             to,
             seg,
+            ce: tos & ECN_MASK == CE,
         })
     }
 
@@ -336,20 +356,22 @@ impl Udp {
 
     /// Send `data` to `to` with control messages: `seg`, as datagrams of that many bytes (the
     /// last may be shorter) in one system call (UDP_SEGMENT, see [`super::gso`]); `from`, from
-    /// that source address (IP_PKTINFO / IPV6_PKTINFO, for wildcard binds: [`super::source`]).
+    /// that source address (IP_PKTINFO / IPV6_PKTINFO, for wildcard binds: [`super::source`]);
+    /// `ect`, marked ECT(0) (IP_TOS / IPV6_TCLASS, RFC 3168).
     pub fn send_msg(
         &self,
         data: &[u8],
         to: SocketAddr,
         seg: Option<usize>,
         from: Option<IpAddr>,
+        ect: bool,
     ) -> Result<(), i32> {
         let (mut ss, len) = to_raw(to, self.is_v6());
         let mut iov = libc::iovec {
             iov_base: data.as_ptr() as *mut libc::c_void,
             iov_len: data.len(),
         };
-        // Room for a u16 and an in6_pktinfo cmsg, 8-byte aligned.
+        // Room for a u16, an in6_pktinfo and an int cmsg, 8-byte aligned.
         let mut cbuf = [0u64; 12];
         // SAFETY: an all-zero msghdr is valid; every pointer set below outlives the call.
         let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
@@ -363,10 +385,16 @@ impl Udp {
             Some(IpAddr::V6(_)) => std::mem::size_of::<libc::in6_pktinfo>(),
             None => 0,
         };
-        // SAFETY: CMSG_SPACE is a pure computation; both fit in `cbuf` (16 + 40 <= 96 bytes).
+        let int = std::mem::size_of::<libc::c_int>() as u32;
+        // SAFETY: CMSG_SPACE is a pure computation; all fit in `cbuf` (16 + 40 + 16 <= 96).
         unsafe {
             msg.msg_controllen = seg.map_or(0, |_| libc::CMSG_SPACE(2) as usize)
-                + from.map_or(0, |_| libc::CMSG_SPACE(pktinfo as u32) as usize);
+                + from.map_or(0, |_| libc::CMSG_SPACE(pktinfo as u32) as usize)
+                + if ect {
+                    libc::CMSG_SPACE(int) as usize
+                } else {
+                    0
+                };
         }
         if msg.msg_controllen == 0 {
             msg.msg_control = std::ptr::null_mut();
@@ -409,6 +437,25 @@ impl Udp {
                 }
                 None => {}
             }
+            if from.is_some() {
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+            if ect {
+                // The IPv4 header's TOS, or the IPv6 traffic class (an IPv4 peer of a
+                // dual-stack socket goes out as IPv4).
+                let v4 = match to.ip() {
+                    IpAddr::V4(_) => true,
+                    IpAddr::V6(a) => a.to_ipv4_mapped().is_some(),
+                };
+                (*c).cmsg_level = if v4 {
+                    libc::IPPROTO_IP
+                } else {
+                    libc::IPPROTO_IPV6
+                };
+                (*c).cmsg_type = if v4 { libc::IP_TOS } else { libc::IPV6_TCLASS };
+                (*c).cmsg_len = libc::CMSG_LEN(int) as usize;
+                std::ptr::write_unaligned(libc::CMSG_DATA(c) as *mut libc::c_int, ECT0);
+            }
         }
         // SAFETY: valid msghdr.
         let r = unsafe {
@@ -447,6 +494,7 @@ mod tests {
             from: "127.0.0.1:9".parse().unwrap(),
             to: IpAddr::V4(Ipv4Addr::LOCALHOST),
             seg,
+            ce: false,
         }
     }
 

@@ -162,6 +162,10 @@ pub(super) fn every_type() -> Vec<Vec<u8>> {
             Chunk::ShutdownComplete { t_bit: true },
         ],
         vec![
+            Chunk::Ecne { lowest_tsn: 17 },
+            Chunk::Cwr { lowest_tsn: 17 },
+        ],
+        vec![
             Chunk::Auth(AuthChunk {
                 shared_key_id: 1,
                 hmac_id: 1,

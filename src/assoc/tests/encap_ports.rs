@@ -26,7 +26,7 @@ fn each_peer_address_keeps_its_own_udp_port() {
         next
     };
     p.ep(Side::A)
-        .handle_packet(now, a2, b2, 40_000, hb, &mut alloc);
+        .handle_packet(now, a2, b2, 40_000, hb, false, &mut alloc);
     let answers = p.take_packets(Side::A);
     let (ack, _) = answers
         .iter()
@@ -43,6 +43,6 @@ fn each_peer_address_keeps_its_own_udp_port() {
     let crc = crate::wire::packet::checksum(&forged);
     forged[8..12].copy_from_slice(&crc.to_le_bytes());
     p.ep(Side::A)
-        .handle_packet(now, a2, b1, 41_000, &forged, &mut alloc);
+        .handle_packet(now, a2, b1, 41_000, &forged, false, &mut alloc);
     assert_eq!(info(&p, b1), PORT_B);
 }

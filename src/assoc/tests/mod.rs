@@ -5,6 +5,7 @@ mod asconf_refusals;
 mod auth;
 mod auth_keys;
 mod collision;
+mod ecn;
 mod encap_ports;
 mod extensions;
 mod handshake;

@@ -128,6 +128,8 @@ struct InFlight {
     src: IpAddr,
     dst: IpAddr,
     bytes: Vec<u8>,
+    /// Congestion Experienced set on the way (RFC 3168).
+    ce: bool,
 }
 
 pub(crate) const PORT_A: u16 = 5001;
@@ -147,6 +149,9 @@ pub(crate) struct Pair {
     pub blackhole: HashSet<IpAddr>,
     /// Drop the next packet from this side carrying this chunk type (once per entry).
     pub drop_next: Vec<(Side, u8)>,
+    /// Mark Congestion Experienced on the next ECN-capable packet from this side carrying
+    /// this chunk type (once per entry), as a congested router would.
+    pub ce_next: Vec<(Side, u8)>,
     /// Every packet sent, when `trace` is on.
     pub trace: Option<Vec<Sent>>,
     /// Events per side, in order.
@@ -219,6 +224,7 @@ impl Pair {
             next_id: 3,
             blackhole: HashSet::new(),
             drop_next: Vec::new(),
+            ce_next: Vec::new(),
             trace: None,
             events: [Vec::new(), Vec::new()],
             inbox: [Vec::new(), Vec::new()],
@@ -280,7 +286,7 @@ impl Pair {
                     break;
                 };
                 let bytes = self.buf[..t.len].to_vec();
-                self.emit(side, t.remote, bytes);
+                self.emit(side, t.remote, bytes, t.ect);
             }
             while let Some(ev) = self.eps[i].poll_event() {
                 self.events[i].push(ev);
@@ -304,7 +310,7 @@ impl Pair {
         mine[k.min(mine.len() - 1)]
     }
 
-    fn emit(&mut self, from: Side, dst: IpAddr, bytes: Vec<u8>) {
+    fn emit(&mut self, from: Side, dst: IpAddr, bytes: Vec<u8>, ect: bool) {
         self.sent += 1;
         let src = self.source_for(from, dst);
         let (vtag, chunks): (u32, Vec<u8>) = match Packet::parse(&bytes) {
@@ -337,6 +343,18 @@ impl Pair {
             self.dropped += 1;
             return;
         }
+        let ce = ect
+            && match self
+                .ce_next
+                .iter()
+                .position(|(s, k)| *s == from && chunks.contains(k))
+            {
+                Some(i) => {
+                    self.ce_next.remove(i);
+                    true
+                }
+                None => false,
+            };
         let to = from.other();
         if !self.addrs[to.idx()].contains(&dst) {
             self.dropped += 1;
@@ -378,6 +396,7 @@ impl Pair {
                 src,
                 dst,
                 bytes: b,
+                ce,
             }));
         }
     }
@@ -395,7 +414,7 @@ impl Pair {
             id += 1;
             id - 1
         };
-        self.eps[to.idx()].handle_packet(now, dst, src, port, bytes, &mut alloc);
+        self.eps[to.idx()].handle_packet(now, dst, src, port, bytes, false, &mut alloc);
         self.next_id = id;
     }
 
@@ -456,7 +475,7 @@ impl Pair {
                 id += 1;
                 id - 1
             };
-            self.eps[i].handle_packet(now, p.dst, p.src, port, &p.bytes, &mut alloc);
+            self.eps[i].handle_packet(now, p.dst, p.src, port, &p.bytes, p.ce, &mut alloc);
             self.next_id = id;
         }
         let now = self.now;

@@ -112,6 +112,12 @@ impl Congestion {
         self.partial_bytes_acked = 0;
     }
 
+    /// RFC 9260 Appendix A: the peer echoed a CE mark for data sent on this path: the same
+    /// reduction as entering Fast Recovery.
+    pub fn on_ecn_echo(&mut self) {
+        self.on_fast_retransmit();
+    }
+
     /// Call before sending new DATA on this path. RFC 9260 7.2.1/7.2.2: for every RTO during
     /// which nothing was sent, cwnd = max(cwnd/2, 4*MTU). Then records `now` as last send.
     pub fn on_send(&mut self, now: Instant, rto: Duration) {

@@ -251,6 +251,11 @@ impl OutstandingData {
 
     /// The chunk with this TSN, if still held (not yet cumulatively acknowledged). Abandoned
     /// chunks keep their metadata but no payload.
+    /// The path TSN `tsn` was last sent on, while it is outstanding.
+    pub fn path_of(&self, tsn: u32) -> Option<PathId> {
+        Some(self.entries[self.index_of(tsn)?].path)
+    }
+
     pub fn chunk(&self, tsn: u32) -> Option<&OutChunk> {
         let idx = self.index_of(tsn)?;
         Some(&self.entries[idx].chunk)

@@ -1,8 +1,8 @@
 //! Switches and values Linux keeps per socket or association that change no wire behaviour
 //! here, or only at setup: SCTP_INTERLEAVING_SUPPORTED (RFC 8260 I-DATA; setting it needs
 //! SCTPSHIM_INTL_ENABLE, Linux `net.sctp.intl_enable`, and SCTP_FRAGMENT_INTERLEAVE on, else
-//! EPERM), SCTP_ECN_SUPPORTED (the stack does no ECN: the switch is kept, no association
-//! negotiates ECN and reads 0), and SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899; kept per socket,
+//! EPERM), SCTP_ECN_SUPPORTED (RFC 9260 Appendix A, offered by new associations; an
+//! association reads whether both sides offered it), and SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899; kept per socket,
 //! association and path, the stack does not probe). Linux `sctp_{get,set}sockopt_*`:
 //! get `len < sizeof` and set `len != sizeof` are EINVAL (INTERLEAVING: `<`), and only an
 //! association of the socket or SCTP_FUTURE_ASSOC is a valid id on one-to-many sockets.
@@ -73,20 +73,24 @@ fn set_intl(s: &Sctp, v: &[u8]) -> HookResult<()> {
     })
 }
 
+/// Linux `sctp_getsockopt_ecn_supported`: an association's `peer.ecn_capable`, else the
+/// socket's switch.
 fn get_ecn(s: &Sctp, input: &[u8]) -> HookResult<Vec<u8>> {
     get_value(s, input, |e, sid, aid| {
-        Ok(match aid {
-            Some(_) => 0,
-            None => u32::from(e.feat(sid)?.ecn),
-        })
+        Ok(u32::from(match aid {
+            Some(aid) => e.assoc_of(sid, aid).ok_or(libc::EINVAL)?.1.ecn_negotiated(),
+            None => e.feat(sid)?.ecn.unwrap_or(e.cfg.assoc.ecn_supported),
+        }))
     })
 }
 
+/// Linux `sctp_setsockopt_ecn_supported`: the socket's switch, for associations set up later.
 fn set_ecn(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let p: sctp_assoc_value = exact_struct(v)?;
     with_sock(s, move |e, sid| {
         e.opt_assoc(sid, p.assoc_id)?;
-        e.feat_mut(sid)?.ecn = p.assoc_value != 0;
+        e.feat_mut(sid)?.ecn = Some(p.assoc_value != 0);
+        e.refresh_ep_config(sid);
         Ok(())
     })
 }

@@ -26,6 +26,7 @@ mod auth;
 mod cookie_ack;
 mod cookie_echo;
 mod data;
+mod ecn;
 mod error;
 mod forward_tsn;
 mod heartbeat;
@@ -73,6 +74,8 @@ pub mod kind {
     pub const ERROR: u8 = 9;
     pub const COOKIE_ECHO: u8 = 10;
     pub const COOKIE_ACK: u8 = 11;
+    pub const ECNE: u8 = 12;
+    pub const CWR: u8 = 13;
     pub const SHUTDOWN_COMPLETE: u8 = 14;
     pub const AUTH: u8 = 15;
     pub const I_DATA: u8 = 64;
@@ -102,6 +105,14 @@ pub enum Chunk<'a> {
     Error(ErrorChunk<'a>),
     CookieEcho(CookieEchoChunk<'a>),
     CookieAck,
+    /// ECN Echo (RFC 9260 Appendix A): the lowest TSN of a CE-marked packet.
+    Ecne {
+        lowest_tsn: u32,
+    },
+    /// Congestion Window Reduced (RFC 9260 Appendix A), answering an ECNE.
+    Cwr {
+        lowest_tsn: u32,
+    },
     /// `t_bit`: the verification tag is the sender's own (reflected), RFC 9260 8.5.1.
     ShutdownComplete {
         t_bit: bool,
@@ -153,6 +164,12 @@ impl<'a> Chunk<'a> {
             kind::ERROR => Chunk::Error(ErrorChunk::parse(value)?),
             kind::COOKIE_ECHO => Chunk::CookieEcho(CookieEchoChunk::parse(value)),
             kind::COOKIE_ACK => cookie_ack::parse(value)?,
+            kind::ECNE => Chunk::Ecne {
+                lowest_tsn: ecn::parse_tsn(value)?,
+            },
+            kind::CWR => Chunk::Cwr {
+                lowest_tsn: ecn::parse_tsn(value)?,
+            },
             kind::SHUTDOWN_COMPLETE => shutdown_complete::parse(flags, value)?,
             kind::AUTH => Chunk::Auth(AuthChunk::parse(value)?),
             kind::I_DATA => Chunk::IData(DataChunk::parse(flags, value, true)?),
@@ -185,6 +202,8 @@ impl<'a> Chunk<'a> {
             Chunk::Error(_) => kind::ERROR,
             Chunk::CookieEcho(_) => kind::COOKIE_ECHO,
             Chunk::CookieAck => kind::COOKIE_ACK,
+            Chunk::Ecne { .. } => kind::ECNE,
+            Chunk::Cwr { .. } => kind::CWR,
             Chunk::ShutdownComplete { .. } => kind::SHUTDOWN_COMPLETE,
             Chunk::Auth(_) => kind::AUTH,
             Chunk::IData(_) => kind::I_DATA,
@@ -231,6 +250,7 @@ impl<'a> Chunk<'a> {
                 tlv::list_value_len(causes)
             }
             Chunk::Shutdown(_) => ShutdownChunk::VALUE_LEN,
+            Chunk::Ecne { .. } | Chunk::Cwr { .. } => ecn::VALUE_LEN,
             Chunk::ShutdownAck | Chunk::CookieAck | Chunk::ShutdownComplete { .. } => 0,
             Chunk::CookieEcho(c) => c.cookie.len(),
             Chunk::Auth(c) => c.value_len(),
@@ -280,6 +300,7 @@ impl<'a> Chunk<'a> {
                 tlv::write_list(w, causes)
             }
             Chunk::Shutdown(c) => w.u32(c.cum_tsn_ack),
+            Chunk::Ecne { lowest_tsn } | Chunk::Cwr { lowest_tsn } => w.u32(*lowest_tsn),
             Chunk::ShutdownAck | Chunk::CookieAck | Chunk::ShutdownComplete { .. } => {}
             Chunk::CookieEcho(c) => w.bytes(c.cookie),
             Chunk::Auth(c) => c.write_value(w),
