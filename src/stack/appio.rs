@@ -46,7 +46,22 @@ impl Engine {
             let Some(s) = self.socks.get(&sid) else {
                 return;
             };
-            if s.app_eof || s.blocked.is_some() || s.filler {
+            if s.blocked.is_some() || s.filler {
+                return;
+            }
+            // Messages read ahead of a change of the default send parameters go first.
+            if let Some((h, data)) = self
+                .socks
+                .get_mut(&sid)
+                .and_then(|s| s.resolved.pop_front())
+            {
+                self.submit(sid, h, data);
+                continue;
+            }
+            let Some(s) = self.socks.get(&sid) else {
+                return;
+            };
+            if s.app_eof {
                 return;
             }
             let Some(end) = &s.end else { return };
@@ -74,12 +89,13 @@ impl Engine {
             }
             let n = n.min(self.rec.len());
             tracing::trace!(sid, n, "record from app");
-            self.on_record(sid, n);
+            self.on_record(sid, n, false);
         }
     }
 
-    /// One record of `n` bytes is in `self.rec`.
-    fn on_record(&mut self, sid: Sid, n: usize) {
+    /// One record of `n` bytes is in `self.rec`: a whole message goes to its association, or
+    /// with `hold` is kept with its default send parameters resolved ([`Engine::hold`]).
+    pub(super) fn on_record(&mut self, sid: Sid, n: usize, hold: bool) {
         let (hdr, payload) = SendHeader::split(self.magic, &self.rec[..n]);
         if super::pending::is_filler(hdr.as_ref()) {
             return;
@@ -97,17 +113,25 @@ impl Engine {
                 return;
             }
             if let Some((h, data)) = s.partial.take() {
-                self.submit(sid, h, data);
+                self.take_message(sid, h, data, hold);
             }
             return;
         }
         let data = payload.to_vec();
-        self.submit(sid, hdr.unwrap_or_default(), data);
+        self.take_message(sid, hdr.unwrap_or_default(), data, hold);
+    }
+
+    fn take_message(&mut self, sid: Sid, h: SendHeader, data: Vec<u8>, hold: bool) {
+        if hold {
+            self.hold(sid, h, data);
+        } else {
+            self.submit(sid, h, data);
+        }
     }
 
     /// Which association a message of socket `sid` goes to, setting one up implicitly for a
     /// new destination (RFC 6458 3.1.2 / 4.1.8).
-    fn target(&mut self, sid: Sid, h: &SendHeader) -> Option<AssocId> {
+    pub(super) fn target(&mut self, sid: Sid, h: &SendHeader) -> Option<AssocId> {
         let s = self.socks.get(&sid)?;
         match s.style {
             Style::OneToOne => match (s.assoc, h.dest) {
@@ -197,6 +221,7 @@ impl Engine {
             || s.app_shut.end_rd
             || s.blocked.is_some()
             || s.partial.is_some()
+            || !s.resolved.is_empty()
         {
             return false;
         }

@@ -76,6 +76,9 @@ pub mod send_flags {
     pub const HAS_PRINFO: u16 = 0x0200;
     /// Filler of a pending non-blocking connect ([`crate::stack::pending`]): discarded.
     pub const FILLER: u16 = 0x0400;
+    /// Engine-internal: the default send parameters were applied when the message was read
+    /// ahead of a change of them ([`crate::stack::send_defaults`]).
+    pub const RESOLVED: u16 = 0x0800;
 }
 
 /// PR-SCTP policy carried by an app -> stack record (RFC 3758/7496).

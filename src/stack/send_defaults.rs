@@ -48,6 +48,9 @@ impl PrKind {
 /// the defaults do nothing (Linux acts on the flags the call itself gave).
 pub fn apply(h: &mut SendHeader, d: &sctp_sndrcvinfo) {
     let has = |bit| h.flags & bit != 0;
+    if has(send_flags::RESOLVED) {
+        return;
+    }
     let (sndrcv, sndinfo, prinfo) = (
         has(send_flags::HAS_SNDRCV),
         has(send_flags::HAS_SNDINFO),
@@ -71,6 +74,42 @@ pub fn apply(h: &mut SendHeader, d: &sctp_sndrcvinfo) {
 }
 
 impl Engine {
+    /// The default send parameters of socket `sid` are about to change. Linux resolves them
+    /// in sendmsg, so messages the app sent before keep the current ones: those the
+    /// association has room for go now, the rest are read from the socketpair, resolved, and
+    /// kept ([`super::sock::Sock::resolved`]) until it has room.
+    pub fn resolve_queued_sends(&mut self, sid: Sid) {
+        self.read_app(sid);
+        loop {
+            let Some(s) = self.socks.get(&sid) else {
+                return;
+            };
+            if s.app_eof || s.filler {
+                return;
+            }
+            let Some(end) = &s.end else { return };
+            let flags = rustix::net::RecvFlags::DONTWAIT;
+            // 0 (the app's EOF) stays for `read_app`, after the messages before it.
+            let n = match rustix::net::recv(end, &mut self.rec[..], flags) {
+                Ok((n, _)) if n > 0 => n.min(self.rec.len()),
+                _ => return,
+            };
+            self.on_record(sid, n, true);
+        }
+    }
+
+    /// Keep message `data` (header `h`) of socket `sid` with the default send parameters of
+    /// its association applied now.
+    pub(super) fn hold(&mut self, sid: Sid, mut h: SendHeader, data: Vec<u8>) {
+        if let Some(aid) = self.target(sid, &h) {
+            apply(&mut h, &self.send_defaults(sid, aid));
+        }
+        h.flags |= send_flags::RESOLVED;
+        if let Some(s) = self.socks.get_mut(&sid) {
+            s.resolved.push_back((h, data));
+        }
+    }
+
     /// The default send parameters of association `aid` of socket `sid`.
     pub fn send_defaults(&self, sid: Sid, aid: AssocId) -> sctp_sndrcvinfo {
         self.opts(sid).map_or(crate::abi::Pod::zeroed(), |o| {
@@ -95,7 +134,7 @@ impl Engine {
         f: impl Fn(&mut sctp_sndrcvinfo),
     ) -> Result<(), i32> {
         let t = self.opt_set_target(sid, id)?;
-        self.read_app(sid);
+        self.resolve_queued_sends(sid);
         let existing = self.sock_assocs(sid);
         let ext = &mut self.opts_mut(sid)?.ext;
         let old = ext.send_default;

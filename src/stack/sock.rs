@@ -195,6 +195,9 @@ pub struct Sock {
     pub partial: Option<(SendHeader, Vec<u8>)>,
     /// A message the association refused for lack of room: retried on `Writable`.
     pub blocked: Option<(AssocId, OutgoingMessage)>,
+    /// Messages read ahead of a change of the default send parameters, with the previous
+    /// ones applied ([`super::send_defaults`]); they go before anything read later.
+    pub resolved: VecDeque<(SendHeader, Vec<u8>)>,
     /// One-to-many: associations that may have messages to deliver, and peers by address.
     pub readable: Vec<AssocId>,
     /// The association whose message the app is receiving in pieces ([`super::partial_delivery`]).
@@ -247,6 +250,7 @@ impl Sock {
             zombie: None,
             partial: None,
             blocked: None,
+            resolved: VecDeque::new(),
             readable: Vec::new(),
             pd_assoc: None,
             peers: Vec::new(),
