@@ -29,12 +29,19 @@ hook! {
         // Data the app leaves unread ends its associations with ABORT, as Linux's close
         // does; what is queued for it goes with the file anyway.
         let unread = s.as_ref().is_some_and(|s| !s.e.listener && drain_data(fd));
+        let unread = last.is_some_and(super::partial::forget) || unread;
+        if let Some(sid) = s.as_ref().filter(|_| unread).map(|s| s.e.sid) {
+            // Before the close: the engine may see the end's HUP before any job posted after.
+            let _ = handle::call_inline(move |e| e.mark_unread(sid));
+        }
         let r = check(unsafe { sys::close(fd) });
-        let Some(key) = last else { return r };
-        let unread = super::partial::forget(key) || unread;
+        if last.is_none() {
+            return r;
+        }
         if let Some(s) = s {
             registry::remove(s.key);
             let sid = s.e.sid;
+            super::rcv_context::forget(sid);
             if s.e.listener {
                 let _ = handle::post_inline(move |e| e.app_gone(sid));
             } else {
@@ -65,7 +72,7 @@ pub fn mark_unread_at_exit() {
         }
     });
     if !sids.is_empty() {
-        let _ = handle::call(move |e| sids.into_iter().for_each(|sid| e.unread_at_exit(sid)));
+        let _ = handle::call(move |e| sids.into_iter().for_each(|sid| e.mark_unread(sid)));
     }
 }
 

@@ -33,6 +33,8 @@ mod name;
 #[cfg(not(test))]
 mod partial;
 #[cfg(not(test))]
+mod rcv_context;
+#[cfg(not(test))]
 mod recv;
 #[cfg(not(test))]
 mod recv_cmsg;

@@ -420,7 +420,8 @@ fn recvmsg_sctp(fd: i32, msg: *mut libc::msghdr, flags: i32) -> HookResult<isize
         m.msg_namelen = 0;
     }
     m.msg_controllen = match (g.hdr, identity(fd)) {
-        (Some(h), Some(s)) if s.e.recv != 0 => {
+        (Some(mut h), Some(s)) if s.e.recv != 0 => {
+            h.context = super::rcv_context::of(s.e.sid, h.assoc_id, h.context);
             let (used, trunc) = super::recv_cmsg::put_recv_cmsgs(
                 fd,
                 &h,

@@ -58,8 +58,9 @@ impl Engine {
 }
 
 impl Engine {
-    /// The exiting app leaves data unread on socket `sid`: the close its exit makes aborts.
-    pub fn unread_at_exit(&mut self, sid: Sid) {
+    /// The app leaves data unread on socket `sid` (closing it, or exiting): the close aborts
+    /// its associations (Linux `sctp_close`).
+    pub fn mark_unread(&mut self, sid: Sid) {
         if let Some(s) = self.socks.get_mut(&sid) {
             s.unread_at_close = true;
         }

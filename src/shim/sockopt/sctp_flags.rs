@@ -177,9 +177,11 @@ fn get_context(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
 
 /// FUTURE / CURRENT / ALL forms; associations that exist keep the socket's value they
 /// were set up with when only the socket's changes.
+/// Messages already delivered to the app show the new value when read
+/// ([`crate::shim::rcv_context`]).
 fn set_context(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let av: sctp_assoc_value = exact_struct(v)?;
-    with_sock(s, move |e, sid| {
+    let ids = with_sock(s, move |e, sid| {
         let t = e.opt_set_target(sid, av.assoc_id)?;
         let existing = e.sock_assocs(sid);
         let o = e.opts_mut(sid)?;
@@ -187,14 +189,16 @@ fn set_context(s: &Sctp, v: &[u8]) -> HookResult<()> {
         for a in existing {
             o.feat.assoc_context.entry(a).or_insert(old);
         }
-        for a in t.assocs {
+        for &a in &t.assocs {
             o.feat.assoc_context.insert(a, av.assoc_value);
         }
         if t.socket {
             o.ext.context = av.assoc_value;
         }
-        Ok(())
-    })
+        Ok(t.assocs)
+    })?;
+    crate::shim::rcv_context::set(s.e.sid, &ids, av.assoc_value);
+    Ok(())
 }
 fn get_auto_asconf(s: &Sctp, i: &[u8]) -> HookResult<Vec<u8>> {
     int_out(ext(s, |o| o.auto_asconf)? as u32, i)
