@@ -35,12 +35,8 @@ static int readable(int fd, int ms)
 
 int main(void)
 {
-	struct sockaddr_in a = addr_of("127.0.0.1", PORT);
-	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	int c = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0 ||
-	    connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
-		die("setup");
+	int l, c;
+	listen_and_connect("127.0.0.1", PORT, &l, &c);
 	int s = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	CHECK("accept4 SOCK_NONBLOCK|SOCK_CLOEXEC", s >= 0 && (fcntl(s, F_GETFL) & O_NONBLOCK) &&
 						       (fcntl(s, F_GETFD) & FD_CLOEXEC));

@@ -31,12 +31,8 @@ static int next_context(int fd)
 
 int main(void)
 {
-	struct sockaddr_in a = addr_of("127.0.0.1", PORT);
-	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	int c = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0 ||
-	    connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
-		die("setup");
+	int l, c;
+	listen_and_connect("127.0.0.1", PORT, &l, &c);
 	int s = accept(l, NULL, NULL);
 	struct sctp_event_subscribe ev = {.sctp_data_io_event = 1};
 	if (s < 0 || setsockopt(s, IPPROTO_SCTP, SCTP_EVENTS, &ev, sizeof(ev)) < 0)

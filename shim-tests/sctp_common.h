@@ -37,4 +37,15 @@ static struct sockaddr_in addr_of(const char *ip, int port)
 	return a;
 }
 
+/* A one-to-one SCTP listener on `ip`:`port` (*l) and a client connected to it (*c). */
+static inline void listen_and_connect(const char *ip, int port, int *l, int *c)
+{
+	struct sockaddr_in a = addr_of(ip, port);
+	*l = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	*c = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	if (*l < 0 || *c < 0 || bind(*l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(*l, 1) < 0 ||
+	    connect(*c, (struct sockaddr *)&a, sizeof(a)) < 0)
+		die("listen and connect");
+}
+
 #endif
