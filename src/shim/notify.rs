@@ -356,8 +356,8 @@ pub fn encode_notification(
                 s.ssf_info.sinfo_ppid = *ppid;
                 s.ssf_info.sinfo_context = *context;
                 // Linux copies the message's sinfo (`chunk->sinfo`): the time to live as sent;
-                // sinfo_ssn / sinfo_tsn / sinfo_cumtsn are only echoed from an SCTP_SNDRCV
-                // the sender passed in, which the engine does not keep (0).
+                // sinfo_ssn / sinfo_tsn / sinfo_cumtsn are 0 (`sctp_sendmsg_parse` keeps only
+                // stream, flags, PPID, context, association id and time to live).
                 s.ssf_info.sinfo_timetolive = *timetolive;
                 s.ssf_info.sinfo_assoc_id = ctx.assoc_id;
                 s.ssf_assoc_id = ctx.assoc_id;
