@@ -76,6 +76,7 @@ fn send_failed(payload: Vec<u8>, frag: FragFlags, unordered: bool) -> Event {
         stream_id: 2,
         ppid: 0x0a0b_0c0d,
         context: 42,
+        sinfo_assoc_id: None,
         timetolive: 0,
         unordered,
         frag,

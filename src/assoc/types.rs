@@ -282,6 +282,9 @@ pub struct OutgoingMessage {
     pub pr: PrPolicy,
     /// Opaque value returned in SendFailed (sinfo_context).
     pub context: u32,
+    /// The association id the sender's SCTP_SNDRCV / SCTP_SNDINFO named, which SendFailed
+    /// reports (Linux keeps the message's `sinfo`); None: the association's own.
+    pub sinfo_assoc_id: Option<i32>,
     /// SCTP_ADDR_OVER: send to this peer address instead of the primary.
     pub dest: Option<IpAddr>,
     pub payload: Vec<u8>,
@@ -457,6 +460,8 @@ pub enum Event {
         stream_id: u16,
         ppid: u32,
         context: u32,
+        /// The association id the sender named ([`OutgoingMessage::sinfo_assoc_id`]).
+        sinfo_assoc_id: Option<i32>,
         /// The message's time to live / PR-SCTP value as sent (`sinfo_timetolive`).
         timetolive: u32,
         unordered: bool,

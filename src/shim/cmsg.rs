@@ -317,6 +317,7 @@ impl SendParams {
             sack_immediately: self.has_flag(SCTP_SACK_IMMEDIATELY),
             pr: self.pr_policy(),
             context: self.info.sinfo_context,
+            sinfo_assoc_id: (self.has_sndrcv || self.has_sndinfo).then_some(self.assoc_id()),
             dest: if self.has_flag(SCTP_ADDR_OVER) {
                 dest
             } else {

@@ -321,11 +321,14 @@ pub fn encode_notification(
             stream_id,
             ppid,
             context,
+            sinfo_assoc_id,
             timetolive,
             unordered,
             frag,
             payload,
         } => {
+            // Linux reports the id the sender's SNDRCV / SNDINFO named (`chunk->sinfo`).
+            let named = sinfo_assoc_id.unwrap_or(ctx.assoc_id);
             let flags = if *sent {
                 SCTP_DATA_SENT
             } else {
@@ -342,7 +345,7 @@ pub fn encode_notification(
                 s.ssfe_info.snd_flags = chunk_flags;
                 s.ssfe_info.snd_ppid = *ppid;
                 s.ssfe_info.snd_context = *context;
-                s.ssfe_info.snd_assoc_id = ctx.assoc_id;
+                s.ssfe_info.snd_assoc_id = named;
                 s.ssf_assoc_id = ctx.assoc_id;
                 emit(out, &s, payload)
             } else {
@@ -359,7 +362,7 @@ pub fn encode_notification(
                 // sinfo_ssn / sinfo_tsn / sinfo_cumtsn are 0 (`sctp_sendmsg_parse` keeps only
                 // stream, flags, PPID, context, association id and time to live).
                 s.ssf_info.sinfo_timetolive = *timetolive;
-                s.ssf_info.sinfo_assoc_id = ctx.assoc_id;
+                s.ssf_info.sinfo_assoc_id = named;
                 s.ssf_assoc_id = ctx.assoc_id;
                 emit(out, &s, payload)
             }
@@ -668,6 +671,7 @@ mod tests {
             stream_id: 1,
             ppid: 0x0102_0304,
             context: 7,
+            sinfo_assoc_id: None,
             timetolive: 250,
             unordered: false,
             frag,
@@ -705,6 +709,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u16_at(&whole, 16), 3, "SCTP_DATA_NOT_FRAG");
+        // A sender's SNDRCV that named id 0 (a one-to-one socket): Linux keeps it in ssf_info.
+        let mut named = send_failed(b"x", last);
+        if let Event::SendFailed { sinfo_assoc_id, .. } = &mut named {
+            *sinfo_assoc_id = Some(0);
+        }
+        let b = encode(&named, &subs).unwrap();
+        assert_eq!((u32_at(&b, 40), u32_at(&b, 44)), (0, 3));
     }
 
     #[test]

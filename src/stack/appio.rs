@@ -180,6 +180,8 @@ impl Engine {
                 sack_immediately: h.flags & send_flags::SACK_IMMEDIATELY != 0,
                 pr: h.pr.policy(h.pr_value),
                 context: h.context,
+                sinfo_assoc_id: (h.flags & (send_flags::HAS_SNDRCV | send_flags::HAS_SNDINFO) != 0)
+                    .then_some(h.assoc_id),
                 dest: (h.flags & send_flags::ADDR_OVER != 0)
                     .then(|| h.dest.map(|d| d.ip()))
                     .flatten(),

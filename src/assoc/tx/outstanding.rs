@@ -835,6 +835,7 @@ mod tests {
             payload: vec![message_id as u8; len],
             pr: PrPolicy::Reliable,
             context: 0,
+            sinfo_assoc_id: None,
             expiry: None,
             message_id,
             dest: None,

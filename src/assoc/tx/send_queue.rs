@@ -32,6 +32,7 @@ pub struct OutChunk {
     pub payload: Vec<u8>,
     pub pr: PrPolicy,
     pub context: u32,
+    pub sinfo_assoc_id: Option<i32>,
     /// PR-SCTP TTL deadline of the whole message.
     pub expiry: Option<Instant>,
     /// Unique per message within the association: all fragments share it.
@@ -49,6 +50,7 @@ impl OutChunk {
             stream_id: self.stream_id,
             ppid: self.ppid,
             context: self.context,
+            sinfo_assoc_id: self.sinfo_assoc_id,
             timetolive: self.pr.linux_value(),
             unordered: self.unordered,
             frag: FragFlags {
@@ -68,6 +70,7 @@ struct QueuedMessage {
     immediate: bool,
     pr: PrPolicy,
     context: u32,
+    sinfo_assoc_id: Option<i32>,
     expiry: Option<Instant>,
     dest: Option<IpAddr>,
     payload: Vec<u8>,
@@ -120,6 +123,7 @@ impl QueuedMessage {
             payload,
             pr: self.pr,
             context: self.context,
+            sinfo_assoc_id: self.sinfo_assoc_id,
             expiry: self.expiry,
             message_id: self.id,
             dest: self.dest,
@@ -287,6 +291,7 @@ impl SendQueue {
             immediate: msg.sack_immediately,
             pr: msg.pr,
             context: msg.context,
+            sinfo_assoc_id: msg.sinfo_assoc_id,
             expiry,
             dest: msg.dest,
             total: msg.payload.len(),
