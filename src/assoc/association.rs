@@ -506,6 +506,9 @@ impl Association {
             p.pmtu = mtu;
             p.cc.set_mtu(mtu as usize);
         }
+        // Fragments not cut yet fit the new size (those with a TSN go whole: `transmit`).
+        let fp = self.fragmentation_point();
+        self.send_queue.lower_frag_point(fp);
     }
 
     /// SCTP_DELAYED_SACK.

@@ -327,15 +327,20 @@ impl Engine {
 
     /// Drain the ICMP errors queued on UDP socket `i`. RFC 6951 5.5: a port unreachable for
     /// a peer we are setting up an association with ends the setup (ECONNREFUSED), as the
-    /// ABORT a kernel peer without a listener would send.
+    /// ABORT a kernel peer without a listener would send. A smaller path MTU goes to the
+    /// associations that use the path ([`super::pmtu`]).
     fn icmp_errors(&mut self, i: usize) {
+        use super::udp::IcmpError;
         loop {
             let Some(Some(slot)) = self.udps.get(i) else {
                 return;
             };
             let ep_id = slot.ep;
             match slot.udp.icmp_error() {
-                Ok(Some(dest)) => {
+                Ok(Some(IcmpError::TooBig { dest, mtu })) => {
+                    self.path_mtu_lowered(ep_id, dest, mtu)
+                }
+                Ok(Some(IcmpError::PortUnreachable(dest))) => {
                     let Some(e) = ep_id.and_then(|ep| self.eps.get_mut(&ep)) else {
                         continue;
                     };

@@ -10,6 +10,8 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The kernel's limit on segments per send (UDP_MAX_SEGMENTS is 64 before Linux 6.2).
 pub const MAX_SEGMENTS: usize = 64;
+/// Segments this small fit any path MTU (IPv6's minimum 1280 less IP and UDP headers).
+const MIN_SEG: usize = 1232;
 /// Payload bytes per send: an IPv6 datagram's 65535 minus its UDP header, rounded down.
 const MAX_BYTES: usize = 65_000;
 
@@ -121,7 +123,10 @@ impl Batch {
                         // Without a named source the refusal is UDP_SEGMENT's: stop using
                         // it. With one, it may be the source's (an address gone): the
                         // packets go one by one, each choosing its source again.
-                        if from.is_none() {
+                        // EINVAL or EMSGSIZE for segments over a path MTU that ICMP just
+                        // lowered (stack/pmtu.rs) is that batch's, not UDP_SEGMENT's.
+                        let mtu = (e == libc::EINVAL || e == libc::EMSGSIZE) && self.seg > MIN_SEG;
+                        if from.is_none() && !mtu {
                             tracing::debug!(errno = e, "UDP_SEGMENT refused; sending one by one");
                             self.enabled = false;
                         }

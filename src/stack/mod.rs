@@ -8,8 +8,9 @@
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
 //!   removed from a bound socket), [`addr_watch`] (host address changes for wildcard binds),
-//!   [`source`], [`udp`] (with [`gso`] batching), [`route`], [`partial_delivery`] (messages
-//!   delivered in pieces), [`stream_check`] (EINVAL for a stream the association lacks),
+//!   [`source`], [`udp`] (with [`gso`] batching), [`route`], [`pmtu`] (path MTU from ICMP),
+//!   [`partial_delivery`] (messages delivered in pieces), [`stream_check`] (EINVAL for a
+//!   stream the association lacks),
 //!   [`implicit`] (associations set up by a message, with SCTP_DSTADDRV4/V6 addresses).
 //! - [`frame`]: the records on an app fd; [`names`]: our AF_UNIX names.
 //! - [`registry`], [`fdmap`], [`fds`]: which fds and files are ours.
@@ -51,6 +52,7 @@ pub mod partial_delivery;
 pub mod path_opts;
 pub mod pcap;
 pub mod pending;
+pub mod pmtu;
 pub mod reconf;
 pub mod registry;
 pub mod route;

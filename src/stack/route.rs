@@ -17,7 +17,7 @@ fn ip_header(ip: IpAddr) -> u32 {
 
 /// Largest SCTP packet for a UDP datagram over a link of `mtu` bytes to `ip`, rounded down to
 /// a multiple of 4 (chunks are padded to 4 bytes, RFC 9260 3.2, so a full-size DATA chunk fits).
-fn payload_of(mtu: u32, ip: IpAddr) -> u32 {
+pub fn payload_of(mtu: u32, ip: IpAddr) -> u32 {
     (mtu.min(65535) - ip_header(ip) - UDP_HEADER) & !3
 }
 

@@ -47,6 +47,15 @@ impl Received {
     }
 }
 
+/// An ICMP error the stack acts on, with the destination of the packet it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IcmpError {
+    /// Port unreachable: no UDP socket there (no SCTP endpoint in mirror mode).
+    PortUnreachable(SocketAddr),
+    /// The path to `dest` carries IP packets of at most `mtu` bytes (RFC 1191 / 8201).
+    TooBig { dest: SocketAddr, mtu: u32 },
+}
+
 fn os_err() -> i32 {
     sys::errno()
 }
@@ -273,9 +282,9 @@ impl Udp {
         })
     }
 
-    /// Take one queued ICMP error (IP_RECVERR); Ok(Some(dest)) when it says the port of
-    /// `dest` is unreachable (no UDP socket there: no SCTP endpoint in mirror mode).
-    pub fn icmp_error(&self) -> Result<Option<SocketAddr>, i32> {
+    /// Take one queued ICMP error (IP_RECVERR / IPV6_RECVERR): Ok(None) for the kinds the
+    /// stack does not act on.
+    pub fn icmp_error(&self) -> Result<Option<IcmpError>, i32> {
         let mut name: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
         let mut cbuf = [0u64; 32];
         let mut data = [0u8; 64];
@@ -304,6 +313,7 @@ impl Udp {
             return Err(os_err());
         }
         let mut port_unreachable = false;
+        let mut too_big = None;
         // SAFETY: walking the control buffer the kernel filled.
         unsafe {
             let mut c = libc::CMSG_FIRSTHDR(&msg);
@@ -321,14 +331,22 @@ impl Udp {
                         || (e.ee_origin == libc::SO_EE_ORIGIN_ICMP6
                             && e.ee_type == 1
                             && e.ee_code == 4);
+                    // Fragmentation needed / Packet Too Big, or a local send over the path
+                    // MTU: the kernel gives the MTU in ee_info.
+                    if e.ee_errno == libc::EMSGSIZE as u32 && e.ee_info > 0 {
+                        too_big = Some(e.ee_info);
+                    }
                 }
                 c = libc::CMSG_NXTHDR(&msg, c);
             }
         }
-        Ok(if port_unreachable {
-            from_raw(&name)
-        } else {
-            None
+        let Some(dest) = from_raw(&name) else {
+            return Ok(None);
+        };
+        Ok(match (port_unreachable, too_big) {
+            (true, _) => Some(IcmpError::PortUnreachable(dest)),
+            (false, Some(mtu)) => Some(IcmpError::TooBig { dest, mtu }),
+            _ => None,
         })
     }
 

@@ -426,6 +426,12 @@ impl OutstandingData {
     /// Takes the next chunk to retransmit on `path` if its payload fits `max_bytes`: fast
     /// retransmissions first, lowest TSN first. The chunk is back in flight on `path` and its
     /// transmission count is incremented. Returns its TSN.
+    /// Bytes of the chunk [`Self::pop_retransmit`] would take next.
+    pub fn next_retransmit_len(&self) -> Option<usize> {
+        let tsn = *self.fast_rtx.first().or_else(|| self.t3_rtx.first())?;
+        Some(self.entries.get((tsn - self.first) as usize)?.len)
+    }
+
     pub fn pop_retransmit(&mut self, max_bytes: usize, path: PathId) -> Option<u32> {
         let (tsn, fast) = match self.fast_rtx.first() {
             Some(&t) => (t, true),

@@ -2,7 +2,8 @@
 //! I-DATA; RFC 3758 / RFC 7496 PR-SCTP for messages not sent yet).
 //!
 //! Messages are fragmented by the `frag_point` given at enqueue, as Linux does at `sendmsg`
-//! time, so fragment sizes (and SEND_FAILED notifications, one per fragment) match Linux.
+//! time, so fragment sizes (and SEND_FAILED notifications, one per fragment) match Linux; a
+//! path MTU that goes down later re-cuts what is not cut yet ([`SendQueue::lower_frag_point`]).
 //! Fragments are cut lazily when produced; the SSN (DATA) or MID (I-DATA) is assigned when the
 //! first fragment of a message is produced, so messages dropped before sending leave no gap
 //! in a stream's sequence (Linux assigns at transmission too).
@@ -257,6 +258,21 @@ impl SendQueue {
     /// their own MIDs; fragments of different streams may interleave.
     pub fn set_i_data(&mut self, i_data: bool) {
         self.i_data = i_data;
+    }
+
+    /// The path MTU went down (RFC 9260 7.3): the fragments not cut yet are cut at most
+    /// `frag_point` bytes long. Fragments need not be of one size, and those not cut have no
+    /// TSN yet, so the peer sees nothing unusual.
+    pub fn lower_frag_point(&mut self, frag_point: usize) {
+        let frag_point = frag_point.max(1);
+        let mut fragments = 0;
+        for q in self.streams.values_mut() {
+            for m in &mut q.messages {
+                m.frag_point = m.frag_point.min(frag_point);
+                fragments += m.fragments_left();
+            }
+        }
+        self.queued_fragments = fragments;
     }
 
     /// Queues a message, fragmented into chunks of at most `frag_point` payload bytes.
@@ -660,6 +676,32 @@ mod tests {
 
     fn drain(q: &mut SendQueue) -> Vec<OutChunk> {
         std::iter::from_fn(|| q.produce(usize::MAX)).collect()
+    }
+
+    /// RFC 9260 7.3: after the path MTU goes down, the fragments not cut yet are cut to the
+    /// new size; the first one keeps the size it was cut at.
+    #[test]
+    fn a_lower_path_mtu_recuts_what_is_not_cut_yet() {
+        let now = Instant::now();
+        let mut q = SendQueue::new(100_000, 10, false);
+        let m = msg(1, 3000, 7);
+        q.enqueue(now, m.clone(), 1400).unwrap();
+        q.enqueue(now, msg(1, 900, 8), 1400).unwrap();
+        assert_eq!(q.queued_chunks(), 4);
+        let first = q.produce(usize::MAX).unwrap();
+        assert_eq!(first.payload.len(), 1400);
+        q.lower_frag_point(500);
+        assert_eq!(q.queued_chunks(), 4 + 2);
+        let rest = drain(&mut q);
+        let lens: Vec<usize> = rest.iter().map(|c| c.payload.len()).collect();
+        assert_eq!(lens, [500, 500, 500, 100, 500, 400]);
+        let joined: Vec<u8> = std::iter::once(&first)
+            .chain(&rest[..4])
+            .flat_map(|c| c.payload.clone())
+            .collect();
+        assert_eq!(joined, m.payload);
+        assert!(rest[3].end && rest[4].begin);
+        assert_eq!(q.queued_chunks(), 0);
     }
 
     #[test]
