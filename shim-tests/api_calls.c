@@ -16,6 +16,7 @@
 #include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 #include "checks.h"
 
@@ -26,6 +27,21 @@ extern int fcntl64(int fd, int cmd, ...);
 
 /* A length the compiler cannot see: the fortified wrappers then call __recv_chk & co. */
 static volatile size_t room = 64;
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* getsockopt of an int option; -1 on error. */
+static int int_opt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+	return getsockopt(fd, level, name, &v, &len) == 0 ? v : -1;
+}
 
 static int readable(int fd, int ms)
 {
@@ -119,6 +135,34 @@ int main(void)
 	}
 	CHECK("the peer receives the file intact", have == FILE_BYTES && memcmp(got, data, FILE_BYTES) == 0);
 	close(f);
+
+	CHECK("SO_TYPE, SO_DOMAIN, SO_PROTOCOL",
+	      int_opt(c, SOL_SOCKET, SO_TYPE) == SOCK_STREAM &&
+		  int_opt(c, SOL_SOCKET, SO_DOMAIN) == AF_INET &&
+		  int_opt(c, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_SCTP);
+	/* Blocking calls give up after SO_RCVTIMEO / SO_SNDTIMEO with EAGAIN (Linux
+	 * sctp_recvmsg / sctp_wait_for_sndbuf). The server side reads nothing from here on. */
+	struct timeval tmo = {0, 200 * 1000}, got_tmo = {0, 0};
+	socklen_t tlen = sizeof(got_tmo);
+	if (setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) < 0 ||
+	    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)) < 0)
+		die("timeouts");
+	CHECK("SO_SNDTIMEO reads back",
+	      getsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &got_tmo, &tlen) == 0 && got_tmo.tv_usec == 200000);
+	double t0 = now_ms();
+	errno = 0;
+	ssize_t got_n = recv(c, buf, room, 0);
+	double waited = now_ms() - t0;
+	CHECK("a blocking recv with nothing queued gives EAGAIN after SO_RCVTIMEO",
+	      got_n < 0 && errno == EAGAIN && waited >= 150 && waited < 5000);
+	static char big[4096];
+	int blocked = 0;
+	for (int i = 0; i < 100000 && !blocked; i++) {
+		t0 = now_ms();
+		if (send(c, big, sizeof(big), 0) < 0)
+			blocked = errno == EAGAIN && now_ms() - t0 >= 150 ? 1 : -1;
+	}
+	CHECK("a blocking send into a full association gives EAGAIN after SO_SNDTIMEO", blocked == 1);
 	close(c);
 	close(s);
 	close(l);
