@@ -163,6 +163,21 @@ int main(void)
 			blocked = errno == EAGAIN && now_ms() - t0 >= 150 ? 1 : -1;
 	}
 	CHECK("a blocking send into a full association gives EAGAIN after SO_SNDTIMEO", blocked == 1);
+
+	struct pollfd lp = {l, POLLIN, 0};
+	CHECK("a listener with nothing to accept is not readable", poll(&lp, 1, 0) == 0);
+	int c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_SCTP);
+	struct sockaddr_in la;
+	socklen_t llen = sizeof(la);
+	if (c2 < 0 || getsockname(l, (struct sockaddr *)&la, &llen) < 0 ||
+	    (connect(c2, (struct sockaddr *)&la, sizeof(la)) < 0 && errno != EINPROGRESS))
+		die("second client");
+	CHECK("a listener with an association to accept is readable",
+	      poll(&lp, 1, 2000) == 1 && (lp.revents & POLLIN));
+	int s2 = accept(l, NULL, NULL);
+	CHECK("and accept takes it", s2 >= 0);
+	close(s2);
+	close(c2);
 	close(c);
 	close(s);
 	close(l);
