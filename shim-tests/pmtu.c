@@ -4,7 +4,8 @@
  *   pmtu client ADDR PORT      send 2 MB in 8 KB messages; check the path MTU before and after
  *
  * The test puts a router with a smaller MTU on the way; the client's path MTU must drop to
- * what ICMP reports and the data must arrive. One "ok"/"FAIL" line per check. */
+ * what ICMP reports and the data must arrive; then PLPMTUD probes (HEARTBEAT + PAD) must find
+ * the size again from the base. One "ok"/"FAIL" line per check. */
 #include "sctp_common.h"
 #include <netinet/sctp.h>
 #include <unistd.h>
@@ -63,6 +64,20 @@ static void client(const char *ip, int port, uint32_t link)
 	CHECK("the path MTU started from the first link's", before > link);
 	CHECK("ICMP lowered it to the narrow link's, less IP and UDP headers",
 	      after <= link - 28 && after >= link - 28 - 4);
+
+	/* PLPMTUD (RFC 8899): the path drops to the base size, then probes climb back, one
+	 * per interval (1200, 1232, then the largest the path had). */
+	struct sctp_probeinterval pi;
+	memset(&pi, 0, sizeof(pi));
+	pi.spi_interval = 5000;
+	CHECK("SCTP_PLPMTUD_PROBE_INTERVAL 5000 ms",
+	      setsockopt(c, IPPROTO_SCTP, SCTP_PLPMTUD_PROBE_INTERVAL, &pi, sizeof(pi)) == 0);
+	uint32_t base = path_mtu(c, ip, port);
+	sleep(13);
+	uint32_t probed = path_mtu(c, ip, port);
+	printf("PLPMTUD: %u, then %u\n", base, probed);
+	CHECK("probing starts from the base size", base == 1200);
+	CHECK("acknowledged probes bring the path MTU back", probed == after);
 	close(c);
 }
 

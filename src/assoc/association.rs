@@ -623,6 +623,7 @@ impl Association {
         for p in self.paths.iter() {
             t = earliest(t, p.t3.deadline());
             t = earliest(t, p.hb.deadline());
+            t = earliest(t, p.pl.as_ref().and_then(|pl| pl.timer.deadline()));
         }
         t
     }
@@ -659,6 +660,13 @@ impl Association {
             }
             if self.paths.list[i].hb.expire(now) {
                 self.on_heartbeat_timer(now, i);
+            }
+            if self.paths.list[i]
+                .pl
+                .as_mut()
+                .is_some_and(|pl| pl.timer.expire(now))
+            {
+                self.on_pl_timer(now, i);
             }
         }
     }

@@ -62,6 +62,10 @@ impl Association {
             let j = self.rng.next_u32();
             p.arm_heartbeat(now, j);
         }
+        // PLPMTUD set for the socket starts with the association (RFC 8899 5.2).
+        if !self.cfg.probe_interval.is_zero() {
+            self.set_probe_interval(now, None, self.cfg.probe_interval);
+        }
     }
 
     /// Heartbeat timer of path `i` (8.3), for idle addresses: an unanswered probe counts as an
@@ -128,6 +132,9 @@ impl Association {
         let Some(i) = self.paths.find(addr) else {
             return;
         };
+        if self.on_pl_ack(i, nonce) {
+            return;
+        }
         let p = &mut self.paths.list[i];
         let Some(probe) = p.probe.filter(|pr| pr.nonce == nonce) else {
             return;

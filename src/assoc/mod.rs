@@ -41,6 +41,7 @@ mod input;
 mod ootb;
 mod path_params;
 mod paths;
+pub(crate) mod plpmtud;
 mod pr;
 mod rand;
 pub mod reconf;

@@ -48,6 +48,8 @@ pub(crate) struct Path {
     /// Deleted by the peer (RFC 5061 ASCONF Delete IP Address): kept in the list so that
     /// path ids stay stable, but never used, listed or looked up again.
     pub removed: bool,
+    /// PLPMTUD (RFC 8899) while SCTP_PLPMTUD_PROBE_INTERVAL is set ([`super::plpmtud`]).
+    pub pl: Option<Box<super::plpmtud::Pl>>,
 }
 
 impl Path {
@@ -75,6 +77,7 @@ impl Path {
             probe: None,
             hb_now: !confirmed,
             removed: false,
+            pl: None,
         }
     }
 

@@ -13,7 +13,9 @@ use super::association::Association;
 use super::errors::OwnedCause;
 use super::tx::PathId;
 use super::{AssocState, Transmit};
-use crate::wire::chunk::{CookieEchoChunk, DataChunk, ErrorChunk, HeartbeatChunk, ShutdownChunk};
+use crate::wire::chunk::{
+    CookieEchoChunk, DataChunk, ErrorChunk, HeartbeatChunk, PadChunk, ShutdownChunk,
+};
 use crate::wire::{Chunk, CommonHeader, PacketWriter};
 
 /// Packets built ahead (INIT ACK of a collision, ABORTs tagged for someone else) are capped.
@@ -269,12 +271,34 @@ impl Association {
         if let Some(t) = self.reconf_packet(now, buf) {
             return Some(t);
         }
+        if let Some(t) = self.pl_probe_packet(buf) {
+            return Some(t);
+        }
         let i = self.paths.list.iter().position(|p| p.hb_now)?;
         let info = self.start_probe(now, i);
         let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
         if !w.try_add(&Chunk::Heartbeat(HeartbeatChunk { info: &info })) {
             return None;
         }
+        let len = w.finish();
+        Some(self.transmit_to(i, len))
+    }
+
+    /// RFC 8899 6.2: a PLPMTUD probe, a HEARTBEAT padded with a PAD chunk to the probe size.
+    fn pl_probe_packet(&mut self, buf: &mut [u8]) -> Option<Transmit> {
+        if self.state != AssocState::Established {
+            return None;
+        }
+        let (i, nonce, size) = self.take_pl_probe()?;
+        let info = super::heartbeat::write_info(self.paths.list[i].addr, nonce);
+        let hb = Chunk::Heartbeat(HeartbeatChunk { info: &info });
+        let used = 12 + hb.encoded_len() + 4 + self.auth_overhead();
+        let mut w = PacketWriter::new(buf, self.header(self.peer_tag));
+        if !w.try_add(&hb) {
+            return None;
+        }
+        let pad = (size as usize).saturating_sub(used);
+        w.try_add(&Chunk::Pad(PadChunk { len: pad }));
         let len = w.finish();
         Some(self.transmit_to(i, len))
     }

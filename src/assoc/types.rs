@@ -74,6 +74,8 @@ pub struct AssocConfig {
     pub frag_interleave: u8,
     /// Path MTU for new paths (the runtime sets it from the interface MTU minus IP/UDP).
     pub pmtu: u32,
+    /// SCTP_PLPMTUD_PROBE_INTERVAL for new associations (zero: no PLPMTUD, RFC 8899).
+    pub probe_interval: Duration,
     pub pr_supported: bool,
     /// RFC 6525: offer RE-CONFIG (Linux `reconf_enable`, SCTP_RECONFIG_SUPPORTED).
     pub reconfig_supported: bool,
@@ -175,6 +177,7 @@ impl Default for AssocConfig {
             auth_active_key: 0,
             auth_chunks: Vec::new(),
             auth_hmacs: Vec::new(),
+            probe_interval: Duration::ZERO,
             ecn_supported: true,
             adaptation_indication: None,
             remote_udp_port: 9899,

@@ -27,7 +27,7 @@ pub struct FeatOpts {
     /// SCTP_ECN_SUPPORTED (`ep->ecn_enable`).
     pub ecn: Option<bool>,
     /// SCTP_PLPMTUD_PROBE_INTERVAL (ms) of the socket, and of associations (`None`) and
-    /// their paths that set one. Stored only: the stack does not probe (RFC 8899).
+    /// their paths that set one (RFC 8899, `crate::assoc` plpmtud).
     pub probe_interval: u32,
     pub probes: HashMap<(AssocId, Option<IpAddr>), u32>,
     /// SCTP_CONTEXT of associations that set one (the socket's is `ExtOpts::context`).
@@ -51,6 +51,7 @@ impl FeatOpts {
         if let Some(on) = self.ecn {
             c.ecn_supported = on;
         }
+        c.probe_interval = std::time::Duration::from_millis(self.probe_interval.into());
     }
 }
 

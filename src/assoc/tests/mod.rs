@@ -13,6 +13,7 @@ mod multipath;
 mod ootb;
 pub(crate) mod pair;
 mod partial_delivery;
+mod plpmtud;
 mod reconf;
 mod retransmit_paths;
 mod scheduler;

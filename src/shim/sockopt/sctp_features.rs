@@ -1,9 +1,9 @@
-//! Switches and values Linux keeps per socket or association that change no wire behaviour
-//! here, or only at setup: SCTP_INTERLEAVING_SUPPORTED (RFC 8260 I-DATA; setting it needs
-//! SCTPSHIM_INTL_ENABLE, Linux `net.sctp.intl_enable`, and SCTP_FRAGMENT_INTERLEAVE on, else
-//! EPERM), SCTP_ECN_SUPPORTED (RFC 9260 Appendix A, offered by new associations; an
-//! association reads whether both sides offered it), and SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899; kept per socket,
-//! association and path, the stack does not probe). Linux `sctp_{get,set}sockopt_*`:
+//! Switches and values Linux keeps per socket, association or path: SCTP_INTERLEAVING_SUPPORTED
+//! (RFC 8260 I-DATA; setting it needs SCTPSHIM_INTL_ENABLE, Linux `net.sctp.intl_enable`, and
+//! SCTP_FRAGMENT_INTERLEAVE on, else EPERM), SCTP_ECN_SUPPORTED (RFC 9260 Appendix A, offered
+//! by new associations; an association reads whether both sides offered it), and
+//! SCTP_PLPMTUD_PROBE_INTERVAL (RFC 8899 probing: a set for a path or an association restarts
+//! its search, the socket's value starts one in new associations). Linux `sctp_{get,set}sockopt_*`:
 //! get `len < sizeof` and set `len != sizeof` are EINVAL (INTERLEAVING: `<`), and only an
 //! association of the socket or SCTP_FUTURE_ASSOC is a valid id on one-to-many sockets.
 
@@ -146,8 +146,18 @@ fn set_probe(s: &Sctp, v: &[u8]) -> HookResult<()> {
                 f.probes.retain(|&(x, _), _| x != a);
                 f.probes.insert((a, None), interval);
             }
-            (None, _) => f.probe_interval = interval,
+            (None, _) => {
+                f.probe_interval = interval;
+                e.refresh_ep_config(sid);
+                return Ok(());
+            }
         }
+        // Linux `sctp_transport_pl_reset`: the path (or every path) starts over.
+        let aid = aid.ok_or(libc::EINVAL)?;
+        let (ep, a) = e.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
+        let ms = std::time::Duration::from_millis(interval.into());
+        a.set_probe_interval(std::time::Instant::now(), ip, ms);
+        e.mark(ep);
         Ok(())
     })
 }
