@@ -125,6 +125,22 @@ int main(void) {
 	CHECK("paddrparams other path unchanged",
 	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
 		  pp.spp_hbinterval == 1000 && pp.spp_pathmaxrxt == 7);
+	/* spp_pathmtu is a fixed path MTU: Linux takes it only with SPP_PMTUD_DISABLE. */
+	uint32_t mtu0 = pp.spp_pathmtu;
+	memset(&pp, 0, sizeof(pp));
+	put_addr(&pp.spp_address, "127.0.0.1", 5421);
+	pp.spp_pathmtu = 1400;
+	setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp));
+	len = sizeof(pp);
+	CHECK("paddrparams pathmtu without PMTUD_DISABLE is ignored",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
+		  pp.spp_pathmtu == mtu0 && mtu0 != 1400);
+	pp.spp_pathmtu = 1400;
+	pp.spp_flags = SPP_PMTUD_DISABLE;
+	CHECK("paddrparams pathmtu with PMTUD_DISABLE sets it",
+	      setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp)) == 0 &&
+		  getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
+		  pp.spp_pathmtu == 1400);
 	memset(&pp, 0, sizeof(pp));
 	put_addr(&pp.spp_address, "127.0.9.9", 5421);
 	REFUSED("paddrparams non-peer address", EINVAL,

@@ -225,6 +225,12 @@ impl Engine {
         if f & abi::SPP_HB_DEMAND != 0 && target == Target::Socket {
             return Err(libc::EINVAL);
         }
+        // Linux: spp_pathmtu is the fixed path MTU, taken only with SPP_PMTUD_DISABLE.
+        let pathmtu = if f & abi::SPP_PMTUD_DISABLE != 0 {
+            v.pathmtu
+        } else {
+            0
+        };
         // The socket keeps the defaults and flags (also reported for associations).
         let d = &mut self.opts_mut(sid)?.paths;
         if target == Target::Socket {
@@ -234,8 +240,8 @@ impl Engine {
             if v.max_retrans != 0 {
                 d.max_retrans = v.max_retrans;
             }
-            if v.pathmtu != 0 {
-                d.pathmtu = v.pathmtu;
+            if pathmtu != 0 {
+                d.pathmtu = pathmtu;
             }
             if v.sack_delay != 0 {
                 d.sack_delay_ms = v.sack_delay;
@@ -277,8 +283,8 @@ impl Engine {
         if v.max_retrans != 0 {
             a.set_path_max_retrans(path, v.max_retrans.into());
         }
-        if v.pathmtu != 0 {
-            a.set_pmtu(path, v.pathmtu);
+        if pathmtu != 0 {
+            a.set_pmtu(path, pathmtu);
         }
         if v.sack_delay != 0 {
             a.set_sack(Duration::from_millis(v.sack_delay.into()), 2);
