@@ -140,7 +140,13 @@ int main(void) {
 	CHECK("paddrparams pathmtu with PMTUD_DISABLE sets it",
 	      setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp)) == 0 &&
 		  getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
-		  pp.spp_pathmtu == 1400);
+		  pp.spp_pathmtu == 1400 && (pp.spp_flags & SPP_PMTUD_DISABLE));
+	memset(&pp, 0, sizeof(pp));
+	put_addr(&pp.spp_address, "127.0.0.2", 5421);
+	len = sizeof(pp);
+	CHECK("paddrparams PMTUD flags are per path",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
+		  (pp.spp_flags & SPP_PMTUD_ENABLE) && !(pp.spp_flags & SPP_PMTUD_DISABLE));
 	memset(&pp, 0, sizeof(pp));
 	put_addr(&pp.spp_address, "127.0.9.9", 5421);
 	REFUSED("paddrparams non-peer address", EINVAL,

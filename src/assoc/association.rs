@@ -503,6 +503,16 @@ impl Association {
             .iter_mut()
             .filter(|p| addr.is_none_or(|a| a == p.addr))
         {
+            // Under PLPMTUD the route or ICMP bound the search; probes decide below that.
+            let mtu = match p.pl.as_deref_mut() {
+                Some(pl) => {
+                    pl.max = pl.max.min(mtu);
+                    pl.pmtu = pl.pmtu.min(mtu);
+                    pl.probe_size = pl.probe_size.min(mtu);
+                    pl.pmtu
+                }
+                None => mtu,
+            };
             p.pmtu = mtu;
             p.cc.set_mtu(mtu as usize);
         }

@@ -22,6 +22,8 @@ pub struct PathParams {
     pub pf_retrans: u32,
     /// RFC 7829 5 Primary.Switchover.Max.Retrans.
     pub ps_retrans: u32,
+    /// SPP_PMTUD_DISABLE.
+    pub pmtud_off: bool,
 }
 
 impl Association {
@@ -36,6 +38,7 @@ impl Association {
             sack_delay: c.sack_delay,
             pf_retrans: c.pf_retrans,
             ps_retrans: c.ps_retrans,
+            pmtud_off: c.pmtud_off,
         };
         let Some(a) = addr else {
             return Some(defaults);
@@ -47,8 +50,25 @@ impl Association {
             pmtu: p.pmtu,
             pf_retrans: p.pf_retrans,
             ps_retrans: p.ps_retrans,
+            pmtud_off: p.pmtud_off,
             ..defaults
         })
+    }
+
+    /// SPP_PMTUD_ENABLE / SPP_PMTUD_DISABLE for the path to `addr`, or for every path and the
+    /// ones to come (`None`).
+    pub fn set_pmtud(&mut self, addr: Option<IpAddr>, on: bool) {
+        if addr.is_none() {
+            self.cfg.pmtud_off = !on;
+        }
+        for p in self
+            .paths
+            .list
+            .iter_mut()
+            .filter(|p| addr.is_none_or(|a| a == p.addr))
+        {
+            p.pmtud_off = !on;
+        }
     }
 
     /// SCTP_PEER_ADDR_THLDS(_V2) (Linux `sctp_setsockopt_paddr_thresholds`) for the path to

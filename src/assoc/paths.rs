@@ -50,6 +50,8 @@ pub(crate) struct Path {
     pub removed: bool,
     /// PLPMTUD (RFC 8899) while SCTP_PLPMTUD_PROBE_INTERVAL is set ([`super::plpmtud`]).
     pub pl: Option<Box<super::plpmtud::Pl>>,
+    /// SPP_PMTUD_DISABLE: ICMP does not change this path's MTU.
+    pub pmtud_off: bool,
 }
 
 impl Path {
@@ -78,6 +80,7 @@ impl Path {
             hb_now: !confirmed,
             removed: false,
             pl: None,
+            pmtud_off: cfg.pmtud_off,
         }
     }
 

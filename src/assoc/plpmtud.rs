@@ -7,8 +7,8 @@
 //! needs no ICMP, so it finds links that drop large packets silently.
 //!
 //! Sizes are SCTP packet sizes (the UDP payload). Probes never exceed the size the path
-//! started with (its route's MTU): the kernel would fragment a larger datagram locally and
-//! the probe would prove nothing.
+//! started with, nor a route MTU or ICMP-reported size learned later (`set_pmtu`), nor 9000:
+//! the kernel would fragment a larger datagram locally and the probe would prove nothing.
 
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -26,6 +26,8 @@ const BIG_STEP: u32 = 32;
 const MIN_STEP: u32 = 4;
 const MAX_PROBES: u32 = 3;
 const RAISE_AFTER: u32 = 30;
+/// Linux SCTP_MAX_PLPMTU: the largest size probed.
+const MAX: u32 = 9000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PlState {
@@ -75,7 +77,7 @@ impl Association {
                 p.pl = None;
                 continue;
             }
-            let max = p.pl.as_ref().map_or(p.pmtu, |pl| pl.max);
+            let max = p.pl.as_ref().map_or(p.pmtu, |pl| pl.max).min(MAX);
             let mut timer = Timer::default();
             timer.start(now, interval);
             p.pl = Some(Box::new(Pl {

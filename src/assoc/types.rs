@@ -76,6 +76,8 @@ pub struct AssocConfig {
     pub pmtu: u32,
     /// SCTP_PLPMTUD_PROBE_INTERVAL for new associations (zero: no PLPMTUD, RFC 8899).
     pub probe_interval: Duration,
+    /// SPP_PMTUD_DISABLE for new paths: ICMP does not change their MTU.
+    pub pmtud_off: bool,
     pub pr_supported: bool,
     /// RFC 6525: offer RE-CONFIG (Linux `reconf_enable`, SCTP_RECONFIG_SUPPORTED).
     pub reconfig_supported: bool,
@@ -177,6 +179,7 @@ impl Default for AssocConfig {
             auth_active_key: 0,
             auth_chunks: Vec::new(),
             auth_hmacs: Vec::new(),
+            pmtud_off: false,
             probe_interval: Duration::ZERO,
             ecn_supported: true,
             adaptation_indication: None,

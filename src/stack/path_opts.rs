@@ -64,6 +64,7 @@ impl PathDefaults {
         if self.pathmtu != 0 {
             c.pmtu = self.pathmtu;
         }
+        c.pmtud_off = self.flags & abi::SPP_PMTUD_DISABLE != 0;
         if self.flags & abi::SPP_SACKDELAY_DISABLE != 0 {
             c.sack_freq = 1;
         } else {
@@ -183,11 +184,16 @@ impl Engine {
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         let p = a.path_params(addr).ok_or(libc::EINVAL)?;
         let hb_off = p.hb_interval.is_zero();
-        let mut flags = d.flags & !abi::SPP_HB;
+        let mut flags = d.flags & !(abi::SPP_HB | abi::SPP_PMTUD);
         flags |= if hb_off {
             abi::SPP_HB_DISABLE
         } else {
             abi::SPP_HB_ENABLE
+        };
+        flags |= if p.pmtud_off {
+            abi::SPP_PMTUD_DISABLE
+        } else {
+            abi::SPP_PMTUD_ENABLE
         };
         Ok(PaddrParams {
             hb_interval: if hb_off {
@@ -282,6 +288,9 @@ impl Engine {
         }
         if v.max_retrans != 0 {
             a.set_path_max_retrans(path, v.max_retrans.into());
+        }
+        if f & abi::SPP_PMTUD != 0 {
+            a.set_pmtud(path, f & abi::SPP_PMTUD_ENABLE != 0);
         }
         if pathmtu != 0 {
             a.set_pmtu(path, pathmtu);

@@ -3,12 +3,11 @@
 //! IP_PMTUDISC_WANT), so a link with a smaller MTU answers with ICMP Fragmentation Needed /
 //! Packet Too Big, which IP_RECVERR queues on the socket with the MTU. Every association with
 //! a path to that address then builds packets for it ([`super::route::payload_of`]); what was
-//! already built larger is fragmented by the kernel, so nothing stalls. A socket that turned
-//! SPP_PMTUD_DISABLE on keeps its paths' MTU.
+//! already built larger is fragmented by the kernel, so nothing stalls. A path with
+//! SPP_PMTUD_DISABLE keeps its MTU.
 
 use super::engine::Engine;
 use super::sock::EpId;
-use crate::abi;
 use std::net::SocketAddr;
 
 impl Engine {
@@ -28,11 +27,6 @@ impl Engine {
                 None => continue,
             };
             for aid in ids {
-                let pmtud_off = self
-                    .assocs
-                    .get(&aid)
-                    .and_then(|sid| self.opts(*sid).ok())
-                    .is_some_and(|o| o.paths.flags & abi::SPP_PMTUD_DISABLE != 0);
                 let Some(a) = self
                     .eps
                     .get_mut(&ep)
@@ -40,8 +34,10 @@ impl Engine {
                 else {
                     continue;
                 };
-                let lower = a.path_info(ip).is_some_and(|p| p.mtu > payload);
-                if lower && !pmtud_off {
+                let lower = a
+                    .path_params(Some(ip))
+                    .is_some_and(|p| p.pmtu > payload && !p.pmtud_off);
+                if lower {
                     tracing::debug!(%dest, mtu, payload, aid, "path MTU lowered");
                     a.set_pmtu(Some(ip), payload);
                 }
