@@ -147,6 +147,20 @@ int main(void) {
 	CHECK("paddrparams PMTUD flags are per path",
 	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
 		  (pp.spp_flags & SPP_PMTUD_ENABLE) && !(pp.spp_flags & SPP_PMTUD_DISABLE));
+	/* Delayed SACK per path too (Linux trans->sackdelay / SPP_SACKDELAY). */
+	memset(&pp, 0, sizeof(pp));
+	put_addr(&pp.spp_address, "127.0.0.2", 5421);
+	pp.spp_sackdelay = 300;
+	pp.spp_flags = SPP_SACKDELAY_DISABLE;
+	CHECK("paddrparams sack delay and SACKDELAY_DISABLE on one path",
+	      setsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp)) == 0 &&
+		  getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
+		  pp.spp_sackdelay == 300 && (pp.spp_flags & SPP_SACKDELAY_DISABLE));
+	memset(&pp, 0, sizeof(pp));
+	put_addr(&pp.spp_address, "127.0.0.1", 5421);
+	CHECK("paddrparams the other path keeps the association's",
+	      getsockopt(cfd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len) == 0 &&
+		  pp.spp_sackdelay == 100 && (pp.spp_flags & SPP_SACKDELAY_ENABLE));
 	memset(&pp, 0, sizeof(pp));
 	put_addr(&pp.spp_address, "127.0.9.9", 5421);
 	REFUSED("paddrparams non-peer address", EINVAL,

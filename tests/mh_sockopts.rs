@@ -10,5 +10,5 @@ mod support;
 
 #[test]
 fn path_and_auth_options_follow_linux() {
-    support::run_checks("mh_sockopts.c", "mhopts", &[], &[], 52);
+    support::run_checks("mh_sockopts.c", "mhopts", &[], &[], 54);
 }

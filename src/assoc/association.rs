@@ -521,10 +521,14 @@ impl Association {
         self.send_queue.lower_frag_point(fp);
     }
 
-    /// SCTP_DELAYED_SACK.
+    /// SCTP_DELAYED_SACK: the association's delayed SACK, which every path then follows (Linux
+    /// sets each transport's).
     pub fn set_sack(&mut self, delay: Duration, freq: u32) {
         self.cfg.sack_delay = delay;
         self.cfg.sack_freq = freq;
+        for p in &mut self.paths.list {
+            p.sack = None;
+        }
     }
 
     /// SCTP_NODELAY.

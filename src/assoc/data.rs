@@ -5,7 +5,7 @@
 //! abandonment and FORWARD TSN (RFC 3758).
 
 use std::net::IpAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::association::{Association, Negotiated};
 use super::errors::OwnedCause;
@@ -148,14 +148,18 @@ impl Association {
     /// packet is answered with a SHUTDOWN (9.2).
     pub(crate) fn after_data_packet(&mut self, now: Instant, rxp: &RxPacket, was_readable: bool) {
         if rxp.had_data {
-            self.tracker.on_data_packet(
-                now,
-                rxp.any_new,
-                rxp.any_dup,
-                rxp.immediate,
-                self.cfg.sack_delay,
-                self.cfg.sack_freq,
-            );
+            // Linux: the delayed-SACK values of the path the DATA came from.
+            let (delay, freq) = match self
+                .paths
+                .list
+                .get(self.last_data_from)
+                .and_then(|p| p.sack)
+            {
+                Some((ms, f)) => (Duration::from_millis(ms.into()), f.into()),
+                None => (self.cfg.sack_delay, self.cfg.sack_freq),
+            };
+            self.tracker
+                .on_data_packet(now, rxp.any_new, rxp.any_dup, rxp.immediate, delay, freq);
             if self.state == AssocState::ShutdownSent {
                 self.tracker.request_sack(now);
                 self.pending.shutdown = true;

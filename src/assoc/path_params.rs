@@ -16,8 +16,10 @@ pub struct PathParams {
     /// RFC 9260 8.2 Path.Max.Retrans.
     pub max_retrans: u32,
     pub pmtu: u32,
-    /// RFC 9260 6.2 delayed SACK timeout (association-wide).
+    /// RFC 9260 6.2 delayed SACK timeout and frequency (1: SACK every packet,
+    /// SPP_SACKDELAY_DISABLE) of the path, or of the association.
     pub sack_delay: Duration,
+    pub sack_freq: u32,
     /// RFC 7829 PotentiallyFailed threshold.
     pub pf_retrans: u32,
     /// RFC 7829 5 Primary.Switchover.Max.Retrans.
@@ -36,6 +38,7 @@ impl Association {
             max_retrans: c.path_max_retrans,
             pmtu: c.pmtu,
             sack_delay: c.sack_delay,
+            sack_freq: c.sack_freq,
             pf_retrans: c.pf_retrans,
             ps_retrans: c.ps_retrans,
             pmtud_off: c.pmtud_off,
@@ -51,8 +54,44 @@ impl Association {
             pf_retrans: p.pf_retrans,
             ps_retrans: p.ps_retrans,
             pmtud_off: p.pmtud_off,
-            ..defaults
+            sack_delay: p
+                .sack
+                .map_or(c.sack_delay, |(ms, _)| Duration::from_millis(ms.into())),
+            sack_freq: p.sack.map_or(c.sack_freq, |(_, f)| f.into()),
         })
+    }
+
+    /// SCTP_PEER_ADDR_PARAMS delayed SACK (`delay`: spp_sackdelay when given; `on`:
+    /// SPP_SACKDELAY_ENABLE / DISABLE when given) for the path to `addr`, or for the
+    /// association and every path (`None`, which then follow the association's).
+    pub fn set_path_sack(
+        &mut self,
+        addr: Option<IpAddr>,
+        delay: Option<Duration>,
+        on: Option<bool>,
+    ) {
+        let Some(a) = addr else {
+            let freq = match on {
+                Some(false) => 1,
+                Some(true) if self.cfg.sack_freq == 1 => 2,
+                _ => self.cfg.sack_freq,
+            };
+            self.set_sack(delay.unwrap_or(self.cfg.sack_delay), freq);
+            return;
+        };
+        let (Some(i), Some(cur)) = (self.paths.find(a), self.path_params(Some(a))) else {
+            return;
+        };
+        let freq = match on {
+            Some(false) => 1,
+            Some(true) if cur.sack_freq == 1 => 2,
+            _ => cur.sack_freq,
+        };
+        let ms = delay
+            .unwrap_or(cur.sack_delay)
+            .as_millis()
+            .min(u16::MAX.into()) as u16;
+        self.paths.list[i].sack = Some((ms, freq.min(255) as u8));
     }
 
     /// SPP_PMTUD_ENABLE / SPP_PMTUD_DISABLE for the path to `addr`, or for every path and the

@@ -52,6 +52,9 @@ pub(crate) struct Path {
     pub pl: Option<Box<super::plpmtud::Pl>>,
     /// SPP_PMTUD_DISABLE: ICMP does not change this path's MTU.
     pub pmtud_off: bool,
+    /// This path's delayed-SACK timeout (ms) and frequency (1: SPP_SACKDELAY_DISABLE) when
+    /// SCTP_PEER_ADDR_PARAMS named it; None: the association's.
+    pub sack: Option<(u16, u8)>,
 }
 
 impl Path {
@@ -81,6 +84,7 @@ impl Path {
             removed: false,
             pl: None,
             pmtud_off: cfg.pmtud_off,
+            sack: None,
         }
     }
 

@@ -184,7 +184,12 @@ impl Engine {
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         let p = a.path_params(addr).ok_or(libc::EINVAL)?;
         let hb_off = p.hb_interval.is_zero();
-        let mut flags = d.flags & !(abi::SPP_HB | abi::SPP_PMTUD);
+        let mut flags = d.flags & !(abi::SPP_HB | abi::SPP_PMTUD | abi::SPP_SACKDELAY);
+        flags |= if p.sack_freq == 1 {
+            abi::SPP_SACKDELAY_DISABLE
+        } else {
+            abi::SPP_SACKDELAY_ENABLE
+        };
         flags |= if hb_off {
             abi::SPP_HB_DISABLE
         } else {
@@ -295,8 +300,10 @@ impl Engine {
         if pathmtu != 0 {
             a.set_pmtu(path, pathmtu);
         }
-        if v.sack_delay != 0 {
-            a.set_sack(Duration::from_millis(v.sack_delay.into()), 2);
+        if v.sack_delay != 0 || f & abi::SPP_SACKDELAY != 0 {
+            let delay = (v.sack_delay != 0).then(|| Duration::from_millis(v.sack_delay.into()));
+            let on = (f & abi::SPP_SACKDELAY != 0).then_some(f & abi::SPP_SACKDELAY_ENABLE != 0);
+            a.set_path_sack(path, delay, on);
         }
         if let Some(ip) = path.filter(|_| f & abi::SPP_HB_DEMAND != 0) {
             a.request_heartbeat(ip);

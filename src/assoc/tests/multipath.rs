@@ -300,3 +300,47 @@ fn heartbeat_on_demand_measures_rtt_and_path_options_apply() {
     p.run_until(Duration::from_secs(2), |p| !p.inbox[1].is_empty());
     assert_eq!(p.inbox[1].len(), 1);
 }
+
+/// Linux `sctp_gen_sack`: the delayed-SACK values of the path the DATA came from. With
+/// SPP_SACKDELAY_DISABLE on that path only, B acknowledges a lone DATA packet at once;
+/// otherwise after its delayed-SACK timeout.
+#[test]
+fn delayed_sack_follows_the_path_the_data_came_from() {
+    let lone_sack_delay = |disable: bool| {
+        let mut p = Pair::new(61);
+        let (a, b) = p.connected();
+        // B does not read, so no window update SACK hides the delayed one.
+        p.read[1] = false;
+        p.run_until(Duration::from_secs(2), |_| false);
+        if disable {
+            let a_addr = p.addrs[0][0];
+            p.eps[1]
+                .assoc_mut(b)
+                .unwrap()
+                .set_path_sack(Some(a_addr), None, Some(false));
+        }
+        p.start_trace();
+        p.send_message(Side::A, a, vec![1; 100]);
+        p.run_until(Duration::from_secs(2), |_| false);
+        let t = p.take_trace();
+        let (data, sack) = (
+            crate::wire::chunk::kind::DATA,
+            crate::wire::chunk::kind::SACK,
+        );
+        let data_at = t
+            .iter()
+            .find(|s| s.from == Side::A && s.chunks.contains(&data))
+            .map(|s| s.at)
+            .unwrap();
+        let sack_at = t
+            .iter()
+            .find(|s| s.from == Side::B && s.at >= data_at && s.chunks.contains(&sack))
+            .map(|s| s.at)
+            .unwrap();
+        sack_at - data_at
+    };
+    let delayed = lone_sack_delay(false);
+    let at_once = lone_sack_delay(true);
+    assert!(delayed >= Duration::from_millis(150), "{delayed:?}");
+    assert!(at_once < Duration::from_millis(50), "{at_once:?}");
+}
