@@ -532,6 +532,10 @@ impl Association {
             .add(addr, &self.cfg, self.outstanding.peer_rwnd(), reuse);
         let jitter = self.rng.next_u32();
         self.paths.list[i].arm_heartbeat(now, jitter);
+        // Linux `sctp_assoc_add_peer`: the association's PLPMTUD interval.
+        if !self.cfg.probe_interval.is_zero() {
+            self.set_probe_interval(now, Some(addr), self.cfg.probe_interval);
+        }
         self.addrs_changed = true;
         self.push_event(Event::PeerAddrChange {
             addr,

@@ -68,6 +68,10 @@ impl Association {
     /// SCTP_PLPMTUD_PROBE_INTERVAL for the path to `addr` (every path: `None`): 0 stops
     /// probing; otherwise the path drops to the base size and searches up from there.
     pub fn set_probe_interval(&mut self, now: Instant, addr: Option<IpAddr>, interval: Duration) {
+        if addr.is_none() {
+            // Paths added later (ASCONF) take it too (Linux `asoc->probe_interval`).
+            self.cfg.probe_interval = interval;
+        }
         let ids: Vec<PathId> = (0..self.paths.list.len())
             .filter(|&i| addr.is_none_or(|a| self.paths.list[i].addr == a))
             .collect();

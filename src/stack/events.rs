@@ -185,6 +185,16 @@ impl Engine {
 
     /// A new association on endpoint `ep` that nobody asked for: the listener's.
     fn incoming(&mut self, ep: EpId, aid: AssocId) -> Option<Sid> {
+        // Packets sized for the route to the peer, as an association we start gets them.
+        if let Some(mtu) = peer_of(&mut self.eps, ep, aid).and_then(|p| route::for_peer(p.ip())) {
+            if let Some(a) = self
+                .eps
+                .get_mut(&ep)
+                .and_then(|e| e.endpoint.assoc_mut(aid))
+            {
+                a.set_pmtu(None, mtu);
+            }
+        }
         let owner = self.eps.get(&ep)?.owner;
         let lst = self.socks.get_mut(&owner)?;
         if lst.style == Style::OneToMany {
@@ -209,15 +219,6 @@ impl Engine {
                 return None;
             }
         };
-        if let Some(mtu) = peer_of(&mut self.eps, ep, aid).and_then(|p| route::for_peer(p.ip())) {
-            if let Some(a) = self
-                .eps
-                .get_mut(&ep)
-                .and_then(|e| e.endpoint.assoc_mut(aid))
-            {
-                a.set_pmtu(None, mtu);
-            }
-        }
         let opts = match self.socks.get(&owner) {
             Some(l) => l.opts.clone(),
             None => SockOpts::new(&self.cfg.assoc),

@@ -308,3 +308,24 @@ fn asconf_source_skips_the_deleted_and_loopback_addresses() {
     assert_eq!(sources, vec![a1]);
     assert!(!p.eps[0].assoc(a).unwrap().local_addrs().contains(&a2));
 }
+
+/// Linux `sctp_assoc_add_peer`: a path the peer adds takes the association's PLPMTUD
+/// interval and starts probing from the base size.
+#[test]
+fn added_path_takes_the_plpmtud_interval() {
+    let mut p = Pair::with(107, on(), on(), 2);
+    let (a, b) = p.connected();
+    p.run_for(Duration::from_secs(5));
+    let now = p.now;
+    p.ep(Side::B)
+        .assoc_mut(b)
+        .unwrap()
+        .set_probe_interval(now, None, Duration::from_secs(5));
+    let new = addr("10.0.2.1");
+    p.addrs[0].push(new);
+    request(&mut p, a, Association::add_local_address, new);
+    answered(&mut p, a);
+    let x = p.eps[1].assoc(b).unwrap();
+    let path = &x.paths.list[x.paths.find(new).expect("added")];
+    assert!(path.pl.is_some(), "the added path probes");
+}
