@@ -106,12 +106,7 @@ int main(void) {
 
 	pair(&c, &s);
 	/* SCTP_SENDER_DRY_EVENT on an idle association is queued at once: left unread. */
-	struct sctp_event ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.se_type = SCTP_SENDER_DRY_EVENT;
-	ev.se_on = 1;
-	if (setsockopt(s, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev)) < 0)
-		die("SCTP_EVENT");
+	subscribe(s, SCTP_SENDER_DRY_EVENT);
 	struct pollfd p = {s, POLLIN, 0};
 	CHECK("the notification waits unread", poll(&p, 1, 1000) == 1 && (p.revents & POLLIN));
 	close(s);

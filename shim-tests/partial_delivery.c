@@ -12,10 +12,7 @@
  * - one-to-many with two associations: the other's messages wait for the last piece at
  *   SCTP_FRAGMENT_INTERLEAVE 0 and come between the pieces at 1.
  * Every check prints "ok WHAT" or "FAIL WHAT ..."; the exit status counts failures. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <netinet/sctp.h>
+#include "sctp_common.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +61,6 @@ static struct sockaddr_in loopback(int port) {
 	return s;
 }
 
-static void die(const char *what) {
-	perror(what);
-	exit(2);
-}
-
 static int set_int(int fd, int level, int name, int v) {
 	return setsockopt(fd, level, name, &v, sizeof(v));
 }
@@ -94,15 +86,6 @@ static int listener(int type, int port, int rcvbuf) {
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0)
 		die("bind/listen");
 	return fd;
-}
-
-static void subscribe(int fd, unsigned short type) {
-	struct sctp_event ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.se_type = type;
-	ev.se_on = 1;
-	if (setsockopt(fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev)) < 0)
-		die("SCTP_EVENT");
 }
 
 static int accept_or_die(int lfd) {

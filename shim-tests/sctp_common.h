@@ -1,11 +1,12 @@
-/* Shared by the small SCTP test programs (nb_connect.c, partial_fds.c, exit_send.c): failing
- * with the errno, and IPv4 addresses. */
+/* Shared by the small SCTP test programs: failing with the errno, IPv4 addresses, a
+ * notification subscription and a connected one-to-one pair on loopback. */
 #ifndef SCTP_COMMON_H
 #define SCTP_COMMON_H
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/sctp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,17 @@ static struct sockaddr_in addr_of(const char *ip, int port)
 	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1)
 		die("bad address %s", ip);
 	return a;
+}
+
+/* Turn notification `type` on for socket `fd` (SCTP_EVENT). */
+static inline void subscribe(int fd, unsigned short type)
+{
+	struct sctp_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.se_type = type;
+	ev.se_on = 1;
+	if (setsockopt(fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev)) < 0)
+		die("SCTP_EVENT");
 }
 
 /* A one-to-one SCTP listener on `ip`:`port` (*l) and a client connected to it (*c). */

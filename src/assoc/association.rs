@@ -513,10 +513,14 @@ impl Association {
                 }
                 None => mtu,
             };
-            p.pmtu = mtu;
-            p.cc.set_mtu(mtu as usize);
+            p.use_mtu(mtu);
         }
-        // Fragments not cut yet fit the new size (those with a TSN go whole: `transmit`).
+        self.refit_queued();
+    }
+
+    /// After a path MTU change: fragments not cut yet fit the new size (those with a TSN go
+    /// whole: `transmit`).
+    pub(crate) fn refit_queued(&mut self) {
         let fp = self.fragmentation_point();
         self.send_queue.lower_frag_point(fp);
     }

@@ -70,23 +70,21 @@ impl Association {
         delay: Option<Duration>,
         on: Option<bool>,
     ) {
+        // SACKDELAY_DISABLE is a frequency of 1; enabling it again restores the default 2.
+        let freq = |cur: u32| match on {
+            Some(false) => 1,
+            Some(true) if cur == 1 => 2,
+            _ => cur,
+        };
         let Some(a) = addr else {
-            let freq = match on {
-                Some(false) => 1,
-                Some(true) if self.cfg.sack_freq == 1 => 2,
-                _ => self.cfg.sack_freq,
-            };
-            self.set_sack(delay.unwrap_or(self.cfg.sack_delay), freq);
+            let f = freq(self.cfg.sack_freq);
+            self.set_sack(delay.unwrap_or(self.cfg.sack_delay), f);
             return;
         };
         let (Some(i), Some(cur)) = (self.paths.find(a), self.path_params(Some(a))) else {
             return;
         };
-        let freq = match on {
-            Some(false) => 1,
-            Some(true) if cur.sack_freq == 1 => 2,
-            _ => cur.sack_freq,
-        };
+        let freq = freq(cur.sack_freq);
         let ms = delay
             .unwrap_or(cur.sack_delay)
             .as_millis()

@@ -88,6 +88,12 @@ impl Path {
         }
     }
 
+    /// Packets to this address are at most `mtu` bytes from now on.
+    pub fn use_mtu(&mut self, mtu: u32) {
+        self.pmtu = mtu;
+        self.cc.set_mtu(mtu as usize);
+    }
+
     /// Usable for data: confirmed and not failed.
     pub fn is_active(&self) -> bool {
         !self.removed && matches!(self.state, PathState::Active)

@@ -106,11 +106,8 @@ impl Association {
         let Some(mtu) = self.paths.list[i].pl.as_ref().map(|pl| pl.pmtu) else {
             return;
         };
-        let p = &mut self.paths.list[i];
-        p.pmtu = mtu;
-        p.cc.set_mtu(mtu as usize);
-        let fp = self.fragmentation_point();
-        self.send_queue.lower_frag_point(fp);
+        self.paths.list[i].use_mtu(mtu);
+        self.refit_queued();
     }
 
     /// The probe timer of path `i`: a probe unanswered three times means its size does not

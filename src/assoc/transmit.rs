@@ -338,10 +338,9 @@ impl Association {
             let mtu = (self.paths.list[path].pmtu as usize).saturating_sub(self.auth_overhead());
             // RFC 9260 7.3: a chunk cut for a path MTU larger than the one learned since is
             // still retransmitted, in a packet IP fragments.
-            let cut_larger = self
-                .outstanding
-                .next_retransmit_len()
-                .filter(|_| rtx)
+            let cut_larger = rtx
+                .then(|| self.outstanding.next_retransmit_len())
+                .flatten()
                 .map(|len| 12 + data_header(i_data) + len.next_multiple_of(4))
                 .filter(|&need| need > mtu);
             buf.len().min(cut_larger.map_or(mtu, |need| need + mtu))

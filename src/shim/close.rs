@@ -45,7 +45,7 @@ hook! {
             if s.e.listener {
                 let _ = handle::post_inline(move |e| e.app_gone(sid));
             } else {
-                let _ = handle::post_inline(move |e| e.app_closed(sid, unread));
+                let _ = handle::post_inline(move |e| e.app_closed(sid));
             }
             // The SHUTDOWN (or ABORT) this close starts completes on loopback before close
             // returns, as in the kernel.

@@ -9,20 +9,18 @@
 
 use super::fd::Sctp;
 use super::sockopt::with_sock;
-use crate::stack::registry::{self, Entry};
+use crate::stack::registry;
 
 /// Take socket `s`'s pending error: 0 when there is none (any more).
 pub fn take(fd: i32, s: &Sctp) -> i32 {
     clear_kernel_error(fd);
     match with_sock(s, |e, sid| Ok(e.take_error(sid))) {
         Ok(Some(err)) => err,
-        Ok(None) | Err(_) => match registry::get(s.key) {
-            Some(cur) if cur.error != 0 => {
-                registry::insert(s.key, Entry { error: 0, ..cur });
-                cur.error
-            }
-            _ => 0,
-        },
+        Ok(None) | Err(_) => {
+            let mut err = 0;
+            registry::update(s.key, |e| err = std::mem::take(&mut e.error));
+            err
+        }
     }
 }
 

@@ -278,14 +278,23 @@ impl Engine {
                     continue;
                 }
             };
+            // A GRO batch comes from one sender: the window is re-synced once per endpoint.
+            let mut synced = None;
             for range in r.datagrams() {
-                self.take_datagram(i, &r, range);
+                self.take_datagram(i, &r, range, &mut synced);
             }
         }
     }
 
-    /// One SCTP packet received on UDP socket `i`: `self.rx[range]`, from `r.from` to `r.to`.
-    fn take_datagram(&mut self, i: usize, r: &super::udp::Received, range: std::ops::Range<usize>) {
+    /// One SCTP packet received on UDP socket `i`: `self.rx[range]`, from `r.from` to `r.to`;
+    /// `synced`: the endpoint whose receive window this batch re-synced already.
+    fn take_datagram(
+        &mut self,
+        i: usize,
+        r: &super::udp::Received,
+        range: std::ops::Range<usize>,
+        synced: &mut Option<EpId>,
+    ) {
         let Some(Some(slot)) = self.udps.get(i) else {
             return;
         };
@@ -302,7 +311,10 @@ impl Engine {
             None => None,
         };
         let Some(ep_id) = ep else { return };
-        self.resync_rwnd(ep_id);
+        if *synced != Some(ep_id) {
+            self.resync_rwnd(ep_id);
+            *synced = Some(ep_id);
+        }
         let data = &self.rx[range];
         let Some(ep) = self.eps.get_mut(&ep_id) else {
             return;

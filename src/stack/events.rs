@@ -78,11 +78,7 @@ impl Engine {
                     C::InvalidAddress | C::IdInUse => libc::EINVAL,
                 }
             })?;
-        if let Some(mtu) = route::for_peer(ips[0]) {
-            if let Some(a) = e.endpoint.assoc_mut(id) {
-                a.set_pmtu(None, mtu);
-            }
-        }
+        self.use_route_mtu(ep, id, ips[0]);
         self.assocs.insert(id, sid);
         self.apply_opts(sid);
         if let Some(s) = self.socks.get_mut(&sid) {
@@ -183,17 +179,25 @@ impl Engine {
         }
     }
 
+    /// Association `aid` of endpoint `ep` sizes its packets for the route to `peer` (an
+    /// association starts from the endpoint's default until then).
+    fn use_route_mtu(&mut self, ep: EpId, aid: AssocId, peer: std::net::IpAddr) {
+        let Some(mtu) = route::for_peer(peer) else {
+            return;
+        };
+        if let Some(a) = self
+            .eps
+            .get_mut(&ep)
+            .and_then(|e| e.endpoint.assoc_mut(aid))
+        {
+            a.set_pmtu(None, mtu);
+        }
+    }
+
     /// A new association on endpoint `ep` that nobody asked for: the listener's.
     fn incoming(&mut self, ep: EpId, aid: AssocId) -> Option<Sid> {
-        // Packets sized for the route to the peer, as an association we start gets them.
-        if let Some(mtu) = peer_of(&mut self.eps, ep, aid).and_then(|p| route::for_peer(p.ip())) {
-            if let Some(a) = self
-                .eps
-                .get_mut(&ep)
-                .and_then(|e| e.endpoint.assoc_mut(aid))
-            {
-                a.set_pmtu(None, mtu);
-            }
+        if let Some(peer) = peer_of(&mut self.eps, ep, aid) {
+            self.use_route_mtu(ep, aid, peer.ip());
         }
         let owner = self.eps.get(&ep)?.owner;
         let lst = self.socks.get_mut(&owner)?;

@@ -35,12 +35,12 @@ impl Engine {
         }
     }
 
-    /// The close hook saw the last fd of socket `sid`'s file closed.
-    pub fn app_closed(&mut self, sid: Sid, unread: bool) {
+    /// The close hook saw the last fd of socket `sid`'s file closed (data it left unread was
+    /// reported before the close: [`Engine::mark_unread`]).
+    pub fn app_closed(&mut self, sid: Sid) {
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
-        s.unread_at_close |= unread;
         if s.app_gone {
             return;
         }

@@ -7,7 +7,7 @@ use super::{exact_struct, int_of, int_out, struct_of, with_sock, Row};
 use crate::abi::{self, sctp_assoc_value, sctp_event, Pod};
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
-use crate::stack::registry::{self, Entry, RECV_SNDRCV};
+use crate::stack::registry::RECV_SNDRCV;
 use crate::stack::sockopt_ext::ExtOpts;
 
 pub const TABLE: &[Row] = &[
@@ -244,11 +244,6 @@ fn set_event(s: &Sctp, v: &[u8]) -> HookResult<()> {
     let (t, on, id) = (ev.se_type, ev.se_on != 0, ev.se_assoc_id);
     let data_io = with_sock(s, move |e, sid| e.set_event_sub(sid, id, t, on))?;
     // recvmsg reads from the registry whether SCTP_SNDRCV cmsgs are wanted.
-    let recv = if data_io {
-        s.e.recv | RECV_SNDRCV
-    } else {
-        s.e.recv & !RECV_SNDRCV
-    };
-    registry::insert(s.key, Entry { recv, ..s.e });
+    super::sol_sctp::set_recv_flag(s, RECV_SNDRCV, data_io);
     Ok(())
 }

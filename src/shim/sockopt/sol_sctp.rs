@@ -7,7 +7,7 @@ use crate::abi::{self, sctp_initmsg, sctp_rtoinfo, sctp_status, sctp_udpencaps, 
 use crate::shim::fd::Sctp;
 use crate::shim::hook::HookResult;
 use crate::shim::sockaddr::{encode_addr_list, format_sockaddr};
-use crate::stack::registry::{self, Entry, RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
+use crate::stack::registry::{self, RECV_NXTINFO, RECV_RCVINFO, RECV_SNDRCV};
 
 pub type GetFn = fn(&Sctp, &[u8]) -> HookResult<Vec<u8>>;
 pub type SetFn = fn(&Sctp, &[u8]) -> HookResult<()>;
@@ -203,9 +203,14 @@ fn set_recvnxtinfo(s: &Sctp, v: &[u8]) -> HookResult<()> {
 }
 
 /// The recvmsg hook reads which cmsgs to build from the registry entry.
-fn set_recv_flag(s: &Sctp, bit: u8, on: bool) {
-    let recv = if on { s.e.recv | bit } else { s.e.recv & !bit };
-    registry::insert(s.key, Entry { recv, ..s.e });
+pub(super) fn set_recv_flag(s: &Sctp, bit: u8, on: bool) {
+    registry::update(s.key, |e| {
+        if on {
+            e.recv |= bit;
+        } else {
+            e.recv &= !bit;
+        }
+    });
 }
 
 /// An `int` (the socket's value) or an `sctp_assoc_value` (the association's, whose
