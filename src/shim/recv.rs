@@ -10,7 +10,7 @@ use super::hook::{check, hook, HookResult};
 use super::partial::{self, Rest};
 use super::sockerr;
 use crate::stack::frame::{Kind, RecvHeader, FLAG_MORE, FLAG_PIECE_END, MAX_RECORD};
-use crate::stack::{fdmap, handle, registry, settle, sys};
+use crate::stack::{fdmap, handle, reader, registry, settle, sys};
 use libc::{c_void, iovec, sockaddr, socklen_t};
 
 /// What one receive returned.
@@ -113,10 +113,15 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             // What the peer already sent on loopback must be readable now (Linux delivers it
             // before its sendmsg returns); then wait as the caller asked, unless that would
             // be forever.
-            if settle_idle(fd, rflags & libc::MSG_DONTWAIT == 0)? {
+            let blocking = rflags & libc::MSG_DONTWAIT == 0 && !super::fd::nonblocking(fd);
+            if settle_idle(fd, blocking)? {
                 break Err(libc::ENOTCONN);
             }
-            n = unsafe { sys::recvmsg(fd, &mut msg, rflags) };
+            n = if blocking {
+                wait_and_recv(fd, &mut msg, rflags)
+            } else {
+                unsafe { sys::recvmsg(fd, &mut msg, rflags) }
+            };
         }
         if n < 0 {
             let e = sys::errno();
@@ -207,7 +212,7 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
 /// does not listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives
 /// ENOTCONN at once). One engine round trip.
 fn settle_idle(fd: i32, blocking: bool) -> HookResult<bool> {
-    let sid = if blocking && !super::fd::nonblocking(fd) {
+    let sid = if blocking {
         sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid)
     } else {
         None
@@ -226,6 +231,26 @@ fn settle_idle(fd: i32, blocking: bool) -> HookResult<bool> {
         )
     })?;
     Ok(idle.flatten().unwrap_or(false))
+}
+
+/// A blocking `recvmsg` on app fd `fd`: this thread serves the engine's I/O while it waits
+/// when no other does ([`reader`]), else it blocks in the kernel. Returns as `recvmsg` does.
+fn wait_and_recv(fd: i32, msg: &mut libc::msghdr, flags: i32) -> isize {
+    let msg: *mut libc::msghdr = msg;
+    let attempt = || {
+        // SAFETY: as the caller's recvmsg (`msg` outlives this call).
+        let n = unsafe { sys::recvmsg(fd, msg, flags | libc::MSG_DONTWAIT) };
+        (n >= 0 || sys::errno() != libc::EAGAIN).then_some(n)
+    };
+    // SAFETY: as above.
+    let block = || unsafe { sys::recvmsg(fd, msg, flags) };
+    match reader::wait(fd, rustix::event::PollFlags::IN, attempt, block) {
+        Ok(n) => n,
+        Err(e) => {
+            sys::set_errno(e);
+            -1
+        }
+    }
 }
 
 /// The kernel ended the read (EOF, or ECONNRESET: the engine closed its end with records of

@@ -31,6 +31,10 @@ pub(super) const T_TIMER: u64 = 2 << 32;
 const T_UDP: u64 = 3 << 32;
 const T_END: u64 = 4 << 32;
 pub(super) const T_NETLINK: u64 = 5 << 32;
+/// The I/O epoll inside the outer one ([`super::reader`]).
+pub(super) const T_IO: u64 = 6 << 32;
+/// The timer of the I/O lent to a reader ([`super::reader`]).
+const T_LEND_TIMER: u64 = 7 << 32;
 pub(super) const KIND_MASK: u64 = 0xffff_ffff << 32;
 
 /// Datagrams read from one UDP socket per wake-up before others get a turn.
@@ -46,7 +50,13 @@ pub struct Engine {
     pub cfg: &'static Config,
     pub magic: u64,
     pub pid: i32,
+    /// The I/O epoll: UDP sockets, app fd ends, netlink. Inside `outer` unless a hook thread
+    /// waiting to read serves it itself ([`super::reader`]).
     pub(super) epoll: OwnedFd,
+    /// What the engine thread waits on: `epoll`, the job eventfd and the timerfds.
+    pub(super) outer: OwnedFd,
+    /// The timer of the I/O lent to a reader ([`super::reader`]).
+    pub(super) lend_timer: OwnedFd,
     wake: OwnedFd,
     timer: OwnedFd,
     timer_armed: Option<Instant>,
@@ -69,6 +79,8 @@ pub struct Engine {
     /// Packets of one size for one peer, sent together (UDP GSO).
     batch: super::gso::Batch,
     pub rec: Vec<u8>,
+    /// Reused buffer of [`Engine::drain_io`].
+    pub(super) io_events: super::settle::IoEvents,
     pcap: Option<Pcap>,
     /// The process is exiting: callers waiting for every association to end.
     exit_waiters: Vec<std::sync::Arc<super::handle::Slot<()>>>,
@@ -105,13 +117,15 @@ pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
         libc::sigfillset(&mut all);
         libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
     }
-    let mut events: Vec<epoll::Event> = Vec::with_capacity(256);
-    // SAFETY: the engine's epoll is open for the life of the process (the engine is leaked).
-    let epoll_fd = unsafe { BorrowedFd::borrow_raw(h.epoll) };
+    let mut events: Vec<epoll::Event> = Vec::with_capacity(4);
+    // SAFETY: the engine's epolls are open for the life of the process (the engine is leaked).
+    let outer = unsafe { BorrowedFd::borrow_raw(h.outer) };
+    // A keeper's copy may have been made while a reader held the I/O epoll.
+    super::reader::give_back(h);
     // Checked before each wait: the keeper may find nothing left to do at once.
     while !done(&h.engine.lock()) {
         events.clear();
-        if let Err(e) = epoll::wait(epoll_fd, rustix::buffer::spare_capacity(&mut events), None) {
+        if let Err(e) = epoll::wait(outer, rustix::buffer::spare_capacity(&mut events), None) {
             if e != rustix::io::Errno::INTR {
                 tracing::error!(%e, "epoll_wait");
             }
@@ -120,9 +134,12 @@ pub fn run_until(h: &'static Handle, done: impl Fn(&Engine) -> bool) {
         let mut engine = h.engine.lock();
         for ev in events.iter() {
             let token = ev.data.u64();
-            let flags = ev.flags;
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                engine.dispatch(h, token, flags);
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match token {
+                T_IO => {
+                    engine.drain_io(h);
+                }
+                T_LEND_TIMER => super::reader::lend_timer_fired(h),
+                _ => engine.dispatch(h, token, ev.flags),
             }));
             if r.is_err() {
                 tracing::error!(token, "panic in the engine; event dropped");
@@ -143,17 +160,24 @@ impl Engine {
             fds::move_high(r.map_err(errno_of)?.into_raw_fd())
         };
         let epoll = high(epoll::create(epoll::CreateFlags::CLOEXEC))?;
+        let outer = high(epoll::create(epoll::CreateFlags::CLOEXEC))?;
         let wake = high(eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK))?;
-        let timer = high(timerfd_create(
-            TimerfdClockId::Monotonic,
-            TimerfdFlags::CLOEXEC | TimerfdFlags::NONBLOCK,
-        ))?;
+        let timerfd = || {
+            high(timerfd_create(
+                TimerfdClockId::Monotonic,
+                TimerfdFlags::CLOEXEC | TimerfdFlags::NONBLOCK,
+            ))
+        };
+        let timer = timerfd()?;
+        let lend_timer = timerfd()?;
         let pcap = cfg.pcap.as_ref().and_then(Pcap::create);
         let e = Engine {
             cfg,
             magic,
             pid: super::sys::getpid(),
             epoll,
+            outer,
+            lend_timer,
             wake,
             timer,
             timer_armed: None,
@@ -170,6 +194,7 @@ impl Engine {
             tx: vec![0; 65536],
             batch: super::gso::Batch::default(),
             rec: vec![0; 4 * frame::MAX_RECORD],
+            io_events: Default::default(),
             pcap,
             exit_waiters: Vec::new(),
             sources: Default::default(),
@@ -177,8 +202,19 @@ impl Engine {
             addr_watch: None,
             held_ports: HashMap::new(),
         };
-        e.watch(e.wake.as_fd(), T_WAKE, epoll::EventFlags::IN)?;
-        e.watch(e.timer.as_fd(), T_TIMER, epoll::EventFlags::IN)?;
+        let outer_in = |fd: BorrowedFd<'_>, token: u64| {
+            epoll::add(
+                &e.outer,
+                fd,
+                epoll::EventData::new_u64(token),
+                epoll::EventFlags::IN,
+            )
+            .map_err(errno_of)
+        };
+        outer_in(e.wake.as_fd(), T_WAKE)?;
+        outer_in(e.timer.as_fd(), T_TIMER)?;
+        outer_in(e.lend_timer.as_fd(), T_LEND_TIMER)?;
+        outer_in(e.epoll.as_fd(), T_IO)?;
         let wake_fd = e.wake.as_raw_fd();
         Ok((e, wake_fd))
     }

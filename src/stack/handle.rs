@@ -24,14 +24,27 @@ pub type Job = Box<dyn FnOnce(&mut Engine) + Send>;
 /// What hook threads share with the engine thread.
 pub struct Handle {
     /// The engine: held by the engine thread for one wake-up, or by a hook thread running
-    /// inline. Hook threads only ever `try_lock` it (a hook re-entered from a signal handler
-    /// must not wait for the thread it interrupted).
+    /// inline. Hook threads only `try_lock` it (a hook re-entered from a signal handler must
+    /// not wait for the thread it interrupted), but for the reader, which waits for another
+    /// thread's turn to end ([`super::reader`]).
     pub engine: Mutex<Engine>,
     pub queue: Mutex<VecDeque<Job>>,
     /// eventfd the engine polls; written after each push.
     pub wake: i32,
-    /// The engine's epoll, which the engine thread waits on without holding the engine.
+    /// The engine's I/O epoll (UDP sockets, app fd ends), inside `outer` except while a
+    /// reader serves it ([`super::reader`]).
     pub epoll: i32,
+    /// The epoll the engine thread waits on without holding the engine.
+    pub outer: i32,
+    /// Who serves the I/O epoll: the engine thread, or a hook thread waiting to read
+    /// ([`super::reader`]).
+    pub io: Mutex<super::reader::IoOwner>,
+    /// The reader's ticket, as `io` has it (0: none), for lock-free looks.
+    pub reader: AtomicU64,
+    /// The timerfd of the I/O lent to a reader ([`super::reader`]).
+    pub lend_timer: i32,
+    /// Turns the reader has taken (the engine thread's check for a reader that left).
+    pub reader_turns: AtomicU64,
     /// The process that started this engine.
     pub pid: i32,
 }
@@ -65,8 +78,13 @@ impl<T> Slot<T> {
         self.cv.notify_all();
     }
 
-    /// Wait for the answer, at most `limit` (None: forever).
+    /// Wait for the answer, at most `limit` (None: forever). The answer may depend on
+    /// packets (a connect's handshake): I/O lent to a reader that left is taken back first
+    /// ([`super::reader::reclaim`]).
     pub fn wait(&self, limit: Option<Duration>) -> Option<T> {
+        if let Some(h) = running() {
+            super::reader::reclaim(h);
+        }
         let mut g = self.value.lock();
         let deadline = limit.map(|d| std::time::Instant::now() + d);
         while g.is_none() {
@@ -151,11 +169,18 @@ pub fn handle() -> Result<&'static Handle, i32> {
         tracing::error!(errno = e, "cannot start the SCTP engine");
     })?;
     let epoll = engine.epoll.as_raw_fd();
+    let outer = engine.outer.as_raw_fd();
+    let lend_timer = engine.lend_timer.as_raw_fd();
     let h: &'static Handle = Box::leak(Box::new(Handle {
         engine: Mutex::new(engine),
         queue: Mutex::new(VecDeque::new()),
         wake,
         epoll,
+        outer,
+        io: Mutex::new(Default::default()),
+        reader: AtomicU64::new(0),
+        lend_timer,
+        reader_turns: AtomicU64::new(0),
         pid: sys::getpid(),
     }));
     std::thread::Builder::new()
@@ -273,6 +298,9 @@ pub unsafe fn reset_locks_after_fork() {
         }
         if h.engine.is_locked() {
             h.engine.force_unlock();
+        }
+        if h.io.is_locked() {
+            h.io.force_unlock();
         }
     }
 }

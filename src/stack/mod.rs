@@ -3,7 +3,8 @@
 //! - [`sys`]: the real libc entry points behind our hooks (never call an interposed symbol).
 //! - [`config`], [`log`], [`pcap`]: the environment, logging, packet capture.
 //! - [`handle`]: starts the engine thread and runs jobs with the engine for hook threads,
-//!   on their own thread when it is free ([`inline`]).
+//!   on their own thread when it is free ([`inline`]); a thread blocked reading serves the
+//!   engine's I/O itself ([`reader`]).
 //! - [`engine`] and its parts: [`ep`] (bound ports), [`sock`] (sockets), [`events`] (protocol
 //!   events), [`appio`] (data between app fds and associations), [`control`] (operations behind
 //!   the control hooks), [`path_opts`] (per-destination options), [`bindx`] (addresses added to /
@@ -53,6 +54,7 @@ pub mod path_opts;
 pub mod pcap;
 pub mod pending;
 pub mod pmtu;
+pub mod reader;
 pub mod reconf;
 pub mod registry;
 pub mod route;

@@ -4,50 +4,64 @@
 //! non-blocking connect, EAGAIN on a read the peer has already written for, EPIPE after the
 //! peer's close) first let the engine process everything pending: [`Engine::settle`].
 
-use super::engine::{Engine, KIND_MASK, T_TIMER, T_WAKE};
+use super::engine::Engine;
 use super::handle::Handle;
 use rustix::event::epoll;
 
 /// Event-loop rounds one settle may take (a handshake plus shutdown on loopback needs < 10).
 const MAX_ROUNDS: usize = 32;
 
+/// Events taken from the I/O epoll per round.
+const ROUND_EVENTS: usize = 64;
+
+/// Events of one [`Engine::drain_io`] round, kept for the next.
+#[derive(Default)]
+pub struct IoEvents(Vec<epoll::Event>);
+
+// SAFETY: the events carry u64 tokens only (EventData is a union with a pointer member that
+// we never use).
+unsafe impl Send for IoEvents {}
+
 impl Engine {
     /// Process ready UDP datagrams and app records, and collect outputs, until a round finds
-    /// nothing ready. Jobs and timers are left to the main loop (we run inside a job).
+    /// nothing ready. Jobs and timers are left to the engine thread (they are not in the I/O
+    /// epoll).
     pub fn settle(&mut self, h: &'static Handle) {
-        let mut events: Vec<epoll::Event> = Vec::with_capacity(64);
         self.flush();
         for _ in 0..MAX_ROUNDS {
-            events.clear();
-            let timeout = rustix::time::Timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            };
-            if epoll::wait(
-                &self.epoll,
-                rustix::buffer::spare_capacity(&mut events),
-                Some(&timeout),
-            )
-            .is_err()
-            {
-                break;
-            }
-            let mut any = false;
-            for ev in events.iter() {
-                let token = ev.data.u64();
-                let kind = token & KIND_MASK;
-                if kind == T_WAKE || kind == T_TIMER {
-                    continue;
-                }
-                any = true;
-                self.dispatch(h, token, ev.flags);
-            }
+            let any = self.drain_io(h);
             self.flush();
             if !any {
                 break;
             }
         }
         self.arm_timer();
+    }
+
+    /// One round: dispatch what the I/O epoll has ready now; whether there was anything.
+    pub(super) fn drain_io(&mut self, h: &Handle) -> bool {
+        let IoEvents(mut events) = std::mem::take(&mut self.io_events);
+        events.clear();
+        events.reserve(ROUND_EVENTS);
+        let now = rustix::time::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        if epoll::wait(
+            &self.epoll,
+            rustix::buffer::spare_capacity(&mut events),
+            Some(&now),
+        )
+        .is_err()
+        {
+            events.clear();
+        }
+        for ev in events.iter() {
+            self.dispatch(h, ev.data.u64(), ev.flags);
+        }
+        let any = !events.is_empty();
+        self.io_events = IoEvents(events);
+        any
     }
 }
 
@@ -72,17 +86,4 @@ pub fn settle_then<R: Send + 'static>(
         e.settle(h);
         Some(f(e))
     })
-}
-
-/// [`settle`] for a caller about to block until its fd is readable: only when the engine is
-/// free, on this thread (true: done). A busy engine is already at work and delivers whatever
-/// arrives, so waiting for it here would only add a wake-up before the caller's own wait.
-pub fn settle_if_free() -> bool {
-    let Some(h) = super::handle::running().filter(|h| h.pid == super::sys::getpid()) else {
-        return true;
-    };
-    match super::inline::try_engine(h) {
-        Some(mut e) => super::inline::run(&mut e, h, |e| e.settle(h)).is_ok(),
-        None => false,
-    }
 }

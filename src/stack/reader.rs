@@ -1,0 +1,303 @@
+//! The reader: a hook thread about to block until its SCTP fd is ready (a blocking recv) serves
+//! the engine's I/O itself while it waits. Without it every packet woke the engine thread,
+//! whose record for the app then woke the app's thread: two wake-ups per message where the
+//! kernel has one (DESIGN.md "Performance principles": the thread hop).
+//!
+//! How: the engine thread waits on an outer epoll that holds the I/O epoll (UDP sockets, app
+//! fd ends, netlink), the job eventfd and the timerfds. The reader takes the I/O epoll out of
+//! the outer one, polls it together with its own fd, and when packets come runs the turn with
+//! the engine itself ([`super::inline::run`]: held for that turn only, as the engine thread
+//! holds it). Jobs and timers stay with the engine thread. One reader at a time; other
+//! threads block on their own fds and get their records from whoever serves the I/O.
+//!
+//! When the reader's fd is ready (or its wait ends) the I/O stays lent for a grace period
+//! ([`GRACE`]): a program that answers a message and reads again (a request/response loop)
+//! takes it straight back, and the engine thread, never woken, is not in the way of the next
+//! message. Hooks that settle (stack/settle.rs) process what arrived meanwhile; at the end of
+//! the grace period the engine thread takes the I/O back (the lending timer, a timerfd in its
+//! epoll), or at once when a thread is to wait for something of the engine's (a blocking
+//! connect's handshake: [`reclaim`]) or blocks in the kernel because another thread is the
+//! reader. A thread that waits in poll/select/epoll for an SCTP fd meanwhile may see its
+//! records up to the grace period later.
+//!
+//! The wait keeps the rules of the blocking call it stands for: SO_RCVTIMEO ends it with
+//! EAGAIN, and a signal handler ends it with EINTR when a timeout is set or a handler without
+//! SA_RESTART is installed, otherwise the wait goes on (signal(7)).
+//!
+//! A reader that never comes back (a handler that longjmps out of the wait) would leave the
+//! I/O unserved: while a reader is registered the engine thread looks once a second, and takes
+//! the I/O epoll back when it has had events waiting since the previous look with no turn
+//! taken by the reader.
+
+use super::engine::T_IO;
+use super::handle::{self, Handle};
+use super::sys;
+use rustix::event::{epoll, poll, PollFd, PollFlags};
+use std::os::fd::BorrowedFd;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Reader tickets (0: no reader).
+static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
+
+/// How often the engine thread looks at a registered reader.
+const WATCHDOG: Duration = Duration::from_secs(1);
+
+/// How long the I/O stays lent after a reader's wait (see the module's text).
+const GRACE: Duration = Duration::from_millis(1);
+
+/// Who serves the I/O epoll ([`Handle::io`]).
+#[derive(Default)]
+pub struct IoOwner {
+    /// The waiting reader's ticket (0: none).
+    reader: u64,
+    /// The I/O epoll is out of the engine thread's epoll.
+    lent: bool,
+    /// When the last reader left.
+    left_at: Option<Instant>,
+    /// When the lending timer fires (None: disarmed). Arming a timer is costly in a VM, so
+    /// it is armed once per period, not per read: at expiry the engine thread re-arms it for
+    /// what is left of the grace period, or for the next look at a waiting reader.
+    expiry: Option<Instant>,
+    /// (ticket, turns) when the last look found I/O waiting unserved.
+    seen: Option<(u64, u64)>,
+    /// Threads blocked in the kernel on their own fds because another was the reader: they
+    /// need whoever serves the I/O, so a reader that leaves gives it back at once.
+    plain: u32,
+}
+
+fn fd(raw: i32) -> BorrowedFd<'static> {
+    // SAFETY: the engine's epolls and timerfds are open for the life of the process (the
+    // engine is leaked).
+    unsafe { BorrowedFd::borrow_raw(raw) }
+}
+
+/// The engine thread serves the I/O again (the owner's lock held).
+fn give_back_locked(h: &Handle, o: &mut IoOwner) {
+    o.reader = 0;
+    o.lent = false;
+    o.seen = None;
+    h.reader.store(0, Ordering::Relaxed);
+    let r = epoll::add(
+        fd(h.outer),
+        fd(h.epoll),
+        epoll::EventData::new_u64(T_IO),
+        epoll::EventFlags::IN,
+    );
+    if let Err(e) = r {
+        if e != rustix::io::Errno::EXIST {
+            tracing::error!(%e, "cannot give the I/O epoll back to the engine thread");
+        }
+    }
+}
+
+/// At the start of the engine thread (a keeper's copy may have been made while a reader had
+/// the I/O): the engine thread serves it.
+pub fn give_back(h: &Handle) {
+    give_back_locked(h, &mut h.io.lock());
+}
+
+/// A thread is about to wait for the engine thread: I/O lent to a reader that has left goes
+/// back to the engine thread now rather than at the end of the grace period.
+pub fn reclaim(h: &Handle) {
+    let mut o = h.io.lock();
+    if o.lent && o.reader == 0 {
+        give_back_locked(h, &mut o);
+    }
+}
+
+/// Arm the lending timer to fire in `after` (the owner's lock held); on failure the engine
+/// thread takes the I/O back at once.
+fn arm(h: &Handle, o: &mut IoOwner, after: Duration) {
+    use rustix::time::{timerfd_settime, Itimerspec, TimerfdTimerFlags};
+    let after = after.max(Duration::from_micros(1));
+    let when = Itimerspec {
+        it_interval: timespec(Duration::ZERO),
+        it_value: timespec(after),
+    };
+    if timerfd_settime(fd(h.lend_timer), TimerfdTimerFlags::empty(), &when).is_ok() {
+        o.expiry = Some(Instant::now() + after);
+    } else {
+        o.expiry = None;
+        give_back_locked(h, o);
+    }
+}
+
+/// The lending timer fired (engine thread). No reader: take the I/O back once the grace
+/// period is over. A reader: take it back when I/O has waited unserved since the previous
+/// look (the reader left its wait without its hook: a longjmp); else look again later.
+pub fn lend_timer_fired(h: &Handle) {
+    let mut b = [0u8; 8];
+    let _ = rustix::io::read(fd(h.lend_timer), &mut b);
+    let mut o = h.io.lock();
+    o.expiry = None;
+    if !o.lent {
+        return;
+    }
+    if o.reader == 0 {
+        let since = o.left_at.map_or(GRACE, |t| t.elapsed());
+        if since >= GRACE {
+            give_back_locked(h, &mut o);
+        } else {
+            arm(h, &mut o, GRACE - since);
+        }
+        return;
+    }
+    let mut io = [PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN)];
+    let waiting = poll(&mut io, Some(&timespec(Duration::ZERO))) == Ok(1);
+    let look = (o.reader, h.reader_turns.load(Ordering::Relaxed));
+    if waiting && o.seen == Some(look) {
+        tracing::warn!("a reader left the I/O unserved; the engine thread takes it back");
+        give_back_locked(h, &mut o);
+        return;
+    }
+    o.seen = waiting.then_some(look);
+    arm(h, &mut o, WATCHDOG);
+}
+
+/// The reader role, held by one waiting hook thread; dropping it starts the grace period.
+struct Role {
+    h: &'static Handle,
+    ticket: u64,
+}
+
+impl Role {
+    fn take(h: &'static Handle) -> Option<Role> {
+        let mut o = h.io.lock();
+        if o.reader != 0 {
+            return None;
+        }
+        let ticket = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
+        o.reader = ticket;
+        h.reader.store(ticket, Ordering::Relaxed);
+        if !o.lent {
+            o.lent = true;
+            let _ = epoll::delete(fd(h.outer), fd(h.epoll));
+        }
+        if o.expiry.is_none() {
+            arm(h, &mut o, WATCHDOG);
+        }
+        Some(Role { h, ticket })
+    }
+
+    /// Still the reader (the engine thread has not taken the I/O back).
+    fn held(&self) -> bool {
+        self.h.reader.load(Ordering::Relaxed) == self.ticket
+    }
+}
+
+impl Drop for Role {
+    fn drop(&mut self) {
+        let mut o = self.h.io.lock();
+        if o.reader != self.ticket {
+            return;
+        }
+        o.reader = 0;
+        self.h.reader.store(0, Ordering::Relaxed);
+        if o.plain > 0 {
+            give_back_locked(self.h, &mut o);
+            return;
+        }
+        let now = Instant::now();
+        o.left_at = Some(now);
+        if o.expiry.is_none_or(|t| t > now + GRACE) {
+            arm(self.h, &mut o, GRACE);
+        }
+    }
+}
+
+/// Wait until `app` (an SCTP app fd of this process) has one of `events`, serving the
+/// engine's I/O meanwhile, then `attempt` the call; `attempt` says None when it would still
+/// block (another thread took what made the fd ready). When another thread is the reader (or
+/// no engine of this process runs) the call is `block`ed in the kernel instead.
+pub fn wait<R>(
+    app: i32,
+    events: PollFlags,
+    mut attempt: impl FnMut() -> Option<R>,
+    block: impl FnOnce() -> R,
+) -> Result<R, i32> {
+    let Some(h) = handle::running().filter(|h| h.pid == sys::getpid()) else {
+        return Ok(block());
+    };
+    let timeout =
+        rustix::net::sockopt::socket_timeout(fd(app), rustix::net::sockopt::Timeout::Recv)
+            .map_err(|e| e.raw_os_error())?;
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let Some(role) = Role::take(h) else {
+        return Ok(blocked_plainly(h, block));
+    };
+    loop {
+        let left = match deadline {
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Some(timespec(left)),
+                _ => return Err(libc::EAGAIN),
+            },
+            None => None,
+        };
+        let mut fds = [
+            PollFd::from_borrowed_fd(fd(app), events),
+            PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN),
+        ];
+        match poll(&mut fds, left.as_ref()) {
+            Err(rustix::io::Errno::INTR) => {
+                if !restarts_after_signal(timeout.is_some()) {
+                    return Err(libc::EINTR);
+                }
+                continue;
+            }
+            Err(e) => return Err(e.raw_os_error()),
+            Ok(0) => return Err(libc::EAGAIN),
+            Ok(_) => {}
+        }
+        let app_ready = !fds[0].revents().is_empty();
+        let io_ready = !fds[1].revents().is_empty();
+        if io_ready {
+            h.reader_turns.fetch_add(1, Ordering::Relaxed);
+            let mut e = h.engine.lock();
+            super::inline::run(&mut e, h, |e| e.settle(h))?;
+        }
+        if app_ready || io_ready {
+            if let Some(r) = attempt() {
+                return Ok(r);
+            }
+        }
+        if !role.held() {
+            drop(role);
+            return Ok(blocked_plainly(h, block));
+        }
+    }
+}
+
+/// `block` in the kernel, counted as a thread that needs someone to serve the I/O.
+fn blocked_plainly<R>(h: &Handle, block: impl FnOnce() -> R) -> R {
+    h.io.lock().plain += 1;
+    let r = block();
+    h.io.lock().plain -= 1;
+    r
+}
+
+fn timespec(d: Duration) -> rustix::time::Timespec {
+    rustix::time::Timespec {
+        tv_sec: d.as_secs() as i64,
+        tv_nsec: d.subsec_nanos() as i64,
+    }
+}
+
+/// After a signal handler ran during the wait: whether the blocking call it stands for
+/// would go on. Never with a receive timeout set (signal(7): "input" socket calls with
+/// SO_RCVTIMEO always fail with EINTR); else only when every installed handler has
+/// SA_RESTART (which signal came is not known here).
+fn restarts_after_signal(has_timeout: bool) -> bool {
+    if has_timeout {
+        return false;
+    }
+    (1..=libc::SIGRTMAX()).all(|sig| {
+        // SAFETY: reading a disposition (no new action).
+        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        if unsafe { libc::sigaction(sig, std::ptr::null(), &mut old) } != 0 {
+            return true;
+        }
+        let handler = old.sa_sigaction;
+        handler == libc::SIG_DFL || handler == libc::SIG_IGN || old.sa_flags & libc::SA_RESTART != 0
+    })
+}
