@@ -11,7 +11,8 @@
 //!   [`poll_timeout`](Endpoint::poll_timeout);
 //! - bookkeeping: [`remove`](Endpoint::remove) after `Event::Closed`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -58,15 +59,15 @@ pub struct Endpoint {
     listen: Option<Option<u32>>,
     /// Boxed: the table's spare capacity then costs a pointer per slot, not a whole TCB
     /// (10,000 idle associations on one socket).
-    assocs: HashMap<AssocId, Box<Association>>,
+    assocs: FxHashMap<AssocId, Box<Association>>,
     by_peer: HashMap<(IpAddr, u16), AssocId>,
     /// The peer addresses each association is indexed under in `by_peer`.
-    indexed: HashMap<AssocId, Vec<(IpAddr, u16)>>,
+    indexed: FxHashMap<AssocId, Vec<(IpAddr, u16)>>,
     /// Association ids in creation order.
     order: Vec<AssocId>,
     /// Associations with output to poll, and their deadlines.
     schedule: Schedule,
-    pub(crate) unaccepted: HashSet<AssocId>,
+    pub(crate) unaccepted: FxHashSet<AssocId>,
     replies: VecDeque<Reply>,
 }
 
@@ -83,12 +84,12 @@ impl Endpoint {
             rng,
             signer,
             listen: None,
-            assocs: HashMap::new(),
+            assocs: Default::default(),
             by_peer: HashMap::new(),
-            indexed: HashMap::new(),
+            indexed: Default::default(),
             order: Vec::new(),
             schedule: Schedule::default(),
-            unaccepted: HashSet::new(),
+            unaccepted: Default::default(),
             replies: VecDeque::new(),
         }
     }

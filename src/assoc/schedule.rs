@@ -11,8 +11,9 @@
 //! An association's deadline is recorded when it leaves the transmit queue (its output is
 //! drained, so its timers are settled); until then the endpoint asks it directly.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::time::Instant;
 
 use super::AssocId;
@@ -21,7 +22,7 @@ use super::AssocId;
 #[derive(Debug, Default)]
 pub(crate) struct ReadyQueue {
     queue: VecDeque<AssocId>,
-    members: HashSet<AssocId>,
+    members: FxHashSet<AssocId>,
 }
 
 impl ReadyQueue {
@@ -70,7 +71,7 @@ pub(crate) struct Schedule {
     pub events: ReadyQueue,
     heap: BinaryHeap<Reverse<(Instant, AssocId)>>,
     /// The deadline each association's current heap entry holds.
-    armed: HashMap<AssocId, Instant>,
+    armed: FxHashMap<AssocId, Instant>,
 }
 
 impl Schedule {

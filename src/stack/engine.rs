@@ -19,6 +19,7 @@ use super::sock::{EpId, Sock};
 use super::udp::Udp;
 use super::{fds, frame};
 use crate::assoc::AssocId;
+use rustc_hash::FxHashMap;
 use rustix::event::epoll;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -60,16 +61,16 @@ pub struct Engine {
     wake: OwnedFd,
     timer: OwnedFd,
     timer_armed: Option<Instant>,
-    pub socks: HashMap<Sid, Sock>,
-    pub eps: HashMap<EpId, Ep>,
+    pub socks: FxHashMap<Sid, Sock>,
+    pub eps: FxHashMap<EpId, Ep>,
     pub next_ep: EpId,
     pub udps: Vec<Option<UdpSlot>>,
     /// Fixed mode: index of the process's UDP socket.
     fixed: Option<usize>,
     /// Bound SCTP ports (fixed-mode demux).
-    pub ports: HashMap<u16, EpId>,
+    pub ports: FxHashMap<u16, EpId>,
     /// Which socket an association belongs to.
-    pub assocs: HashMap<AssocId, Sid>,
+    pub assocs: FxHashMap<AssocId, Sid>,
     next_assoc: AssocId,
     /// Endpoints with outputs to collect.
     dirty: Vec<EpId>,
@@ -181,13 +182,13 @@ impl Engine {
             wake,
             timer,
             timer_armed: None,
-            socks: HashMap::new(),
-            eps: HashMap::new(),
+            socks: Default::default(),
+            eps: Default::default(),
             next_ep: 1,
             udps: Vec::new(),
             fixed: None,
-            ports: HashMap::new(),
-            assocs: HashMap::new(),
+            ports: Default::default(),
+            assocs: Default::default(),
             next_assoc: 3,
             dirty: Vec::new(),
             rx: vec![0; 65536],

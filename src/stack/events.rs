@@ -418,7 +418,7 @@ impl Engine {
 
 /// The primary peer address of association `aid`.
 pub fn peer_of(
-    eps: &mut std::collections::HashMap<EpId, super::ep::Ep>,
+    eps: &mut rustc_hash::FxHashMap<EpId, super::ep::Ep>,
     ep: EpId,
     aid: AssocId,
 ) -> Option<SocketAddr> {

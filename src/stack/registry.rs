@@ -3,7 +3,7 @@
 
 use super::lock::Mutex;
 use super::sys;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Engine-side socket id (unique per process, never reused).
 pub type Sid = u32;
@@ -49,7 +49,7 @@ pub fn next_sid() -> Sid {
     NEXT_SID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
-static MAP: Mutex<Option<HashMap<FileKey, Entry>>> = Mutex::new(None);
+static MAP: Mutex<Option<FxHashMap<FileKey, Entry>>> = Mutex::new(None);
 
 /// The open file behind `fd`, or the errno of fstat (EBADF).
 pub fn file_key(fd: i32) -> Result<FileKey, i32> {
@@ -63,7 +63,9 @@ pub fn file_key(fd: i32) -> Result<FileKey, i32> {
 }
 
 pub fn insert(key: FileKey, e: Entry) {
-    MAP.lock().get_or_insert_with(HashMap::new).insert(key, e);
+    MAP.lock()
+        .get_or_insert_with(Default::default)
+        .insert(key, e);
 }
 
 pub fn remove(key: FileKey) {
