@@ -6,6 +6,8 @@
  *    (signal(7));
  *  - four threads in ping-pong on two associations (all wanting the reader role) get every
  *    message, in order;
+ *  - a blocking accept waits the same way: SO_RCVTIMEO gives EAGAIN, a handler without
+ *    SA_RESTART EINTR; two threads accepting on one listener get one association each;
  *  - after a read returns, a process that makes no more calls still acknowledges what
  *    arrives (the grace period ends and the engine thread takes the I/O back), also after a
  *    handler longjmps out of a waiting read (the engine thread's watch takes it back).
@@ -162,6 +164,57 @@ static void four_threads(int c1, int s1)
 	      sides[0].bad + sides[1].bad + sides[2].bad + sides[3].bad == 0);
 }
 
+static void *accept_one(void *arg)
+{
+	int l = *(int *)arg;
+	int s = accept(l, NULL, NULL);
+	return (void *)(long)s;
+}
+
+static void accepts(void)
+{
+	struct sockaddr_in a = addr_of("127.0.0.1", port + 4);
+	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 4) < 0)
+		die("listen");
+	set_timeout(l, 200);
+	double t0 = now();
+	int r = accept(l, NULL, NULL);
+	double took = now() - t0;
+	CHECK("SO_RCVTIMEO ends a waiting accept with EAGAIN",
+	      r < 0 && errno == EAGAIN && took >= 0.18 && took < 1.5);
+	set_timeout(l, 0);
+
+	catch_usr1(0);
+	int before = handled;
+	pthread_t t;
+	struct nudge n = {.ms = 100, .fd = -1};
+	if (pthread_create(&t, NULL, nudge, &n) != 0)
+		die("pthread_create");
+	r = accept(l, NULL, NULL);
+	int e = errno;
+	pthread_join(t, NULL);
+	CHECK("a handler without SA_RESTART ends a waiting accept with EINTR",
+	      r < 0 && e == EINTR && handled == before + 1);
+
+	pthread_t acceptors[2];
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&acceptors[i], NULL, accept_one, &l) != 0)
+			die("pthread_create");
+	usleep(100 * 1000);
+	int c[2];
+	for (int i = 0; i < 2; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+		if (c[i] < 0 || connect(c[i], (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("connect");
+	}
+	void *got[2];
+	for (int i = 0; i < 2; i++)
+		pthread_join(acceptors[i], &got[i]);
+	CHECK("two threads accepting on one listener get one association each",
+	      (long)got[0] >= 0 && (long)got[1] >= 0 && got[0] != got[1]);
+}
+
 static sigjmp_buf out_of_read;
 
 static void on_alarm(int sig)
@@ -260,6 +313,7 @@ int main(int argc, char **argv)
 		die("accept");
 	timeouts_and_signals(c, s);
 	four_threads(c, s);
+	accepts();
 
 	CHECK("after a read, an idle receiver still acknowledges (grace period ends)",
 	      acked_while_idle(port + 2, 0, 100, 600));

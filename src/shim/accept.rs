@@ -5,7 +5,7 @@
 use super::fd::{put_sockaddr, read_len, refuse_inherited, sctp};
 use super::hook::{check, hook, HookResult};
 use crate::stack::registry::{self, Entry};
-use crate::stack::{fdmap, handle, names, settle, sys};
+use crate::stack::{fdmap, handle, names, reader, settle, sys};
 
 hook! {
     fn accept(fd: i32, addr: *mut libc::sockaddr, len: *mut libc::socklen_t) -> i32 {
@@ -39,8 +39,7 @@ fn sctp_accept(
     }
     // Associations whose setup is already under way on loopback are acceptable now.
     settle::settle()?;
-    let nfd =
-        check(unsafe { sys::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) })?;
+    let nfd = check(wait_and_accept(fd, flags))?;
     let r = adopt(nfd, &l.e).and_then(|(e, peer)| {
         put_sockaddr(
             addr,
@@ -55,6 +54,28 @@ fn sctp_accept(
             fdmap::SCTP_FDS.set(nfd, false);
             unsafe { sys::close(nfd) };
             Err(e)
+        }
+    }
+}
+
+/// A blocking accept: this thread serves the engine's I/O (the handshakes) until the
+/// listener is readable ([`reader`]), or blocks in the kernel when another thread does.
+/// Returns as `accept4` does.
+fn wait_and_accept(fd: i32, flags: i32) -> i32 {
+    // SAFETY: accept4 on the app's listener, no address asked for.
+    let accept = || unsafe { sys::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) };
+    if super::fd::nonblocking(fd) {
+        return accept();
+    }
+    let ready = || super::fd::readable_now(fd).then_some(None);
+    match reader::wait(fd, rustix::event::PollFlags::IN, ready, || Some(accept())) {
+        Ok(Some(nfd)) => nfd,
+        // Ready: the reader role is given up before the call (another thread may accept
+        // first; then this one blocks as it would without the library).
+        Ok(None) => accept(),
+        Err(e) => {
+            sys::set_errno(e);
+            -1
         }
     }
 }

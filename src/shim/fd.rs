@@ -155,6 +155,17 @@ pub fn nonblocking(fd: i32) -> bool {
     fl >= 0 && (fl as i32) & libc::O_NONBLOCK != 0
 }
 
+/// Whether `fd` is readable now (poll without waiting).
+pub fn readable_now(fd: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one pollfd on the stack, no timeout.
+    unsafe { libc::syscall(libc::SYS_poll, &mut p as *mut libc::pollfd, 1, 0) == 1 }
+}
+
 /// Make fd number `fd` refer to the open file of `from` (dup3), keeping `fd`'s FD_CLOEXEC:
 /// the app's fd becomes another kind of socket in place (listen, a connect after a failed
 /// setup). An epoll registration or a dup of the old fd still refers to the old file.

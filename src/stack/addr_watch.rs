@@ -35,10 +35,14 @@ const IFADDRMSG: usize = 8;
 /// One host address added (`true`) or removed.
 pub type AddrChange = (IpAddr, bool);
 
-/// The open NETLINK_ROUTE socket and its receive buffer.
+/// The open NETLINK_ROUTE socket, its receive buffer, and the host's address lists read
+/// since the last change it announced (per combination of families): a wildcard bind per
+/// association setup (each client socket of a program) reads them from here, not with a
+/// netlink dump of every link and address.
 pub struct AddrWatch {
     fd: OwnedFd,
     buf: Vec<u8>,
+    lists: Vec<((bool, bool), Vec<IpAddr>)>,
 }
 
 impl AddrWatch {
@@ -54,6 +58,7 @@ impl AddrWatch {
         Ok(AddrWatch {
             fd,
             buf: vec![0; 16384],
+            lists: Vec::new(),
         })
     }
 
@@ -161,6 +166,20 @@ impl Engine {
         }
     }
 
+    /// The host's addresses of the families `fam` (IPv4, IPv6): from the watch's lists while
+    /// it runs and nothing changed since they were read.
+    pub fn host_addrs(&mut self, fam: (bool, bool)) -> Vec<IpAddr> {
+        let Some(w) = &mut self.addr_watch else {
+            return super::ifaddrs::host_addrs(fam.0, fam.1);
+        };
+        if let Some((_, l)) = w.lists.iter().find(|(f, _)| *f == fam) {
+            return l.clone();
+        }
+        let l = super::ifaddrs::host_addrs(fam.0, fam.1);
+        w.lists.push((fam, l.clone()));
+        l
+    }
+
     /// The netlink socket is readable: apply what changed.
     pub fn on_addr_events(&mut self) {
         let Some(w) = &mut self.addr_watch else {
@@ -169,6 +188,7 @@ impl Engine {
         let mut changes = Vec::new();
         let complete = w.read(&mut changes);
         if !complete || !changes.is_empty() {
+            w.lists.clear();
             self.refresh_wildcard_addrs();
         }
         for (ip, added) in changes {
@@ -181,8 +201,6 @@ impl Engine {
     /// they are now.
     fn refresh_wildcard_addrs(&mut self) {
         let ids: Vec<_> = self.eps.keys().copied().collect();
-        // One read of the host's addresses per combination of families.
-        let mut lists: Vec<((bool, bool), Vec<IpAddr>)> = Vec::new();
         for id in ids {
             let Some(e) = self.eps.get(&id).filter(|e| e.is_wildcard()) else {
                 continue;
@@ -190,14 +208,7 @@ impl Engine {
             let Some(fam) = self.families(e.owner) else {
                 continue;
             };
-            let listed = match lists.iter().find(|(f, _)| *f == fam) {
-                Some((_, l)) => l.clone(),
-                None => {
-                    let l = super::ifaddrs::host_addrs(fam.0, fam.1);
-                    lists.push((fam, l.clone()));
-                    l
-                }
-            };
+            let listed = self.host_addrs(fam);
             if let Some(e) = self.eps.get_mut(&id) {
                 e.endpoint.set_local_addrs(listed);
             }

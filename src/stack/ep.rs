@@ -129,7 +129,7 @@ impl Engine {
         let listed = if wildcard {
             // Kept current as addresses come and go (stack/addr_watch.rs).
             self.watch_addrs();
-            super::ifaddrs::host_addrs(!v6 || !opts.v6only, v6)
+            self.host_addrs((!v6 || !opts.v6only, v6))
         } else {
             ips.clone()
         };

@@ -4,13 +4,17 @@
 use super::fdmap::INTERNAL_FDS;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-/// Lowest number for internal fds: three quarters of the soft fd limit, at most 3072.
+/// Lowest number for internal fds: three quarters of the soft fd limit at the first call,
+/// at most 3072 (read once: every association setup moves fds).
 fn floor() -> i32 {
-    let lim = rustix::process::getrlimit(rustix::process::Resource::Nofile)
-        .current
-        .unwrap_or(1024)
-        .min(4096);
-    ((lim * 3 / 4) as i32).max(16)
+    static FLOOR: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    *FLOOR.get_or_init(|| {
+        let lim = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+            .current
+            .unwrap_or(1024)
+            .min(4096);
+        ((lim * 3 / 4) as i32).max(16)
+    })
 }
 
 /// Move `fd` (which we own) to a high close-on-exec number and mark it internal. When no high
