@@ -1,7 +1,7 @@
-//! Issue #6 (round trips): a blocking read serves the engine's I/O while it waits
-//! and a blocking accept serves it too (src/stack/reader.rs) with the kernel call's rules for timeouts and signals, hands the role
-//! between threads, and gives the I/O back after its grace period or a longjmp out of the wait
-//! (shim-tests/reader_wait.c).
+//! Issue #6 (round trips, setup rate): a blocking read or accept serves the engine's I/O
+//! while it waits (src/stack/reader.rs) with the kernel call's rules for timeouts and
+//! signals, hands the role between threads, and gives the I/O back after its grace period or
+//! a longjmp out of the wait (shim-tests/reader_wait.c).
 
 mod support;
 
