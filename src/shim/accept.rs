@@ -39,7 +39,7 @@ fn sctp_accept(
     }
     // Associations whose setup is already under way on loopback are acceptable now.
     settle::settle()?;
-    let nfd = check(wait_and_accept(fd, flags))?;
+    let nfd = check(wait_and_accept(fd, l.e.listener, flags))?;
     let r = adopt(nfd, &l.e).and_then(|(e, peer)| {
         put_sockaddr(
             addr,
@@ -58,13 +58,14 @@ fn sctp_accept(
     }
 }
 
-/// A blocking accept: this thread serves the engine's I/O (the handshakes) until the
-/// listener is readable ([`reader`]), or blocks in the kernel when another thread does.
+/// A blocking accept on a listener: this thread serves the engine's I/O (the handshakes)
+/// until the listener is readable ([`reader`]), or blocks in the kernel when another thread
+/// does. On a socket that does not listen the kernel's answer (EINVAL) comes at once.
 /// Returns as `accept4` does.
-fn wait_and_accept(fd: i32, flags: i32) -> i32 {
-    // SAFETY: accept4 on the app's listener, no address asked for.
+fn wait_and_accept(fd: i32, listener: bool, flags: i32) -> i32 {
+    // SAFETY: accept4 on the app's fd, no address asked for.
     let accept = || unsafe { sys::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) };
-    if super::fd::nonblocking(fd) {
+    if !listener || super::fd::nonblocking(fd) {
         return accept();
     }
     let ready = || super::fd::readable_now(fd).then_some(None);
