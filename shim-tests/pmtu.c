@@ -47,6 +47,22 @@ static uint32_t path_mtu(int fd, const char *ip, int port)
 	return pi.spinfo_mtu;
 }
 
+/* Whether everything sent on `fd` is acknowledged, asking every 100 ms at most `tries` times. */
+static int all_acked(int fd, int tries)
+{
+	for (int i = 0; i < tries; i++) {
+		struct sctp_status st;
+		memset(&st, 0, sizeof(st));
+		socklen_t len = sizeof(st);
+		if (getsockopt(fd, IPPROTO_SCTP, SCTP_STATUS, &st, &len) < 0)
+			die("SCTP_STATUS");
+		if (st.sstat_unackdata == 0 && st.sstat_penddata == 0)
+			return 1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
 static void client(const char *ip, int port, uint32_t link)
 {
 	struct sockaddr_in a = addr_of(ip, port);
@@ -59,6 +75,9 @@ static void client(const char *ip, int port, uint32_t link)
 	for (long sent = 0; sent < TOTAL; sent += MSG)
 		if (send(c, m, MSG, 0) != MSG)
 			die("send");
+	/* The send buffer may hold much of it: wait until the peer has acknowledged it all. */
+	if (!all_acked(c, 100))
+		die("2 MB not acknowledged within 10 s");
 	uint32_t after = path_mtu(c, ip, port);
 	printf("path MTU %u before, %u after (link %u)\n", before, after, link);
 	CHECK("the path MTU started from the first link's", before > link);

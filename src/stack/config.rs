@@ -8,6 +8,14 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 /// How SCTP ports map onto UDP ports (RFC 6951 5.1).
+/// Socket buffers of a socket whose program sets none (SO_SNDBUF / SO_RCVBUF), both ways.
+/// Linux's are 212992 bytes, enough for a kernel that acknowledges within the softirq that
+/// delivered the data; our acknowledgements cross threads and processes, so a window that
+/// small left the CPUs idle 40% of a loopback transfer (iperf3 -P 1: 6.2 Gbit/s; 10.3 with
+/// 2 MiB, BENCHMARKS.md). Like Linux TCP's autotuned buffers, it costs memory only while data
+/// is queued; a size the program sets is honoured as Linux does it (doubled).
+pub const DEFAULT_BUF: u32 = 2 << 20;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortMode {
     /// An SCTP socket bound to port P uses UDP port P; remote SCTP port Q is UDP port Q.
@@ -143,12 +151,8 @@ impl Config {
             assoc.pf_expose = crate::assoc::PfExpose::from_value(n as u32).unwrap_or_default();
         }
         let bytes = |var| num(var, 4096, 1 << 30).map(|o| o.map(|n| n as u32));
-        if let Some(n) = bytes("SCTPSHIM_SNDBUF")? {
-            assoc.sndbuf = n;
-        }
-        if let Some(n) = bytes("SCTPSHIM_RCVBUF")? {
-            assoc.rcvbuf = n;
-        }
+        assoc.sndbuf = bytes("SCTPSHIM_SNDBUF")?.unwrap_or(DEFAULT_BUF);
+        assoc.rcvbuf = bytes("SCTPSHIM_RCVBUF")?.unwrap_or(DEFAULT_BUF);
         // Linux net.sctp.auth_enable / addip_enable (0 or 1; see stack/asconf.rs).
         let switch = |var| num(var, 0, 1).map(|o| o.map(|n| n == 1));
         // Linux net.sctp.intl_enable: whether SCTP_INTERLEAVING_SUPPORTED may be turned on.
