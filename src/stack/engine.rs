@@ -505,27 +505,20 @@ impl Engine {
             .chain(autoclose)
             .min();
         // A timer already armed no later than needed stays: firing early costs a wake-up that
-        // finds nothing due and re-arms, cheaper than a timerfd_settime on every turn in
-        // which a deadline moved later (T3 and delayed SACK restart with each message).
-        let early_enough = match (self.timer_armed, next) {
-            (Some(armed), Some(n)) => armed <= n,
-            (armed, n) => armed == n,
-        };
-        if early_enough {
+        // finds nothing due, cheaper than a timerfd_settime (a VM exit when it reprograms the
+        // CPU's timer) on every turn in which a deadline moved later (T3 and delayed SACK
+        // restart with each message) or went away (an association set up and closed: its
+        // T1-init timer then also serves the next one's).
+        let Some(next) = next else { return };
+        if self.timer_armed.is_some_and(|armed| armed <= next) {
             return;
         }
-        self.timer_armed = next;
-        let rel = next.map(|t| t.saturating_duration_since(Instant::now()));
-        let value = match rel {
-            None => Timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            },
-            // A zero value disarms: fire in 1 ns instead.
-            Some(d) => Timespec {
-                tv_sec: d.as_secs() as i64,
-                tv_nsec: d.subsec_nanos().max(1) as _,
-            },
+        self.timer_armed = Some(next);
+        let d = next.saturating_duration_since(Instant::now());
+        // A zero value disarms: fire in 1 ns instead.
+        let value = Timespec {
+            tv_sec: d.as_secs() as i64,
+            tv_nsec: d.subsec_nanos().max(1) as _,
         };
         let spec = Itimerspec {
             it_interval: Timespec {
