@@ -50,11 +50,15 @@ impl Default for Batch {
 }
 
 impl Batch {
-    /// Whether a packet of `len` bytes for `to` through UDP socket `udp` may join the batch.
-    ///
-    /// Never to a loopback address: there the MTU already allows 64 KiB packets, and `lo`
+    /// Whether packets for `to` are ever merged: not once the kernel refused UDP_SEGMENT, and
+    /// never to a loopback address: there the MTU already allows 64 KiB packets, and `lo`
     /// (like veth) passes the unsegmented batch to packet captures, where it would not
     /// decode as one SCTP packet per datagram.
+    fn merges(&self, to: SocketAddr) -> bool {
+        self.enabled && !is_loopback(to)
+    }
+
+    /// Whether a packet of `len` bytes for `to` through UDP socket `udp` may join the batch.
     fn fits(
         &self,
         udp: usize,
@@ -63,9 +67,7 @@ impl Batch {
         ect: bool,
         len: usize,
     ) -> bool {
-        self.enabled
-            && !is_loopback(to)
-            && self.count > 0
+        self.count > 0
             && !self.closed
             && self.udp == udp
             && self.to == Some(to)
@@ -87,6 +89,14 @@ impl Batch {
         ect: bool,
         data: &[u8],
     ) {
+        if !self.merges(to) {
+            // Sent at once from the caller's buffer: no copy into the batch.
+            self.flush(udps);
+            if let Some(Some(slot)) = udps.get(udp) {
+                send_one(&slot.udp, data, to, from, ect);
+            }
+            return;
+        }
         if !self.fits(udp, to, from, ect, data.len()) {
             self.flush(udps);
             self.start(udp, to, from, ect, data.len());
@@ -115,31 +125,27 @@ impl Batch {
         }
         if let (Some(Some(slot)), Some(to)) = (udps.get(self.udp), self.to) {
             let (udp, from, ect) = (&slot.udp, self.from, self.ect);
-            let r = if self.count == 1 {
-                super::source::send(udp, &self.buf, to, from, ect)
-            } else {
-                match udp.send_msg(&self.buf, to, Some(self.seg), from, ect) {
-                    Err(e) if e != libc::EAGAIN && e != libc::ENOBUFS => {
-                        // Without a named source the refusal is UDP_SEGMENT's: stop using
-                        // it. With one, it may be the source's (an address gone): the
-                        // packets go one by one, each choosing its source again.
-                        // EINVAL or EMSGSIZE for segments over a path MTU that ICMP just
-                        // lowered (stack/pmtu.rs) is that batch's, not UDP_SEGMENT's.
-                        let mtu = (e == libc::EINVAL || e == libc::EMSGSIZE) && self.seg > MIN_SEG;
-                        if from.is_none() && !mtu {
-                            tracing::debug!(errno = e, "UDP_SEGMENT refused; sending one by one");
-                            self.enabled = false;
-                        }
-                        self.buf
-                            .chunks(self.seg)
-                            .try_for_each(|p| super::source::send(udp, p, to, from, ect))
+            if self.count == 1 {
+                send_one(udp, &self.buf, to, from, ect);
+            } else if let Err(e) = udp.send_msg(&self.buf, to, Some(self.seg), from, ect) {
+                if e == libc::EAGAIN || e == libc::ENOBUFS {
+                    // Loss is the protocol's business (retransmission).
+                    tracing::trace!(errno = e, %to, "udp send");
+                } else {
+                    // Without a named source the refusal is UDP_SEGMENT's: stop using it.
+                    // With one, it may be the source's (an address gone): the packets go one
+                    // by one, each choosing its source again. EINVAL or EMSGSIZE for segments
+                    // over a path MTU that ICMP just lowered (stack/pmtu.rs) is that batch's,
+                    // not UDP_SEGMENT's.
+                    let mtu = (e == libc::EINVAL || e == libc::EMSGSIZE) && self.seg > MIN_SEG;
+                    if from.is_none() && !mtu {
+                        tracing::debug!(errno = e, "UDP_SEGMENT refused; sending one by one");
+                        self.enabled = false;
                     }
-                    r => r,
+                    for p in self.buf.chunks(self.seg) {
+                        send_one(udp, p, to, from, ect);
+                    }
                 }
-            };
-            if let Err(e) = r {
-                // Loss is the protocol's business (retransmission); note it for debugging.
-                tracing::trace!(errno = e, %to, "udp send");
             }
         }
         self.clear();
@@ -149,6 +155,14 @@ impl Batch {
         self.buf.clear();
         self.count = 0;
         self.closed = false;
+    }
+}
+
+/// One packet in its own send.
+fn send_one(udp: &super::udp::Udp, data: &[u8], to: SocketAddr, from: Option<IpAddr>, ect: bool) {
+    if let Err(e) = super::source::send(udp, data, to, from, ect) {
+        // Loss is the protocol's business (retransmission); note it for debugging.
+        tracing::trace!(errno = e, %to, "udp send");
     }
 }
 
@@ -215,13 +229,7 @@ mod tests {
             ("10.0.0.2:9", true),
         ] {
             let to: SocketAddr = to.parse().unwrap();
-            let b = Batch {
-                count: 1,
-                seg: 100,
-                to: Some(to),
-                ..Batch::default()
-            };
-            assert_eq!(b.fits(0, to, None, false, 100), merged, "{to}");
+            assert_eq!(Batch::default().merges(to), merged, "{to}");
         }
     }
 

@@ -45,17 +45,14 @@ pub(super) struct Discarded {
     pub(super) freed: usize,
 }
 
-/// Joins fragment payloads of `total` bytes; a lone fragment's buffer is moved, not copied.
+/// Joins fragment payloads of `total` bytes into the first fragment's buffer (grown in place
+/// when the allocator can: no copy of the largest part); a lone fragment's buffer is moved.
 pub(super) fn concat(total: usize, parts: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
     let mut parts = parts.into_iter();
-    let Some(first) = parts.next() else {
+    let Some(mut out) = parts.next() else {
         return Vec::new();
     };
-    if first.len() == total {
-        return first;
-    }
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&first);
+    out.reserve_exact(total.saturating_sub(out.len()));
     for p in parts {
         out.extend_from_slice(&p);
     }
