@@ -10,6 +10,9 @@
  *                                     as soon as connect returns (the handshake is done)
  *   nb_connect slow ADDR PORT         non-blocking connect whose INIT is dropped for a while
  *   nb_connect timeout ADDR PORT      non-blocking connect whose INITs are all dropped
+ *   nb_connect blocking-timeout ADDR PORT   the same with a blocking connect: ETIMEDOUT once
+ *                                     the INIT retransmissions are spent (decided by the
+ *                                     engine thread's timer while connect serves the I/O)
  *   nb_connect reset-recv ADDR PORT   peer aborts; recv reports ECONNRESET, then SO_ERROR 0
  *   nb_connect reset-soerr ADDR PORT  peer aborts; SO_ERROR reports it, then recv gives EOF
  *
@@ -235,6 +238,26 @@ static void timeout(const char *ip, int port)
 	close(fd);
 }
 
+static void blocking_timeout(const char *ip, int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	if (fd < 0)
+		die("socket");
+	quick_setup(fd, 2);
+	struct sockaddr_in a = addr_of(ip, port);
+	double t0 = now_ms();
+	int r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	double took = now_ms() - t0;
+	printf("blocking connect %d (errno %d) after %.0f ms\n", r, errno, took);
+	if (r != -1 || errno != ETIMEDOUT)
+		die("blocking connect: expected ETIMEDOUT");
+	/* The INIT timer's backoff over the attempts, as the non-blocking timeout test sees it
+	 * (about 2 s); not the 20 ms the waiting thread looks at the outcome with. */
+	if (took < 500 || took > 5000)
+		die("ETIMEDOUT after %.0f ms", took);
+	close(fd);
+}
+
 static void slow(const char *ip, int port)
 {
 	int fd = nb_socket();
@@ -357,6 +380,8 @@ int main(int argc, char **argv)
 		retry(ip, port);
 	else if (strcmp(mode, "timeout") == 0)
 		timeout(ip, port);
+	else if (strcmp(mode, "blocking-timeout") == 0)
+		blocking_timeout(ip, port);
 	else if (strcmp(mode, "local") == 0)
 		local(ip, port);
 	else if (strcmp(mode, "slow") == 0)

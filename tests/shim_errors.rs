@@ -115,3 +115,15 @@ fn nonblocking_connect_timeout() {
     let _server = server(&b, &exe);
     assert_ok(&client(&a, &exe, "timeout", "10.77.0.2").wait(), "timeout");
 }
+
+#[test]
+fn blocking_connect_timeout() {
+    let dir = TempDir::new("errors");
+    let exe = compile_c("nb_connect.c", dir.path(), &[]);
+    let (a, b) = dropping_pair();
+    let _server = server(&b, &exe);
+    assert_ok(
+        &client(&a, &exe, "blocking-timeout", "10.77.0.2").wait(),
+        "blocking-timeout",
+    );
+}

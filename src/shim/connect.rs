@@ -9,7 +9,7 @@ use super::hook::{check, hook, HookResult};
 use super::sockaddr::parse_connect_addr;
 use super::socket::new_pair;
 use crate::stack::registry::{self, Entry};
-use crate::stack::{handle, sys};
+use crate::stack::{handle, reader, sys};
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
@@ -55,7 +55,9 @@ pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i
         slot.wait(Some(NONBLOCK_WAIT));
         return Err((libc::EINPROGRESS, Some(id)));
     }
-    match slot.wait(None) {
+    // The handshake's packets are processed on this thread while it waits, when it can.
+    let outcome = reader::serve_until(|| slot.try_take()).or_else(|| slot.wait(None));
+    match outcome {
         Some(Ok(())) => Ok(id),
         Some(Err(e)) => Err((e, Some(id))),
         None => Err((libc::EIO, Some(id))),

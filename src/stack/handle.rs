@@ -78,6 +78,11 @@ impl<T> Slot<T> {
         self.cv.notify_all();
     }
 
+    /// The answer, if it has come.
+    pub fn try_take(&self) -> Option<T> {
+        self.value.lock().take()
+    }
+
     /// Wait for the answer, at most `limit` (None: forever). The answer may depend on
     /// packets (a connect's handshake): I/O lent to a reader that left is taken back first
     /// ([`super::reader::reclaim`]).

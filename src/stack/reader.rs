@@ -256,9 +256,7 @@ pub fn wait<R>(
         let app_ready = !fds[0].revents().is_empty();
         let io_ready = !fds[1].revents().is_empty();
         if io_ready {
-            h.reader_turns.fetch_add(1, Ordering::Relaxed);
-            let mut e = h.engine.lock();
-            super::inline::run(&mut e, h, |e| e.settle(h))?;
+            turn(h)?;
         }
         if app_ready || io_ready {
             if let Some(r) = attempt() {
@@ -268,6 +266,40 @@ pub fn wait<R>(
         if !role.held() {
             drop(role);
             return Ok(blocked_plainly(h, block));
+        }
+    }
+}
+
+/// One turn with the engine for what the I/O epoll has ready.
+fn turn(h: &'static Handle) -> Result<(), i32> {
+    h.reader_turns.fetch_add(1, Ordering::Relaxed);
+    let mut e = h.engine.lock();
+    super::inline::run(&mut e, h, |e| e.settle(h))
+}
+
+/// How often [`serve_until`] looks at what the engine thread may have decided meanwhile.
+const TICK: Duration = Duration::from_millis(20);
+
+/// Serve the engine's I/O until `done` has an answer (a blocking connect's outcome, which
+/// the handshake's packets decide on this thread; a failure decided by the engine thread's
+/// timers is seen within [`TICK`]). Signals do not end the wait. None: another thread is
+/// the reader (or no engine of this process runs): wait some other way.
+pub fn serve_until<R>(mut done: impl FnMut() -> Option<R>) -> Option<R> {
+    let h = handle::running().filter(|h| h.pid == sys::getpid())?;
+    if let Some(r) = done() {
+        return Some(r);
+    }
+    let role = Role::take(h)?;
+    loop {
+        let mut fds = [PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN)];
+        if poll(&mut fds, Some(&timespec(TICK))).is_ok_and(|n| n > 0) && turn(h).is_err() {
+            return None;
+        }
+        if let Some(r) = done() {
+            return Some(r);
+        }
+        if !role.held() {
+            return None;
         }
     }
 }
