@@ -1,8 +1,8 @@
 //! The reader: a hook thread about to block until its SCTP fd is ready (a blocking recv or
 //! accept) or its association is up (a blocking connect) serves the engine's I/O itself while
-//! it waits. Without it every packet woke the engine thread,
-//! whose record for the app then woke the app's thread: two wake-ups per message where the
-//! kernel has one (DESIGN.md "Performance principles": the thread hop).
+//! it waits. Without it every packet woke the engine thread, whose record for the app then
+//! woke the app's thread: two wake-ups per message where the kernel has one (DESIGN.md
+//! "Performance principles": the thread hop).
 //!
 //! How: the engine thread waits on an outer epoll that holds the I/O epoll (UDP sockets, app
 //! fd ends, netlink), the job eventfd and the timerfds. The reader takes the I/O epoll out of
