@@ -291,13 +291,18 @@ pub fn serve_until<R>(mut done: impl FnMut() -> Option<R>) -> Option<R> {
         return Some(r);
     }
     let role = Role::take(h)?;
+    // A turn the engine thread began before the I/O was taken may answer `done`: it has
+    // ended once this turn has the engine.
+    if turn(h).is_err() {
+        return None;
+    }
     loop {
+        if let Some(r) = done() {
+            return Some(r);
+        }
         let mut fds = [PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN)];
         if poll(&mut fds, Some(&timespec(TICK))).is_ok_and(|n| n > 0) && turn(h).is_err() {
             return None;
-        }
-        if let Some(r) = done() {
-            return Some(r);
         }
         if !role.held() {
             return None;
