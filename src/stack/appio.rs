@@ -379,11 +379,21 @@ impl Engine {
                 hdr.encode(magic, &mut hb);
                 let iov = [IoSlice::new(&hb), IoSlice::new(&rest[..piece])];
                 let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
-                let before = super::rwnd::outq(end);
+                let len = hb.len() + piece;
+                let known = self.truesizes.get(len);
+                let before = if known.is_none() {
+                    super::rwnd::outq(end)
+                } else {
+                    0
+                };
                 match rustix::net::sendmsg(end, &iov, &mut Default::default(), flags) {
                     Ok(_) => {
                         rec.off += piece;
-                        s.app_queue.wrote(before, super::rwnd::outq(end), piece);
+                        let mem = known.or_else(|| {
+                            let after = super::rwnd::outq(end);
+                            self.truesizes.learn(len, piece, before, after)
+                        });
+                        s.app_queue.wrote(mem, piece);
                     }
                     Err(rustix::io::Errno::AGAIN) => return false,
                     Err(rustix::io::Errno::INTR) => continue,

@@ -80,6 +80,8 @@ pub struct Engine {
     /// Packets of one size for one peer, sent together (UDP GSO).
     batch: super::gso::Batch,
     pub rec: Vec<u8>,
+    /// What records of each length cost on an app fd ([`super::rwnd::Truesizes`]).
+    pub truesizes: super::rwnd::Truesizes,
     /// Reused buffer of [`Engine::drain_io`].
     pub(super) io_events: super::settle::IoEvents,
     pcap: Option<Pcap>,
@@ -195,6 +197,7 @@ impl Engine {
             tx: vec![0; 65536],
             batch: super::gso::Batch::default(),
             rec: vec![0; 4 * frame::MAX_RECORD],
+            truesizes: Default::default(),
             io_events: Default::default(),
             pcap,
             exit_waiters: Vec::new(),

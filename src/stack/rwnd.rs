@@ -37,6 +37,36 @@ pub fn outq(fd: impl AsFd) -> u32 {
     }
 }
 
+/// The memory the kernel charges a record of each length on an app fd (its skb's truesize,
+/// which depends on the length only), learned with SIOCOUTQ around one write and reused: two
+/// ioctls per record otherwise.
+#[derive(Debug, Default)]
+pub struct Truesizes(rustc_hash::FxHashMap<usize, u32>);
+
+impl Truesizes {
+    /// Lengths remembered at most (records of every length up to 64 KiB would be 65536).
+    const MAX: usize = 256;
+
+    /// The charge of a `len`-byte record, if known.
+    pub fn get(&self, len: usize) -> Option<u32> {
+        self.0.get(&len).copied()
+    }
+
+    /// A `len`-byte record of `payload` bytes made SIOCOUTQ go from `before` to `after`: its
+    /// charge, when that tells it. Only from an empty queue: then the app cannot have read
+    /// another record in between, and if it read this one, `after` is 0 and tells nothing.
+    pub fn learn(&mut self, len: usize, payload: usize, before: u32, after: u32) -> Option<u32> {
+        if before != 0 || after as usize <= payload {
+            return None;
+        }
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert(len, after);
+        Some(after)
+    }
+}
+
 /// Records written to the app's socketpair and (maybe) not read yet: (truesize, payload).
 #[derive(Debug, Default)]
 pub struct AppQueue {
@@ -46,15 +76,11 @@ pub struct AppQueue {
 }
 
 impl AppQueue {
-    /// A record of `payload` bytes was written; SIOCOUTQ was `before` and is `after`.
-    pub fn wrote(&mut self, before: u32, after: u32, payload: usize) {
+    /// A record of `payload` bytes was written, charged `mem` bytes of the socket's memory
+    /// (None when unknown: then the payload is assumed).
+    pub fn wrote(&mut self, mem: Option<u32>, payload: usize) {
         let p = payload as u32;
-        // An app read in between can make the difference meaningless: then assume the payload.
-        let mem = after
-            .checked_sub(before)
-            .filter(|&m| m >= p)
-            .unwrap_or(p)
-            .max(1);
+        let mem = mem.unwrap_or(p).max(1);
         self.recs.push_back((mem, p));
         self.mem += u64::from(mem);
         self.payload += u64::from(p);
@@ -148,5 +174,34 @@ impl Sock {
         if self.rwnd_applied != Some(self.opts.rcvbuf) {
             self.rwnd_applied = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truesizes_are_learned_only_from_an_empty_queue() {
+        let mut t = Truesizes::default();
+        // Another record was queued: the app may have read it in between.
+        assert_eq!(t.learn(96, 64, 768, 1536), None);
+        // The app read this very record before the second look.
+        assert_eq!(t.learn(96, 64, 0, 0), None);
+        assert_eq!(t.get(96), None);
+        assert_eq!(t.learn(96, 64, 0, 768), Some(768));
+        assert_eq!(t.get(96), Some(768));
+        assert_eq!(t.get(97), None);
+    }
+
+    #[test]
+    fn an_unknown_charge_counts_the_payload() {
+        let mut q = AppQueue::default();
+        q.wrote(None, 100);
+        q.wrote(Some(768), 64);
+        // Both queued: 164 bytes unread; once the first is read only the second is.
+        assert_eq!(q.unread(868), 164);
+        assert_eq!(q.unread(768), 64);
+        assert_eq!(q.unread(0), 0);
     }
 }

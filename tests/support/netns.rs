@@ -95,7 +95,10 @@ impl Netns {
     pub fn capture_lo(&self, file: &std::path::Path) -> Running {
         let mut tshark = self
             .cmd(require("tshark"))
-            .args(["-i", "lo", "-q", "-w"])
+            // A 64 MiB capture buffer: bursts of 64 KiB loopback packets (a 2 MiB window's
+            // worth at once) overflow tshark's 2 MiB default, and dropped packets would make
+            // the capture disagree with SCTPSHIM_PCAP.
+            .args(["-i", "lo", "-B", "64", "-q", "-w"])
             .arg(file)
             .timeout(std::time::Duration::from_secs(600))
             .spawn();
