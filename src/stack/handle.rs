@@ -271,16 +271,6 @@ pub fn post(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
     Ok(())
 }
 
-/// Queue `f` without waking the engine thread: it runs first in the next turn with the
-/// engine, on whichever thread takes it (a job posted later, an inline call, a packet). For
-/// work that only matters once the program makes another call on the socket: socket()'s
-/// registration, which the connect() or bind() right after it then runs inline instead of
-/// waiting for the engine thread to finish it.
-pub fn defer(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
-    handle()?.queue.lock().push_back(Box::new(f));
-    Ok(())
-}
-
 /// [`post`] on the fast path (as [`call_inline`]): done on this thread when the engine is
 /// free, otherwise queued.
 pub fn post_inline(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
