@@ -39,7 +39,7 @@ pub struct Handle {
     /// Who serves the I/O epoll: the engine thread, or a hook thread waiting to read
     /// ([`super::reader`]).
     pub io: Mutex<super::reader::IoOwner>,
-    /// The reader's ticket, as `io` has it (0: none), for lock-free looks.
+    /// The waiting reader's ticket (0: none): written with `io` held, read without it.
     pub reader: AtomicU64,
     /// The timerfd of the I/O lent to a reader ([`super::reader`]).
     pub lend_timer: i32,

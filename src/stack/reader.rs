@@ -47,11 +47,10 @@ const WATCHDOG: Duration = Duration::from_secs(1);
 /// How long the I/O stays lent after a reader's wait (see the module's text).
 const GRACE: Duration = Duration::from_millis(1);
 
-/// Who serves the I/O epoll ([`Handle::io`]).
+/// Who serves the I/O epoll ([`Handle::io`]); the waiting reader's ticket is
+/// [`Handle::reader`], written only with this lock held.
 #[derive(Default)]
 pub struct IoOwner {
-    /// The waiting reader's ticket (0: none).
-    reader: u64,
     /// The I/O epoll is out of the engine thread's epoll.
     lent: bool,
     /// When the last reader left.
@@ -73,9 +72,13 @@ fn fd(raw: i32) -> BorrowedFd<'static> {
     unsafe { BorrowedFd::borrow_raw(raw) }
 }
 
+/// The waiting reader's ticket (0: none).
+fn reader(h: &Handle) -> u64 {
+    h.reader.load(Ordering::Relaxed)
+}
+
 /// The engine thread serves the I/O again (the owner's lock held).
 fn give_back_locked(h: &Handle, o: &mut IoOwner) {
-    o.reader = 0;
     o.lent = false;
     o.seen = None;
     h.reader.store(0, Ordering::Relaxed);
@@ -102,7 +105,7 @@ pub fn give_back(h: &Handle) {
 /// back to the engine thread now rather than at the end of the grace period.
 pub fn reclaim(h: &Handle) {
     let mut o = h.io.lock();
-    if o.lent && o.reader == 0 {
+    if o.lent && reader(h) == 0 {
         give_back_locked(h, &mut o);
     }
 }
@@ -135,7 +138,7 @@ pub fn lend_timer_fired(h: &Handle) {
     if !o.lent {
         return;
     }
-    if o.reader == 0 {
+    if reader(h) == 0 {
         let since = o.left_at.map_or(GRACE, |t| t.elapsed());
         if since >= GRACE {
             give_back_locked(h, &mut o);
@@ -146,7 +149,7 @@ pub fn lend_timer_fired(h: &Handle) {
     }
     let mut io = [PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN)];
     let waiting = poll(&mut io, Some(&timespec(Duration::ZERO))) == Ok(1);
-    let look = (o.reader, h.reader_turns.load(Ordering::Relaxed));
+    let look = (reader(h), h.reader_turns.load(Ordering::Relaxed));
     if waiting && o.seen == Some(look) {
         tracing::warn!("a reader left the I/O unserved; the engine thread takes it back");
         give_back_locked(h, &mut o);
@@ -165,11 +168,10 @@ struct Role {
 impl Role {
     fn take(h: &'static Handle) -> Option<Role> {
         let mut o = h.io.lock();
-        if o.reader != 0 {
+        if reader(h) != 0 {
             return None;
         }
         let ticket = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
-        o.reader = ticket;
         h.reader.store(ticket, Ordering::Relaxed);
         if !o.lent {
             o.lent = true;
@@ -183,17 +185,16 @@ impl Role {
 
     /// Still the reader (the engine thread has not taken the I/O back).
     fn held(&self) -> bool {
-        self.h.reader.load(Ordering::Relaxed) == self.ticket
+        reader(self.h) == self.ticket
     }
 }
 
 impl Drop for Role {
     fn drop(&mut self) {
         let mut o = self.h.io.lock();
-        if o.reader != self.ticket {
+        if reader(self.h) != self.ticket {
             return;
         }
-        o.reader = 0;
         self.h.reader.store(0, Ordering::Relaxed);
         if o.plain > 0 {
             give_back_locked(self.h, &mut o);
