@@ -332,14 +332,19 @@ impl Engine {
         self.mark(ep);
     }
 
-    /// Every reference to the app's file is gone.
+    /// Every reference to the app's file is gone. An association kept closed for the
+    /// messages it still held for the app ([`Engine::closed`]) goes now: nobody will read them.
     pub fn app_gone(&mut self, sid: Sid) {
         self.app_eof(sid);
-        if let Some(s) = self.socks.get_mut(&sid) {
+        let zombie = self.socks.get_mut(&sid).and_then(|s| {
             s.app_gone = true;
             s.out.clear();
-        }
+            s.zombie.take()
+        });
         self.close_end(sid);
+        if let Some((ep, aid)) = zombie {
+            self.closed(ep, sid, aid);
+        }
         self.maybe_free(sid);
     }
 

@@ -270,8 +270,9 @@ impl Engine {
 
     /// SCTP_STATUS of association `id` (one-to-one: the socket's own, whatever `id` says).
     pub fn status(&mut self, sid: Sid, id: AssocId) -> Result<(AssocId, AssocStatus), i32> {
-        let s = self.socks.get(&sid).ok_or(libc::EBADF)?;
-        let _ = s;
+        if !self.socks.contains_key(&sid) {
+            return Err(libc::EBADF);
+        }
         let aid = self.assoc_id(sid, id).ok_or(libc::EINVAL)?;
         let (_, a) = self.assoc_of(sid, aid).ok_or(libc::EINVAL)?;
         Ok((aid, a.status()))
