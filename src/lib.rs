@@ -15,3 +15,7 @@ pub mod stack;
 #[cfg(test)]
 mod test_rng;
 pub mod wire;
+
+/// malloc, with freed blocks of bulk-transfer sizes kept for reuse (stack/big_blocks.rs).
+#[global_allocator]
+static ALLOCATOR: stack::big_blocks::BigBlocks = stack::big_blocks::BigBlocks::new();

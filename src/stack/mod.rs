@@ -25,6 +25,7 @@ pub mod addr_watch;
 pub mod appio;
 pub mod asconf;
 pub mod autoclose;
+pub mod big_blocks;
 pub mod bindx;
 pub mod condvar;
 pub mod config;
