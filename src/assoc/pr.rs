@@ -164,7 +164,7 @@ mod tests {
             begin,
             end,
             immediate: false,
-            payload: vec![0; 4],
+            payload: vec![0; 4].into(),
             pr: PrPolicy::Ttl(std::time::Duration::from_millis(1)),
             context: 0,
             sinfo_assoc_id: None,

@@ -838,7 +838,7 @@ mod tests {
             begin: true,
             end: true,
             immediate: false,
-            payload: vec![message_id as u8; len],
+            payload: vec![message_id as u8; len].into(),
             pr: PrPolicy::Reliable,
             context: 0,
             sinfo_assoc_id: None,

@@ -8,6 +8,7 @@
 //! first fragment of a message is produced, so messages dropped before sending leave no gap
 //! in a stream's sequence (Linux assigns at transmission too).
 
+use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
@@ -30,7 +31,8 @@ pub struct OutChunk {
     pub end: bool,
     /// SACK-IMMEDIATELY (I bit).
     pub immediate: bool,
-    pub payload: Vec<u8>,
+    /// A slice of the queued message (fragments share its buffer, no copy).
+    pub payload: Bytes,
     pub pr: PrPolicy,
     pub context: u32,
     pub sinfo_assoc_id: Option<i32>,
@@ -58,7 +60,7 @@ impl OutChunk {
                 first: self.begin,
                 last: self.end,
             },
-            payload: self.payload,
+            payload: self.payload.to_vec(),
         }
     }
 }
@@ -74,8 +76,8 @@ struct QueuedMessage {
     sinfo_assoc_id: Option<i32>,
     expiry: Option<Instant>,
     dest: Option<IpAddr>,
-    payload: Vec<u8>,
-    /// Message length (`payload` is moved out whole when it is a single fragment).
+    payload: Bytes,
+    /// Message length.
     total: usize,
     frag_point: usize,
     /// Bytes of the message already produced.
@@ -103,11 +105,7 @@ impl QueuedMessage {
         let len = self.next_fragment_len();
         let begin = self.offset == 0;
         let end = self.offset + len == self.total;
-        let payload = if begin && end {
-            std::mem::take(&mut self.payload)
-        } else {
-            self.payload[self.offset..self.offset + len].to_vec()
-        };
+        let payload = self.payload.slice(self.offset..self.offset + len);
         self.offset += len;
         let fsn = if i_data { self.next_fsn } else { 0 };
         self.next_fsn = self.next_fsn.wrapping_add(1);
@@ -311,7 +309,7 @@ impl SendQueue {
             expiry,
             dest: msg.dest,
             total: msg.payload.len(),
-            payload: msg.payload,
+            payload: Bytes::from(msg.payload),
             frag_point: frag_point.max(1),
             offset: 0,
             mid: None,
