@@ -10,8 +10,9 @@
 //! malloc tunables would have: they are per process).
 //!
 //! Rules: sizes are rounded up to a class (a quarter of a power of two, so at most 25% more)
-//! only in this range and for the default alignment; a class keeps at most [`SLOTS`] blocks
-//! and the cache [`MAX_CACHED`] bytes in all. The cache's lock is only ever tried: a thread
+//! only in this range and for the default alignment; only a class allocated [`WARM`] times
+//! keeps blocks, at most [`SLOTS`], and the cache [`MAX_CACHED`] bytes in all (what a process
+//! may keep after a transfer ends). The cache's lock is only ever tried: a thread
 //! that finds it held (another thread, a signal handler on this one) goes to malloc/free
 //! directly, so nothing here can block or deadlock. A fork child whose parent held it at the
 //! fork never uses the cache (its state may be half-written), which costs it nothing else.
@@ -32,6 +33,10 @@ const CLASSES: usize = 21;
 const SLOTS: usize = 16;
 /// Bytes kept in all.
 const MAX_CACHED: usize = 4 << 20;
+/// Allocations a class must have seen before its freed blocks are kept: sizes that recur (a
+/// transfer's messages) are kept, one-off ones (a hash table's old buckets after it grew:
+/// 10,000 associations' tables) go back to malloc at once.
+const WARM: u32 = 64;
 /// What the system allocator guarantees without asking (x86_64 glibc malloc).
 const MALLOC_ALIGN: usize = 16;
 
@@ -52,6 +57,8 @@ fn class(size: usize) -> Option<(usize, usize)> {
 struct Cache {
     blocks: [[*mut u8; SLOTS]; CLASSES],
     counts: [usize; CLASSES],
+    /// Allocations seen per class (up to [`WARM`]).
+    allocs: [u32; CLASSES],
     bytes: usize,
 }
 
@@ -70,6 +77,7 @@ impl BigBlocks {
             cache: UnsafeCell::new(Cache {
                 blocks: [[std::ptr::null_mut(); SLOTS]; CLASSES],
                 counts: [0; CLASSES],
+                allocs: [0; CLASSES],
                 bytes: 0,
             }),
         }
@@ -113,6 +121,7 @@ unsafe impl GlobalAlloc for BigBlocks {
             return System.alloc(layout);
         };
         let reused = self.try_with(|c| {
+            c.allocs[i] = (c.allocs[i] + 1).min(WARM);
             if c.counts[i] == 0 {
                 return None;
             }
@@ -131,7 +140,7 @@ unsafe impl GlobalAlloc for BigBlocks {
             return System.dealloc(ptr, layout);
         };
         let kept = self.try_with(|c| {
-            if c.counts[i] == SLOTS || c.bytes + rounded > MAX_CACHED {
+            if c.allocs[i] < WARM || c.counts[i] == SLOTS || c.bytes + rounded > MAX_CACHED {
                 return false;
             }
             c.blocks[i][c.counts[i]] = ptr;
@@ -211,6 +220,13 @@ mod tests {
         let a = BigBlocks::new();
         let layout = Layout::from_size_align(70_000, 1).unwrap();
         unsafe {
+            // A cold class keeps nothing.
+            let p = a.alloc(layout);
+            a.dealloc(p, layout);
+            assert_eq!((*a.cache.get()).counts[5], 0);
+            for _ in 1..WARM {
+                a.dealloc(a.alloc(layout), layout);
+            }
             let p = a.alloc(layout);
             p.write_bytes(7, layout.size());
             a.dealloc(p, layout);
