@@ -99,6 +99,10 @@ int main(void)
 	CHECK("readv gets the message across both buffers", readable(s, 5000) && readv(s, in, 2) == 10 &&
 								 memcmp(x, "two ", 4) == 0 &&
 								 memcmp(y, "pieces", 6) == 0);
+	struct iovec bad[2] = {{"fine ", 5}, {(void *)8, 6}};
+	errno = 0;
+	CHECK("writev with a bad buffer: EFAULT, and nothing is sent",
+	      writev(c, bad, 2) < 0 && errno == EFAULT && !readable(s, 200));
 
 	char path[] = "/tmp/sctpshim-sendfile-XXXXXX";
 	int f = mkstemp(path);

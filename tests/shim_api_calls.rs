@@ -38,5 +38,5 @@ fn less_common_calls_behave_as_on_linux() {
             nm.stdout
         );
     }
-    support::run_checks_in(&Netns::new("apicalls"), &exe, &[], &[], 23);
+    support::run_checks_in(&Netns::new("apicalls"), &exe, &[], &[], 24);
 }

@@ -63,33 +63,51 @@ pub fn refuse_inherited<T>(fd: i32, real: impl FnOnce() -> HookResult<T>) -> Hoo
 
 /// Copy `len` bytes from the caller (EFAULT on a bad pointer, as the kernel reports it).
 pub fn copy_in(ptr: *const u8, len: usize) -> Result<Vec<u8>, i32> {
-    let mut v = vec![0u8; len];
-    if len == 0 {
-        return Ok(v);
-    }
-    let local = libc::iovec {
-        iov_base: v.as_mut_ptr().cast(),
-        iov_len: len,
-    };
-    let remote = libc::iovec {
+    copy_in_iov(&[libc::iovec {
         iov_base: ptr as *mut libc::c_void,
         iov_len: len,
-    };
-    // SAFETY: process_vm_readv on ourselves validates `ptr` in the kernel.
-    let n = unsafe {
-        libc::syscall(
-            libc::SYS_process_vm_readv,
-            sys::getpid(),
-            &local,
-            1 as libc::c_ulong,
-            &remote,
-            1 as libc::c_ulong,
-            0 as libc::c_ulong,
-        )
-    };
-    if n != len as libc::c_long {
-        return Err(libc::EFAULT);
+    }])
+}
+
+/// Copy the caller's buffers `user` into one, in order (EFAULT on a bad pointer). One
+/// `process_vm_readv` per 1024 buffers, straight into the result (not zeroed first).
+pub fn copy_in_iov(user: &[libc::iovec]) -> Result<Vec<u8>, i32> {
+    let total = user
+        .iter()
+        .try_fold(0usize, |t, v| t.checked_add(v.iov_len))
+        .ok_or(libc::EINVAL)?;
+    let mut v: Vec<u8> = Vec::with_capacity(total);
+    let mut done = 0;
+    for part in user.chunks(1024) {
+        let want: usize = part.iter().map(|v| v.iov_len).sum();
+        if want == 0 {
+            continue;
+        }
+        let local = libc::iovec {
+            // SAFETY: `done + want <= total`, the capacity.
+            iov_base: unsafe { v.as_mut_ptr().add(done) }.cast(),
+            iov_len: want,
+        };
+        // SAFETY: process_vm_readv on ourselves validates the caller's pointers in the
+        // kernel and writes only into our spare capacity.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_process_vm_readv,
+                sys::getpid(),
+                &local,
+                1 as libc::c_ulong,
+                part.as_ptr(),
+                part.len() as libc::c_ulong,
+                0 as libc::c_ulong,
+            )
+        };
+        if n != want as libc::c_long {
+            return Err(libc::EFAULT);
+        }
+        done += want;
     }
+    // SAFETY: the kernel wrote the first `done` (= total) bytes.
+    unsafe { v.set_len(done) };
     Ok(v)
 }
 

@@ -5,7 +5,7 @@
 //! zero-length record from looking like EOF to the engine.
 
 use super::cmsg::SendParams;
-use super::fd::{copy_in, sctp};
+use super::fd::{copy_in, copy_in_iov, sctp};
 use super::hook::{check, hook, HookResult};
 use super::recv::{user_iovs, user_msghdr};
 use super::sockaddr::verify_peer_addr;
@@ -58,20 +58,8 @@ fn direct(
     let Some(s) = sctp(fd) else { return Ok(None) };
     let len: usize = user.iter().map(|v| v.iov_len).sum();
     let h = hdr.copied().unwrap_or_default();
-    let taken = inline::submit(s.e.sid, h, len, || gather(user, len))?;
+    let taken = inline::submit(s.e.sid, h, len, || copy_in_iov(user))?;
     Ok(taken.then_some(len))
-}
-
-/// The caller's iovecs as one buffer.
-fn gather(user: &[iovec], len: usize) -> HookResult<Vec<u8>> {
-    if let [v] = user {
-        return copy_in(v.iov_base as *const u8, v.iov_len);
-    }
-    let mut data = Vec::with_capacity(len);
-    for v in user {
-        data.extend_from_slice(&copy_in(v.iov_base as *const u8, v.iov_len)?);
-    }
-    Ok(data)
 }
 
 /// After a record was written on SCTP fd `fd`: when the engine is free, this thread takes the
@@ -144,7 +132,7 @@ fn send_message(
     if len <= MAX_RECORD {
         return send_record(fd, h.as_ref(), user, flags);
     }
-    let data = gather(user, len)?;
+    let data = copy_in_iov(user)?;
     let base = h.take().unwrap_or_default();
     let mut off = 0;
     while off < len {
