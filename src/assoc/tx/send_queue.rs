@@ -105,7 +105,12 @@ impl QueuedMessage {
         let len = self.next_fragment_len();
         let begin = self.offset == 0;
         let end = self.offset + len == self.total;
-        let payload = self.payload.slice(self.offset..self.offset + len);
+        // A whole message moves; a fragment shares the message's buffer (no copy).
+        let payload = if begin && end {
+            std::mem::take(&mut self.payload)
+        } else {
+            self.payload.slice(self.offset..self.offset + len)
+        };
         self.offset += len;
         let fsn = if i_data { self.next_fsn } else { 0 };
         self.next_fsn = self.next_fsn.wrapping_add(1);
