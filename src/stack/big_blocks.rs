@@ -255,4 +255,58 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn threads_sharing_the_cache_never_share_a_block() {
+        static SHARED: BigBlocks = BigBlocks::new();
+        let workers: Vec<_> = (0..4u8)
+            .map(|t| {
+                std::thread::spawn(move || {
+                    let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ u64::from(t);
+                    let mut held: Vec<(*mut u8, Layout, u8)> = Vec::new();
+                    for i in 0..20_000u32 {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        // Few sizes, so that classes warm up and blocks go round.
+                        let size = [40_000, 65_480, 65_536, 200_000][(rng % 4) as usize];
+                        let layout = Layout::from_size_align(size, 8).unwrap();
+                        let mark = (i as u8) ^ t;
+                        // SAFETY: blocks are written within their layout and freed once.
+                        unsafe {
+                            let p = SHARED.alloc(layout);
+                            assert!(!p.is_null());
+                            p.write_bytes(mark, size);
+                            held.push((p, layout, mark));
+                            if held.len() > 8 || rng & 1 == 0 {
+                                let (q, l, m) = held.swap_remove((rng as usize >> 8) % held.len());
+                                // Nobody else wrote into it while it was ours.
+                                assert!(
+                                    *q == m
+                                        && *q.add(l.size() / 2) == m
+                                        && *q.add(l.size() - 1) == m
+                                );
+                                SHARED.dealloc(q, l);
+                            }
+                        }
+                    }
+                    for (q, l, m) in held {
+                        // SAFETY: as above.
+                        unsafe {
+                            assert!(*q == m && *q.add(l.size() - 1) == m);
+                            SHARED.dealloc(q, l);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        // SAFETY: the workers are done.
+        let c = unsafe { &*SHARED.cache.get() };
+        assert!(c.bytes <= MAX_CACHED && c.counts.iter().all(|&n| n <= SLOTS));
+        // The blocks went round through the cache (its classes warmed up).
+        assert!(c.counts.iter().sum::<usize>() > 0);
+    }
 }
