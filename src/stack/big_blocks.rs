@@ -10,8 +10,8 @@
 //! malloc tunables would have: they are per process).
 //!
 //! Rules: sizes are rounded up to a class (a quarter of a power of two, so at most 25% more)
-//! only in this range and for the default alignment; only a class allocated [`WARM`] times
-//! keeps blocks, at most [`SLOTS`], and the cache [`MAX_CACHED`] bytes in all (what a process
+//! only in this range and for the default alignment; only a class allocated `WARM` times
+//! keeps blocks, at most `SLOTS`, and the cache `MAX_CACHED` bytes in all (what a process
 //! may keep after a transfer ends). The cache's lock is only ever tried: a thread
 //! that finds it held (another thread, a signal handler on this one) goes to malloc/free
 //! directly, so nothing here can block or deadlock. A fork child whose parent held it at the
@@ -37,7 +37,7 @@ const MAX_CACHED: usize = 4 << 20;
 /// transfer's messages) are kept, one-off ones (a hash table's old buckets after it grew:
 /// 10,000 associations' tables) go back to malloc at once.
 const WARM: u32 = 64;
-/// What the system allocator guarantees without asking (x86_64 glibc malloc).
+/// What the system allocator guarantees without asking (64-bit glibc malloc).
 const MALLOC_ALIGN: usize = 16;
 
 /// The size class of `size` (MIN..=MAX): its index and rounded size.
@@ -49,7 +49,7 @@ fn class(size: usize) -> Option<(usize, usize)> {
     let log = usize::BITS - 1 - size.leading_zeros();
     let step = 1usize << (log - 2);
     let rounded = size.div_ceil(step) * step;
-    let base = (MIN.trailing_zeros()) as usize;
+    let base = MIN.trailing_zeros() as usize;
     let index = (log as usize - base) * 4 + (rounded >> (log - 2)) - 4;
     Some((index, rounded))
 }

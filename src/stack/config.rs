@@ -7,7 +7,6 @@ use crate::assoc::AssocConfig;
 use std::ffi::OsString;
 use std::time::Duration;
 
-/// How SCTP ports map onto UDP ports (RFC 6951 5.1).
 /// Socket buffers of a socket whose program sets none (SO_SNDBUF / SO_RCVBUF), both ways.
 /// Linux's are 212992 bytes, enough for a kernel that acknowledges within the softirq that
 /// delivered the data; our acknowledgements cross threads and processes, so a window that
@@ -16,6 +15,7 @@ use std::time::Duration;
 /// is queued; a size the program sets is honoured as Linux does it (doubled).
 pub const DEFAULT_BUF: u32 = 2 << 20;
 
+/// How SCTP ports map onto UDP ports (RFC 6951 5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortMode {
     /// An SCTP socket bound to port P uses UDP port P; remote SCTP port Q is UDP port Q.

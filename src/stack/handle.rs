@@ -315,6 +315,11 @@ pub fn owner_pid() -> i32 {
     running().map_or(0, |h| h.pid)
 }
 
+/// The running engine's handle when this process owns it (not a fork child's inherited one).
+pub fn owned() -> Option<&'static Handle> {
+    running().filter(|h| h.pid == super::sys::getpid())
+}
+
 /// pthread_atfork child handler: the engine thread does not exist in the child. Forget it (the
 /// parent keeps serving inherited sockets); a later SCTP socket starts a new engine here.
 ///

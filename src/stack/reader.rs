@@ -32,7 +32,6 @@
 
 use super::engine::T_IO;
 use super::handle::{self, Handle};
-use super::sys;
 use rustix::event::{epoll, poll, PollFd, PollFlags};
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -218,7 +217,7 @@ pub fn wait<R>(
     mut attempt: impl FnMut() -> Option<R>,
     block: impl FnOnce() -> R,
 ) -> Result<R, i32> {
-    let Some(h) = handle::running().filter(|h| h.pid == sys::getpid()) else {
+    let Some(h) = handle::owned() else {
         return Ok(block());
     };
     // What the caller's settle delivered needs no wait (nor the I/O taken for it).
@@ -287,7 +286,7 @@ const TICK: Duration = Duration::from_millis(20);
 /// timers is seen within [`TICK`]). Signals do not end the wait. None: another thread is
 /// the reader (or no engine of this process runs): wait some other way.
 pub fn serve_until<R>(mut done: impl FnMut() -> Option<R>) -> Option<R> {
-    let h = handle::running().filter(|h| h.pid == sys::getpid())?;
+    let h = handle::owned()?;
     if let Some(r) = done() {
         return Some(r);
     }

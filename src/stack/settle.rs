@@ -78,10 +78,9 @@ pub fn settle() -> Result<(), i32> {
 pub fn settle_then<R: Send + 'static>(
     f: impl FnOnce(&mut Engine) -> R + Send + 'static,
 ) -> Result<Option<R>, i32> {
-    if super::handle::owner_pid() != super::sys::getpid() {
+    let Some(h) = super::handle::owned() else {
         return Ok(None);
-    }
-    let h = super::handle::handle()?;
+    };
     super::handle::call_inline(move |e| {
         e.settle(h);
         Some(f(e))
