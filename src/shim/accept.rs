@@ -65,11 +65,14 @@ fn sctp_accept(
 fn wait_and_accept(fd: i32, listener: bool, flags: i32) -> i32 {
     // SAFETY: accept4 on the app's fd, no address asked for.
     let accept = || unsafe { sys::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) };
-    if !listener || super::fd::nonblocking(fd) {
+    // What the caller's settle made acceptable needs no wait (nor the I/O taken for it).
+    if !listener || super::fd::nonblocking(fd) || super::fd::readable_now(fd) {
         return accept();
     }
-    let ready = || super::fd::readable_now(fd).then_some(None);
-    match reader::wait(fd, rustix::event::PollFlags::IN, ready, || Some(accept())) {
+    let ready = |_| super::fd::readable_now(fd).then_some(None);
+    match reader::wait(fd, rustix::event::PollFlags::IN, None, ready, || {
+        Some(accept())
+    }) {
         Ok(Some(nfd)) => nfd,
         // Ready: the reader role is given up before the call (another thread may accept
         // first; then this one blocks as it would without the library).

@@ -34,6 +34,7 @@ pub fn enter() -> bool {
             false
         } else {
             d.set(1);
+            sys::hook_call(true);
             true
         }
     })
@@ -46,6 +47,7 @@ impl Drop for Depth {
     #[inline]
     fn drop(&mut self) {
         DEPTH.with(|d| d.set(0));
+        sys::hook_call(false);
     }
 }
 

@@ -114,11 +114,21 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             // before its sendmsg returns); then wait as the caller asked, unless that would
             // be forever.
             let blocking = rflags & libc::MSG_DONTWAIT == 0 && !super::fd::nonblocking(fd);
-            if settle_idle(fd, blocking)? {
+            let sid = sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid);
+            if settle_idle(blocking.then_some(sid).flatten())? {
                 break Err(libc::ENOTCONN);
             }
             n = if blocking {
-                wait_and_recv(fd, &mut msg, rflags)
+                let handover = sid.filter(|_| !peek).map(|sid| (sid, total));
+                match wait_and_recv(fd, &mut msg, rflags, handover) {
+                    Waited::Read(n) => n,
+                    Waited::Handed(h, data) => {
+                        break take_handed(fd, user, h, data).map(|n| {
+                            got = n;
+                            last = Some(h);
+                        });
+                    }
+                }
             } else {
                 unsafe { sys::recvmsg(fd, &mut msg, rflags) }
             };
@@ -195,9 +205,7 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     result?;
     if got > 0 && !peek {
         // The app's read may reopen a receive window its unread records had shrunk.
-        if let Some(s) = sctp(fd) {
-            crate::stack::inline::read(s.e.sid);
-        }
+        crate::stack::inline::read(|| sctp(fd).map(|s| s.e.sid));
     }
     let eor = last.is_some_and(|h| h.flags & FLAG_MORE == 0) && partial_done(fd);
     Ok(Got {
@@ -207,50 +215,89 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
     })
 }
 
-/// Let the engine process what is pending ([`settle`]); then, for a read that would block
-/// (`blocking`), whether it would wait forever: a one-to-many socket with no association that
-/// does not listen, or a one-to-one socket without association (Linux `sctp_recvmsg` gives
-/// ENOTCONN at once). One engine round trip.
-fn settle_idle(fd: i32, blocking: bool) -> HookResult<bool> {
-    let sid = if blocking {
-        sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid)
-    } else {
-        None
+/// Before a read waits: a read that would not block (`sid` None) lets the engine process what
+/// is pending first ([`settle`]: what the peer sent on loopback is readable now, as on Linux).
+/// A blocking read of socket `sid` needs no settle (its wait serves the engine's I/O:
+/// [`reader`]), only to know whether it would wait forever: a one-to-many socket with no
+/// association that does not listen, or a one-to-one socket without association (Linux
+/// `sctp_recvmsg` gives ENOTCONN at once). Only such a socket is settled first, since what
+/// is pending may still give it an association. One engine round trip.
+fn settle_idle(sid: Option<registry::Sid>) -> HookResult<bool> {
+    let Some(sid) = sid else {
+        return settle::settle().map(|()| false);
     };
-    let idle = settle::settle_then(move |e| {
-        let sid = sid?;
+    let Some(h) = handle::owned() else {
+        return Ok(false);
+    };
+    let idle = move |e: &crate::stack::engine::Engine| {
+        e.unconnected(sid)
+            || e.socks.get(&sid).is_some_and(|x| {
+                x.style == crate::stack::sock::Style::OneToMany
+                    && x.peers.is_empty()
+                    && !x.listening
+            })
+    };
+    handle::call_inline(move |e| {
+        if !idle(e) {
+            return false;
+        }
         // Records the app sent may still wait in the engine's end (implicit setup).
         e.read_app(sid);
-        Some(
-            e.unconnected(sid)
-                || e.socks.get(&sid).is_some_and(|x| {
-                    x.style == crate::stack::sock::Style::OneToMany
-                        && x.peers.is_empty()
-                        && !x.listening
-                }),
-        )
-    })?;
-    Ok(idle.flatten().unwrap_or(false))
+        e.settle(h);
+        idle(e)
+    })
+}
+
+/// How a blocking receive's wait ended.
+enum Waited {
+    /// As `recvmsg` returns (-1 with errno set).
+    Read(isize),
+    /// The reader's turn handed a message over (stack/handover.rs).
+    Handed(RecvHeader, Vec<u8>),
 }
 
 /// A blocking `recvmsg` on app fd `fd`: this thread serves the engine's I/O while it waits
-/// when no other does ([`reader`]), else it blocks in the kernel. Returns as `recvmsg` does.
-fn wait_and_recv(fd: i32, msg: &mut libc::msghdr, flags: i32) -> isize {
+/// when no other does ([`reader`]), else it blocks in the kernel. With `handover` (the socket
+/// and the caller's room) a message may come straight from the reader's turn.
+fn wait_and_recv(
+    fd: i32,
+    msg: &mut libc::msghdr,
+    flags: i32,
+    handover: Option<(registry::Sid, usize)>,
+) -> Waited {
     let msg: *mut libc::msghdr = msg;
-    let attempt = || {
+    let attempt = |handed: Option<reader::Handed>| {
+        if let Some((h, data)) = handed {
+            return Some(Waited::Handed(h, data));
+        }
         // SAFETY: as the caller's recvmsg (`msg` outlives this call).
         let n = unsafe { sys::recvmsg(fd, msg, flags | libc::MSG_DONTWAIT) };
-        (n >= 0 || sys::errno() != libc::EAGAIN).then_some(n)
+        (n >= 0 || sys::errno() != libc::EAGAIN).then_some(Waited::Read(n))
     };
     // SAFETY: as above.
-    let block = || unsafe { sys::recvmsg(fd, msg, flags) };
-    match reader::wait(fd, rustix::event::PollFlags::IN, attempt, block) {
-        Ok(n) => n,
+    let block = || Waited::Read(unsafe { sys::recvmsg(fd, msg, flags) });
+    match reader::wait(fd, rustix::event::PollFlags::IN, handover, attempt, block) {
+        Ok(w) => w,
         Err(e) => {
             sys::set_errno(e);
-            -1
+            Waited::Read(-1)
         }
     }
+}
+
+/// A message handed over by the reader's turn goes into the caller's buffer, which it fits;
+/// when that buffer cannot be written (EFAULT) the message stays for the next read.
+fn take_handed(fd: i32, user: &[iovec], hdr: RecvHeader, data: Vec<u8>) -> HookResult<usize> {
+    scatter(user, 0, &data).inspect_err(|_| {
+        if let Ok(key) = registry::file_key(fd) {
+            partial::keep(Rest {
+                key,
+                hdr,
+                data,
+                pos: 0,
+            });
+        }
+    })
 }
 
 /// The kernel ended the read (EOF, or ECONNRESET: the engine closed its end with records of

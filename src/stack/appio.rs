@@ -348,11 +348,15 @@ impl Engine {
         self.maybe_free(sid);
     }
 
-    /// Queue a record for the app and write what fits.
+    /// Hand a message to the reader waiting for it (stack/handover.rs), or queue a record for
+    /// the app and write what fits.
     pub fn deliver(&mut self, sid: Sid, hdr: RecvHeader, data: Vec<u8>) {
         if hdr.kind == Kind::Data {
             self.touch(sid, hdr.assoc_id);
         }
+        let Some((hdr, data)) = self.hand_over(sid, hdr, data) else {
+            return;
+        };
         if let Some(s) = self.socks.get_mut(&sid) {
             if s.end.is_none() {
                 return;

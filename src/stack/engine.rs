@@ -84,6 +84,8 @@ pub struct Engine {
     pub truesizes: super::rwnd::Truesizes,
     /// Reused buffer of [`Engine::drain_io`].
     pub(super) io_events: super::settle::IoEvents,
+    /// What the reader running this turn waits for ([`super::handover`]).
+    pub(super) handover: Option<super::handover::Handover>,
     pcap: Option<Pcap>,
     /// The process is exiting: callers waiting for every association to end.
     exit_waiters: Vec<std::sync::Arc<super::handle::Slot<()>>>,
@@ -199,6 +201,7 @@ impl Engine {
             rec: vec![0; 4 * frame::MAX_RECORD],
             truesizes: Default::default(),
             io_events: Default::default(),
+            handover: None,
             pcap,
             exit_waiters: Vec::new(),
             sources: Default::default(),

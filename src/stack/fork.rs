@@ -74,6 +74,7 @@ pub fn with_snapshot<R>(owner: i32, f: impl FnOnce(&mut Engine) -> R) -> Result<
 }
 
 extern "C" fn child() {
+    super::sys::forget_pid();
     if super::keeper::forking() {
         return;
     }

@@ -67,15 +67,16 @@ pub fn submit(
     })?
 }
 
-/// The app read records of socket `sid`. When unread records had shrunk its receive window
-/// (stack/rwnd.rs), the window is re-computed now, and a window update goes out (RFC 9260
-/// 6.2): on this thread when the engine is free, else queued. Without this the window
-/// reopened only at the next packet from the peer, which had stopped sending for lack of
-/// window: a bulk transfer stalled for the peer's 200 ms timers.
-pub fn read(sid: Sid) {
+/// The app read records of a socket (`sid` says which, asked only when needed). When unread
+/// records had shrunk its receive window (stack/rwnd.rs), the window is re-computed now, and a
+/// window update goes out (RFC 9260 6.2): on this thread when the engine is free, else queued.
+/// Without this the window reopened only at the next packet from the peer, which had stopped
+/// sending for lack of window: a bulk transfer stalled for the peer's 200 ms timers.
+pub fn read(sid: impl FnOnce() -> Option<Sid>) {
     if !super::rwnd::any_unread() {
         return;
     }
+    let Some(sid) = sid() else { return };
     let Some(h) = handle::running() else { return };
     match try_engine(h) {
         Some(mut e) => {

@@ -39,6 +39,7 @@ pub mod fork;
 pub mod frame;
 pub mod gso;
 pub mod handle;
+pub mod handover;
 pub mod held_ports;
 pub mod ifaddrs;
 pub mod implicit;

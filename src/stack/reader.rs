@@ -31,11 +31,17 @@
 //! taken by the reader.
 
 use super::engine::T_IO;
+use super::frame::RecvHeader;
 use super::handle::{self, Handle};
+use super::handover::Handover;
+use super::registry::Sid;
 use rustix::event::{epoll, poll, PollFd, PollFlags};
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// A message handed to the reader by its turn: its record's header and its payload.
+pub type Handed = (RecvHeader, Vec<u8>);
 
 /// Reader tickets (0: no reader).
 static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
@@ -209,21 +215,21 @@ impl Drop for Role {
 
 /// Wait until `app` (an SCTP app fd of this process) has one of `events`, serving the
 /// engine's I/O meanwhile, then `attempt` the call; `attempt` says None when it would still
-/// block (another thread took what made the fd ready). When another thread is the reader (or
+/// block (another thread took what made the fd ready). The caller has found `app` not ready
+/// just before (a first wait finds it ready at once otherwise). With `handover` (the socket and the
+/// room of a receive), a turn may hand a message for that socket straight over: `attempt`
+/// gets it, and must answer with it. When another thread is the reader (or
 /// no engine of this process runs) the call is `block`ed in the kernel instead.
 pub fn wait<R>(
     app: i32,
     events: PollFlags,
-    mut attempt: impl FnMut() -> Option<R>,
+    handover: Option<(Sid, usize)>,
+    mut attempt: impl FnMut(Option<Handed>) -> Option<R>,
     block: impl FnOnce() -> R,
 ) -> Result<R, i32> {
     let Some(h) = handle::owned() else {
         return Ok(block());
     };
-    // What the caller's settle delivered needs no wait (nor the I/O taken for it).
-    if let Some(r) = attempt() {
-        return Ok(r);
-    }
     let timeout =
         rustix::net::sockopt::socket_timeout(fd(app), rustix::net::sockopt::Timeout::Recv)
             .map_err(|e| e.raw_os_error())?;
@@ -256,11 +262,9 @@ pub fn wait<R>(
         }
         let app_ready = !fds[0].revents().is_empty();
         let io_ready = !fds[1].revents().is_empty();
-        if io_ready {
-            turn(h)?;
-        }
+        let handed = if io_ready { turn(h, handover)? } else { None };
         if app_ready || io_ready {
-            if let Some(r) = attempt() {
+            if let Some(r) = attempt(handed) {
                 return Ok(r);
             }
         }
@@ -271,11 +275,18 @@ pub fn wait<R>(
     }
 }
 
-/// One turn with the engine for what the I/O epoll has ready.
-fn turn(h: &'static Handle) -> Result<(), i32> {
+/// One turn with the engine for what the I/O epoll has ready; with `handover` (a socket and
+/// the reader's room), a message for that socket may be handed over (stack/handover.rs).
+fn turn(h: &'static Handle, handover: Option<(Sid, usize)>) -> Result<Option<Handed>, i32> {
     h.reader_turns.fetch_add(1, Ordering::Relaxed);
     let mut e = h.engine.lock();
-    super::inline::run(&mut e, h, |e| e.settle(h))
+    e.handover = handover.map(|(sid, room)| Handover::new(sid, room));
+    let r = super::inline::run(&mut e, h, |e| e.settle(h));
+    // Taken even after a panic: a message handed over is the app's.
+    match (e.handover.take().and_then(|w| w.got), r) {
+        (Some(m), _) => Ok(Some(m)),
+        (None, r) => r.map(|()| None),
+    }
 }
 
 /// How often [`serve_until`] looks at what the engine thread may have decided meanwhile.
@@ -293,7 +304,7 @@ pub fn serve_until<R>(mut done: impl FnMut() -> Option<R>) -> Option<R> {
     let role = Role::take(h)?;
     // A turn the engine thread began before the I/O was taken may answer `done`: it has
     // ended once this turn has the engine.
-    if turn(h).is_err() {
+    if turn(h, None).is_err() {
         return None;
     }
     loop {
@@ -301,7 +312,7 @@ pub fn serve_until<R>(mut done: impl FnMut() -> Option<R>) -> Option<R> {
             return Some(r);
         }
         let mut fds = [PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN)];
-        if poll(&mut fds, Some(&timespec(TICK))).is_ok_and(|n| n > 0) && turn(h).is_err() {
+        if poll(&mut fds, Some(&timespec(TICK))).is_ok_and(|n| n > 0) && turn(h, None).is_err() {
             return None;
         }
         if !role.held() {

@@ -86,6 +86,11 @@ impl AppQueue {
         self.payload += u64::from(p);
     }
 
+    /// Every record written is known to have been read.
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
     /// Payload bytes not read yet, given the memory still queued now.
     pub fn unread(&mut self, queued: u32) -> u32 {
         while self.mem > u64::from(queued) {
@@ -112,8 +117,12 @@ impl Engine {
             return;
         };
         let Some(end) = &s.end else { return };
-        let queued = outq(end);
-        let unread = s.app_queue.unread(queued);
+        // Nothing written is unread: no need to ask the kernel.
+        let unread = if s.app_queue.is_empty() {
+            0
+        } else {
+            s.app_queue.unread(outq(end))
+        };
         let win = s.opts.rcvbuf.saturating_sub(unread);
         if unread > 0 {
             self.unread.insert(sid);

@@ -70,19 +70,8 @@ impl Engine {
 /// served by its parent's engine, and starting one of its own here would change the child's
 /// framing magic under the records already queued for it.
 pub fn settle() -> Result<(), i32> {
-    settle_then(|_| ()).map(drop)
-}
-
-/// [`settle`], then `f` on the settled engine in the same job (None: not this process's
-/// engine, nothing done).
-pub fn settle_then<R: Send + 'static>(
-    f: impl FnOnce(&mut Engine) -> R + Send + 'static,
-) -> Result<Option<R>, i32> {
     let Some(h) = super::handle::owned() else {
-        return Ok(None);
+        return Ok(());
     };
-    super::handle::call_inline(move |e| {
-        e.settle(h);
-        Some(f(e))
-    })
+    super::handle::call_inline(move |e| e.settle(h))
 }

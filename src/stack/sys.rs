@@ -202,7 +202,39 @@ pub fn set_errno(e: c_int) {
     unsafe { *libc::__errno_location() = e }
 }
 
-/// Raw getpid, without libc's caching questions around vfork.
+thread_local! {
+    /// This thread's pid, kept while it runs one hook call (0: not asked yet; -1: outside a
+    /// hook, where nothing is kept).
+    static HOOK_PID: Cell<i32> = const { Cell::new(-1) };
+}
+
+/// getpid, asked of the kernel once per hook call: the owner checks of one call ask several
+/// times. Nothing is kept across calls, so a vfork child (which shares this thread's memory
+/// with its parent) never sees its parent's pid: vfork is never called from inside a hook, and
+/// a fork from inside one (the keeper) forgets it in the child ([`forget_pid`]).
 pub fn getpid() -> i32 {
-    rustix::process::getpid().as_raw_nonzero().get()
+    let kept = HOOK_PID.with(Cell::get);
+    if kept > 0 {
+        return kept;
+    }
+    let pid = rustix::process::getpid().as_raw_nonzero().get();
+    if kept == 0 {
+        HOOK_PID.with(|c| c.set(pid));
+    }
+    pid
+}
+
+/// A hook call begins (`true`: [`getpid`] may keep the pid) or ends on this thread.
+#[inline]
+pub fn hook_call(begins: bool) {
+    HOOK_PID.with(|c| c.set(if begins { 0 } else { -1 }));
+}
+
+/// In a fork child (pthread_atfork): a pid kept by the hook call that forked is the parent's.
+pub fn forget_pid() {
+    HOOK_PID.with(|c| {
+        if c.get() > 0 {
+            c.set(0);
+        }
+    });
 }
