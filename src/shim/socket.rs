@@ -60,7 +60,7 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
         Style::OneToMany
     };
     let v6 = domain == libc::AF_INET6;
-    handle::post(move |e| e.create(sid, style, v6, key, end))?;
+    handle::post_quiet(move |e| e.create(sid, style, v6, key, end))?;
     let fd = app.into_raw_fd();
     fdmap::SCTP_FDS.set(fd, true);
     tracing::debug!(fd, sid, domain, ty = base, "sctp socket");

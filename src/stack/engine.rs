@@ -238,6 +238,7 @@ impl Engine {
     /// Run the jobs hook threads queued ([`super::handle`]), in order. Whoever holds the
     /// engine runs them before its own work, so a thread's jobs never overtake each other.
     pub(super) fn run_jobs(&mut self, h: &Handle) {
+        h.quiet.store(false, std::sync::atomic::Ordering::Relaxed);
         let jobs: VecDeque<Job> = std::mem::take(&mut *h.queue.lock());
         for job in jobs {
             // A panicking job leaves its slot empty: the caller gets EIO.
