@@ -64,7 +64,7 @@ fn direct(
 
 /// After a record was written on SCTP fd `fd`: when the engine is free, this thread takes the
 /// record into its association and transmits it (`stack::inline`).
-fn sent<T>(fd: i32, r: HookResult<T>) -> HookResult<T> {
+pub(super) fn sent<T>(fd: i32, r: HookResult<T>) -> HookResult<T> {
     if r.is_ok() {
         if let Some(s) = sctp(fd) {
             inline::sent(s.e.sid);

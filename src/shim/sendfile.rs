@@ -56,7 +56,10 @@ fn file_to_sctp(out: i32, inp: i32, off: *mut libc::off64_t, count: usize) -> Ho
     if n == 0 {
         return Ok(0);
     }
-    let sent = check(unsafe { sys::send(out, buf.as_ptr().cast(), n as usize, 0) })?;
+    let sent = super::send::sent(
+        out,
+        check(unsafe { sys::send(out, buf.as_ptr().cast(), n as usize, 0) }),
+    )?;
     let end = start + sent as i64;
     if off.is_null() {
         // SAFETY: lseek on the caller's fd.
