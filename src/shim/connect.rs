@@ -1,5 +1,5 @@
 //! connect(): starts an association and waits for COMMUNICATION UP. A blocking socket waits for
-//! the outcome; a non-blocking one waits at most [`NONBLOCK_WAIT`] so that same-host handshakes
+//! the outcome (within SO_SNDTIMEO, until a signal handler runs, as Linux's does); a non-blocking one waits at most [`NONBLOCK_WAIT`] so that same-host handshakes
 //! finish before it returns EINPROGRESS (as on Linux loopback; `accept()` right after succeeds),
 //! its POLLOUT held low until the setup ends and a failure reported by POLLERR and SO_ERROR
 //! (`stack::pending`).
@@ -8,11 +8,12 @@ use super::fd::{copy_in, nonblocking, refuse_inherited, replace_fd, sctp, Sctp};
 use super::hook::{check, hook, HookResult};
 use super::sockaddr::parse_connect_addr;
 use super::socket::new_pair;
+use crate::stack::reader::{self, Served};
 use crate::stack::registry::{self, Entry};
-use crate::stack::{handle, reader, sys};
+use crate::stack::{handle, sys};
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a non-blocking connect() waits for a handshake to finish.
 const NONBLOCK_WAIT: Duration = Duration::from_millis(200);
@@ -55,13 +56,46 @@ pub fn connect_wait(fd: i32, s: &Sctp, peers: Vec<SocketAddr>) -> Result<i32, (i
         slot.wait(Some(NONBLOCK_WAIT));
         return Err((libc::EINPROGRESS, Some(id)));
     }
+    // Linux `sctp_wait_for_connect`: SO_SNDTIMEO bounds the wait (then EINPROGRESS); a
+    // signal handler ends it with EINTR, or, without a timeout and with SA_RESTART, restarts
+    // connect(), which finds the setup under way (EALREADY) or done (EISCONN). Either way the
+    // setup goes on as a non-blocking connect's does.
+    // SAFETY: the app's fd, open for the duration of this call.
+    let app = unsafe { BorrowedFd::borrow_raw(fd) };
+    let timeout = rustix::net::sockopt::socket_timeout(app, rustix::net::sockopt::Timeout::Send)
+        .map_err(|e| (e.raw_os_error(), Some(id)))?;
+    let deadline = timeout.map(|t| Instant::now() + t);
     // The handshake's packets are processed on this thread while it waits, when it can.
-    let outcome = reader::serve_until(|| slot.try_take()).or_else(|| slot.wait(None));
+    let outcome = match reader::serve_until(deadline, || slot.try_take()) {
+        Served::Done(r) => Some(r),
+        Served::NotOurs => slot.wait(timeout),
+        Served::TimedOut => None,
+        Served::Interrupted => {
+            hold_pollout(sid, fd);
+            let e = if !reader::restarts_after_signal(timeout.is_some()) {
+                libc::EINTR
+            } else if matches!(slot.try_take(), Some(Ok(()))) {
+                libc::EISCONN
+            } else {
+                libc::EALREADY
+            };
+            return Err((e, Some(id)));
+        }
+    };
     match outcome {
         Some(Ok(())) => Ok(id),
         Some(Err(e)) => Err((e, Some(id))),
-        None => Err((libc::EIO, Some(id))),
+        None => {
+            hold_pollout(sid, fd);
+            Err((libc::EINPROGRESS, Some(id)))
+        }
     }
+}
+
+/// A blocking connect() of socket `sid` (app fd `fd`) returns with its setup still under
+/// way: from now on it is shown as a non-blocking one's is (stack/pending.rs).
+fn hold_pollout(sid: registry::Sid, fd: i32) {
+    let _ = handle::call_inline(move |e| e.hold_for_connect(sid, fd));
 }
 
 /// Give one-to-one socket `s` (app fd `fd`) a fresh socketpair after its failed setup closed

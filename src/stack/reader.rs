@@ -292,32 +292,104 @@ fn turn(h: &'static Handle, handover: Option<(Sid, usize)>) -> Result<Option<Han
 /// How often [`serve_until`] looks at what the engine thread may have decided meanwhile.
 const TICK: Duration = Duration::from_millis(20);
 
+/// How [`serve_until`] ended.
+pub enum Served<R> {
+    /// `done` answered.
+    Done(R),
+    /// A signal handler ran (poll is never restarted after one: signal(7)).
+    Interrupted,
+    /// The deadline passed first.
+    TimedOut,
+    /// No engine of this process runs: wait some other way.
+    NotOurs,
+}
+
+/// How often [`serve_until`] looks at `done` while another thread serves the I/O.
+const LOOK: Duration = Duration::from_millis(5);
+
 /// Serve the engine's I/O until `done` has an answer (a blocking connect's outcome, which
 /// the handshake's packets decide on this thread; a failure decided by the engine thread's
-/// timers is seen within [`TICK`]). Signals do not end the wait. None: another thread is
-/// the reader (or no engine of this process runs): wait some other way.
-pub fn serve_until<R>(mut done: impl FnMut() -> Option<R>) -> Option<R> {
-    let h = handle::owned()?;
+/// timers is seen within [`TICK`]), a signal handler runs, or `deadline` passes. While
+/// another thread is the reader, only look at `done` every [`LOOK`].
+pub fn serve_until<R>(deadline: Option<Instant>, mut done: impl FnMut() -> Option<R>) -> Served<R> {
+    let Some(h) = handle::owned() else {
+        return Served::NotOurs;
+    };
+    let signals = SignalsHeld::new();
     if let Some(r) = done() {
-        return Some(r);
+        return Served::Done(r);
     }
-    let role = Role::take(h)?;
     // A turn the engine thread began before the I/O was taken may answer `done`: it has
     // ended once this turn has the engine.
-    if turn(h, None).is_err() {
-        return None;
-    }
+    let mut role = Role::take(h).filter(|_| turn(h, None).is_ok());
     loop {
         if let Some(r) = done() {
-            return Some(r);
+            return Served::Done(r);
         }
-        let mut fds = [PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN)];
-        if poll(&mut fds, Some(&timespec(TICK))).is_ok_and(|n| n > 0) && turn(h, None).is_err() {
-            return None;
+        if role.as_ref().is_some_and(|r| !r.held()) {
+            role = None;
         }
-        if !role.held() {
-            return None;
+        let every = if role.is_some() { TICK } else { LOOK };
+        let tick = match deadline {
+            None => every,
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => left.min(every),
+                _ => return Served::TimedOut,
+            },
+        };
+        let mut io = [libc::pollfd {
+            fd: h.epoll,
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        let fds = if role.is_some() { &mut io[..] } else { &mut [] };
+        match signals.poll(fds, tick) {
+            Err(libc::EINTR) => return Served::Interrupted,
+            Ok(n) if n > 0 && turn(h, None).is_err() => role = None,
+            _ => {}
         }
+    }
+}
+
+/// Every signal blocked on this thread for a wait, but during its polls: a handler then runs
+/// only inside a poll, which it ends (EINTR), never between two polls, where the wait would
+/// not notice it (the kernel's `signal_pending` check before sleeping).
+struct SignalsHeld {
+    old: libc::sigset_t,
+}
+
+impl SignalsHeld {
+    fn new() -> SignalsHeld {
+        // SAFETY: changing this thread's signal mask; `old` is written by the call.
+        unsafe {
+            let mut all: libc::sigset_t = std::mem::zeroed();
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut all);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &all, &mut old);
+            SignalsHeld { old }
+        }
+    }
+
+    /// ppoll with the thread's own signal mask; the number of ready fds, or the errno.
+    fn poll(&self, fds: &mut [libc::pollfd], timeout: Duration) -> Result<usize, i32> {
+        let ts = libc::timespec {
+            tv_sec: timeout.as_secs() as libc::time_t,
+            tv_nsec: timeout.subsec_nanos() as libc::c_long,
+        };
+        // SAFETY: `fds` and the timespec and mask outlive the call.
+        let n = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, &ts, &self.old) };
+        if n < 0 {
+            Err(super::sys::errno())
+        } else {
+            Ok(n as usize)
+        }
+    }
+}
+
+impl Drop for SignalsHeld {
+    fn drop(&mut self) {
+        // SAFETY: restoring the mask saved by `new`.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut()) };
     }
 }
 
@@ -340,7 +412,7 @@ fn timespec(d: Duration) -> rustix::time::Timespec {
 /// would go on. Never with a receive timeout set (signal(7): "input" socket calls with
 /// SO_RCVTIMEO always fail with EINTR); else only when every installed handler has
 /// SA_RESTART (which signal came is not known here).
-fn restarts_after_signal(has_timeout: bool) -> bool {
+pub fn restarts_after_signal(has_timeout: bool) -> bool {
     if has_timeout {
         return false;
     }
