@@ -48,18 +48,6 @@ static void *nudge(void *arg)
 	return NULL;
 }
 
-/* A SIGALRM handler with (or without) SA_RESTART. */
-static void catch_alarm(int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = flags;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) < 0)
-		die("sigaction");
-}
-
 static double now(void)
 {
 	struct timespec t;
@@ -97,7 +85,7 @@ static int connect_errno(int fd, struct sockaddr_in *to, double *took)
 static int connect_nudged(int fd, struct sockaddr_in *to, int flags, double *took)
 {
 	pthread_t t;
-	catch_alarm(flags);
+	catch_signal(SIGALRM, on_alarm, flags);
 	alarms = 0;
 	connecting = 1;
 	if (pthread_create(&t, NULL, nudge, NULL) != 0)

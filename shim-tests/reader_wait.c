@@ -47,13 +47,7 @@ static void on_usr1(int sig)
 
 static void catch_usr1(int flags)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
-	sa.sa_flags = flags;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGUSR1, &sa, NULL) < 0)
-		die("sigaction");
+	catch_signal(SIGUSR1, on_usr1, flags);
 }
 
 static void set_timeout(int fd, long ms)

@@ -1,5 +1,5 @@
-/* Shared by the small SCTP test programs: failing with the errno, IPv4 addresses, a
- * notification subscription and a connected one-to-one pair on loopback. */
+/* Shared by the small SCTP test programs: failing with the errno, IPv4 addresses, a signal
+ * handler, a notification subscription and a connected one-to-one pair on loopback. */
 #ifndef SCTP_COMMON_H
 #define SCTP_COMMON_H
 
@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,18 @@ static struct sockaddr_in addr_of(const char *ip, int port)
 	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1)
 		die("bad address %s", ip);
 	return a;
+}
+
+/* Catch signal `sig` with `handler`, with `flags` (SA_RESTART or 0). */
+static inline void catch_signal(int sig, void (*handler)(int), int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) < 0)
+		die("sigaction");
 }
 
 /* Turn notification `type` on for socket `fd` (SCTP_EVENT). */
