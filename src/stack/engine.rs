@@ -74,8 +74,11 @@ pub struct Engine {
     next_assoc: AssocId,
     /// Endpoints with outputs to collect.
     dirty: Vec<EpId>,
-    /// Reused buffers: a received datagram, a packet to send, a record from an app.
+    /// Reused buffers: received datagrams (one recvmmsg's), a packet to send, a record from an
+    /// app.
     rx: Vec<u8>,
+    /// What the last recvmmsg took into `rx`.
+    received: Vec<super::udp::Received>,
     tx: Vec<u8>,
     /// Packets of one size for one peer, sent together (UDP GSO).
     batch: super::gso::Batch,
@@ -195,7 +198,8 @@ impl Engine {
             assocs: Default::default(),
             next_assoc: 3,
             dirty: Vec::new(),
-            rx: vec![0; 65536],
+            rx: vec![0; super::udp::RECV_BATCH * super::udp::RECV_ROOM],
+            received: Vec::with_capacity(super::udp::RECV_BATCH),
             tx: vec![0; 65536],
             batch: super::gso::Batch::default(),
             rec: vec![0; 4 * frame::MAX_RECORD],
@@ -309,25 +313,32 @@ impl Engine {
     }
 
     fn read_udp(&mut self, i: usize) {
-        for _ in 0..UDP_BATCH {
+        let mut got = std::mem::take(&mut self.received);
+        for _ in 0..UDP_BATCH / super::udp::RECV_BATCH {
             let Some(Some(slot)) = self.udps.get(i) else {
-                return;
+                break;
             };
-            let r = match slot.udp.recv(&mut self.rx) {
-                Ok(r) => r,
-                Err(libc::EAGAIN) => return,
+            match slot.udp.recv_many(&mut self.rx, &mut got) {
+                Ok(()) => {}
+                Err(libc::EAGAIN) => break,
                 Err(e) => {
                     tracing::debug!(errno = e, "udp recv");
                     self.icmp_errors(i);
                     continue;
                 }
-            };
-            // A GRO batch comes from one sender: the window is re-synced once per endpoint.
-            let mut synced = None;
-            for range in r.datagrams() {
-                self.take_datagram(i, &r, range, &mut synced);
+            }
+            for r in &got {
+                // A GRO batch comes from one sender: the window is re-synced once per endpoint.
+                let mut synced = None;
+                for range in r.datagrams() {
+                    self.take_datagram(i, r, range, &mut synced);
+                }
+            }
+            if got.len() < super::udp::RECV_BATCH {
+                break;
             }
         }
+        self.received = got;
     }
 
     /// One SCTP packet received on UDP socket `i`: `self.rx[range]`, from `r.from` to `r.to`;

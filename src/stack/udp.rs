@@ -12,10 +12,17 @@ pub struct Udp {
     pub local: SocketAddr,
 }
 
-/// A received datagram: `len` bytes in the caller's buffer. With UDP GRO the kernel may
-/// hand over several datagrams of one sender at once: all of `seg` bytes but the last (GRO
-/// merges only datagrams with the same IP header, ECN bits included).
+/// Datagrams one [`Udp::recv_many`] takes at most.
+pub const RECV_BATCH: usize = 8;
+
+/// The room of each in the caller's buffer (a GRO batch is at most 64 KiB).
+pub const RECV_ROOM: usize = 65536;
+
+/// A received datagram: `len` bytes at `at` in the caller's buffer. With UDP GRO the kernel
+/// may hand over several datagrams of one sender at once: all of `seg` bytes but the last
+/// (GRO merges only datagrams with the same IP header, ECN bits included).
 pub struct Received {
+    pub at: usize,
     pub len: usize,
     pub from: SocketAddr,
     pub to: IpAddr,
@@ -35,15 +42,18 @@ const CE: u8 = 0b11;
 impl Received {
     /// The byte ranges of the datagrams in the caller's buffer.
     pub fn datagrams(&self) -> impl Iterator<Item = std::ops::Range<usize>> + use<> {
-        let (len, seg) = (
-            self.len,
+        let (start, end, seg) = (
+            self.at,
+            self.at + self.len,
             if self.seg == 0 {
                 self.len.max(1)
             } else {
                 self.seg
             },
         );
-        (0..len).step_by(seg).map(move |at| at..(at + seg).min(len))
+        (start..end)
+            .step_by(seg)
+            .map(move |at| at..(at + seg).min(end))
     }
 }
 
@@ -216,40 +226,71 @@ impl Udp {
         self.local.is_ipv6()
     }
 
-    /// Receive one datagram (EAGAIN when none is queued).
-    pub fn recv(&self, buf: &mut [u8]) -> Result<Received, i32> {
-        let mut from: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-        let mut iov = libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: buf.len(),
-        };
-        let mut cbuf = [0u64; 16];
-        // SAFETY: msghdr fields point at live buffers of the given sizes.
-        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-        msg.msg_name = (&mut from as *mut libc::sockaddr_storage).cast();
-        msg.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = cbuf.as_mut_ptr().cast();
-        msg.msg_controllen = std::mem::size_of_val(&cbuf);
+    /// Receive up to [`RECV_BATCH`] datagrams with one system call (recvmmsg), datagram k
+    /// into `buf` at k * [`RECV_ROOM`]; EAGAIN when none is queued. Fewer than asked means
+    /// none was left when the kernel looked (the socket's level-triggered readiness tells of
+    /// later ones): no second call to find the socket empty.
+    pub fn recv_many(&self, buf: &mut [u8], out: &mut Vec<Received>) -> Result<(), i32> {
+        out.clear();
+        let slots = (buf.len() / RECV_ROOM).min(RECV_BATCH);
+        // SAFETY: plain C structs, all-zero is their empty value.
+        let mut names: [libc::sockaddr_storage; RECV_BATCH] = unsafe { std::mem::zeroed() };
+        let mut cbufs = [[0u64; 16]; RECV_BATCH];
+        let mut iovs: [libc::iovec; RECV_BATCH] = unsafe { std::mem::zeroed() };
+        let mut msgs: [libc::mmsghdr; RECV_BATCH] = unsafe { std::mem::zeroed() };
+        for k in 0..slots {
+            iovs[k] = libc::iovec {
+                iov_base: buf[k * RECV_ROOM..].as_mut_ptr().cast(),
+                iov_len: RECV_ROOM,
+            };
+            let h = &mut msgs[k].msg_hdr;
+            h.msg_name = (&mut names[k] as *mut libc::sockaddr_storage).cast();
+            h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
+            h.msg_iov = &mut iovs[k];
+            h.msg_iovlen = 1;
+            h.msg_control = cbufs[k].as_mut_ptr().cast();
+            h.msg_controllen = std::mem::size_of_val(&cbufs[k]);
+        }
+        // SAFETY: the headers point at live buffers of the sizes they give, for `slots` of them.
         let n = unsafe {
             libc::syscall(
-                libc::SYS_recvmsg,
+                libc::SYS_recvmmsg,
                 self.fd.as_raw_fd(),
-                &mut msg as *mut _,
+                msgs.as_mut_ptr(),
+                slots as libc::c_uint,
                 0,
+                std::ptr::null_mut::<libc::timespec>(),
             )
         };
         if n < 0 {
             return Err(os_err());
         }
-        let from = from_raw(&from).ok_or(libc::EAFNOSUPPORT)?;
+        for (k, m) in msgs.iter().enumerate().take(n as usize) {
+            if let Some(r) = self.received(&m.msg_hdr, &names[k], m.msg_len as usize, k * RECV_ROOM)
+            {
+                out.push(r);
+            }
+        }
+        Ok(())
+    }
+
+    /// What the kernel said of one datagram of `len` bytes at `at`: its sender `from`, and the
+    /// control messages of `msg` (local address, GRO segment size, ECN). None: a sender of
+    /// another family.
+    fn received(
+        &self,
+        msg: &libc::msghdr,
+        from: &libc::sockaddr_storage,
+        len: usize,
+        at: usize,
+    ) -> Option<Received> {
+        let from = from_raw(from)?;
         let mut to = self.local.ip();
         let mut seg = 0;
         let mut tos = 0u8;
         // SAFETY: walking the control buffer the kernel filled, with libc's CMSG helpers.
         unsafe {
-            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            let mut c = libc::CMSG_FIRSTHDR(msg);
             while !c.is_null() {
                 let h = &*c;
                 if h.cmsg_level == libc::IPPROTO_IP && h.cmsg_type == libc::IP_PKTINFO {
@@ -270,11 +311,12 @@ impl Udp {
                     let class = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::c_int);
                     tos = class as u8;
                 }
-                c = libc::CMSG_NXTHDR(&msg, c);
+                c = libc::CMSG_NXTHDR(msg, c);
             }
         }
-        Ok(Received {
-            len: n as usize,
+        Some(Received {
+            at,
+            len,
             from,
             to,
             seg,
@@ -506,8 +548,9 @@ impl Udp {
 mod tests {
     use super::*;
 
-    fn received(len: usize, seg: usize) -> Received {
+    fn received(at: usize, len: usize, seg: usize) -> Received {
         Received {
+            at,
             len,
             from: "127.0.0.1:9".parse().unwrap(),
             to: IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -518,12 +561,59 @@ mod tests {
 
     #[test]
     fn a_gro_batch_splits_into_its_datagrams() {
-        let parts: Vec<_> = received(3000, 1400).datagrams().collect();
+        let parts: Vec<_> = received(0, 3000, 1400).datagrams().collect();
         assert_eq!(parts, vec![0..1400, 1400..2800, 2800..3000]);
-        let exact: Vec<_> = received(2800, 1400).datagrams().collect();
+        let exact: Vec<_> = received(0, 2800, 1400).datagrams().collect();
         assert_eq!(exact, vec![0..1400, 1400..2800]);
-        let single: Vec<_> = received(500, 0).datagrams().collect();
+        let single: Vec<_> = received(0, 500, 0).datagrams().collect();
         assert_eq!(single, vec![0..500]);
-        assert_eq!(received(0, 0).datagrams().count(), 0, "an empty datagram");
+        assert_eq!(
+            received(0, 0, 0).datagrams().count(),
+            0,
+            "an empty datagram"
+        );
+        // The second datagram of a recvmmsg batch, in its own slot.
+        let later: Vec<_> = received(RECV_ROOM, 3000, 1400).datagrams().collect();
+        let at = RECV_ROOM;
+        assert_eq!(
+            later,
+            vec![at..at + 1400, at + 1400..at + 2800, at + 2800..at + 3000]
+        );
+    }
+
+    #[test]
+    fn one_call_takes_a_batch_each_in_its_slot() {
+        let udp = Udp::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let to = udp.local;
+        let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let from = sender.local_addr().unwrap();
+        let mut buf = vec![0u8; RECV_BATCH * RECV_ROOM];
+        let mut got = Vec::new();
+        assert_eq!(
+            udp.recv_many(&mut buf, &mut got),
+            Err(libc::EAGAIN),
+            "nothing queued"
+        );
+        let total = RECV_BATCH + 2;
+        for k in 0..total {
+            sender.send_to(&vec![k as u8; 100 + k], to).unwrap();
+        }
+        udp.recv_many(&mut buf, &mut got).unwrap();
+        assert_eq!(got.len(), RECV_BATCH, "a full batch in one call");
+        for (k, r) in got.iter().enumerate() {
+            assert_eq!(
+                (r.at, r.len, r.from, r.to),
+                (k * RECV_ROOM, 100 + k, from, to.ip())
+            );
+            assert!(buf[r.at..r.at + r.len].iter().all(|&b| b == k as u8));
+        }
+        udp.recv_many(&mut buf, &mut got).unwrap();
+        let rest: Vec<_> = got.iter().map(|r| (r.at, r.len)).collect();
+        assert_eq!(
+            rest,
+            vec![(0, 100 + RECV_BATCH), (RECV_ROOM, 101 + RECV_BATCH)]
+        );
+        assert_eq!(udp.recv_many(&mut buf, &mut got), Err(libc::EAGAIN));
+        assert!(got.is_empty());
     }
 }
