@@ -114,8 +114,12 @@ pub fn recv_sctp(fd: i32, user: &[iovec], flags: i32) -> HookResult<Got> {
             // before its sendmsg returns); then wait as the caller asked, unless that would
             // be forever.
             let blocking = rflags & libc::MSG_DONTWAIT == 0 && !super::fd::nonblocking(fd);
-            let sid = sctp(fd).filter(|s| !s.e.listener).map(|s| s.e.sid);
-            if settle_idle(blocking.then_some(sid).flatten())? {
+            let sid = blocking
+                .then(|| sctp(fd))
+                .flatten()
+                .filter(|s| !s.e.listener)
+                .map(|s| s.e.sid);
+            if settle_idle(sid)? {
                 break Err(libc::ENOTCONN);
             }
             n = if blocking {

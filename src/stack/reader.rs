@@ -216,10 +216,10 @@ impl Drop for Role {
 /// Wait until `app` (an SCTP app fd of this process) has one of `events`, serving the
 /// engine's I/O meanwhile, then `attempt` the call; `attempt` says None when it would still
 /// block (another thread took what made the fd ready). The caller has found `app` not ready
-/// just before (a first wait finds it ready at once otherwise). With `handover` (the socket and the
-/// room of a receive), a turn may hand a message for that socket straight over: `attempt`
-/// gets it, and must answer with it. When another thread is the reader (or
-/// no engine of this process runs) the call is `block`ed in the kernel instead.
+/// just before (a first wait finds it ready at once otherwise). With `handover` (the socket
+/// and the room of a receive), a turn may hand a message for that socket straight over:
+/// `attempt` gets it, and must answer with it. When another thread is the reader (or no
+/// engine of this process runs) the call is `block`ed in the kernel instead.
 pub fn wait<R>(
     app: i32,
     events: PollFlags,
