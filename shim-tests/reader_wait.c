@@ -6,6 +6,8 @@
  *    (signal(7));
  *  - four threads in ping-pong on two associations (all wanting the reader role) get every
  *    message, in order;
+ *  - a waiting read that serves the packets of other threads' ping-pong is ended by every
+ *    signal (EINTR), also one that comes while it processes them;
  *  - a blocking accept waits the same way: SO_RCVTIMEO gives EAGAIN, a handler without
  *    SA_RESTART EINTR; two threads accepting on one listener get one association each;
  *  - after a read returns, a process that makes no more calls still acknowledges what
@@ -158,6 +160,85 @@ static void four_threads(int c1, int s1)
 	      sides[0].bad + sides[1].bad + sides[2].bad + sides[3].bad == 0);
 }
 
+/* Ping-pong on its association until the first side sends STOP, which the other echoes. */
+#define STOP 0xffffffffu
+static volatile int stop_traffic;
+
+static void *traffic(void *arg)
+{
+	struct side *p = arg;
+	for (unsigned i = 0;; i++) {
+		unsigned m = p->first && stop_traffic ? STOP : i;
+		if (p->first && send(p->fd, &m, sizeof(m), 0) != sizeof(m))
+			die("traffic send");
+		if (recv(p->fd, &m, sizeof(m), 0) != sizeof(m))
+			die("traffic recv");
+		if (!p->first && send(p->fd, &m, sizeof(m), 0) != sizeof(m))
+			die("traffic send");
+		if (m == STOP)
+			return NULL;
+	}
+}
+
+static volatile int interrupted, reads_done;
+
+/* SIGUSR1 to the main thread `SIGNALS` times, at irregular moments, each once the read it
+ * interrupted has returned (or after 3 s), until the main thread is done reading. */
+#define SIGNALS 40
+static void *signaller(void *arg)
+{
+	(void)arg;
+	for (int k = 0; k < SIGNALS && !reads_done; k++) {
+		usleep((useconds_t)(3000 + (k * 7919) % 17000));
+		int seen = interrupted;
+		pthread_kill(main_thread, SIGUSR1);
+		for (int w = 0; w < 3000 && interrupted == seen && !reads_done; w++)
+			usleep(1000);
+	}
+	return NULL;
+}
+
+/* The main thread waits to read on an idle association while it serves the packets of a
+ * ping-pong between two other threads (their reads wait in the kernel): a signal that comes
+ * while it processes them, between two of its polls, must still end its read. */
+static void signals_while_serving(int idle)
+{
+	int l2, c2;
+	listen_and_connect("127.0.0.1", port + 5, &l2, &c2);
+	int s2 = accept(l2, NULL, NULL);
+	if (s2 < 0)
+		die("accept");
+	catch_usr1(0);
+	set_timeout(idle, 2000);
+	struct side sides[2] = {{c2, 1, 0}, {s2, 0, 0}};
+	pthread_t t[3];
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&t[i], NULL, traffic, &sides[i]) != 0)
+			die("pthread_create");
+	usleep(50 * 1000);
+	if (pthread_create(&t[2], NULL, signaller, NULL) != 0)
+		die("pthread_create");
+	int missed = 0;
+	char buf[16];
+	while (interrupted < SIGNALS && !missed) {
+		if (recv(idle, buf, sizeof(buf), 0) < 0 && errno == EINTR)
+			interrupted++;
+		else
+			missed = 1;
+	}
+	reads_done = 1;
+	pthread_join(t[2], NULL);
+	stop_traffic = 1;
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	set_timeout(idle, 0);
+	CHECK("a reader serving others' packets: every signal ends its read with EINTR",
+	      !missed && interrupted == SIGNALS);
+	close(c2);
+	close(s2);
+	close(l2);
+}
+
 static void *accept_one(void *arg)
 {
 	int l = *(int *)arg;
@@ -307,6 +388,7 @@ int main(int argc, char **argv)
 		die("accept");
 	timeouts_and_signals(c, s);
 	four_threads(c, s);
+	signals_while_serving(c);
 	accepts();
 
 	CHECK("after a read, an idle receiver still acknowledges (grace period ends)",

@@ -7,5 +7,5 @@ mod support;
 
 #[test]
 fn a_waiting_read_serves_the_io_and_gives_it_back() {
-    support::run_checks("reader_wait.c", "reader", &["7300"], &[], 11);
+    support::run_checks("reader_wait.c", "reader", &["7300"], &[], 12);
 }

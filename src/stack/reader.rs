@@ -237,31 +237,32 @@ pub fn wait<R>(
     let Some(role) = Role::take(h) else {
         return Ok(blocked_plainly(h, block));
     };
+    let signals = SignalsHeld::new();
     loop {
         let left = match deadline {
             Some(d) => match d.checked_duration_since(Instant::now()) {
-                Some(left) if !left.is_zero() => Some(timespec(left)),
+                Some(left) if !left.is_zero() => Some(left),
                 _ => return Err(libc::EAGAIN),
             },
             None => None,
         };
         let mut fds = [
-            PollFd::from_borrowed_fd(fd(app), events),
-            PollFd::from_borrowed_fd(fd(h.epoll), PollFlags::IN),
+            pollfd(app, events.bits() as libc::c_short),
+            pollfd(h.epoll, libc::POLLIN),
         ];
-        match poll(&mut fds, left.as_ref()) {
-            Err(rustix::io::Errno::INTR) => {
+        match signals.poll(&mut fds, left) {
+            Err(libc::EINTR) => {
                 if !restarts_after_signal(timeout.is_some()) {
                     return Err(libc::EINTR);
                 }
                 continue;
             }
-            Err(e) => return Err(e.raw_os_error()),
+            Err(e) => return Err(e),
             Ok(0) => return Err(libc::EAGAIN),
             Ok(_) => {}
         }
-        let app_ready = !fds[0].revents().is_empty();
-        let io_ready = !fds[1].revents().is_empty();
+        let app_ready = fds[0].revents != 0;
+        let io_ready = fds[1].revents != 0;
         let handed = if io_ready { turn(h, handover)? } else { None };
         if app_ready || io_ready {
             if let Some(r) = attempt(handed) {
@@ -269,9 +270,19 @@ pub fn wait<R>(
             }
         }
         if !role.held() {
+            // The kernel's own wait sees signals itself.
+            drop(signals);
             drop(role);
             return Ok(blocked_plainly(h, block));
         }
+    }
+}
+
+fn pollfd(fd: i32, events: libc::c_short) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events,
+        revents: 0,
     }
 }
 
@@ -337,13 +348,9 @@ pub fn serve_until<R>(deadline: Option<Instant>, mut done: impl FnMut() -> Optio
                 _ => return Served::TimedOut,
             },
         };
-        let mut io = [libc::pollfd {
-            fd: h.epoll,
-            events: libc::POLLIN,
-            revents: 0,
-        }];
+        let mut io = [pollfd(h.epoll, libc::POLLIN)];
         let fds = if role.is_some() { &mut io[..] } else { &mut [] };
-        match signals.poll(fds, tick) {
+        match signals.poll(fds, Some(tick)) {
             Err(libc::EINTR) => return Served::Interrupted,
             Ok(n) if n > 0 && turn(h, None).is_err() => role = None,
             _ => {}
@@ -370,14 +377,18 @@ impl SignalsHeld {
         }
     }
 
-    /// ppoll with the thread's own signal mask; the number of ready fds, or the errno.
-    fn poll(&self, fds: &mut [libc::pollfd], timeout: Duration) -> Result<usize, i32> {
-        let ts = libc::timespec {
-            tv_sec: timeout.as_secs() as libc::time_t,
-            tv_nsec: timeout.subsec_nanos() as libc::c_long,
-        };
+    /// ppoll with the thread's own signal mask (`timeout` None: no limit); the number of
+    /// ready fds, or the errno.
+    fn poll(&self, fds: &mut [libc::pollfd], timeout: Option<Duration>) -> Result<usize, i32> {
+        let ts = timeout.map(|t| libc::timespec {
+            tv_sec: t.as_secs() as libc::time_t,
+            tv_nsec: t.subsec_nanos() as libc::c_long,
+        });
+        let tsp = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
         // SAFETY: `fds` and the timespec and mask outlive the call.
-        let n = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, &ts, &self.old) };
+        let n = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, &self.old) };
         if n < 0 {
             Err(super::sys::errno())
         } else {
