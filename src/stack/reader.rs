@@ -23,7 +23,9 @@
 //!
 //! The wait keeps the rules of the blocking call it stands for: SO_RCVTIMEO ends it with
 //! EAGAIN, and a signal handler ends it with EINTR when a timeout is set or a handler without
-//! SA_RESTART is installed, otherwise the wait goes on (signal(7)).
+//! SA_RESTART is installed, otherwise the wait goes on (signal(7)). Signals are blocked
+//! during the wait but inside its polls ([`SignalsHeld`]), so one that comes while the reader
+//! runs a turn still ends the wait, as the kernel's wait checks for a pending signal.
 //!
 //! A reader that never comes back (a handler that longjmps out of the wait) would leave the
 //! I/O unserved: while a reader is registered the engine thread looks once a second, and takes
