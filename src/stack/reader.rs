@@ -24,7 +24,7 @@
 //! The wait keeps the rules of the blocking call it stands for: SO_RCVTIMEO ends it with
 //! EAGAIN, and a signal handler ends it with EINTR when a timeout is set or a handler without
 //! SA_RESTART is installed, otherwise the wait goes on (signal(7)). Signals are blocked
-//! during the wait but inside its polls ([`SignalsHeld`]), so one that comes while the reader
+//! during the wait but inside its polls (`SignalsHeld`), so one that comes while the reader
 //! runs a turn still ends the wait, as the kernel's wait checks for a pending signal.
 //!
 //! A reader that never comes back (a handler that longjmps out of the wait) would leave the
@@ -322,8 +322,8 @@ const LOOK: Duration = Duration::from_millis(5);
 
 /// Serve the engine's I/O until `done` has an answer (a blocking connect's outcome, which
 /// the handshake's packets decide on this thread; a failure decided by the engine thread's
-/// timers is seen within [`TICK`]), a signal handler runs, or `deadline` passes. While
-/// another thread is the reader, only look at `done` every [`LOOK`].
+/// timers is seen within `TICK`), a signal handler runs, or `deadline` passes. While
+/// another thread is the reader, only look at `done` every `LOOK`.
 pub fn serve_until<R>(deadline: Option<Instant>, mut done: impl FnMut() -> Option<R>) -> Served<R> {
     let Some(h) = handle::owned() else {
         return Served::NotOurs;
