@@ -38,3 +38,11 @@ fn concurrent_senders_and_a_signal_handler() {
     assert_eq!(total, 8000 + handled, "{line}");
     assert!(handled > 0, "the signal handler sent nothing: {line}");
 }
+
+/// socket() registers its socket with a job queued without a wake-up: a record written to the
+/// new socket by a writer the library does not see (a raw write; a process the descriptor
+/// was passed to) is still taken at once (shim-tests/unseen_writer.c).
+#[test]
+fn a_new_sockets_records_from_an_unseen_writer() {
+    support::run_checks("unseen_writer.c", "unseen", &[], &[], 1);
+}

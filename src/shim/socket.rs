@@ -8,7 +8,7 @@ use crate::stack::registry::{self, Entry, Sid};
 use crate::stack::sock::Style;
 use crate::stack::{fdmap, fds, handle, names, sys};
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
-use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};
 
 const FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
 
@@ -32,7 +32,7 @@ hook! {
 /// Make a new SCTP socket; returns the app's fd.
 pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
     handle::config()?;
-    handle::handle()?;
+    let h = handle::handle()?;
     let sid = registry::next_sid();
     let (app, end) = new_pair(
         sid,
@@ -60,6 +60,13 @@ pub fn sctp_socket(domain: i32, base: i32, flags: i32) -> HookResult<i32> {
         Style::OneToMany
     };
     let v6 = domain == libc::AF_INET6;
+    // Watched now, registered by a job without a wake-up (handle::post_quiet).
+    // SAFETY: the engine's I/O epoll is open for the life of the process.
+    let epoll = unsafe { std::os::fd::BorrowedFd::borrow_raw(h.epoll) };
+    if !crate::stack::engine::watch_end_in(epoll, sid, end.as_fd()) {
+        registry::remove(key);
+        return Err(libc::ENOMEM);
+    }
     handle::post_quiet(move |e| e.create(sid, style, v6, key, end))?;
     let fd = app.into_raw_fd();
     fdmap::SCTP_FDS.set(fd, true);

@@ -13,9 +13,10 @@ impl Engine {
     /// A new socket whose app fd is `key`; `end` is the engine's end of its socketpair.
     pub fn create(&mut self, sid: Sid, style: Style, v6: bool, key: FileKey, end: OwnedFd) {
         let opts = SockOpts::new(&self.cfg.assoc);
-        self.socks
-            .insert(sid, Sock::new(sid, style, v6, key, Some(end), opts));
-        self.watch_end(sid);
+        let mut s = Sock::new(sid, style, v6, key, Some(end), opts);
+        // socket() watched the end already (shim/socket.rs).
+        s.watched = true;
+        self.socks.insert(sid, s);
     }
 
     /// listen(): set the endpoint listening. A one-to-one socket's app fd is about to become

@@ -31,6 +31,14 @@ pub(super) const T_WAKE: u64 = 1 << 32;
 pub(super) const T_TIMER: u64 = 2 << 32;
 const T_UDP: u64 = 3 << 32;
 const T_END: u64 = 4 << 32;
+
+/// Watch socket `sid`'s socketpair end `end` in the I/O epoll `epoll` (edge-triggered: every
+/// read runs until EAGAIN, stack/appio.rs); whether it is watched now.
+pub fn watch_end_in(epoll: BorrowedFd<'_>, sid: Sid, end: BorrowedFd<'_>) -> bool {
+    use epoll::EventFlags as F;
+    let data = epoll::EventData::new_u64(T_END | sid as u64);
+    epoll::add(epoll, end, data, F::IN | F::OUT | F::RDHUP | F::ET).is_ok()
+}
 pub(super) const T_NETLINK: u64 = 5 << 32;
 /// The I/O epoll inside the outer one ([`super::reader`]).
 pub(super) const T_IO: u64 = 6 << 32;
@@ -242,7 +250,6 @@ impl Engine {
     /// Run the jobs hook threads queued ([`super::handle`]), in order. Whoever holds the
     /// engine runs them before its own work, so a thread's jobs never overtake each other.
     pub(super) fn run_jobs(&mut self, h: &Handle) {
-        h.quiet.store(false, std::sync::atomic::Ordering::Relaxed);
         let jobs: VecDeque<Job> = std::mem::take(&mut *h.queue.lock());
         for job in jobs {
             // A panicking job leaves its slot empty: the caller gets EIO.
@@ -300,7 +307,14 @@ impl Engine {
             }
             T_UDP => self.read_udp(idx as usize),
             T_NETLINK => self.on_addr_events(),
-            T_END => self.on_end(idx as Sid, flags),
+            T_END => {
+                // socket() registers its end before its Sock is made, in a job queued without
+                // a wake-up (`handle::post_quiet`): the queue first, so the event is not lost.
+                if !self.socks.contains_key(&(idx as Sid)) {
+                    self.run_jobs(h);
+                }
+                self.on_end(idx as Sid, flags)
+            }
             _ => {}
         }
     }
@@ -626,15 +640,11 @@ impl Engine {
     /// Register socket `sid`'s end in epoll, edge-triggered for good (IN|OUT|RDHUP): every
     /// read runs to EAGAIN, and a paused socket is resumed by a direct call.
     pub fn watch_end(&mut self, sid: Sid) {
-        use epoll::EventFlags as F;
         let Some(s) = self.socks.get_mut(&sid) else {
             return;
         };
         let Some(end) = &s.end else { return };
-        let data = epoll::EventData::new_u64(T_END | sid as u64);
-        if epoll::add(&self.epoll, end, data, F::IN | F::OUT | F::RDHUP | F::ET).is_ok() {
-            s.watched = true;
-        }
+        s.watched = watch_end_in(self.epoll.as_fd(), sid, end.as_fd());
     }
 
     /// Stop watching and close socket `sid`'s end.

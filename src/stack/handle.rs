@@ -14,7 +14,7 @@ use super::{fdmap, inline, log, sys};
 use once_cell::sync::Lazy;
 use std::collections::VecDeque;
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicPtr, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,19 +47,11 @@ pub struct Handle {
     pub reader_turns: AtomicU64,
     /// The process that started this engine.
     pub pid: i32,
-    /// Jobs were queued without waking the engine thread ([`post_quiet`]).
-    pub quiet: AtomicBool,
 }
 
 impl Handle {
     fn push(&self, job: Job) {
         self.queue.lock().push_back(job);
-        self.wake();
-    }
-
-    /// Wake the engine thread to run the queued jobs.
-    pub fn wake(&self) {
-        self.quiet.store(false, Ordering::Relaxed);
         let one = 1u64.to_ne_bytes();
         // SAFETY: `wake` is our eventfd for the life of the process; a full counter (EAGAIN)
         // still leaves it readable, which is all we need.
@@ -195,7 +187,6 @@ pub fn handle() -> Result<&'static Handle, i32> {
         lend_timer,
         reader_turns: AtomicU64::new(0),
         pid: sys::getpid(),
-        quiet: AtomicBool::new(false),
     }));
     std::thread::Builder::new()
         .name("sctpshim".into())
@@ -280,16 +271,13 @@ pub fn post(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
     Ok(())
 }
 
-/// Queue `f` without waking the engine thread: for a job that only later calls on the same
-/// socket need (socket()'s registration), so that the engine thread, woken for it, is not
-/// busy with it when the program's next call (connect) wants the engine inline. Every turn
-/// runs the queued jobs first ([`super::inline`]) and a queued call comes after them; a
-/// record written to a socket's socketpair with the engine busy wakes the engine thread when
-/// jobs wait unannounced ([`super::inline::sent`]).
+/// Queue `f` without waking the engine thread: socket()'s registration, so that the engine
+/// thread, woken for it, is not busy with it when the program's next call (connect) wants
+/// the engine inline. Every turn runs the queued jobs first ([`super::inline`]), a queued
+/// call comes after them, and an event on the new socket's end (watched at once by
+/// socket(): records or a close by a process it was passed to) runs them before its own.
 pub fn post_quiet(f: impl FnOnce(&mut Engine) + Send + 'static) -> Result<(), i32> {
-    let h = handle()?;
-    h.queue.lock().push_back(Box::new(f));
-    h.quiet.store(true, Ordering::Relaxed);
+    handle()?.queue.lock().push_back(Box::new(f));
     Ok(())
 }
 

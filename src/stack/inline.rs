@@ -92,15 +92,10 @@ pub fn read(sid: impl FnOnce() -> Option<Sid>) {
 
 /// Records were just written on socket `sid`'s app fd: when the engine is free, read them into
 /// the association and transmit on this thread (otherwise the engine thread, woken by the
-/// records themselves, does it; and by us when the socket's registration may still wait in
-/// the queue unannounced: [`handle::post_quiet`]).
+/// records themselves, does it).
 pub fn sent(sid: Sid) {
     let Some(h) = handle::running() else { return };
-    match try_engine(h) {
-        Some(mut e) => {
-            let _ = run(&mut e, h, |e| e.read_app(sid));
-        }
-        None if h.quiet.load(std::sync::atomic::Ordering::Relaxed) => h.wake(),
-        None => {}
+    if let Some(mut e) = try_engine(h) {
+        let _ = run(&mut e, h, |e| e.read_app(sid));
     }
 }
